@@ -1,0 +1,207 @@
+/**
+ * The `earshot` command. Settings come from flags first, then the environment (PORT, EARSHOT_DATA, DATABASE_URL …).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { openDb, type Db } from '../platform/db.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import { migrate } from '../platform/migrate.js';
+import { AppError } from '../platform/errors.js';
+import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context.js';
+import { VERSION } from '../platform/version.js';
+import * as accounts from '../modules/accounts/accounts.service.js';
+import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
+
+interface DbFlags {
+  data?: string;
+  databaseUrl?: string;
+}
+
+const portArg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number (0–65535)`);
+  return n;
+};
+const roleArg = (v: string) => {
+  if (!ROLES.includes(v as Role)) throw new InvalidArgumentError(`'${v}' is not a role; use ${ROLES.join(', ')}`);
+  return v as Role;
+};
+
+/** --data wins, then DATABASE_URL (or --database-url), then EARSHOT_DATA, then ./earshot-data. */
+export function dbTarget(flags: DbFlags, env = process.env): { databaseUrl?: string; dataDir?: string } {
+  if (flags.data) return { dataDir: flags.data };
+  const url = flags.databaseUrl ?? env.DATABASE_URL;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new AppError('bad_database_url', 'DATABASE_URL must start with postgres:// or postgresql://');
+    return { databaseUrl: url };
+  }
+  return { dataDir: env.EARSHOT_DATA || './earshot-data' };
+}
+
+async function withDb<T>(flags: DbFlags, fn: (ctx: Ctx, db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDb(dbTarget(flags));
+  try {
+    await migrate(db);
+    return await fn({ db, config, now: () => new Date() }, db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+const dbOptions = (cmd: Command) =>
+  cmd
+    .option('--data <dir>', 'embedded database folder (PGlite); env EARSHOT_DATA, default ./earshot-data')
+    .option('--database-url <url>', 'PostgreSQL server instead of the embedded database; env DATABASE_URL');
+
+async function serve(flags: DbFlags & { port?: number; host?: string; jobs?: boolean }, demo: boolean) {
+  const { buildApp } = await import('../server/app.js');
+  const config = loadConfig(process.env, {
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.jobs === false ? { runJobs: false } : {}),
+  });
+  const target = dbTarget(flags);
+  const db = await openDb(target);
+  const ctx: Ctx = { db, config, now: () => new Date() };
+  const m = await migrate(db);
+  let demoNote = '';
+  if (demo) {
+    const seeded = await seedDemo(ctx);
+    demoNote = seeded
+      ? `Demo account '${DEMO_ACCOUNT}' created with a few days of history.`
+      : `Demo account '${DEMO_ACCOUNT}' found.`;
+  }
+  const app = await buildApp({ db, config });
+  if (config.runJobs) await app.jobs.start();
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const lines = [
+    `Earshot ${VERSION} on http://localhost:${port}  (database: ${db.where}; ${m.applied.length} migration(s) applied)`,
+    `API docs: http://localhost:${port}/api/docs`,
+  ];
+  if (demo) lines.push(demoNote, `Sign in as admin@demo.earshot.test with password '${DEMO_PASSWORD}' (agents: see README).`);
+  if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
+export function buildCli() {
+  const program = new Command('earshot')
+    .description('Earshot: help desk and contact centre that measures what customers actually live through')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? `earshot: ${str}` : str) });
+
+  dbOptions(
+    program
+      .command('serve')
+      .description('run the server')
+      .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
+      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0')
+      .option('--no-jobs', 'do not run background jobs in this process (env EARSHOT_JOBS=0)'),
+  ).action((o) => serve(o, false));
+
+  dbOptions(
+    program
+      .command('demo')
+      .description('run the server with the demo account (created on first start)')
+      .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
+      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0'),
+  ).action((o) => serve(o, true));
+
+  dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (o) => {
+    await withDb(o, async (_ctx, db) => {
+      const m = await migrate(db);
+      process.stderr.write(`Database ${db.where} is up to date (${m.total} migrations).\n`);
+    });
+  });
+
+  const account = program.command('account').description('manage accounts');
+  dbOptions(
+    account
+      .command('create <name>')
+      .description('create an account (tenant); prints its slug')
+      .option('--slug <slug>', 'short name used in URLs and --account (default: from the name)')
+      .option('--timezone <tz>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
+      .addOption(new Option('--locale <locale>', 'default language').choices(['en', 'de', 'nb']).default('en')),
+  ).action(async (name: string, o) => {
+    await withDb(o, async (ctx) => {
+      const a = await accounts.createAccount(ctx, { name, slug: o.slug, timezone: o.timezone, locale: o.locale });
+      process.stdout.write(`${a.slug}\n`);
+      process.stderr.write(`Account '${a.name}' created (id ${a.id}).\n`);
+    });
+  });
+
+  const user = program.command('user').description('manage users');
+  dbOptions(
+    user
+      .command('add')
+      .description('add a user to an account')
+      .requiredOption('--account <account>', 'account slug or id')
+      .requiredOption('--email <email>', 'sign-in email')
+      .requiredOption('--name <name>', 'display name')
+      .addOption(new Option('--role <role>', `one of ${ROLES.join(', ')}`).argParser(roleArg).makeOptionMandatory())
+      .option('--password <password>', 'at least 10 characters; env EARSHOT_PASSWORD; generated and printed when missing')
+      .addOption(new Option('--locale <locale>', 'language of the user interface').choices(['en', 'de', 'nb'])),
+  ).action(async (o) => {
+    await withDb(o, async (ctx) => {
+      const a = await accounts.findAccount(ctx, o.account);
+      let password: string | undefined = o.password ?? process.env.EARSHOT_PASSWORD;
+      let generated = false;
+      if (!password) {
+        const { randomToken } = await import('../platform/password.js');
+        password = randomToken(12);
+        generated = true;
+      }
+      const u = await accounts.addUser(ctx, systemPrincipal(a.id, 'cli'), { email: o.email, name: o.name, role: o.role, password, locale: o.locale });
+      process.stdout.write(`${u.id}\n`);
+      process.stderr.write(`User ${u.email} (${u.role}) added to '${a.slug}'.${generated ? ` Password: ${password}` : ''}\n`);
+    });
+  });
+
+  const token = program.command('token').description('manage API tokens');
+  dbOptions(
+    token
+      .command('create')
+      .description('create an API token; prints only the token on stdout')
+      .requiredOption('--account <account>', 'account slug or id')
+      .addOption(new Option('--role <role>', `one of ${ROLES.join(', ')}`).argParser(roleArg).makeOptionMandatory())
+      .option('--name <name>', 'what the token is for'),
+  ).action(async (o) => {
+    await withDb(o, async (ctx) => {
+      const a = await accounts.findAccount(ctx, o.account);
+      const t = await accounts.createToken(ctx, systemPrincipal(a.id, 'cli'), { role: o.role, name: o.name });
+      process.stdout.write(`${t.token}\n`);
+    });
+  });
+
+  return program;
+}
+
+export async function main(argv = process.argv) {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv);
+  } catch (err: any) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const msg = err instanceof AppError ? err.message : err?.code === 'EADDRINUSE' ? `Port is in use already: ${err.message}` : err?.message ?? String(err);
+    process.stderr.write(`earshot: error: ${msg}\n`);
+    process.exitCode = 1;
+  }
+}
+

@@ -1,0 +1,140 @@
+import { Type } from 'typebox';
+import type { App } from '../../server/app.js';
+import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
+import { IdParams, Locale, Role } from '../../server/schemas.js';
+import * as svc from './accounts.service.js';
+
+export default async function accountRoutes(app: App) {
+  const ctx = app.ctx;
+
+  app.post('/auth/login', {
+    config: { auth: false, rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with email and password; sets the session cookie',
+      security: [],
+      body: Type.Object({
+        email: Type.String({ minLength: 3, maxLength: 320 }),
+        password: Type.String({ minLength: 1, maxLength: 1000 }),
+        account: Type.Optional(Type.String({ description: 'account slug, when the email is in several accounts' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const r = await svc.login(ctx, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    reply.setCookie(SESSION_COOKIE, r.sessionToken, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: cookieSecure(app, req),
+      expires: r.expiresAt,
+    });
+    return { user: r.user, account: r.account, expiresAt: r.expiresAt };
+  });
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' } }, async (req, reply) => {
+    const sid = req.cookies[SESSION_COOKIE];
+    if (sid) await svc.logout(ctx, sid);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/me', { schema: { tags: ['auth'], summary: 'Who am I: user (or token), role and account' } }, async (req) => {
+    const p = who(req);
+    return {
+      role: p.role,
+      kind: p.kind,
+      user: p.userId ? await svc.getUser(ctx, p, p.userId) : null,
+      account: await svc.getAccount(ctx, p),
+    };
+  });
+
+  app.put('/me/presence', {
+    schema: {
+      tags: ['users'],
+      summary: 'Set my presence (available users receive automatic assignments)',
+      body: Type.Object({ presence: Type.Union([Type.Literal('available'), Type.Literal('busy'), Type.Literal('away'), Type.Literal('offline')]) }),
+    },
+  }, async (req) => svc.setPresence(ctx, who(req), req.body.presence));
+
+  app.get('/account', { schema: { tags: ['account'], summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
+  app.patch('/account', {
+    schema: {
+      tags: ['account'],
+      summary: 'Change account settings (admin)',
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1 })),
+        timezone: Type.Optional(Type.String()),
+        locale: Type.Optional(Locale),
+        currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => svc.updateAccount(ctx, who(req), req.body));
+
+  app.get('/users', { schema: { tags: ['users'], summary: 'Users of this account' } }, async (req) => ({ items: await svc.listUsers(ctx, who(req)) }));
+  app.post('/users', {
+    schema: {
+      tags: ['users'],
+      summary: 'Add a user (admin)',
+      body: Type.Object({
+        email: Type.String({ format: 'email' }),
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        role: Role,
+        password: Type.Optional(Type.String({ minLength: 10, maxLength: 1000 })),
+        locale: Type.Optional(Locale),
+        timezone: Type.Optional(Type.String()),
+        capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => reply.code(201).send(await svc.addUser(ctx, who(req), req.body)));
+  app.get('/users/:id', { schema: { tags: ['users'], summary: 'One user', params: IdParams } }, async (req) => {
+    const p = who(req);
+    return svc.getUser(ctx, p, req.params.id);
+  });
+  app.patch('/users/:id', {
+    schema: {
+      tags: ['users'],
+      summary: 'Change a user: role, capacity, disable, password (admin)',
+      params: IdParams,
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1 })),
+        role: Type.Optional(Role),
+        capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+        disabled: Type.Optional(Type.Boolean()),
+        password: Type.Optional(Type.String({ minLength: 10, maxLength: 1000 })),
+        locale: Type.Optional(Locale),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => svc.updateUser(ctx, who(req), req.params.id, req.body));
+
+  app.get('/teams', { schema: { tags: ['teams'], summary: 'Teams' } }, async (req) => ({ items: await svc.listTeams(ctx, who(req)) }));
+  app.post('/teams', {
+    schema: {
+      tags: ['teams'],
+      summary: 'Create a team (supervisor, admin)',
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), memberIds: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => reply.code(201).send(await svc.createTeam(ctx, who(req), req.body)));
+  app.put('/teams/:id/members', {
+    schema: {
+      tags: ['teams'],
+      summary: 'Replace the members of a team (supervisor, admin)',
+      params: IdParams,
+      body: Type.Object({ memberIds: Type.Array(Type.String()) }, { additionalProperties: false }),
+    },
+  }, async (req) => svc.setTeamMembers(ctx, who(req), req.params.id, req.body.memberIds));
+
+  app.get('/tokens', { schema: { tags: ['tokens'], summary: 'API tokens (admin); secrets are never shown again' } }, async (req) => ({
+    items: await svc.listTokens(ctx, who(req)),
+  }));
+  app.post('/tokens', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Create an API token (admin); the answer shows the secret once',
+      body: Type.Object({ role: Role, name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => reply.code(201).send(await svc.createToken(ctx, who(req), req.body)));
+  app.delete('/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke an API token (admin)', params: IdParams } }, async (req, reply) => {
+    await svc.revokeToken(ctx, who(req), req.params.id);
+    return reply.code(204).send();
+  });
+}

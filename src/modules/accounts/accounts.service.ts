@@ -1,0 +1,365 @@
+/** Accounts (tenants), users, teams, API tokens and sign-in sessions. */
+import type { Ctx, Principal, Role, Tx } from '../../platform/context.js';
+import { ROLES, requireCap } from '../../platform/context.js';
+import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
+import { hashPassword, randomToken, sha256, verifyPassword } from '../../platform/password.js';
+import { validateTimezone } from '../../platform/business-hours.js';
+import { audit } from '../audit/audit.service.js';
+
+export interface Account {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  locale: string;
+  currency: string;
+  createdAt: Date;
+}
+const ACCOUNT_COLS = `id, slug, name, timezone, locale, currency, created_at AS "createdAt"`;
+
+export function slugify(name: string) {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/ø/gi, 'o')
+      .replace(/æ/gi, 'ae')
+      .replace(/ß/g, 'ss')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'account'
+  );
+}
+
+export async function createAccount(
+  ctx: Ctx,
+  input: { name: string; slug?: string; timezone?: string; locale?: 'en' | 'de' | 'nb'; currency?: string },
+): Promise<Account> {
+  const name = input.name?.trim();
+  if (!name) throw invalid('name', 'must not be empty');
+  const slug = input.slug ?? slugify(name);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('slug', 'use lower-case letters, digits and dashes');
+  if (input.timezone) validateTimezone(input.timezone);
+  return ctx.db.transaction(async (tx) => {
+    const exists = await tx.query('SELECT 1 FROM accounts WHERE slug = $1', [slug]);
+    if (exists.rows.length) throw conflict('account_exists', `An account with the slug '${slug}' exists already`);
+    const r = await tx.query<Account>(
+      `INSERT INTO accounts (name, slug, timezone, locale, currency) VALUES ($1, $2, $3, $4, $5) RETURNING ${ACCOUNT_COLS}`,
+      [name, slug, input.timezone ?? 'UTC', input.locale ?? 'en', input.currency ?? 'EUR'],
+    );
+    const account = r.rows[0];
+    await audit(tx, { accountId: account.id, role: 'admin', kind: 'cli', userId: null, tokenId: null }, 'account.created', {
+      type: 'account',
+      id: account.id,
+    }, { name, slug });
+    return account;
+  });
+}
+
+/** Finds an account by slug or id; the CLI accepts either. */
+export async function findAccount(ctx: Ctx, slugOrId: string): Promise<Account> {
+  const r = await ctx.db.query<Account>(
+    `SELECT ${ACCOUNT_COLS} FROM accounts WHERE slug = $1 OR ($2::uuid IS NOT NULL AND id = $2::uuid)`,
+    [slugOrId, isUuid(slugOrId) ? slugOrId : null],
+  );
+  if (!r.rows[0]) throw new AppError('unknown_account', `Unknown account '${slugOrId}'`, 404);
+  return r.rows[0];
+}
+
+export async function getAccount(ctx: Ctx, p: Principal): Promise<Account> {
+  return findAccount(ctx, p.accountId);
+}
+
+export async function updateAccount(
+  ctx: Ctx,
+  p: Principal,
+  patch: { name?: string; timezone?: string; locale?: 'en' | 'de' | 'nb'; currency?: string },
+) {
+  requireCap(p, 'admin');
+  if (patch.timezone) validateTimezone(patch.timezone);
+  return ctx.db.transaction(async (tx) => {
+    const r = await tx.query<Account>(
+      `UPDATE accounts SET name = coalesce($2, name), timezone = coalesce($3, timezone), locale = coalesce($4, locale),
+              currency = coalesce($5, currency) WHERE id = $1 RETURNING ${ACCOUNT_COLS}`,
+      [p.accountId, patch.name ?? null, patch.timezone ?? null, patch.locale ?? null, patch.currency ?? null],
+    );
+    await audit(tx, p, 'account.updated', { type: 'account', id: p.accountId }, patch);
+    return r.rows[0];
+  });
+}
+
+// ---------------------------------------------------------------- users
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: string;
+  timezone: string | null;
+  presence: string;
+  capacity: number;
+  disabled: boolean;
+  createdAt: Date;
+}
+const USER_COLS = `id, email, name, role, locale, timezone, presence, capacity, disabled_at IS NOT NULL AS disabled,
+  created_at AS "createdAt"`;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function addUser(
+  ctx: Ctx,
+  p: Principal,
+  input: { email: string; name: string; role: Role; password?: string; locale?: 'en' | 'de' | 'nb'; capacity?: number; timezone?: string },
+): Promise<User> {
+  requireCap(p, 'admin');
+  if (!EMAIL.test(input.email ?? '')) throw invalid('email', `not an email address: '${input.email}'`);
+  if (!input.name?.trim()) throw invalid('name', 'must not be empty');
+  if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
+  if (input.password !== undefined && input.password.length < 10)
+    throw invalid('password', 'must have at least 10 characters');
+  if (input.timezone) validateTimezone(input.timezone);
+  const hash = input.password ? await hashPassword(input.password) : null;
+  return ctx.db.transaction(async (tx) => {
+    const dup = await tx.query('SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = lower($2)', [p.accountId, input.email]);
+    if (dup.rows.length) throw conflict('user_exists', `A user with the email ${input.email} exists already in this account`);
+    const r = await tx.query<User>(
+      `INSERT INTO users (account_id, email, name, role, password_hash, locale, capacity, timezone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${USER_COLS}`,
+      [p.accountId, input.email.trim(), input.name.trim(), input.role, hash, input.locale ?? 'en', input.capacity ?? 10, input.timezone ?? null],
+    );
+    await audit(tx, p, 'user.created', { type: 'user', id: r.rows[0].id }, { email: input.email, role: input.role });
+    return r.rows[0];
+  });
+}
+
+export async function listUsers(ctx: Ctx, p: Principal): Promise<User[]> {
+  requireCap(p, 'conversations');
+  const r = await ctx.db.query<User>(`SELECT ${USER_COLS} FROM users WHERE account_id = $1 ORDER BY name`, [p.accountId]);
+  return r.rows;
+}
+
+export async function getUser(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db): Promise<User> {
+  if (!isUuid(id)) throw notFound('User');
+  const r = await tx.query<User>(`SELECT ${USER_COLS} FROM users WHERE account_id = $1 AND id = $2`, [p.accountId, id]);
+  if (!r.rows[0]) throw notFound('User');
+  return r.rows[0];
+}
+
+export async function updateUser(
+  ctx: Ctx,
+  p: Principal,
+  id: string,
+  patch: { name?: string; role?: Role; capacity?: number; disabled?: boolean; password?: string; locale?: 'en' | 'de' | 'nb' },
+): Promise<User> {
+  requireCap(p, 'admin');
+  await getUser(ctx, p, id);
+  if (patch.password !== undefined && patch.password.length < 10) throw invalid('password', 'must have at least 10 characters');
+  const hash = patch.password ? await hashPassword(patch.password) : null;
+  return ctx.db.transaction(async (tx) => {
+    const r = await tx.query<User>(
+      `UPDATE users SET name = coalesce($3, name), role = coalesce($4, role), capacity = coalesce($5, capacity),
+              disabled_at = CASE WHEN $6::boolean IS NULL THEN disabled_at WHEN $6 THEN coalesce(disabled_at, now()) ELSE NULL END,
+              password_hash = coalesce($7, password_hash), locale = coalesce($8, locale)
+        WHERE account_id = $1 AND id = $2 RETURNING ${USER_COLS}`,
+      [p.accountId, id, patch.name ?? null, patch.role ?? null, patch.capacity ?? null, patch.disabled ?? null, hash, patch.locale ?? null],
+    );
+    // A disabled user or a new password ends every open session of that user.
+    if (patch.disabled || patch.password) await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+    await audit(tx, p, 'user.updated', { type: 'user', id }, { ...patch, password: patch.password ? '(changed)' : undefined });
+    return r.rows[0];
+  });
+}
+
+export async function setPresence(ctx: Ctx, p: Principal, presence: 'available' | 'busy' | 'away' | 'offline') {
+  if (!p.userId) throw new AppError('user_only', 'Presence belongs to a signed-in user, not to an API token', 400);
+  const r = await ctx.db.query<User>(
+    `UPDATE users SET presence = $3 WHERE account_id = $1 AND id = $2 RETURNING ${USER_COLS}`,
+    [p.accountId, p.userId, presence],
+  );
+  return r.rows[0];
+}
+
+// ---------------------------------------------------------------- sessions
+
+export interface LoginResult {
+  sessionToken: string;
+  expiresAt: Date;
+  user: User;
+  account: Account;
+}
+
+export async function login(
+  ctx: Ctx,
+  input: { email: string; password: string; account?: string },
+  meta: { ip?: string; userAgent?: string },
+): Promise<LoginResult> {
+  const r = await ctx.db.query<{ id: string; account_id: string; password_hash: string | null; disabled_at: Date | null }>(
+    `SELECT u.id, u.account_id, u.password_hash, u.disabled_at FROM users u JOIN accounts a ON a.id = u.account_id
+      WHERE lower(u.email) = lower($1) AND ($2::text IS NULL OR a.slug = $2) ORDER BY u.created_at`,
+    [input.email, input.account ?? null],
+  );
+  const candidates = r.rows;
+  // Same work for unknown emails as for wrong passwords.
+  let match: (typeof candidates)[number] | undefined;
+  for (const c of candidates.length ? candidates : [undefined]) {
+    const ok = await verifyPassword(input.password, c?.password_hash);
+    if (ok && c && !c.disabled_at && !match) match = c;
+  }
+  if (!match) throw new AppError('invalid_credentials', 'Email or password is wrong', 401);
+  const token = randomToken();
+  const expiresAt = new Date(ctx.now().getTime() + ctx.config.sessionDays * 86_400_000);
+  await ctx.db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO sessions (id_hash, user_id, account_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [sha256(token), match!.id, match!.account_id, expiresAt, meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null],
+    );
+    await tx.query(`DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()`, [match!.id]);
+    await audit(tx, { accountId: match!.account_id, role: 'agent', kind: 'user', userId: match!.id, tokenId: null, ip: meta.ip }, 'user.signed_in', {
+      type: 'user',
+      id: match!.id,
+    });
+  });
+  const principal: Principal = { accountId: match.account_id, role: 'agent', kind: 'user', userId: match.id, tokenId: null };
+  return {
+    sessionToken: token,
+    expiresAt,
+    user: await getUser(ctx, principal, match.id),
+    account: await findAccount(ctx, match.account_id),
+  };
+}
+
+export async function principalFromSession(ctx: Ctx, token: string): Promise<Principal | null> {
+  const r = await ctx.db.query<{ user_id: string; account_id: string; role: Role }>(
+    `SELECT s.user_id, s.account_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+    [sha256(token), ctx.now()],
+  );
+  const s = r.rows[0];
+  return s ? { accountId: s.account_id, role: s.role, kind: 'user', userId: s.user_id, tokenId: null } : null;
+}
+
+export async function logout(ctx: Ctx, token: string) {
+  await ctx.db.query('DELETE FROM sessions WHERE id_hash = $1', [sha256(token)]);
+}
+
+// ---------------------------------------------------------------- API tokens
+
+export const TOKEN_PREFIX = 'es_';
+
+export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; name?: string }) {
+  requireCap(p, 'admin');
+  if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
+  const secret = TOKEN_PREFIX + randomToken(30);
+  return ctx.db.transaction(async (tx) => {
+    const r = await tx.query<{ id: string; createdAt: Date }>(
+      `INSERT INTO api_tokens (account_id, name, role, token_hash, prefix, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, created_at AS "createdAt"`,
+      [p.accountId, input.name ?? '', input.role, sha256(secret), secret.slice(0, 8), p.userId],
+    );
+    await audit(tx, p, 'token.created', { type: 'token', id: r.rows[0].id }, { role: input.role, name: input.name ?? '' });
+    return { id: r.rows[0].id, token: secret, role: input.role, name: input.name ?? '', createdAt: r.rows[0].createdAt };
+  });
+}
+
+export async function listTokens(ctx: Ctx, p: Principal) {
+  requireCap(p, 'admin');
+  const r = await ctx.db.query(
+    `SELECT id, name, role, prefix, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+       FROM api_tokens WHERE account_id = $1 ORDER BY created_at DESC`,
+    [p.accountId],
+  );
+  return r.rows;
+}
+
+export async function revokeToken(ctx: Ctx, p: Principal, id: string) {
+  requireCap(p, 'admin');
+  if (!isUuid(id)) throw notFound('Token');
+  await ctx.db.transaction(async (tx) => {
+    const r = await tx.query(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = $1 AND id = $2`, [
+      p.accountId,
+      id,
+    ]);
+    if (!r.rowCount) throw notFound('Token');
+    await audit(tx, p, 'token.revoked', { type: 'token', id });
+  });
+}
+
+/** Resolves a bearer token; last_used_at is refreshed at most once a minute to keep reads cheap. */
+export async function principalFromToken(ctx: Ctx, token: string): Promise<Principal | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const r = await ctx.db.query<{ id: string; account_id: string; role: Role; stale: boolean }>(
+    `SELECT id, account_id, role, (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
+       FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+    [sha256(token)],
+  );
+  const t = r.rows[0];
+  if (!t) return null;
+  if (t.stale) await ctx.db.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [t.id]);
+  return { accountId: t.account_id, role: t.role, kind: 'token', userId: null, tokenId: t.id };
+}
+
+// ---------------------------------------------------------------- teams
+
+export async function createTeam(ctx: Ctx, p: Principal, input: { name: string; memberIds?: string[] }) {
+  requireCap(p, 'manage');
+  if (!input.name?.trim()) throw invalid('name', 'must not be empty');
+  return ctx.db.transaction(async (tx) => {
+    const dup = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND name = $2', [p.accountId, input.name.trim()]);
+    if (dup.rows.length) throw conflict('team_exists', `A team named '${input.name}' exists already`);
+    const r = await tx.query<{ id: string }>(`INSERT INTO teams (account_id, name) VALUES ($1, $2) RETURNING id`, [
+      p.accountId,
+      input.name.trim(),
+    ]);
+    const id = r.rows[0].id;
+    if (input.memberIds) await writeMembers(tx, p, id, input.memberIds);
+    await audit(tx, p, 'team.created', { type: 'team', id }, input);
+    return getTeam(ctx, p, id, tx);
+  });
+}
+
+async function writeMembers(tx: Tx, p: Principal, teamId: string, memberIds: string[]) {
+  const ids = [...new Set(memberIds)];
+  for (const id of ids) if (!isUuid(id)) throw invalid('memberIds', `not a user id: '${id}'`);
+  const known = await tx.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::uuid[])', [p.accountId, ids]);
+  if (known.rows.length !== ids.length) {
+    const found = new Set(known.rows.map((r) => r.id));
+    throw invalid('memberIds', `unknown user ${ids.find((i) => !found.has(i))}`);
+  }
+  await tx.query('DELETE FROM team_members WHERE team_id = $1', [teamId]);
+  await tx.query('INSERT INTO team_members (team_id, user_id) SELECT $1, unnest($2::uuid[])', [teamId, ids]);
+}
+
+export async function setTeamMembers(ctx: Ctx, p: Principal, teamId: string, memberIds: string[]) {
+  requireCap(p, 'manage');
+  return ctx.db.transaction(async (tx) => {
+    await getTeam(ctx, p, teamId, tx);
+    await writeMembers(tx, p, teamId, memberIds);
+    await audit(tx, p, 'team.members_set', { type: 'team', id: teamId }, { memberIds });
+    return getTeam(ctx, p, teamId, tx);
+  });
+}
+
+export async function getTeam(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db) {
+  if (!isUuid(id)) throw notFound('Team');
+  const r = await tx.query(
+    `SELECT t.id, t.name, t.created_at AS "createdAt",
+            coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM team_members m WHERE m.team_id = t.id), '{}') AS "memberIds"
+       FROM teams t WHERE t.account_id = $1 AND t.id = $2`,
+    [p.accountId, id],
+  );
+  if (!r.rows[0]) throw notFound('Team');
+  return r.rows[0];
+}
+
+export async function listTeams(ctx: Ctx, p: Principal) {
+  requireCap(p, 'conversations');
+  const r = await ctx.db.query(
+    `SELECT t.id, t.name, t.created_at AS "createdAt",
+            coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM team_members m WHERE m.team_id = t.id), '{}') AS "memberIds"
+       FROM teams t WHERE t.account_id = $1 ORDER BY t.name`,
+    [p.accountId],
+  );
+  return r.rows;
+}

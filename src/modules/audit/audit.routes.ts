@@ -1,0 +1,23 @@
+import { Type } from 'typebox';
+import type { App } from '../../server/app.js';
+import { who } from '../../server/auth.js';
+import { requireCap } from '../../platform/context.js';
+import { listAudit } from './audit.service.js';
+
+export default async function auditRoutes(app: App) {
+  app.get('/audit', {
+    schema: {
+      tags: ['audit'],
+      summary: 'The audit log, newest first (admin); page with `before`',
+      querystring: Type.Object({
+        before: Type.Optional(Type.Integer({ minimum: 1 })),
+        action: Type.Optional(Type.String()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+      }),
+    },
+  }, async (req) => {
+    const p = who(req);
+    requireCap(p, 'admin');
+    return { items: await listAudit(app.ctx, p, { before: req.query.before, action: req.query.action, limit: req.query.limit ?? 100 }) };
+  });
+}

@@ -1,0 +1,40 @@
+import { Type } from 'typebox';
+import type { App } from '../../server/app.js';
+import { who } from '../../server/auth.js';
+import { IdParams, Paging } from '../../server/schemas.js';
+import * as svc from './customers.service.js';
+
+const CustomerBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  email: Type.Optional(Type.String({ format: 'email' })),
+  phone: Type.Optional(Type.String({ maxLength: 40 })),
+  externalId: Type.Optional(Type.String({ maxLength: 200 })),
+  chatVisitorId: Type.Optional(Type.String({ maxLength: 200 })),
+  language: Type.Optional(Type.String({ maxLength: 10 })),
+}, { additionalProperties: false });
+
+export default async function customerRoutes(app: App) {
+  const ctx = app.ctx;
+  const tags = ['customers'];
+  app.get('/customers', {
+    schema: { tags, summary: 'List or find customers by name or identity', querystring: Type.Object({ q: Type.Optional(Type.String()), ...Paging }) },
+  }, async (req) => ({ items: await svc.listCustomers(ctx, who(req), { q: req.query.q, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }) }));
+  app.post('/customers', { schema: { tags, summary: 'Create a customer', body: CustomerBody } }, async (req, reply) =>
+    reply.code(201).send(await svc.createCustomer(ctx, who(req), req.body)));
+  app.get('/customers/:id', { schema: { tags, summary: 'One customer with identities', params: IdParams } }, async (req) =>
+    svc.getCustomer(ctx, who(req), req.params.id));
+  app.post('/customers/:id/identities', {
+    schema: {
+      tags,
+      summary: 'Add an identity (email, phone, chat visitor, external id)',
+      params: IdParams,
+      body: Type.Object({
+        kind: Type.Union(svc.IDENTITY_KINDS.map((k) => Type.Literal(k))),
+        value: Type.String({ minLength: 1, maxLength: 320 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => reply.code(201).send(await svc.addIdentity(ctx, who(req), req.params.id, req.body.kind, req.body.value)));
+  app.post('/customers/:id/merge', {
+    schema: { tags, summary: 'Merge this customer into another (supervisor, admin)', params: IdParams, body: Type.Object({ into: Type.String() }, { additionalProperties: false }) },
+  }, async (req) => svc.mergeCustomers(ctx, who(req), req.params.id, req.body.into));
+}

@@ -1,0 +1,204 @@
+/** Queues with business hours and time zone, SLA policies, and automatic assignment (round robin and by load). */
+import type { Ctx, Principal, Tx } from '../../platform/context.js';
+import { requireCap } from '../../platform/context.js';
+import { conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
+import {
+  type BusinessHours,
+  addBusinessMinutes,
+  validateBusinessHours,
+  validateTimezone,
+} from '../../platform/business-hours.js';
+import { audit } from '../audit/audit.service.js';
+
+export type AssignmentMode = 'manual' | 'round_robin' | 'load';
+
+export interface Queue {
+  id: string;
+  name: string;
+  timezone: string;
+  businessHours: BusinessHours | null;
+  teamId: string | null;
+  assignment: AssignmentMode;
+  slaPolicyId: string | null;
+  createdAt: Date;
+}
+const QUEUE_COLS = `id, name, timezone, business_hours AS "businessHours", team_id AS "teamId", assignment,
+  sla_policy_id AS "slaPolicyId", created_at AS "createdAt"`;
+
+export interface QueueInput {
+  name?: string;
+  timezone?: string;
+  businessHours?: BusinessHours | null;
+  teamId?: string | null;
+  assignment?: AssignmentMode;
+  slaPolicyId?: string | null;
+}
+
+async function checkRefs(tx: Tx, p: Principal, input: QueueInput) {
+  if (input.timezone) validateTimezone(input.timezone);
+  if (input.businessHours) validateBusinessHours(input.businessHours);
+  if (input.teamId) {
+    const r = isUuid(input.teamId) && (await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2', [p.accountId, input.teamId]));
+    if (!r || !r.rows.length) throw invalid('teamId', `unknown team ${input.teamId}`);
+  }
+  if (input.slaPolicyId) {
+    const r =
+      isUuid(input.slaPolicyId) &&
+      (await tx.query('SELECT 1 FROM sla_policies WHERE account_id = $1 AND id = $2', [p.accountId, input.slaPolicyId]));
+    if (!r || !r.rows.length) throw invalid('slaPolicyId', `unknown SLA policy ${input.slaPolicyId}`);
+  }
+}
+
+export async function createQueue(ctx: Ctx, p: Principal, input: QueueInput & { name: string }): Promise<Queue> {
+  requireCap(p, 'manage');
+  if (!input.name?.trim()) throw invalid('name', 'must not be empty');
+  return ctx.db.transaction(async (tx) => {
+    await checkRefs(tx, p, input);
+    const dup = await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND name = $2', [p.accountId, input.name.trim()]);
+    if (dup.rows.length) throw conflict('queue_exists', `A queue named '${input.name}' exists already`);
+    const r = await tx.query<Queue>(
+      `INSERT INTO queues (account_id, name, timezone, business_hours, team_id, assignment, sla_policy_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${QUEUE_COLS}`,
+      [p.accountId, input.name.trim(), input.timezone ?? 'UTC', input.businessHours ? JSON.stringify(input.businessHours) : null,
+       input.teamId ?? null, input.assignment ?? 'manual', input.slaPolicyId ?? null],
+    );
+    await audit(tx, p, 'queue.created', { type: 'queue', id: r.rows[0].id }, { ...input });
+    return r.rows[0];
+  });
+}
+
+export async function updateQueue(ctx: Ctx, p: Principal, id: string, input: QueueInput): Promise<Queue> {
+  requireCap(p, 'manage');
+  return ctx.db.transaction(async (tx) => {
+    await getQueue(ctx, p, id, tx);
+    await checkRefs(tx, p, input);
+    const has = (k: keyof QueueInput) => Object.prototype.hasOwnProperty.call(input, k);
+    const r = await tx.query<Queue>(
+      `UPDATE queues SET name = coalesce($3, name), timezone = coalesce($4, timezone),
+              business_hours = CASE WHEN $5 THEN $6::jsonb ELSE business_hours END,
+              team_id = CASE WHEN $7 THEN $8::uuid ELSE team_id END, assignment = coalesce($9, assignment),
+              sla_policy_id = CASE WHEN $10 THEN $11::uuid ELSE sla_policy_id END
+        WHERE account_id = $1 AND id = $2 RETURNING ${QUEUE_COLS}`,
+      [p.accountId, id, input.name?.trim() ?? null, input.timezone ?? null, has('businessHours'),
+       input.businessHours ? JSON.stringify(input.businessHours) : null, has('teamId'), input.teamId ?? null,
+       input.assignment ?? null, has('slaPolicyId'), input.slaPolicyId ?? null],
+    );
+    await audit(tx, p, 'queue.updated', { type: 'queue', id }, { ...input });
+    return r.rows[0];
+  });
+}
+
+export async function getQueue(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db): Promise<Queue> {
+  if (!isUuid(id)) throw notFound('Queue');
+  const r = await tx.query<Queue>(`SELECT ${QUEUE_COLS} FROM queues WHERE account_id = $1 AND id = $2`, [p.accountId, id]);
+  if (!r.rows[0]) throw notFound('Queue');
+  return r.rows[0];
+}
+
+export async function listQueues(ctx: Ctx, p: Principal): Promise<Queue[]> {
+  requireCap(p, 'conversations');
+  const r = await ctx.db.query<Queue>(`SELECT ${QUEUE_COLS} FROM queues WHERE account_id = $1 ORDER BY name`, [p.accountId]);
+  return r.rows;
+}
+
+// ---------------------------------------------------------------- SLA policies
+
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  firstReplyMinutes: number | null;
+  nextReplyMinutes: number | null;
+  resolutionMinutes: number | null;
+  businessHours: boolean;
+}
+const SLA_COLS = `id, name, first_reply_minutes AS "firstReplyMinutes", next_reply_minutes AS "nextReplyMinutes",
+  resolution_minutes AS "resolutionMinutes", business_hours AS "businessHours"`;
+
+export async function createSlaPolicy(ctx: Ctx, p: Principal, input: Omit<SlaPolicy, 'id'>): Promise<SlaPolicy> {
+  requireCap(p, 'manage');
+  if (!input.name?.trim()) throw invalid('name', 'must not be empty');
+  for (const k of ['firstReplyMinutes', 'nextReplyMinutes', 'resolutionMinutes'] as const) {
+    const v = input[k];
+    if (v !== null && v !== undefined && (!Number.isInteger(v) || v <= 0)) throw invalid(k, 'must be a positive whole number of minutes');
+  }
+  return ctx.db.transaction(async (tx) => {
+    const dup = await tx.query('SELECT 1 FROM sla_policies WHERE account_id = $1 AND name = $2', [p.accountId, input.name.trim()]);
+    if (dup.rows.length) throw conflict('sla_policy_exists', `An SLA policy named '${input.name}' exists already`);
+    const r = await tx.query<SlaPolicy>(
+      `INSERT INTO sla_policies (account_id, name, first_reply_minutes, next_reply_minutes, resolution_minutes, business_hours)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SLA_COLS}`,
+      [p.accountId, input.name.trim(), input.firstReplyMinutes ?? null, input.nextReplyMinutes ?? null, input.resolutionMinutes ?? null,
+       input.businessHours ?? true],
+    );
+    await audit(tx, p, 'sla_policy.created', { type: 'sla_policy', id: r.rows[0].id }, { ...input });
+    return r.rows[0];
+  });
+}
+
+export async function listSlaPolicies(ctx: Ctx, p: Principal): Promise<SlaPolicy[]> {
+  requireCap(p, 'conversations');
+  const r = await ctx.db.query<SlaPolicy>(`SELECT ${SLA_COLS} FROM sla_policies WHERE account_id = $1 ORDER BY name`, [p.accountId]);
+  return r.rows;
+}
+
+export interface SlaClock {
+  policy: SlaPolicy;
+  hours: BusinessHours | null;
+  tz: string;
+}
+
+/** The SLA policy and clock of a queue, or null when the queue has none. */
+export async function slaClockFor(tx: Tx, queueId: string | null): Promise<SlaClock | null> {
+  if (!queueId) return null;
+  const r = await tx.query<SlaPolicy & { hours: BusinessHours | null; tz: string }>(
+    `SELECT s.id, s.name, s.first_reply_minutes AS "firstReplyMinutes", s.next_reply_minutes AS "nextReplyMinutes",
+            s.resolution_minutes AS "resolutionMinutes", s.business_hours AS "businessHours",
+            q.business_hours AS hours, q.timezone AS tz
+       FROM queues q JOIN sla_policies s ON s.id = q.sla_policy_id WHERE q.id = $1`,
+    [queueId],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { policy: row, hours: row.businessHours ? row.hours : null, tz: row.tz };
+}
+
+export function dueAt(clock: SlaClock | null, metric: 'first_reply' | 'next_reply' | 'resolution', from: Date): Date | null {
+  if (!clock) return null;
+  const minutes =
+    metric === 'first_reply' ? clock.policy.firstReplyMinutes : metric === 'next_reply' ? clock.policy.nextReplyMinutes : clock.policy.resolutionMinutes;
+  if (!minutes) return null;
+  return addBusinessMinutes(from, minutes, clock.hours, clock.tz);
+}
+
+// ---------------------------------------------------------------- assignment
+
+/**
+ * Picks an agent for a conversation in the queue: among the queue team's members (everyone with a working role when
+ * the queue has no team) who are available, not disabled and below their capacity of open conversations.
+ * Round robin takes the one assigned longest ago; load takes the lowest open/capacity ratio (then longest ago).
+ * The queue row is locked so two concurrent assignments cannot both pick the last free seat.
+ */
+export async function pickAgent(tx: Tx, accountId: string, queueId: string, mode?: AssignmentMode): Promise<string | null> {
+  const q = await tx.query<{ assignment: AssignmentMode; team_id: string | null }>(
+    'SELECT assignment, team_id FROM queues WHERE id = $1 AND account_id = $2 FOR UPDATE',
+    [queueId, accountId],
+  );
+  if (!q.rows[0]) return null;
+  const how = mode ?? q.rows[0].assignment;
+  if (how === 'manual') return null;
+  const r = await tx.query<{ id: string }>(
+    `WITH eligible AS (
+       SELECT u.id, u.capacity, u.last_assigned_at,
+              (SELECT count(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status IN ('new', 'open')) AS load
+         FROM users u
+        WHERE u.account_id = $1 AND u.disabled_at IS NULL AND u.presence = 'available'
+          AND u.role IN ('agent', 'supervisor', 'leader', 'admin')
+          AND ($2::uuid IS NULL OR u.id IN (SELECT user_id FROM team_members WHERE team_id = $2)))
+     SELECT id FROM eligible WHERE load < capacity
+      ORDER BY CASE WHEN $3 = 'load' THEN load::float / greatest(capacity, 1) ELSE 0 END,
+               last_assigned_at NULLS FIRST, id
+      LIMIT 1`,
+    [accountId, q.rows[0].team_id, how],
+  );
+  return r.rows[0]?.id ?? null;
+}

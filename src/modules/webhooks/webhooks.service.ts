@@ -1,0 +1,153 @@
+/**
+ * Outgoing webhooks, signed with HMAC-SHA256. A delivery row and its job are written in the transaction of the change,
+ * so a change is announced exactly when it is committed; the job retries with backoff until the receiver answers 2xx.
+ *
+ * Signature header: `Earshot-Signature: t=<unix seconds>,v1=<hex hmac_sha256(secret, "<t>.<raw body>")>`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Ctx, Principal, Tx } from '../../platform/context.js';
+import { requireCap } from '../../platform/context.js';
+import { invalid, isUuid, notFound } from '../../platform/errors.js';
+import { enqueue } from '../../platform/jobs.js';
+import { randomToken } from '../../platform/password.js';
+import { audit } from '../audit/audit.service.js';
+
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'sla.breached'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export function sign(secret: string, timestamp: number, body: string) {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** For receivers (and tests): checks a signature header and its age. */
+export function verifySignature(secret: string, header: string, body: string, nowSec = Math.floor(Date.now() / 1000), toleranceSec = 300) {
+  const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
+  const t = Number(parts.t);
+  if (!t || Math.abs(nowSec - t) > toleranceSec) return false;
+  const expected = Buffer.from(sign(secret, t, body).split('v1=')[1], 'hex');
+  const got = Buffer.from(parts.v1 ?? '', 'hex');
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+function checkUrl(url: string) {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw invalid('url', `not a URL: '${url}'`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid('url', 'must be http or https');
+  if (u.username || u.password) throw invalid('url', 'must not carry credentials; the signature authenticates Earshot');
+}
+
+export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string; events: string[]; secret?: string }) {
+  requireCap(p, 'admin');
+  checkUrl(input.url);
+  if (!input.events?.length) throw invalid('events', 'name at least one event');
+  for (const e of input.events)
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) throw invalid('events', `unknown event '${e}' (known: ${WEBHOOK_EVENTS.join(', ')})`);
+  const secret = input.secret ?? 'whsec_' + randomToken(24);
+  if (secret.length < 16) throw invalid('secret', 'must have at least 16 characters');
+  return ctx.db.transaction(async (tx) => {
+    const r = await tx.query(
+      `INSERT INTO webhooks (account_id, url, secret, events) VALUES ($1, $2, $3, $4)
+       RETURNING id, url, events, active, created_at AS "createdAt"`,
+      [p.accountId, input.url, secret, input.events],
+    );
+    await audit(tx, p, 'webhook.created', { type: 'webhook', id: r.rows[0].id }, { url: input.url, events: input.events });
+    // The secret is shown once, at creation.
+    return { ...r.rows[0], secret };
+  });
+}
+
+export async function listWebhooks(ctx: Ctx, p: Principal) {
+  requireCap(p, 'admin');
+  const r = await ctx.db.query(
+    `SELECT id, url, events, active, created_at AS "createdAt" FROM webhooks WHERE account_id = $1 ORDER BY created_at`,
+    [p.accountId],
+  );
+  return r.rows;
+}
+
+export async function deleteWebhook(ctx: Ctx, p: Principal, id: string) {
+  requireCap(p, 'admin');
+  if (!isUuid(id)) throw notFound('Webhook');
+  await ctx.db.transaction(async (tx) => {
+    const r = await tx.query('DELETE FROM webhooks WHERE account_id = $1 AND id = $2', [p.accountId, id]);
+    if (!r.rowCount) throw notFound('Webhook');
+    await audit(tx, p, 'webhook.deleted', { type: 'webhook', id });
+  });
+}
+
+export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, limit = 50) {
+  requireCap(p, 'admin');
+  if (!isUuid(webhookId)) throw notFound('Webhook');
+  const w = await ctx.db.query('SELECT 1 FROM webhooks WHERE account_id = $1 AND id = $2', [p.accountId, webhookId]);
+  if (!w.rows.length) throw notFound('Webhook');
+  const r = await ctx.db.query(
+    `SELECT id, event, status, attempts, response_status AS "responseStatus", last_error AS "lastError",
+            created_at AS "createdAt", delivered_at AS "deliveredAt"
+       FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC LIMIT $2`,
+    [webhookId, limit],
+  );
+  return r.rows;
+}
+
+/** Called inside a service transaction: queues one delivery per subscribed webhook. */
+export async function emitWebhook(tx: Tx, accountId: string, event: WebhookEvent, data: Record<string, unknown>, at: Date) {
+  const hooks = await tx.query<{ id: string }>(
+    'SELECT id FROM webhooks WHERE account_id = $1 AND active AND $2 = ANY(events)',
+    [accountId, event],
+  );
+  for (const h of hooks.rows) {
+    const d = await tx.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (account_id, webhook_id, event, body) VALUES ($1, $2, $3, '') RETURNING id`,
+      [accountId, h.id, event],
+    );
+    const body = JSON.stringify({ id: d.rows[0].id, event, occurredAt: at.toISOString(), data });
+    await tx.query('UPDATE webhook_deliveries SET body = $2 WHERE id = $1', [d.rows[0].id, body]);
+    await enqueue(tx, 'webhook.deliver', { deliveryId: d.rows[0].id }, { maxAttempts: 8 });
+  }
+}
+
+/** Job handler: re-reads the delivery; a delivered one is not sent again. Throws to make the job retry. */
+export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, attempt: number, maxAttempts: number) {
+  const r = await ctx.db.query<{ status: string; body: string; event: string; url: string; secret: string; active: boolean }>(
+    `SELECT d.status, d.body, d.event, w.url, w.secret, w.active FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+      WHERE d.id = $1`,
+    [payload.deliveryId],
+  );
+  const d = r.rows[0];
+  if (!d || d.status === 'delivered' || !d.active) return;
+  const t = Math.floor(Date.now() / 1000);
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(d.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Earshot-Webhooks/1',
+        'earshot-event': d.event,
+        'earshot-delivery': payload.deliveryId,
+        'earshot-signature': sign(d.secret, t, d.body),
+      },
+      body: d.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    status = res.status;
+    await res.body?.cancel().catch(() => {});
+    if (status < 200 || status >= 300) error = `receiver answered ${status}`;
+  } catch (err: any) {
+    error = err?.cause?.code ?? err?.name ?? String(err);
+  }
+  await ctx.db.query(
+    `UPDATE webhook_deliveries SET attempts = $2, response_status = $3, last_error = $4,
+            status = CASE WHEN $4::text IS NULL THEN 'delivered' WHEN $2 >= $5 THEN 'failed' ELSE 'pending' END,
+            delivered_at = CASE WHEN $4::text IS NULL THEN now() END
+      WHERE id = $1`,
+    [payload.deliveryId, attempt, status, error, maxAttempts],
+  );
+  if (error) throw new Error(`webhook delivery ${payload.deliveryId}: ${error}`);
+}

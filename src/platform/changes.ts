@@ -1,0 +1,20 @@
+/**
+ * Change notifications for realtime clients, sent with pg_notify inside the transaction that made the change: they
+ * reach every server process on the database at commit, and never for a change that was rolled back.
+ * Payloads carry ids only (NOTIFY payloads are limited to 8000 bytes); clients refetch what they show.
+ */
+import type { Tx } from './context.js';
+
+export const CHANGES_CHANNEL = 'earshot_changes';
+
+export interface Change {
+  accountId: string;
+  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated';
+  conversationId?: string;
+  messageId?: string;
+  customerId?: string;
+}
+
+export async function publishChange(tx: Tx, change: Change) {
+  await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, JSON.stringify(change)]);
+}

@@ -1,0 +1,228 @@
+/**
+ * One small database interface over two drivers: embedded PGlite (default, zero set-up) and a PostgreSQL server
+ * through `pg`. Both speak the same SQL, so modules write plain parameterised PostgreSQL and never ask which one runs.
+ */
+import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError } from './errors.js';
+
+export interface Queryable {
+  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Human-readable location without secrets (for logs and errors). */
+  readonly where: string;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; the callback gets each payload. Returns a function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… selects a PostgreSQL server. */
+  databaseUrl?: string;
+  /** A folder selects embedded PGlite with its data there; 'memory://' keeps it in memory (tests). */
+  dataDir?: string;
+  /** PGlite only: start from a data folder dump (used by tests to skip initdb). */
+  loadDataDir?: Blob | File;
+  poolSize?: number;
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir ?? './earshot-data', opts.loadDataDir);
+}
+
+/** Hides the password of a connection string. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pg = (await import('pg')).default;
+  // int8 (count(*), bigint ids) as numbers, like PGlite returns them; our counters stay far below 2^53.
+  const types = {
+    getTypeParser(oid: number, format?: any) {
+      if (oid === 20) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const where = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {
+    /* an idle client died (server restart); the pool replaces it on next use */
+  });
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (err: any) {
+    await pool.end().catch(() => {});
+    throw new AppError('db_unreachable', `Cannot reach PostgreSQL at ${where}: ${err.code ?? ''} ${err.message}`.trim(), 503);
+  }
+  const wrap = (c: { query: (...a: any[]) => Promise<any> }): Queryable => ({
+    async query(sql, params) {
+      const r = await c.query(sql, params as any[]);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql) {
+      await c.query(sql);
+    },
+  });
+  const base = wrap(pool);
+  const listeners = new Map<string, Set<(p: string) => void>>();
+  let listenClient: import('pg').Client | null = null;
+  let closed = false;
+
+  async function ensureListenClient() {
+    if (listenClient) return listenClient;
+    const client = new pg.Client({ connectionString: url, types });
+    client.on('notification', (msg) => {
+      const set = listeners.get(msg.channel);
+      if (set) for (const fn of set) fn(msg.payload ?? '');
+    });
+    client.on('error', () => {
+      // Reconnect and re-LISTEN: notifications sent while disconnected are lost, which realtime clients tolerate
+      // (they refetch on reconnect).
+      listenClient = null;
+      if (!closed && listeners.size) setTimeout(() => void resubscribe(), 500);
+    });
+    await client.connect();
+    listenClient = client;
+    return client;
+  }
+  async function resubscribe() {
+    try {
+      const c = await ensureListenClient();
+      for (const ch of listeners.keys()) await c.query(`LISTEN ${quoteIdent(ch)}`);
+    } catch {
+      if (!closed) setTimeout(() => void resubscribe(), 1000);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    where,
+    ...base,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        const c = await ensureListenClient();
+        await c.query(`LISTEN ${quoteIdent(channel)}`);
+      }
+      set.add(onPayload);
+      return async () => {
+        set!.delete(onPayload);
+        if (set!.size === 0) {
+          listeners.delete(channel);
+          await listenClient?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      await listenClient?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+function quoteIdent(s: string) {
+  return '"' + s.replace(/"/g, '""') + '"';
+}
+
+async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const memory = dataDir === 'memory://' || dataDir === '';
+  let lockFile: string | null = null;
+  if (!memory) {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    lockFile = join(dir, 'earshot.lock');
+    takeLock(lockFile, dir);
+  }
+  let pg: InstanceType<typeof PGlite>;
+  try {
+    pg = new PGlite(memory ? undefined : resolve(dataDir), loadDataDir ? { loadDataDir } : {});
+    await pg.waitReady;
+  } catch (err: any) {
+    if (lockFile) rmSync(lockFile, { force: true });
+    throw new AppError('db_unreachable', `Cannot open the embedded database in ${dataDir}: ${err.message}`, 503);
+  }
+  const wrap = (c: any): Queryable => ({
+    async query(sql, params) {
+      const r = await c.query(sql, params as any[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql) {
+      await c.exec(sql);
+    },
+  });
+  return {
+    kind: 'pglite',
+    where: memory ? 'embedded (in memory)' : `embedded (${resolve(dataDir)})`,
+    ...wrap(pg),
+    transaction(fn) {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    async listen(channel, onPayload) {
+      const unsub = await pg.listen(channel, onPayload);
+      return async () => {
+        await unsub();
+      };
+    },
+    async close() {
+      await pg.close();
+      if (lockFile) rmSync(lockFile, { force: true });
+    },
+  };
+}
+
+/** PGlite is single-process: refuse a second process on the same folder instead of corrupting it. */
+function takeLock(lockFile: string, dir: string) {
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, 'utf8').trim());
+    if (pid && pid !== process.pid && processAlive(pid)) {
+      throw new AppError(
+        'db_locked',
+        `The embedded database in ${dir} is in use by process ${pid}. Stop it first, or use PostgreSQL (DATABASE_URL) to run several processes.`,
+        503,
+      );
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+}
+
+function processAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e.code === 'EPERM';
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Server-side texts in English, German and Norwegian Bokmål. API errors keep an English `message` (stable for
+ * scripts) and add `detail` in the language the client asked for.
+ */
+export type Locale = 'en' | 'de' | 'nb';
+export const LOCALES: Locale[] = ['en', 'de', 'nb'];
+
+const TEXTS: Record<string, Record<Locale, string>> = {
+  validation: { en: 'Some input is not valid.', de: 'Einige Eingaben sind ungültig.', nb: 'Noe av det som ble sendt inn er ugyldig.' },
+  not_found: { en: 'Not found.', de: 'Nicht gefunden.', nb: 'Fant ikke dette.' },
+  forbidden: { en: 'Your role may not do this.', de: 'Ihre Rolle darf das nicht.', nb: 'Rollen din har ikke lov til dette.' },
+  unauthorized: { en: 'Please sign in.', de: 'Bitte melden Sie sich an.', nb: 'Logg inn først.' },
+  invalid_credentials: { en: 'Email or password is wrong.', de: 'E-Mail oder Passwort ist falsch.', nb: 'E-post eller passord er feil.' },
+  rate_limited: { en: 'Too many attempts; wait a moment.', de: 'Zu viele Versuche; bitte kurz warten.', nb: 'For mange forsøk; vent litt.' },
+  newer_messages: {
+    en: 'New messages arrived while you were writing.',
+    de: 'Während Sie geschrieben haben, sind neue Nachrichten eingegangen.',
+    nb: 'Nye meldinger kom inn mens du skrev.',
+  },
+  conversation_closed: { en: 'This conversation is closed.', de: 'Dieses Gespräch ist geschlossen.', nb: 'Denne samtalen er lukket.' },
+  no_agent_available: { en: 'No agent is free right now.', de: 'Gerade ist niemand frei.', nb: 'Ingen er ledig akkurat nå.' },
+};
+
+export function pickLocale(acceptLanguage: string | undefined, fallback: Locale = 'en'): Locale {
+  if (!acceptLanguage) return fallback;
+  for (const part of acceptLanguage.split(',')) {
+    const tag = part.split(';')[0].trim().toLowerCase();
+    if (tag.startsWith('de')) return 'de';
+    if (tag.startsWith('nb') || tag.startsWith('no') || tag.startsWith('nn')) return 'nb';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
+}
+
+export function translate(acceptLanguage: string | undefined, key: string): string | undefined {
+  return TEXTS[key]?.[pickLocale(acceptLanguage)];
+}
+
+export const textKeys = () => Object.keys(TEXTS);
+export const textFor = (key: string, locale: Locale) => TEXTS[key]?.[locale];

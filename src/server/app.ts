@@ -1,0 +1,155 @@
+/**
+ * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { Db } from '../platform/db.js';
+import type { Config } from '../platform/config.js';
+import type { Ctx, Principal } from '../platform/context.js';
+import { JobRunner } from '../platform/jobs.js';
+import { registerErrorHandler } from './errors.js';
+import { registerAuth } from './auth.js';
+import { registerRealtime } from './realtime.js';
+import { checkSla } from '../modules/conversations/conversations.service.js';
+import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
+import accountRoutes from '../modules/accounts/accounts.routes.js';
+import conversationRoutes from '../modules/conversations/conversations.routes.js';
+import customerRoutes from '../modules/customers/customers.routes.js';
+import queueRoutes from '../modules/queues/queues.routes.js';
+import macroRoutes from '../modules/macros/macros.routes.js';
+import webhookRoutes from '../modules/webhooks/webhooks.routes.js';
+import eventRoutes from '../modules/events/events.routes.js';
+import auditRoutes from '../modules/audit/audit.routes.js';
+import { VERSION } from '../platform/version.js';
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: Ctx;
+    jobs: JobRunner;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** false: the route answers without signing in (health, login, docs). */
+    auth?: boolean;
+  }
+}
+
+export interface BuildOptions {
+  db: Db;
+  config: Config;
+  /** Overrides the clock (tests). */
+  now?: () => Date;
+  logger?: boolean;
+}
+
+/** Secrets and personal data that must never reach a log line. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'body.password',
+  '*.password',
+  '*.token',
+  '*.secret',
+];
+
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { db, config } = opts;
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
+  app.decorate('ctx', ctx);
+  const jobs = new JobRunner(db, app.log as any)
+    .on('sla.check', (payload) => checkSla(ctx, payload))
+    .on('webhook.deliver', (payload, job) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts));
+  app.decorate('jobs', jobs);
+  app.decorateRequest('principal', null);
+
+  registerErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Earshot API',
+        version: VERSION,
+        description:
+          'Help desk and contact centre API. Authenticate with `Authorization: Bearer es_…` (create tokens with `earshot token create`) or the session cookie from `POST /api/v1/auth/login`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  registerAuth(app);
+
+  app.get('/api/health', {
+    config: { auth: false },
+    schema: { tags: ['system'], summary: 'Liveness and database check', security: [] },
+  }, async (_req, reply) => {
+    const t = Date.now();
+    try {
+      await db.query('SELECT 1');
+      return { status: 'ok', version: VERSION, database: db.kind, dbLatencyMs: Date.now() - t };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', version: VERSION, database: db.kind });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(accountRoutes);
+      await api.register(conversationRoutes);
+      await api.register(customerRoutes);
+      await api.register(queueRoutes);
+      await api.register(macroRoutes);
+      await api.register(webhookRoutes);
+      await api.register(eventRoutes);
+      await api.register(auditRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  await registerRealtime(app);
+
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+  });
+  return app as App;
+}
+
+export const clientIp = (req: FastifyRequest) => req.ip;

@@ -1,0 +1,59 @@
+/**
+ * Who is asking: every /api/v1 route needs a bearer API token or a session cookie, unless it says `auth: false`.
+ * Each service then checks the role's capability and filters by the principal's account, so ids of another account
+ * answer 404 exactly like ids that do not exist.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../platform/errors.js';
+import { principalFromSession, principalFromToken } from '../modules/accounts/accounts.service.js';
+import type { Principal } from '../platform/context.js';
+
+export const SESSION_COOKIE = 'earshot_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest): Promise<Principal | null> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!m) throw new AppError('unauthorized', 'Authorization must be "Bearer <token>"', 401);
+    const p = await principalFromToken(app.ctx, m[1]);
+    if (!p) throw new AppError('unauthorized', 'Unknown or revoked API token', 401);
+    return { ...p, ip: req.ip };
+  }
+  const sid = req.cookies?.[SESSION_COOKIE];
+  if (sid) {
+    const p = await principalFromSession(app.ctx, sid);
+    if (!p) return null;
+    // Cookies ride along on cross-site requests; SameSite=Lax stops most, and a foreign Origin stops the rest.
+    if (UNSAFE.has(req.method)) {
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host)
+        throw new AppError('forbidden', 'Cross-site request refused', 403);
+    }
+    return { ...p, ip: req.ip };
+  }
+  return null;
+}
+
+export function registerAuth(app: FastifyInstance<any, any, any, any, any>) {
+  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+    if (!req.url.startsWith('/api/v1/')) return;
+    if (req.routeOptions.config?.auth === false) return;
+    const p = await resolvePrincipal(app, req);
+    if (!p) throw new AppError('unauthorized', 'Sign in or send an API token (Authorization: Bearer es_…)', 401);
+    req.principal = p;
+  });
+}
+
+/** The principal of an authenticated route (the hook guarantees it). */
+export function who(req: FastifyRequest): Principal {
+  if (!req.principal) throw new AppError('unauthorized', 'Not signed in', 401);
+  return req.principal;
+}
+
+export function cookieSecure(app: FastifyInstance<any, any, any, any, any>, req: FastifyRequest) {
+  const mode = app.ctx.config.cookieSecure;
+  if (mode !== 'auto') return mode === 'always';
+  const host = (req.hostname ?? '').split(':')[0];
+  return req.protocol === 'https' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}

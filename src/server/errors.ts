@@ -1,0 +1,40 @@
+/** The one place where errors become HTTP answers: stable codes, the field that was wrong, never a stack trace. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../platform/errors.js';
+import { translate } from '../platform/i18n.js';
+
+export function registerErrorHandler(app: FastifyInstance<any, any, any, any, any>) {
+  app.setErrorHandler((err: FastifyError & { validation?: any[]; validationContext?: string }, req, reply) => {
+    const lang = req.headers['accept-language'];
+    if (err.validation) {
+      const v = err.validation[0] ?? {};
+      const path = (v.instancePath || '').replace(/^\//, '');
+      const missing = v.params?.missingProperty ? `${path ? path + '/' : ''}${v.params.missingProperty}` : path;
+      const extra = v.params?.additionalProperty ? `${path ? path + '/' : ''}${v.params.additionalProperty}` : null;
+      const field = `${err.validationContext ?? 'body'}${extra ? '/' + extra : missing ? '/' + missing : ''}`;
+      const message = extra ? 'is not a known field' : v.params?.missingProperty ? 'is required' : v.message ?? 'is invalid';
+      return reply.code(400).send({
+        error: { code: 'validation', message: `${field}: ${message}`, field, detail: translate(lang, 'validation') },
+      });
+    }
+    if (err instanceof AppError) {
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ?? {}), detail: translate(lang, err.code) } });
+    }
+    const status = err.statusCode ?? 500;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413)
+      return reply.code(413).send({ error: { code: 'too_large', message: `Request body is larger than ${app.initialConfig.bodyLimit} bytes` } });
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415)
+      return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'Send JSON with Content-Type: application/json' } });
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.name === 'SyntaxError' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+      return reply.code(400).send({ error: { code: 'bad_json', message: 'The body is not valid JSON' } });
+    if (status === 429) return reply.code(429).send({ error: { code: 'rate_limited', message: err.message, detail: translate(lang, 'rate_limited') } });
+    if (status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad_request', message: err.message } });
+    if ((err as any).code === '23505')
+      return reply.code(409).send({ error: { code: 'conflict', message: 'A record with these values exists already' } });
+    req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; it was logged', requestId: req.id } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+}

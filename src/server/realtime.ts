@@ -1,0 +1,55 @@
+/**
+ * GET /api/v1/realtime (WebSocket): pushes conversation and message changes to signed-in agents of the account.
+ * Changes arrive through PostgreSQL LISTEN/NOTIFY, so a change made by any server process on the same database
+ * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} …
+ */
+import type { WebSocket } from 'ws';
+import { CHANGES_CHANNEL, type Change } from '../platform/changes.js';
+import type { App } from './app.js';
+import { who } from './auth.js';
+
+export async function registerRealtime(app: App) {
+  const clients = new Map<string, Set<WebSocket>>();
+  let stop: (() => Promise<void>) | null = null;
+
+  app.addHook('onReady', async () => {
+    stop = await app.ctx.db.listen(CHANGES_CHANNEL, (payload) => {
+      let change: Change;
+      try {
+        change = JSON.parse(payload);
+      } catch {
+        return;
+      }
+      const set = clients.get(change.accountId);
+      if (!set) return;
+      const { accountId: _omit, ...out } = change;
+      const msg = JSON.stringify(out);
+      for (const ws of set) if (ws.readyState === 1) ws.send(msg);
+    });
+  });
+  app.addHook('onClose', async () => {
+    for (const set of clients.values()) for (const ws of set) ws.close(1001, 'server shutting down');
+    await stop?.();
+  });
+
+  app.get('/api/v1/realtime', {
+    websocket: true,
+    schema: {
+      tags: ['realtime'],
+      summary: 'WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)',
+    },
+  }, (socket, req) => {
+    const p = who(req);
+    let set = clients.get(p.accountId);
+    if (!set) clients.set(p.accountId, (set = new Set()));
+    set.add(socket);
+    socket.send(JSON.stringify({ type: 'hello', accountId: p.accountId, userId: p.userId }));
+    socket.on('message', (raw) => {
+      if (raw.toString() === 'ping') socket.send('{"type":"pong"}');
+    });
+    socket.on('close', () => {
+      set!.delete(socket);
+      if (set!.size === 0) clients.delete(p.accountId);
+    });
+  });
+}
