@@ -81,6 +81,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('jobs', jobs);
   app.decorateRequest('principal', null);
 
+  // The route table, for the test that checks every route is documented and tested.
+  const routeTable: string[] = [];
+  (app as any)[Symbol.for('earshot.routes')] = routeTable;
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
+  });
   registerErrorHandler(app);
   await app.register(helmet, {
     contentSecurityPolicy: {

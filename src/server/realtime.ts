@@ -32,6 +32,10 @@ export async function registerRealtime(app: App) {
     await stop?.();
   });
 
+  // @fastify/websocket hides WebSocket routes from the OpenAPI document; this one is part of the API, so show it.
+  app.addHook('onRoute', (r) => {
+    if (r.url === '/api/v1/realtime' && r.schema) r.schema.hide = false;
+  });
   app.get('/api/v1/realtime', {
     websocket: true,
     schema: {

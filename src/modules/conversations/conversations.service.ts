@@ -333,7 +333,7 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
       const newer = await tx.query(
         `SELECT m.id, m.author_type AS "authorType", m.author_user_id AS "authorUserId", left(m.text, 200) AS text
            FROM messages m WHERE m.conversation_id = $1 AND m.kind = 'message'
-            AND m.created_at > (SELECT created_at FROM messages WHERE id = $2 AND conversation_id = $1)
+            AND m.id <> $2 AND m.created_at >= (SELECT created_at FROM messages WHERE id = $2 AND conversation_id = $1)
           ORDER BY m.created_at`,
         [id, isUuid(input.lastSeenMessageId) ? input.lastSeenMessageId : null],
       );

@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = new PGlite(); await db.waitReady;
+console.log('fresh', Date.now()-t);
+await db.exec("create table x(a int); insert into x values (1)");
+t=Date.now();
+const blob = await db.dumpDataDir('gzip');
+console.log('dump', Date.now()-t, blob.size);
+t=Date.now();
+const db2 = new PGlite({loadDataDir: blob}); await db2.waitReady;
+console.log('load', Date.now()-t, (await db2.query('select * from x')).rows);
+t=Date.now();
+const db3 = await db.clone?.(); 
+if (db3) console.log('clone', Date.now()-t, (await db3.query('select * from x')).rows);
+const blob2 = await db.dumpDataDir('none');
+t=Date.now();
+const db4 = new PGlite({loadDataDir: blob2}); await db4.waitReady;
+console.log('load uncompressed', Date.now()-t, blob2.size);

@@ -1,0 +1,37 @@
+// Runs every test file with node's test runner (TypeScript through tsx), then checks that each API route was
+// exercised by at least one test (route hits recorded by test/helpers.ts, routes listed by test/api-docs.test.ts).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const files = [];
+const walk = (dir) => {
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (f.endsWith('.test.ts')) files.push(p);
+  }
+};
+walk('src');
+walk('test');
+const only = process.argv.slice(2);
+const run = only.length ? only : files.sort();
+rmSync('.tmp/route-hits', { recursive: true, force: true });
+rmSync('.tmp/routes.json', { force: true });
+console.log(`Running ${run.length} test files against ${process.env.TEST_DATABASE_URL ? 'PostgreSQL (TEST_DATABASE_URL)' : 'embedded PGlite'}`);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...run], { stdio: 'inherit' });
+if (r.status !== 0) process.exit(r.status ?? 1);
+if (!only.length) {
+  if (!existsSync('.tmp/routes.json')) {
+    console.error('route coverage: .tmp/routes.json missing (test/api-docs.test.ts did not run)');
+    process.exit(1);
+  }
+  const routes = JSON.parse(readFileSync('.tmp/routes.json', 'utf8'));
+  const hits = new Set(readdirSync('.tmp/route-hits').flatMap((f) => JSON.parse(readFileSync(join('.tmp/route-hits', f), 'utf8'))));
+  const missing = routes.filter((r) => !hits.has(r));
+  if (missing.length) {
+    console.error(`route coverage: ${missing.length} route(s) no test calls:\n  ${missing.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`route coverage: all ${routes.length} API routes are exercised by tests`);
+}

@@ -1,0 +1,150 @@
+/**
+ * Test harness: a fresh database per test file (PGlite by default; a new PostgreSQL database when TEST_DATABASE_URL
+ * is set), migrated, with one account and a token for each role. Route hits are recorded so scripts/test.mjs can
+ * check that every route of the API is exercised by some test.
+ */
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import { openDb, type Db } from '../src/platform/db.js';
+import { migrate, MIGRATIONS_DIR } from '../src/platform/migrate.js';
+import { loadConfig, type Config } from '../src/platform/config.js';
+import { buildApp, type App } from '../src/server/app.js';
+import { systemPrincipal, type Ctx, type Role } from '../src/platform/context.js';
+import * as accounts from '../src/modules/accounts/accounts.service.js';
+
+export const PG_URL = process.env.TEST_DATABASE_URL;
+export const dbKind = PG_URL ? 'postgres' : 'pglite';
+
+async function pgliteTemplate(): Promise<Blob> {
+  const sum = createHash('sha256');
+  for (const f of readdirSync(MIGRATIONS_DIR).sort()) sum.update(f).update(readFileSync(join(MIGRATIONS_DIR, f)));
+  const file = join(tmpdir(), `earshot-test-template-${sum.digest('hex').slice(0, 16)}.tgz`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const { PGlite } = await import('@electric-sql/pglite');
+  const raw = new PGlite();
+  await raw.waitReady;
+  const tmp = await openDbFromPglite(raw);
+  await migrate(tmp);
+  const blob = await raw.dumpDataDir('gzip');
+  await raw.close();
+  writeFileSync(file + '.' + process.pid, Buffer.from(await blob.arrayBuffer()));
+  try {
+    (await import('node:fs')).renameSync(file + '.' + process.pid, file);
+  } catch {}
+  return blob;
+}
+
+/** Minimal Db over a raw PGlite for building the template. */
+async function openDbFromPglite(raw: any): Promise<Db> {
+  const wrap = (c: any) => ({
+    query: async (sql: string, params?: unknown[]) => {
+      const r = await c.query(sql, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    exec: async (sql: string) => void (await c.exec(sql)),
+  });
+  return {
+    kind: 'pglite', where: 'template', ...wrap(raw),
+    transaction: (fn: any) => raw.transaction((tx: any) => fn(wrap(tx))),
+    listen: async () => async () => {},
+    close: async () => {},
+  } as Db;
+}
+
+export async function freshDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (PG_URL) {
+    const name = `earshot_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(PG_URL);
+    u.pathname = '/' + name;
+    const db = await openDb({ databaseUrl: u.toString(), poolSize: 5 });
+    await migrate(db);
+    return {
+      db,
+      drop: async () => {
+        await db.close();
+        const a = new pg.Client({ connectionString: PG_URL });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }
+  const db = await openDb({ dataDir: 'memory://', loadDataDir: await pgliteTemplate() });
+  await migrate(db);
+  return { db, drop: () => db.close() };
+}
+
+export interface TestEnv {
+  app: App;
+  db: Db;
+  ctx: Ctx;
+  config: Config;
+  accountId: string;
+  tokens: Record<Role, string>;
+  /** Moves the app's clock (SLA, expiry). */
+  clock: { now: Date | null };
+  close(): Promise<void>;
+  req(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; cookie?: string }): Promise<{ status: number; json: any; headers: Record<string, any>; body: string }>;
+  makeAccount(slug: string): Promise<{ accountId: string; tokens: Record<Role, string> }>;
+}
+
+const HIT_DIR = join(process.cwd(), '.tmp', 'route-hits');
+
+export async function setup(configOverrides: Partial<Config> = {}): Promise<TestEnv> {
+  const { db, drop } = await freshDb();
+  const config = loadConfig({}, { logLevel: 'silent', loginRateLimit: 1000, ...configOverrides });
+  const clock: { now: Date | null } = { now: null };
+  const app = await buildApp({ db, config, logger: false, now: () => clock.now ?? new Date() });
+  const hits = new Set<string>();
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.url) hits.add(`${req.method} ${req.routeOptions.url}`);
+  });
+  await app.ready();
+  const ctx = app.ctx;
+  const makeAccount = async (slug: string) => {
+    const a = await accounts.createAccount(ctx, { name: `Test ${slug}`, slug });
+    const tokens = {} as Record<Role, string>;
+    for (const role of ['agent', 'supervisor', 'leader', 'admin'] as Role[])
+      tokens[role] = (await accounts.createToken(ctx, systemPrincipal(a.id), { role, name: role })).token;
+    return { accountId: a.id, tokens };
+  };
+  const main = await makeAccount('acme');
+  const env: TestEnv = {
+    app, db, ctx, config, clock, accountId: main.accountId, tokens: main.tokens, makeAccount,
+    async req(method, url, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      const token = opts.token === undefined ? main.tokens.admin : opts.token;
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (opts.cookie) headers.cookie = opts.cookie;
+      const res = await app.inject({ method: method as any, url, headers, ...(opts.body !== undefined ? { payload: opts.body as any } : {}) });
+      let json: any = null;
+      try {
+        json = res.body ? JSON.parse(res.body) : null;
+      } catch {}
+      return { status: res.statusCode, json, headers: res.headers, body: res.body };
+    },
+    async close() {
+      mkdirSync(HIT_DIR, { recursive: true });
+      writeFileSync(join(HIT_DIR, `${process.pid}-${randomBytes(3).toString('hex')}.json`), JSON.stringify([...hits]));
+      await app.close();
+      await drop();
+    },
+  };
+  return env;
+}
+
+export const convBody = (over: Record<string, unknown> = {}) => ({
+  customer: { email: 'anna@example.com', name: 'Anna Berg' },
+  channel: 'email',
+  subject: 'My order has not arrived',
+  message: { text: 'Hello, I ordered a tent two weeks ago and it has not arrived yet.' },
+  ...over,
+});
