@@ -171,7 +171,7 @@ test('full-text search finds English, German and Norwegian words by their stems'
   const hit = async (q: string) => (await env.req('GET', `/api/v1/conversations?q=${encodeURIComponent(q)}`)).json.items.map((i: any) => i.subject);
   assert.deepEqual(await hit('Antworten Warteschleifen'), ['Zelt']);
   assert.deepEqual(await hit('vente pakke'), ['Pakke']);
-  assert.deepEqual(await hit('refund'), ['Boots']);
+  assert.deepEqual(await hit('refunding mistakes'), ['Boots']);
   assert.deepEqual(await hit('boots'), ['Boots'], 'subjects are searched too');
   assert.deepEqual(await hit('nothingmatchesthis'), []);
 });
