@@ -143,8 +143,8 @@ export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, 
     error = err?.cause?.code ?? err?.name ?? String(err);
   }
   await ctx.db.query(
-    `UPDATE webhook_deliveries SET attempts = $2, response_status = $3, last_error = $4,
-            status = CASE WHEN $4::text IS NULL THEN 'delivered' WHEN $2 >= $5 THEN 'failed' ELSE 'pending' END,
+    `UPDATE webhook_deliveries SET attempts = $2::int, response_status = $3::int, last_error = $4::text,
+            status = CASE WHEN $4::text IS NULL THEN 'delivered' WHEN $2::int >= $5::int THEN 'failed' ELSE 'pending' END,
             delivered_at = CASE WHEN $4::text IS NULL THEN now() END
       WHERE id = $1`,
     [payload.deliveryId, attempt, status, error, maxAttempts],
