@@ -125,7 +125,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   registerAuth(app);
 
   app.get('/api/health', {
-    config: { auth: false },
+    config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },
     schema: { tags: ['system'], summary: 'Liveness and database check', security: [] },
   }, async (_req, reply) => {
     const t = Date.now();
