@@ -49,6 +49,7 @@ export async function createAccount(
       [name, slug, input.timezone ?? 'UTC', input.locale ?? 'en', input.currency ?? 'EUR'],
     );
     const account = r.rows[0];
+    await tx.query('SELECT earshot_create_number_seq($1, 1)', [account.id]);
     await audit(tx, { accountId: account.id, role: 'admin', kind: 'cli', userId: null, tokenId: null }, 'account.created', {
       type: 'account',
       id: account.id,

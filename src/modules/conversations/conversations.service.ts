@@ -175,7 +175,7 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     if (input.assigneeId) await checkAssignee(tx, p, input.assigneeId);
     const customer = await findOrCreateCustomer(tx, p.accountId, { ...input.customer, language: language ?? undefined });
     const num = await tx.query<{ n: number }>(
-      'UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 RETURNING next_conversation_number - 1 AS n',
+      'SELECT earshot_next_conversation_number($1) AS n',
       [p.accountId],
     );
     const clock = await slaClockFor(tx, input.queueId ?? null);
@@ -242,13 +242,20 @@ export type ConversationView = Record<string, any>;
 export async function getConversation(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db): Promise<ConversationView> {
   requireCap(p, 'conversations');
   if (!isUuid(id)) throw notFound('Conversation');
+  // One round trip: the conversation with its messages and current viewers.
   const r = await tx.query(
-    `SELECT ${CONV_COLS} FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.account_id = $1 AND c.id = $2`,
-    [p.accountId, id],
+    `SELECT ${CONV_COLS},
+            coalesce((SELECT json_agg(x ORDER BY x."createdAt", x.id) FROM (SELECT ${MESSAGE_COLS} FROM messages m
+                        WHERE m.conversation_id = c.id) x), '[]') AS messages,
+            coalesce((SELECT json_agg(json_build_object('userId', v.user_id, 'name', u.name, 'mode', v.mode, 'expiresAt', v.expires_at)
+                                      ORDER BY u.name)
+                        FROM conversation_viewers v JOIN users u ON u.id = v.user_id
+                       WHERE v.conversation_id = c.id AND v.expires_at > $3), '[]') AS viewers
+       FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.account_id = $1 AND c.id = $2`,
+    [p.accountId, id, ctx.now()],
   );
   if (!r.rows[0]) throw notFound('Conversation');
-  const messages = await tx.query(`SELECT ${MESSAGE_COLS} FROM messages m WHERE m.conversation_id = $1 ORDER BY m.created_at, m.id`, [id]);
-  return { ...r.rows[0], messages: messages.rows, viewers: await listViewers(ctx, id, tx) };
+  return r.rows[0];
 }
 
 export interface ListFilter {
@@ -633,7 +640,7 @@ export async function splitConversation(ctx: Ctx, p: Principal, id: string, inpu
     if (all.rows.filter((r) => r.kind === 'message' && !ids.includes(r.id)).length === 0)
       throw invalid('messageIds', 'at least one message must stay in the original conversation');
     const num = await tx.query<{ n: number }>(
-      'UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 RETURNING next_conversation_number - 1 AS n',
+      'SELECT earshot_next_conversation_number($1) AS n',
       [p.accountId],
     );
     const lastAt = all.rows.filter((r) => ids.includes(r.id)).at(-1)!.created_at;
