@@ -71,7 +71,10 @@ export async function findOrCreateCustomer(tx: Tx, accountId: string, input: Cus
   if (found.rows[0]) {
     id = await resolveMerged(tx, found.rows[0].customer_id);
     await tx.query(
-      `UPDATE customers SET name = coalesce(name, $2), language = coalesce(language, $3) WHERE id = $1`,
+      // Only when something is missing: an unconditional update would lock the customer's row and queue every
+      // concurrent message of that customer behind it.
+      `UPDATE customers SET name = coalesce(name, $2), language = coalesce(language, $3)
+        WHERE id = $1 AND ((name IS NULL AND $2::text IS NOT NULL) OR (language IS NULL AND $3::text IS NOT NULL))`,
       [id, input.name?.trim() || null, input.language ?? null],
     );
   } else {
