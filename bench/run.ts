@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { openDb, type Db } from '../src/platform/db.js';
+import { openDb, redactUrl, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';
 import { buildApp } from '../src/server/app.js';
@@ -194,7 +194,7 @@ async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T | string> 
     await admin.connect();
   } catch (err: any) {
     await admin.end().catch(() => {});
-    return `PostgreSQL skipped: cannot reach ${redact(adminUrl)} (${err.code ?? ''} ${err.message})`.replace(/\s+\)/, ')');
+    return `PostgreSQL skipped: cannot reach ${redactUrl(adminUrl)} (${err.code ?? ''} ${err.message})`.replace(/\s+\)/, ')');
   }
   const name = `earshot_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${name}`);
@@ -211,18 +211,20 @@ async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T | string> 
   }
 }
 
-function redact(url: string) {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(url)';
-  }
+/** One HTTP measurement with its ratios to the bare-Fastify baseline, for the JSON summary. */
+function httpSummary(m: { reqPerSec: number; p99Ms: number; bad: number }, bare: { reqPerSec: number; p99Ms: number }) {
+  return {
+    reqPerSec: round(m.reqPerSec, 1),
+    p99Ms: m.p99Ms,
+    reqPerSecRatio: round(ratio(m.reqPerSec, bare.reqPerSec), 4),
+    p99Ratio: round(ratio(m.p99Ms, bare.p99Ms), 2),
+    bad: m.bad,
+  };
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
 function printTable(rows: string[][]) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -288,7 +290,6 @@ async function main() {
   printTable(ing);
   for (const n of notes) console.log(`\nNote: ${n}`);
 
-  const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
   const summary = {
     bench: 'earshot',
     node: process.version,
@@ -301,20 +302,8 @@ async function main() {
       results.map((r) => [
         r.backend,
         {
-          createConversation: {
-            reqPerSec: round(r.create.reqPerSec, 1),
-            p99Ms: r.create.p99Ms,
-            reqPerSecRatio: round(ratio(r.create.reqPerSec, bare.reqPerSec), 4),
-            p99Ratio: round(ratio(r.create.p99Ms, bare.p99Ms), 2),
-            bad: r.create.bad,
-          },
-          getConversation: {
-            reqPerSec: round(r.get.reqPerSec, 1),
-            p99Ms: r.get.p99Ms,
-            reqPerSecRatio: round(ratio(r.get.reqPerSec, bare.reqPerSec), 4),
-            p99Ratio: round(ratio(r.get.p99Ms, bare.p99Ms), 2),
-            bad: r.get.bad,
-          },
+          createConversation: httpSummary(r.create, bare),
+          getConversation: httpSummary(r.get, bare),
           ingest: {
             rawEventsPerSec: round(r.ingestRaw.eventsPerSec, 0),
             serviceEventsPerSec: round(r.ingestService.eventsPerSec, 0),

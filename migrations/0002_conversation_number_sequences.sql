@@ -13,3 +13,6 @@ CREATE FUNCTION earshot_next_conversation_number(acc uuid) RETURNS integer LANGU
   $$ SELECT nextval(earshot_number_seq(acc)::regclass)::integer $$;
 
 SELECT earshot_create_number_seq(id, next_conversation_number) FROM accounts;
+
+-- The counter column is replaced by the sequences.
+ALTER TABLE accounts DROP COLUMN next_conversation_number;

@@ -183,16 +183,20 @@ test('errors: unknown account, bad role, unknown option, unreachable PostgreSQL'
   assert.match(unreachable.stderr, /Cannot reach PostgreSQL/, show(unreachable));
 });
 
-test('serve on a fresh data folder answers /api/health and stops on SIGTERM', { timeout: 120_000 }, async (t) => {
-  const dir = tempDataDir(t);
-  const srv = await startServer(['--data', dir]);
+/** The server answered health for the expected database, and shuts down cleanly on SIGTERM. */
+async function expectHealthyThenStop(srv: Awaited<ReturnType<typeof startServer>>, database: 'pglite' | 'postgres') {
   try {
     assert.equal(srv.health.status, 'ok');
-    assert.equal(srv.health.database, 'pglite');
+    assert.equal(srv.health.database, database);
   } finally {
     const exit = await srv.stop();
     assert.equal(exit.code, 0, `server should shut down cleanly on SIGTERM: ${JSON.stringify(exit)}\n${srv.output().stderr}`);
   }
+}
+
+test('serve on a fresh data folder answers /api/health and stops on SIGTERM', { timeout: 120_000 }, async (t) => {
+  const dir = tempDataDir(t);
+  await expectHealthyThenStop(await startServer(['--data', dir]), 'pglite');
 });
 
 test(
@@ -208,14 +212,7 @@ test(
       try {
         const url = new URL(adminUrl);
         url.pathname = `/${name}`;
-        const srv = await startServer([], { DATABASE_URL: url.toString() });
-        try {
-          assert.equal(srv.health.status, 'ok');
-          assert.equal(srv.health.database, 'postgres');
-        } finally {
-          const exit = await srv.stop();
-          assert.equal(exit.code, 0, `server should shut down cleanly on SIGTERM: ${JSON.stringify(exit)}\n${srv.output().stderr}`);
-        }
+        await expectHealthyThenStop(await startServer([], { DATABASE_URL: url.toString() }), 'postgres');
       } finally {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }

@@ -3,9 +3,8 @@
  * is set), migrated, with one account and a token for each role. Route hits are recorded so scripts/test.mjs can
  * check that every route of the API is exercised by some test.
  */
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, renameSync, readdirSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
@@ -24,35 +23,14 @@ async function pgliteTemplate(): Promise<Blob> {
   for (const f of readdirSync(MIGRATIONS_DIR).sort()) sum.update(f).update(readFileSync(join(MIGRATIONS_DIR, f)));
   const file = join(tmpdir(), `earshot-test-template-${sum.digest('hex').slice(0, 16)}.tgz`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const { PGlite } = await import('@electric-sql/pglite');
-  const raw = new PGlite();
-  await raw.waitReady;
-  const tmp = await openDbFromPglite(raw);
-  await migrate(tmp);
-  const blob = await raw.dumpDataDir('gzip');
-  await raw.close();
+  const db = await openDb({ dataDir: 'memory://' });
+  await migrate(db);
+  const blob = await db.dumpDataDir!();
+  await db.close();
+  // Written under a temporary name and renamed, so parallel test files never read a half-written template.
   writeFileSync(file + '.' + process.pid, Buffer.from(await blob.arrayBuffer()));
-  try {
-    (await import('node:fs')).renameSync(file + '.' + process.pid, file);
-  } catch {}
+  renameSync(file + '.' + process.pid, file);
   return blob;
-}
-
-/** Minimal Db over a raw PGlite for building the template. */
-async function openDbFromPglite(raw: any): Promise<Db> {
-  const wrap = (c: any) => ({
-    query: async (sql: string, params?: unknown[]) => {
-      const r = await c.query(sql, params);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-    },
-    exec: async (sql: string) => void (await c.exec(sql)),
-  });
-  return {
-    kind: 'pglite', where: 'template', ...wrap(raw),
-    transaction: (fn: any) => raw.transaction((tx: any) => fn(wrap(tx))),
-    listen: async () => async () => {},
-    close: async () => {},
-  } as Db;
 }
 
 export async function freshDb(): Promise<{ db: Db; drop: () => Promise<void> }> {

@@ -20,6 +20,8 @@ export interface Db extends Queryable {
   /** LISTEN on a channel; the callback gets each payload. Returns a function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** PGlite only: a gzip dump of the data folder, loadable through `loadDataDir` (tests start from a migrated one). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface DbOptions {
@@ -195,6 +197,9 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
       return async () => {
         await unsub();
       };
+    },
+    async dumpDataDir() {
+      return pg.dumpDataDir('gzip');
     },
     async close() {
       await pg.close();
