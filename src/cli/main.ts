@@ -2,7 +2,8 @@
  * The `earshot` command. Settings come from flags first, then the environment (PORT, EARSHOT_DATA, DATABASE_URL …).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { openDb, type Db } from '../platform/db.js';
+import { openDb } from '../platform/db.js';
+import { dbOptions, dbTarget, withDb, type DbFlags } from './db.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';
@@ -10,11 +11,8 @@ import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context
 import { VERSION } from '../platform/version.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
 import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
-
-interface DbFlags {
-  data?: string;
-  databaseUrl?: string;
-}
+import { registerJourneyCommands } from './journeys.js';
+import { registerSimulateCommands } from './simulate.js';
 
 const portArg = (v: string) => {
   const n = Number(v);
@@ -25,33 +23,6 @@ const roleArg = (v: string) => {
   if (!ROLES.includes(v as Role)) throw new InvalidArgumentError(`'${v}' is not a role; use ${ROLES.join(', ')}`);
   return v as Role;
 };
-
-/** --data wins, then DATABASE_URL (or --database-url), then EARSHOT_DATA, then ./earshot-data. */
-export function dbTarget(flags: DbFlags, env = process.env): { databaseUrl?: string; dataDir?: string } {
-  if (flags.data) return { dataDir: flags.data };
-  const url = flags.databaseUrl ?? env.DATABASE_URL;
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new AppError('bad_database_url', 'DATABASE_URL must start with postgres:// or postgresql://');
-    return { databaseUrl: url };
-  }
-  return { dataDir: env.EARSHOT_DATA || './earshot-data' };
-}
-
-async function withDb<T>(flags: DbFlags, fn: (ctx: Ctx, db: Db, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const db = await openDb(dbTarget(flags));
-  try {
-    await migrate(db);
-    return await fn({ db, config, now: () => new Date() }, db, config);
-  } finally {
-    await db.close();
-  }
-}
-
-const dbOptions = (cmd: Command) =>
-  cmd
-    .option('--data <dir>', 'embedded database folder (PGlite); env EARSHOT_DATA, default ./earshot-data')
-    .option('--database-url <url>', 'PostgreSQL server instead of the embedded database; env DATABASE_URL');
 
 async function serve(flags: DbFlags & { port?: number; host?: string; jobs?: boolean }, demo: boolean) {
   const { buildApp } = await import('../server/app.js');
@@ -187,6 +158,8 @@ export function buildCli() {
     });
   });
 
+  registerSimulateCommands(program);
+  registerJourneyCommands(program);
   return program;
 }
 

@@ -26,6 +26,7 @@ import macroRoutes from '../modules/macros/macros.routes.js';
 import webhookRoutes from '../modules/webhooks/webhooks.routes.js';
 import eventRoutes from '../modules/events/events.routes.js';
 import auditRoutes from '../modules/audit/audit.routes.js';
+import journeyRoutes from '../modules/journeys/journeys.routes.js';
 import { VERSION } from '../platform/version.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -147,6 +148,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(webhookRoutes);
       await api.register(eventRoutes);
       await api.register(auditRoutes);
+      await api.register(journeyRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -5,6 +5,7 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
+import { CONTACT_VOCABULARY, projectContacts } from '../journeys/projection.js';
 
 /** The shared vocabulary every channel writes (journeys issue), plus the help-desk changes of a conversation. */
 export const CONTACT_EVENT_TYPES = [
@@ -60,6 +61,8 @@ export interface NewEvent {
 /**
  * Bulk append through one `INSERT … SELECT FROM unnest(…)`: one round trip for any number of events.
  * Events with a dedupe key that is already stored are skipped (re-imports add nothing). Returns how many were added.
+ * Contacts that received contact-vocabulary events get their facts (lived waits, journeys) recomputed in the same
+ * transaction.
  */
 export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<number> {
   if (events.length === 0) return 0;
@@ -93,16 +96,32 @@ export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<number> 
     cols.dedupe.push(e.dedupeKey ?? null);
     cols.data.push(JSON.stringify(e.data ?? {}));
   }
-  const r = await tx.query(
-    `INSERT INTO contact_events (account_id, contact_id, type, channel, occurred_at, conversation_id, customer_id,
-                                 identity, queue_id, agent_id, source, dedupe_key, data)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::uuid[],
-                          $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[])
-     ON CONFLICT (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
+  // The insert reports, per contact, how many events were new and whether any is in the contact vocabulary: those
+  // contacts' facts (journeys, lived waits) are recomputed in this same transaction.
+  const r = await tx.query<{ account_id: string; contact_id: string; n: number; contact: boolean }>(
+    `WITH ins AS (
+       INSERT INTO contact_events (account_id, contact_id, type, channel, occurred_at, conversation_id, customer_id,
+                                   identity, queue_id, agent_id, source, dedupe_key, data)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::uuid[],
+                            $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[])
+       ON CONFLICT (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+       RETURNING account_id, contact_id, type)
+     SELECT account_id, contact_id, count(*)::int AS n, bool_or(type = ANY($14::text[])) AS contact
+       FROM ins GROUP BY account_id, contact_id`,
     [cols.account, cols.contact, cols.type, cols.channel, cols.at, cols.conv, cols.cust, cols.ident, cols.queue,
-     cols.agent, cols.source, cols.dedupe, cols.data],
+     cols.agent, cols.source, cols.dedupe, cols.data, CONTACT_VOCABULARY],
   );
-  return r.rowCount;
+  let added = 0;
+  const touched = new Map<string, string[]>();
+  for (const row of r.rows) {
+    added += row.n;
+    if (!row.contact) continue;
+    const list = touched.get(row.account_id) ?? [];
+    list.push(row.contact_id);
+    touched.set(row.account_id, list);
+  }
+  for (const [accountId, ids] of touched) await projectContacts(tx, accountId, ids);
+  return added;
 }
 
 export interface IngestEvent {

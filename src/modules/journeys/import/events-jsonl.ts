@@ -1,0 +1,65 @@
+/**
+ * `earshot import events FILE.jsonl`: the contact-event vocabulary as JSON lines, for telephony and chat systems that
+ * can export their own events. One object per line:
+ *   {"contactId": "c-1", "type": "queue.entered", "channel": "phone", "at": "2026-03-02T09:00:05Z",
+ *    "identity"?: "+4722334455", "queue"?: "Support", "agent"?: "Kari", "key"?: "…", "data"?: {…}}
+ * `occurredAt` is accepted for `at`. Without `key`, the key is a hash of the line, so re-importing a file adds nothing.
+ */
+import { createHash } from 'node:crypto';
+import { CONTACT_VOCABULARY } from '../projection.js';
+import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
+
+const CHANNELS = ['phone', 'chat', 'email', 'web', 'api'] as const;
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+export class EventsJsonlParser {
+  readonly report: ParseReport = emptyReport();
+  private contacts = new Set<string>();
+
+  line(text: string, lineNo: number): ParsedEvent[] {
+    this.report.lines++;
+    const raw = text.replace(/\r$/, '');
+    if (!raw.trim()) return [];
+    const bad = (reason: string) => {
+      this.report.malformed.push({ line: lineNo, reason, text: raw.slice(0, 200) });
+      return [];
+    };
+    let o: any;
+    try {
+      o = JSON.parse(raw);
+    } catch (e: any) {
+      return bad(`not JSON: ${e.message}`);
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return bad('not a JSON object');
+    const contactId = str(o.contactId);
+    if (!contactId) return bad('contactId missing');
+    if (typeof o.type !== 'string') return bad('type missing');
+    if (!CONTACT_VOCABULARY.includes(o.type)) {
+      this.report.unknown[o.type] = (this.report.unknown[o.type] ?? 0) + 1;
+      return [];
+    }
+    if (!CHANNELS.includes(o.channel)) return bad(`channel must be one of ${CHANNELS.join(', ')}`);
+    const when = o.at ?? o.occurredAt;
+    const at = typeof when === 'string' || typeof when === 'number' ? new Date(when) : new Date(NaN);
+    if (Number.isNaN(at.getTime())) return bad(`at '${when}' is not a date-time`);
+    if (o.data !== undefined && (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data))) return bad('data must be an object');
+    this.contacts.add(contactId);
+    this.report.contacts = this.contacts.size;
+    this.report.events++;
+    return [{
+      contactId,
+      type: o.type as ContactEventType,
+      channel: o.channel,
+      at,
+      identity: str(o.identity),
+      queue: str(o.queue),
+      agent: str(o.agent),
+      key: str(o.key) ?? `ev:${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}`,
+      data: o.data,
+    }];
+  }
+
+  finish(): ParsedEvent[] {
+    return [];
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What every importer and the simulator produce: contact events in the shared vocabulary, before they are bound to an
+ * account. Parsers are pure (text in, events out); `import.service.ts` resolves queue names, writes the events in bulk
+ * and keeps the projections (contact facts, wait sketches) up to date.
+ */
+
+/** The contact-event vocabulary of the journeys issue (a subset of events.service EVENT_TYPES). */
+export type ContactEventType =
+  | 'contact.arrived' // first touch: dial or voice-menu entry, chat opened, email received, form sent
+  | 'ivr.entered'
+  | 'ivr.left'
+  | 'queue.entered'
+  | 'agent.offered'
+  | 'contact.answered' // a human connected, or the first human reply
+  | 'contact.abandoned' // hang-up, chat left
+  | 'contact.transferred'
+  | 'callback.requested'
+  | 'callback.made'
+  | 'reply.human'
+  | 'reply.automatic' // never counts as human
+  | 'contact.resolved'
+  | 'contact.reopened';
+
+export interface ParsedEvent {
+  /** Contact id within the source (a call id, a simulated contact number). One contact = one attempt. */
+  contactId: string;
+  type: ContactEventType;
+  channel: 'phone' | 'chat' | 'email' | 'web' | 'api';
+  at: Date;
+  /** Who the customer is, when known (caller number, customer number). Contacts without one form no journey. */
+  identity?: string | null;
+  /** Queue name as the source calls it; the importer maps names to the account's queues (created when missing). */
+  queue?: string | null;
+  /** Agent name as the source calls it (kept in the event data; not a user of the account). */
+  agent?: string | null;
+  /** Unique within the source, stable across re-reads of the same input: importing the same file twice adds nothing. */
+  key: string;
+  data?: Record<string, unknown>;
+}
+
+/** A problem with one line of input: reported with its line number, never fatal to the rest of the file. */
+export interface LineProblem {
+  line: number;
+  reason: string;
+  text?: string;
+}
+
+/** What a parser says about its input besides the events. */
+export interface ParseReport {
+  lines: number;
+  events: number;
+  contacts: number;
+  malformed: LineProblem[];
+  /** Lines imported with a correction (e.g. a negative duration taken as 0), with the reason. */
+  warnings?: LineProblem[];
+  /** Verbs (or record kinds) the parser does not know: counted, not fatal. */
+  unknown: Record<string, number>;
+  /** Records read but deliberately not turned into contact events (agent/pause events, PHANTOM calls …), by kind. */
+  skipped: Record<string, number>;
+}
+
+export const emptyReport = (): ParseReport => ({ lines: 0, events: 0, contacts: 0, malformed: [], unknown: {}, skipped: {} });

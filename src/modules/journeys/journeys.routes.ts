@@ -1,0 +1,70 @@
+import { Type } from 'typebox';
+import type { App } from '../../server/app.js';
+import { who } from '../../server/auth.js';
+import { checkTimeZone, importParsedEvents } from './import/import.service.js';
+import { batches, FORMATS, makeParser, textLines, type Format } from './import/parsers.js';
+import { GROUP_BY } from './metrics.js';
+import * as svc from './journeys.service.js';
+
+const Figures = Type.Object({}, { additionalProperties: true, description: 'see docs/metrics.md and `earshot report waits --json`' });
+
+export default async function journeyRoutes(app: App) {
+  const ctx = app.ctx;
+  // Imports take the file itself as the request body.
+  app.addContentTypeParser(['text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.post('/imports/:format', {
+    schema: {
+      tags: ['journeys'],
+      summary: 'Import a call log or event file (body: the file as text); re-importing adds nothing (supervisor, admin)',
+      params: Type.Object({ format: Type.Union(FORMATS.map((f) => Type.Literal(f))) }),
+      querystring: Type.Object({
+        tz: Type.Optional(Type.String({ description: 'IANA time zone of local times in the file; default the account’s' })),
+        map: Type.Optional(Type.String({ description: 'csv: column=field,…' })),
+        delimiter: Type.Optional(Type.String({ maxLength: 1 })),
+      }),
+      body: Type.String({ minLength: 1 }),
+    },
+  }, async (req, reply) => {
+    const p = who(req);
+    const tz = req.query.tz ? checkTimeZone(req.query.tz) : (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0].timezone;
+    const format = req.params.format as Format;
+    const parser = makeParser(format, { tz, map: req.query.map, delimiter: req.query.delimiter });
+    const source = format;
+    const summary = await importParsedEvents(ctx, p, batches(textLines(req.body), parser), { source, tz, report: parser.report });
+    return reply.code(201).send(summary);
+  });
+
+  const waitsQuery = Type.Object({
+    from: Type.Optional(Type.String({ description: 'ISO date or date-time (inclusive)' })),
+    to: Type.Optional(Type.String({ description: 'ISO date or date-time (exclusive)' })),
+    threshold: Type.Optional(Type.Number({ minimum: 0, default: 20, description: 'service-level threshold, seconds' })),
+    by: Type.Optional(Type.Union(GROUP_BY.map((g) => Type.Literal(g)))),
+    queue: Type.Optional(Type.String({ description: 'queue name or id' })),
+    channel: Type.Optional(Type.String()),
+    tz: Type.Optional(Type.String({ description: 'time zone for by=hour|day|weekday; default the account’s' })),
+    path: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('sketch')], { description: 'exact (default) or sketch (dashboards: constant cost, 1 % relative error)' })),
+  });
+  app.get('/reports/waits', {
+    schema: { tags: ['journeys'], summary: 'Reported vs lived waits and journeys (supervisor, leader, admin)', querystring: waitsQuery, response: { 200: Figures } },
+  }, async (req) => svc.waitsReport(ctx, who(req), req.query));
+
+  app.get('/journeys', {
+    schema: {
+      tags: ['journeys'],
+      summary: 'Customer journeys with their contacts, longest wait first (supervisor, leader, admin)',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String()),
+        to: Type.Optional(Type.String()),
+        multiAttempt: Type.Optional(Type.Boolean()),
+        neverServed: Type.Optional(Type.Boolean()),
+        identity: Type.Optional(Type.String()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+      }),
+    },
+  }, async (req) => ({ items: await svc.listJourneys(ctx, who(req), req.query) }));
+
+  app.post('/journeys/recompute', {
+    schema: { tags: ['journeys'], summary: 'Rebuild contact facts and sketches from the event log after a definition change (supervisor, admin)' },
+  }, async (req) => svc.recompute(ctx, who(req)));
+}

@@ -1,0 +1,109 @@
+/**
+ * Journeys and lived waits: the entry points that check who is asking (reports capability), resolve names, and pick
+ * the exact or the sketch path.
+ */
+import type { Ctx, Principal } from '../../platform/context.js';
+import { requireCap } from '../../platform/context.js';
+import { invalid, isUuid } from '../../platform/errors.js';
+import { checkTimeZone } from './import/import.service.js';
+import { GROUP_BY, JOURNEYS_CTE, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
+import { recomputeAccount } from './projection.js';
+import { refreshSketches, waitsSketch } from './sketches.js';
+
+export interface WaitsInput {
+  from?: string;
+  to?: string;
+  threshold?: number;
+  by?: string;
+  queue?: string;
+  channel?: string;
+  tz?: string;
+  path?: 'exact' | 'sketch';
+}
+
+function parseTime(field: string, v: string | undefined): Date | undefined {
+  if (v === undefined || v === '') return undefined;
+  // A bare date means the start of that day in UTC; pass an offset or a full date-time to mean something else.
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw invalid(field, `'${v}' is not a date or date-time (use ISO 8601, e.g. 2026-03-01 or 2026-03-01T08:00:00+01:00)`);
+  return d;
+}
+
+async function resolveQueue(ctx: Ctx, accountId: string, queue: string | undefined): Promise<string | undefined> {
+  if (!queue) return undefined;
+  const r = await ctx.db.query<{ id: string }>(
+    'SELECT id FROM queues WHERE account_id = $1 AND (name = $2 OR ($3::uuid IS NOT NULL AND id = $3::uuid))',
+    [accountId, queue, isUuid(queue) ? queue : null],
+  );
+  if (!r.rows[0]) throw invalid('queue', `unknown queue '${queue}'`);
+  return r.rows[0].id;
+}
+
+export async function waitsReport(ctx: Ctx, p: Principal, input: WaitsInput): Promise<WaitsReport> {
+  requireCap(p, 'reports');
+  const from = parseTime('from', input.from);
+  const to = parseTime('to', input.to);
+  if (from && to && from >= to) throw invalid('to', 'must be after from');
+  const threshold = input.threshold ?? 20;
+  if (!Number.isFinite(threshold) || threshold < 0) throw invalid('threshold', 'must be a number of seconds ≥ 0');
+  if (input.by !== undefined && !GROUP_BY.includes(input.by as GroupBy)) throw invalid('by', `must be one of ${GROUP_BY.join(', ')}`);
+  const tz = input.tz ? checkTimeZone(input.tz) : (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0].timezone;
+  const q = {
+    from, to, thresholdSeconds: threshold, by: input.by as GroupBy | undefined, tz, now: ctx.now(),
+    queueId: await resolveQueue(ctx, p.accountId, input.queue), channel: input.channel || undefined,
+  };
+  return input.path === 'sketch' ? waitsSketch(ctx.db, p.accountId, q) : waitsExact(ctx.db, p.accountId, q);
+}
+
+export interface JourneyListInput {
+  from?: string;
+  to?: string;
+  multiAttempt?: boolean;
+  neverServed?: boolean;
+  identity?: string;
+  limit?: number;
+}
+
+/** Journeys with their contacts, longest wait first: the multi-attempt journeys that the usual figures miss. */
+export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInput) {
+  requireCap(p, 'reports');
+  const from = parseTime('from', input.from);
+  const to = parseTime('to', input.to);
+  const r = await ctx.db.query<any>(
+    `WITH ${JOURNEYS_CTE}
+     SELECT who, window_key AS "window", start_at AS "startedAt", answered_at AS "answeredAt", attempts,
+            CASE WHEN answered_at IS NOT NULL THEN 'answered' WHEN waiting THEN 'waiting' ELSE 'never_served' END AS outcome,
+            wait_s AS "waitSeconds", extract(epoch FROM last_at - start_at) AS "spanSeconds", contact_ids
+       FROM j2
+      WHERE ($4::boolean IS NULL OR (attempts > 1) = $4) AND ($5::boolean IS NULL OR (answered_at IS NULL AND NOT waiting) = $5)
+        AND ($6::text IS NULL OR who = 'i:' || $6 OR who = 'c:' || $6)
+      ORDER BY coalesce(wait_s, extract(epoch FROM last_at - start_at)) DESC, start_at
+      LIMIT $7`,
+    [p.accountId, from ?? '-infinity', to ?? 'infinity', input.multiAttempt ?? null, input.neverServed ?? null, input.identity ?? null, input.limit ?? 50],
+  );
+  const ids = r.rows.flatMap((j) => j.contact_ids as string[]);
+  const c = ids.length
+    ? await ctx.db.query<any>(
+        `SELECT cf.contact_id AS "contactId", cf.channel, q.name AS queue, cf.first_touch_at AS "firstTouchAt",
+                cf.queue_entered_at AS "queueEnteredAt", cf.answered_at AS "answeredAt", cf.abandoned_at AS "abandonedAt",
+                cf.outcome, cf.queued, cf.queue_wait_s AS "queueWaitSeconds", cf.lived_wait_s AS "livedWaitSeconds"
+           FROM contact_facts cf LEFT JOIN queues q ON q.id = cf.queue_id
+          WHERE cf.account_id = $1 AND cf.contact_id = ANY($2::text[])`,
+        [p.accountId, ids],
+      )
+    : { rows: [] };
+  const byId = new Map(c.rows.map((x) => [x.contactId, x]));
+  return r.rows.map(({ who, contact_ids, ...j }) => ({
+    customer: who.startsWith('c:') ? { customerId: who.slice(2) } : { identity: who.slice(2) },
+    ...j,
+    contacts: (contact_ids as string[]).map((id) => byId.get(id)),
+  }));
+}
+
+/** Rebuilds the projections of the caller's account from the event log (after a definition change). */
+export async function recompute(ctx: Ctx, p: Principal) {
+  requireCap(p, 'manage');
+  const contacts = await recomputeAccount(ctx.db, p.accountId);
+  const days = await refreshSketches(ctx.db, p.accountId);
+  return { contacts, days };
+}

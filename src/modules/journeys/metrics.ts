@@ -1,0 +1,315 @@
+/**
+ * The exact path of the waits report: reported (dashboard) figures and lived figures, computed in SQL from the
+ * contact-facts projection, with journeys stitched at query time by window functions. Percentiles are
+ * `percentile_cont` (linear interpolation between closest ranks). Definitions: docs/metrics.md.
+ */
+import type { Queryable } from '../../platform/db.js';
+import { DEFINITION_VERSION } from './projection.js';
+
+export const GROUP_BY = ['queue', 'channel', 'hour', 'day', 'weekday'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface WaitsQuery {
+  from?: Date;
+  to?: Date;
+  thresholdSeconds: number;
+  by?: GroupBy;
+  queueId?: string;
+  channel?: string;
+  /** Time zone for --by hour|day|weekday. */
+  tz: string;
+  /** "Now" for journeys still waiting (censored in the survival curve). */
+  now: Date;
+}
+
+export interface Stats {
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99?: number | null;
+}
+
+export interface SurvivalPoint {
+  seconds: number;
+  stillWaiting: number;
+}
+
+export interface WaitsFigures {
+  contacts: number;
+  answered: number;
+  queued: number;
+  abandonedInQueue: number;
+  waiting: number;
+  reported: { asaSeconds: number | null; serviceLevel: number | null; thresholdSeconds: number; abandonRate: number | null };
+  lived: { contactWaitSeconds: Stats & { p99: number | null } };
+  journeys: {
+    answered: number;
+    neverServed: number;
+    stillWaiting: number;
+    multiAttempt: number;
+    waitSeconds: Stats & { p99: number | null };
+    multiAttemptWaitSeconds: Stats;
+    repeatContactRate: number | null;
+    firstContactResolution: number | null;
+    survival: { medianSeconds: number | null; points: SurvivalPoint[] };
+  };
+  gap: { livedP90OverReportedAsa: number | null; multiAttemptP50OverReportedAsa: number | null };
+}
+
+export interface WaitsReport extends WaitsFigures {
+  definitions: number;
+  path: 'exact' | 'sketch';
+  period: { from: string | null; to: string | null };
+  groups?: (WaitsFigures & { key: string; label: string })[];
+}
+
+/** Times (seconds) at which the survival curve is reported: share of journeys not yet served after t. */
+export const SURVIVAL_AT = [30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800];
+
+const r3 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
+const r6 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 1e6) / 1e6);
+const ratio = (a: number, b: number) => (b > 0 ? r6(a / b) : null);
+
+/** SQL for the group key of a contact (alias cf) or a journey (alias j), as text. */
+function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel: string): string {
+  switch (by) {
+    case 'queue':
+      return `coalesce(${queue}::text, '')`;
+    case 'channel':
+      return channel;
+    case 'hour':
+      return `lpad(extract(hour FROM ${time} AT TIME ZONE $4)::int::text, 2, '0')`;
+    case 'day':
+      return `to_char(${time} AT TIME ZONE $4, 'YYYY-MM-DD')`;
+    case 'weekday':
+      return `extract(isodow FROM ${time} AT TIME ZONE $4)::int::text`;
+    default:
+      return `''`;
+  }
+}
+
+/**
+ * The journeys of the period as a CTE `j2`: contacts of one identified customer within one window, in time order; a
+ * journey ends with its first answered contact. $1 account, $2 from, $3 to.
+ */
+export const JOURNEYS_CTE = `
+  jc AS (
+    SELECT cf.contact_id, cf.who, cf.window_key, cf.first_touch_at, cf.answered_at, cf.abandoned_at, cf.last_event_at,
+           cf.outcome, cf.queue_id, cf.channel,
+           count(*) FILTER (WHERE cf.outcome = 'answered') OVER (PARTITION BY cf.who, cf.window_key
+             ORDER BY cf.first_touch_at, cf.contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
+      FROM contact_facts cf
+     WHERE cf.account_id = $1 AND cf.who IS NOT NULL AND cf.first_touch_at >= $2 AND cf.first_touch_at < $3
+  ), j1 AS (
+    SELECT who, window_key, jn, min(first_touch_at) AS start_at,
+           max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
+           count(*)::int AS attempts,
+           (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
+           (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel,
+           max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
+           bool_or(outcome = 'waiting') AS waiting,
+           array_agg(contact_id ORDER BY first_touch_at, contact_id) AS contact_ids
+      FROM jc GROUP BY who, window_key, jn
+  ), j2 AS (
+    SELECT j1.*, extract(epoch FROM answered_at - start_at) AS wait_s,
+           lead(jn) OVER (PARTITION BY who, window_key ORDER BY jn) IS NOT NULL AS followed
+      FROM j1
+  )`;
+
+interface ContactRow {
+  g: string;
+  total: boolean;
+  contacts: number;
+  answered: number;
+  queued: number;
+  abandoned_in_queue: number;
+  waiting: number;
+  asa: number | null;
+  within: number;
+  lived_mean: number | null;
+  lived_p: (number | null)[] | null;
+}
+interface JourneyRow {
+  g: string;
+  total: boolean;
+  answered: number;
+  never_served: number;
+  still_waiting: number;
+  multi: number;
+  all_journeys: number;
+  repeat: number;
+  fcr: number;
+  wait_mean: number | null;
+  wait_p: (number | null)[] | null;
+  multi_mean: number | null;
+  multi_p: (number | null)[] | null;
+}
+interface KmRow {
+  g: string;
+  total: boolean;
+  dur: number;
+  served: number;
+  n: number;
+}
+
+export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
+  const params = [accountId, q.from ?? '-infinity', q.to ?? 'infinity', q.tz, q.thresholdSeconds, q.queueId ?? null, q.channel ?? null];
+  const sets = q.by ? 'GROUPING SETS ((), (g))' : 'g';
+  const isTotal = q.by ? 'grouping(g) = 1' : 'true';
+  const cg = groupExpr(q.by, 'cf.first_touch_at', 'cf.queue_id', 'cf.channel');
+  const jg = groupExpr(q.by, 'start_at', 'queue_id', 'channel');
+
+  const contacts = await db.query<ContactRow>(
+    `SELECT g, ${isTotal} AS total, count(*)::int AS contacts,
+            count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
+            count(*) FILTER (WHERE queued)::int AS queued,
+            count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
+            count(*) FILTER (WHERE outcome = 'waiting')::int AS waiting,
+            avg(queue_wait_s) FILTER (WHERE outcome = 'answered') AS asa,
+            count(*) FILTER (WHERE outcome = 'answered' AND queue_wait_s <= $5)::int AS within,
+            avg(lived_wait_s) AS lived_mean,
+            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY lived_wait_s) AS lived_p
+       FROM (SELECT cf.*, ${cg} AS g FROM contact_facts cf
+              WHERE cf.account_id = $1 AND cf.first_touch_at >= $2 AND cf.first_touch_at < $3
+                AND ($6::uuid IS NULL OR cf.queue_id = $6) AND ($7::text IS NULL OR cf.channel = $7)
+                AND $4::text IS NOT NULL AND $5::float8 IS NOT NULL) x
+      GROUP BY ${sets} ORDER BY g NULLS FIRST`,
+    params,
+  );
+  const jwhere = `WHERE ($6::uuid IS NULL OR queue_id = $6) AND ($7::text IS NULL OR channel = $7) AND $4::text IS NOT NULL AND $5::float8 IS NOT NULL`;
+  const journeys = await db.query<JourneyRow>(
+    `WITH ${JOURNEYS_CTE}
+     SELECT g, ${isTotal} AS total,
+            count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
+            count(*) FILTER (WHERE answered_at IS NULL AND NOT waiting)::int AS never_served,
+            count(*) FILTER (WHERE answered_at IS NULL AND waiting)::int AS still_waiting,
+            count(*) FILTER (WHERE answered_at IS NOT NULL AND attempts > 1)::int AS multi,
+            count(*)::int AS all_journeys,
+            count(*) FILTER (WHERE attempts > 1)::int AS repeat,
+            count(*) FILTER (WHERE answered_at IS NOT NULL AND attempts = 1 AND NOT followed)::int AS fcr,
+            avg(wait_s) AS wait_mean,
+            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY wait_s) AS wait_p,
+            avg(wait_s) FILTER (WHERE attempts > 1) AS multi_mean,
+            percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE attempts > 1) AS multi_p
+       FROM (SELECT j2.*, ${jg} AS g FROM j2 ${jwhere}) x
+      GROUP BY ${sets} ORDER BY g NULLS FIRST`,
+    params,
+  );
+  // Kaplan–Meier input: per whole second of journey time, how many journeys were served then and how many ended
+  // there in all (served, given up, or still waiting at `now` — the censored ones).
+  const km = await db.query<KmRow>(
+    `WITH ${JOURNEYS_CTE}
+     SELECT g, ${isTotal} AS total, dur, count(*) FILTER (WHERE served)::int AS served, count(*)::int AS n
+       FROM (SELECT ${jg} AS g, answered_at IS NOT NULL AS served,
+                    floor(extract(epoch FROM coalesce(answered_at, CASE WHEN waiting THEN greatest($8::timestamptz, last_at) ELSE last_at END) - start_at))::int AS dur
+               FROM j2 ${jwhere}) x
+      GROUP BY ${q.by ? 'GROUPING SETS ((dur), (g, dur))' : 'g, dur'} ORDER BY g NULLS FIRST, dur`,
+    [...params, q.now],
+  );
+
+  const kmBy = new Map<string, KmRow[]>();
+  for (const r of km.rows) {
+    const k = r.total || !q.by ? '\u0000total' : r.g;
+    let list = kmBy.get(k);
+    if (!list) kmBy.set(k, (list = []));
+    list.push(r);
+  }
+  const jBy = new Map(journeys.rows.map((r) => [r.total || !q.by ? '\u0000total' : r.g, r]));
+  const figures = (c: ContactRow | undefined, key: string): WaitsFigures =>
+    shape(c, jBy.get(key), kmBy.get(key) ?? [], q.thresholdSeconds);
+
+  const totalRow = contacts.rows.find((r) => r.total || !q.by);
+  const report: WaitsReport = {
+    ...figures(totalRow, '\u0000total'),
+    definitions: DEFINITION_VERSION,
+    path: 'exact',
+    period: { from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null },
+  };
+  if (q.by) {
+    const keys = new Set<string>([...contacts.rows.filter((r) => !r.total).map((r) => r.g), ...journeys.rows.filter((r) => !r.total).map((r) => r.g)]);
+    const cBy = new Map(contacts.rows.filter((r) => !r.total).map((r) => [r.g, r]));
+    const labels = await groupLabels(db, accountId, q.by, [...keys]);
+    report.groups = [...keys].sort().map((k) => ({ key: k, label: labels.get(k) ?? k, ...figures(cBy.get(k), k) }));
+  }
+  return report;
+}
+
+/** Queue ids become queue names; weekdays 1–7 become Mon–Sun; the rest label themselves. */
+export async function groupLabels(db: Queryable, accountId: string, by: GroupBy, keys: string[]): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  if (by === 'queue') {
+    const ids = keys.filter((k) => k);
+    const r = ids.length ? await db.query<{ id: string; name: string }>('SELECT id::text, name FROM queues WHERE account_id = $1 AND id = ANY($2::uuid[])', [accountId, ids]) : { rows: [] };
+    for (const row of r.rows) m.set(row.id, row.name);
+    m.set('', '(no queue)');
+  }
+  if (by === 'weekday') ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].forEach((d, i) => m.set(String(i + 1), d));
+  return m;
+}
+
+function shape(c: ContactRow | undefined, j: JourneyRow | undefined, km: KmRow[], threshold: number): WaitsFigures {
+  const lp = c?.lived_p ?? [];
+  const wp = j?.wait_p ?? [];
+  const mp = j?.multi_p ?? [];
+  const asa = r3(c?.asa);
+  const livedP90 = r3(lp[1]);
+  const multiP50 = r3(mp[0]);
+  const answeredJ = j?.answered ?? 0;
+  return {
+    contacts: c?.contacts ?? 0,
+    answered: c?.answered ?? 0,
+    queued: c?.queued ?? 0,
+    abandonedInQueue: c?.abandoned_in_queue ?? 0,
+    waiting: c?.waiting ?? 0,
+    reported: {
+      asaSeconds: asa,
+      serviceLevel: ratio(c?.within ?? 0, c?.answered ?? 0),
+      thresholdSeconds: threshold,
+      abandonRate: ratio(c?.abandoned_in_queue ?? 0, c?.queued ?? 0),
+    },
+    lived: { contactWaitSeconds: { mean: r3(c?.lived_mean), p50: r3(lp[0]), p90: livedP90, p99: r3(lp[2]) } },
+    journeys: {
+      answered: answeredJ,
+      neverServed: j?.never_served ?? 0,
+      stillWaiting: j?.still_waiting ?? 0,
+      multiAttempt: j?.multi ?? 0,
+      waitSeconds: { mean: r3(j?.wait_mean), p50: r3(wp[0]), p90: r3(wp[1]), p99: r3(wp[2]) },
+      multiAttemptWaitSeconds: { mean: r3(j?.multi_mean), p50: multiP50, p90: r3(mp[1]) },
+      repeatContactRate: ratio(j?.repeat ?? 0, j?.all_journeys ?? 0),
+      firstContactResolution: ratio(j?.fcr ?? 0, answeredJ),
+      survival: kaplanMeier(km.map((r) => ({ t: r.dur, events: r.served, n: r.n }))),
+    },
+    gap: {
+      livedP90OverReportedAsa: asa && livedP90 !== null ? r3(livedP90 / asa) : null,
+      multiAttemptP50OverReportedAsa: asa && multiP50 !== null ? r3(multiP50 / asa) : null,
+    },
+  };
+}
+
+/**
+ * Kaplan–Meier estimate of the share of journeys not yet served after t, from per-time counts: `events` journeys
+ * served at t, `n` journeys ending at t in all (the others are censored: given up or still waiting). Rows sorted by t.
+ */
+export function kaplanMeier(rows: { t: number; events: number; n: number }[], at = SURVIVAL_AT): { medianSeconds: number | null; points: SurvivalPoint[] } {
+  let atRisk = rows.reduce((s, r) => s + r.n, 0);
+  let s = 1;
+  let median: number | null = null;
+  const steps: { t: number; s: number }[] = [];
+  for (const r of rows) {
+    if (r.events > 0 && atRisk > 0) {
+      s *= 1 - r.events / atRisk;
+      steps.push({ t: r.t, s });
+      if (median === null && s <= 0.5) median = r.t;
+    }
+    atRisk -= r.n;
+  }
+  const points = at.map((t) => {
+    let v = 1;
+    for (const st of steps) {
+      if (st.t > t) break;
+      v = st.s;
+    }
+    return { seconds: t, stillWaiting: Math.round(v * 1e6) / 1e6 };
+  });
+  return { medianSeconds: median, points };
+}

@@ -1,0 +1,317 @@
+/**
+ * The sketch path: per (hour, queue, channel) mergeable summaries of the wait distributions, so a dashboard reads a
+ * few rows per hour of the period instead of every contact, and its cost does not grow with history.
+ *
+ * A summary holds exact counts and sums, and DDSketch histograms (logarithmic bins, 1 % relative accuracy) of: lived
+ * contact waits, queue waits of answered contacts, journey waits (served), journey times of journeys never served
+ * (censored, for the survival curve) and multi-attempt journey waits. The bins are computed in SQL
+ * (`ceil(ln(x) / ln(gamma))`, the DDSketch logarithmic mapping), so a refresh moves only bin counts out of the
+ * database; `@datadog/sketches-js` answers the quantiles.
+ *
+ * Writers append the touched days to `wait_sketch_dirty` (projection.ts); `refreshSketches` rebuilds those days. It
+ * runs at the end of every import and before every sketch read, so a sketch report is never stale.
+ */
+import { DDSketch } from '@datadog/sketches-js';
+import { DateTime } from 'luxon';
+import type { Queryable } from '../../platform/db.js';
+import { DEFINITION_VERSION } from './projection.js';
+import {
+  groupLabels, kaplanMeier, SURVIVAL_AT, type GroupBy, type Stats, type WaitsFigures, type WaitsQuery, type WaitsReport,
+} from './metrics.js';
+
+export const RELATIVE_ACCURACY = 0.01;
+const GAMMA = 1 + (2 * RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
+const KINDS = ['lived', 'queueWait', 'journey', 'censored', 'multi'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** A stored histogram: zero count, sparse bins (keys and counts), sum of the values. */
+interface Bins {
+  z: number;
+  k: number[];
+  c: number[];
+  s: number;
+}
+type Sketches = Partial<Record<Kind, Bins>>;
+
+const KEY_SQL = (x: string) => `CASE WHEN ${x} <= 0 THEN NULL ELSE ceil(ln(${x}) / ln(${GAMMA}))::int END`;
+
+interface Db extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** Rebuilds the summaries of every day marked dirty for the account. Returns the days rebuilt. */
+export async function refreshSketches(db: Db, accountId: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    // One refresh per account at a time; a second one waits and then finds nothing left to do.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('earshot-sketch:' || $1::text))`, [accountId]);
+    const d = await tx.query<{ day: string }>(
+      `WITH del AS (DELETE FROM wait_sketch_dirty WHERE account_id = $1 RETURNING local_day)
+       SELECT DISTINCT to_char(local_day, 'YYYY-MM-DD') AS day FROM del`,
+      [accountId],
+    );
+    const days = d.rows.map((r) => r.day);
+    if (!days.length) return 0;
+    await tx.query('DELETE FROM wait_sketches WHERE account_id = $1 AND local_day = ANY($2::date[])', [accountId, days]);
+    // Per bucket: exact counts from the contacts, then the journeys that start on those days.
+    const bucket = `to_char(local_day, 'YYYY-MM-DD') AS day, date_trunc('hour', %T AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+                    queue_id::text AS queue_id, channel`;
+    const counts = await tx.query<any>(
+      `SELECT ${bucket.replace('%T', 'first_touch_at')}, count(*)::int AS contacts,
+              count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
+              count(*) FILTER (WHERE queued)::int AS queued,
+              count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
+              coalesce(sum(queue_wait_s) FILTER (WHERE outcome = 'answered'), 0) AS qsum
+         FROM contact_facts WHERE account_id = $1 AND local_day = ANY($2::date[])
+        GROUP BY 1, 2, 3, 4`,
+      [accountId, days],
+    );
+    const contactBins = await tx.query<any>(
+      `SELECT ${bucket.replace('%T', 'first_touch_at')}, v.kind, ${KEY_SQL('v.x')} AS k, count(*)::int AS n, sum(v.x) AS s
+         FROM contact_facts cf,
+              LATERAL (VALUES ('lived', cf.lived_wait_s), ('queueWait', CASE WHEN cf.outcome = 'answered' THEN cf.queue_wait_s END)) v(kind, x)
+        WHERE cf.account_id = $1 AND cf.local_day = ANY($2::date[]) AND v.x IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5, 6`,
+      [accountId, days],
+    );
+    const journeyBins = await tx.query<any>(
+      `WITH jc AS (
+         SELECT cf.*, count(*) FILTER (WHERE cf.outcome = 'answered') OVER (PARTITION BY cf.who, cf.window_key
+                  ORDER BY cf.first_touch_at, cf.contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
+           FROM contact_facts cf
+          WHERE cf.account_id = $1 AND cf.who IS NOT NULL AND cf.local_day = ANY($2::date[])
+       ), j AS (
+         SELECT min(local_day) AS local_day, min(first_touch_at) AS start_at, count(*)::int AS attempts,
+                max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
+                bool_or(outcome = 'waiting') AS waiting,
+                max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
+                (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
+                (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel
+           FROM jc GROUP BY who, window_key, jn
+       ), v AS (
+         SELECT j.*, x.kind, x.x FROM j,
+                LATERAL (VALUES ('journey', CASE WHEN answered_at IS NOT NULL THEN extract(epoch FROM answered_at - start_at) END),
+                                ('multi', CASE WHEN answered_at IS NOT NULL AND attempts > 1 THEN extract(epoch FROM answered_at - start_at) END),
+                                ('censored', CASE WHEN answered_at IS NULL AND NOT waiting THEN extract(epoch FROM last_at - start_at) END)) x(kind, x)
+          WHERE x.x IS NOT NULL
+       )
+       SELECT ${bucket.replace('%T', 'start_at')}, kind, ${KEY_SQL('x')} AS k, count(*)::int AS n, sum(x) AS s
+         FROM v GROUP BY 1, 2, 3, 4, 5, 6`,
+      [accountId, days],
+    );
+
+    interface Row {
+      day: string;
+      hour: Date;
+      queue_id: string | null;
+      channel: string;
+      contacts: number;
+      answered: number;
+      queued: number;
+      abandoned_in_queue: number;
+      qsum: number;
+      journeys_answered: number;
+      journeys_never: number;
+      journeys_multi: number;
+      sk: Sketches;
+    }
+    const rows = new Map<string, Row>();
+    const row = (r: any): Row => {
+      const key = `${r.day}|${new Date(r.hour).toISOString()}|${r.queue_id ?? ''}|${r.channel}`;
+      let x = rows.get(key);
+      if (!x)
+        rows.set(key, (x = {
+          day: r.day, hour: new Date(r.hour), queue_id: r.queue_id, channel: r.channel, contacts: 0, answered: 0, queued: 0,
+          abandoned_in_queue: 0, qsum: 0, journeys_answered: 0, journeys_never: 0, journeys_multi: 0, sk: {},
+        }));
+      return x;
+    };
+    for (const r of counts.rows) Object.assign(row(r), { contacts: r.contacts, answered: r.answered, queued: r.queued, abandoned_in_queue: r.abandoned_in_queue, qsum: Number(r.qsum) });
+    for (const r of [...contactBins.rows, ...journeyBins.rows]) {
+      const x = row(r);
+      const kind = r.kind as Kind;
+      const b = (x.sk[kind] ??= { z: 0, k: [], c: [], s: 0 });
+      if (r.k === null) b.z += r.n;
+      else {
+        b.k.push(r.k);
+        b.c.push(r.n);
+      }
+      b.s += Number(r.s);
+      if (kind === 'journey') x.journeys_answered += r.n;
+      if (kind === 'multi') x.journeys_multi += r.n;
+      if (kind === 'censored') x.journeys_never += r.n;
+    }
+    const list = [...rows.values()];
+    for (let i = 0; i < list.length; i += 2000) {
+      const part = list.slice(i, i + 2000);
+      await tx.query(
+        `INSERT INTO wait_sketches (account_id, local_day, hour, queue_id, channel, contacts, answered, queued, abandoned_in_queue,
+                                    answered_queue_wait_sum, journeys_answered, journeys_never_served, journeys_multi_attempt, sketches)
+         SELECT $1, * FROM unnest($2::date[], $3::timestamptz[], $4::uuid[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[],
+                                  $10::float8[], $11::int[], $12::int[], $13::int[], $14::jsonb[])`,
+        [accountId, part.map((r) => r.day), part.map((r) => r.hour.toISOString()), part.map((r) => r.queue_id), part.map((r) => r.channel),
+         part.map((r) => r.contacts), part.map((r) => r.answered), part.map((r) => r.queued), part.map((r) => r.abandoned_in_queue),
+         part.map((r) => r.qsum), part.map((r) => r.journeys_answered), part.map((r) => r.journeys_never), part.map((r) => r.journeys_multi),
+         part.map((r) => JSON.stringify(r.sk))],
+      );
+    }
+    return days.length;
+  });
+}
+
+/** A DDSketch holding stored bins (each bin's representative value maps back to the same bin). */
+class Merged {
+  readonly sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  private bins = new Map<number, number>();
+  zero = 0;
+  sum = 0;
+
+  add(b: Bins | undefined) {
+    if (!b) return;
+    if (b.z) {
+      this.sketch.accept(0, b.z);
+      this.zero += b.z;
+    }
+    for (let i = 0; i < b.k.length; i++) {
+      this.sketch.accept(this.sketch.mapping.value(b.k[i]), b.c[i]);
+      this.bins.set(b.k[i], (this.bins.get(b.k[i]) ?? 0) + b.c[i]);
+    }
+    this.sum += b.s;
+  }
+  get count() {
+    return this.sketch.count;
+  }
+  q(p: number): number | null {
+    return this.count ? Math.round(this.sketch.getValueAtQuantile(p) * 1000) / 1000 : null;
+  }
+  stats(withP99: boolean): Stats & { p99: number | null } {
+    return { mean: this.count ? Math.round((this.sum / this.count) * 1000) / 1000 : null, p50: this.q(0.5), p90: this.q(0.9), p99: withP99 ? this.q(0.99) : null };
+  }
+  /** How many values are at most t (exact for 0, to the bin containing t otherwise). */
+  atMost(t: number): number {
+    const kt = t > 0 ? Math.ceil(Math.log(t) / Math.log(GAMMA)) : -Infinity;
+    let n = this.zero;
+    for (const [k, c] of this.bins) if (k <= kt) n += c;
+    return n;
+  }
+  sortedBins() {
+    return [...this.bins.entries()].sort((a, b) => a[0] - b[0]);
+  }
+}
+
+interface Acc {
+  contacts: number;
+  answered: number;
+  queued: number;
+  abandonedInQueue: number;
+  qsum: number;
+  jAnswered: number;
+  jNever: number;
+  jMulti: number;
+  m: Record<Kind, Merged>;
+}
+const newAcc = (): Acc => ({
+  contacts: 0, answered: 0, queued: 0, abandonedInQueue: 0, qsum: 0, jAnswered: 0, jNever: 0, jMulti: 0,
+  m: Object.fromEntries(KINDS.map((k) => [k, new Merged()])) as Record<Kind, Merged>,
+});
+
+function groupKey(by: GroupBy | undefined, r: { hour: Date; queue_id: string | null; channel: string }, tz: string) {
+  if (!by) return '';
+  if (by === 'queue') return r.queue_id ?? '';
+  if (by === 'channel') return r.channel;
+  const t = DateTime.fromJSDate(r.hour, { zone: tz });
+  if (by === 'hour') return String(t.hour).padStart(2, '0');
+  if (by === 'day') return t.toFormat('yyyy-MM-dd');
+  return String(t.weekday);
+}
+
+/**
+ * The waits report from the summaries: same shape as the exact path, hour-granular period bounds, percentiles within
+ * 1 % relative error, counts, ASA and rates exact (service level to the bin that holds the threshold). Journeys still
+ * waiting are not in the summaries (they are counted on the exact path).
+ */
+export async function waitsSketch(db: Db, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
+  await refreshSketches(db, accountId);
+  const r = await db.query<any>(
+    `SELECT hour, queue_id::text AS queue_id, channel, contacts, answered, queued, abandoned_in_queue, answered_queue_wait_sum,
+            journeys_answered, journeys_never_served, journeys_multi_attempt, sketches
+       FROM wait_sketches
+      WHERE account_id = $1 AND hour >= date_trunc('hour', $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AND hour < $3
+        AND ($4::uuid IS NULL OR queue_id = $4) AND ($5::text IS NULL OR channel = $5)`,
+    [accountId, q.from ?? '-infinity', q.to ?? 'infinity', q.queueId ?? null, q.channel ?? null],
+  );
+  const total = newAcc();
+  const groups = new Map<string, Acc>();
+  for (const row of r.rows) {
+    const targets = [total];
+    if (q.by) {
+      const k = groupKey(q.by, { hour: new Date(row.hour), queue_id: row.queue_id, channel: row.channel }, q.tz);
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = newAcc()));
+      targets.push(g);
+    }
+    const sk: Sketches = typeof row.sketches === 'string' ? JSON.parse(row.sketches) : row.sketches;
+    for (const a of targets) {
+      a.contacts += row.contacts;
+      a.answered += row.answered;
+      a.queued += row.queued;
+      a.abandonedInQueue += row.abandoned_in_queue;
+      a.qsum += Number(row.answered_queue_wait_sum);
+      a.jAnswered += row.journeys_answered;
+      a.jNever += row.journeys_never_served;
+      a.jMulti += row.journeys_multi_attempt;
+      for (const k of KINDS) a.m[k].add(sk[k]);
+    }
+  }
+  const report: WaitsReport = {
+    ...sketchFigures(total, q.thresholdSeconds),
+    definitions: DEFINITION_VERSION,
+    path: 'sketch',
+    period: { from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null },
+  };
+  if (q.by) {
+    const labels = await groupLabels(db, accountId, q.by, [...groups.keys()]);
+    report.groups = [...groups.keys()].sort().map((k) => ({ key: k, label: labels.get(k) ?? k, ...sketchFigures(groups.get(k)!, q.thresholdSeconds) }));
+  }
+  return report;
+}
+
+function sketchFigures(a: Acc, threshold: number): WaitsFigures {
+  const ratio = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 1e6) / 1e6 : null);
+  const asa = a.answered ? Math.round((a.qsum / a.answered) * 1000) / 1000 : null;
+  const lived = a.m.lived.stats(true);
+  const multi = a.m.multi.stats(false);
+  // Kaplan–Meier over the bins: served journeys are events, never-served ones censored, at each bin's value.
+  const served = new Map(a.m.journey.sortedBins());
+  const censored = new Map(a.m.censored.sortedBins());
+  const keys = [...new Set([...served.keys(), ...censored.keys()])].sort((x, y) => x - y);
+  const mapping = a.m.journey.sketch.mapping;
+  const kmRows = [
+    { t: 0, events: a.m.journey.zero, n: a.m.journey.zero + a.m.censored.zero },
+    ...keys.map((k) => ({ t: mapping.value(k), events: served.get(k) ?? 0, n: (served.get(k) ?? 0) + (censored.get(k) ?? 0) })),
+  ];
+  const km = kaplanMeier(kmRows, SURVIVAL_AT);
+  return {
+    contacts: a.contacts,
+    answered: a.answered,
+    queued: a.queued,
+    abandonedInQueue: a.abandonedInQueue,
+    waiting: a.contacts - a.m.lived.count,
+    reported: { asaSeconds: asa, serviceLevel: ratio(a.m.queueWait.atMost(threshold), a.answered), thresholdSeconds: threshold, abandonRate: ratio(a.abandonedInQueue, a.queued) },
+    lived: { contactWaitSeconds: lived },
+    journeys: {
+      answered: a.jAnswered,
+      neverServed: a.jNever,
+      stillWaiting: 0,
+      multiAttempt: a.jMulti,
+      waitSeconds: a.m.journey.stats(true),
+      multiAttemptWaitSeconds: { mean: multi.mean, p50: multi.p50, p90: multi.p90 },
+      repeatContactRate: null,
+      firstContactResolution: null,
+      survival: { medianSeconds: km.medianSeconds === null ? null : Math.round(km.medianSeconds * 1000) / 1000, points: km.points },
+    },
+    gap: {
+      livedP90OverReportedAsa: asa && lived.p90 !== null ? Math.round((lived.p90 / asa) * 1000) / 1000 : null,
+      multiAttemptP50OverReportedAsa: asa && multi.p50 !== null ? Math.round((multi.p50 / asa) * 1000) / 1000 : null,
+    },
+  };
+}
