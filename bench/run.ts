@@ -18,15 +18,15 @@
  */
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { openDb, redactUrl, type Db } from '../src/platform/db.js';
+import { openDb, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';
 import { buildApp } from '../src/server/app.js';
 import { createAccount, createToken } from '../src/modules/accounts/accounts.service.js';
 import { systemPrincipal, type Ctx } from '../src/platform/context.js';
 import { appendEvents, CONTACT_EVENT_TYPES, type NewEvent } from '../src/modules/events/events.service.js';
+import { fmt, printTable, RAW_SQL, ratio, round, toColumns, withPostgres } from './common.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = 10;
@@ -71,11 +71,6 @@ interface BackendResult {
   ingestRaw: { eventsPerSec: number; seconds: number };
 }
 
-const RAW_SQL = `INSERT INTO contact_events (account_id, contact_id, type, channel, occurred_at, conversation_id, customer_id,
-                             identity, queue_id, agent_id, source, dedupe_key, data)
- SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::uuid[],
-                      $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[])`;
-
 function makeEvents(accountId: string, n: number): NewEvent[] {
   const t0 = Date.now() - n * 1000;
   const out: NewEvent[] = [];
@@ -92,25 +87,6 @@ function makeEvents(accountId: string, n: number): NewEvent[] {
     });
   }
   return out;
-}
-
-/** The same column arrays appendEvents builds, prepared up front so the raw baseline times only the database. */
-function toColumns(events: NewEvent[]): unknown[] {
-  return [
-    events.map((e) => e.accountId),
-    events.map((e) => e.contactId),
-    events.map((e) => e.type),
-    events.map((e) => e.channel),
-    events.map((e) => e.occurredAt.toISOString()),
-    events.map((e) => e.conversationId ?? null),
-    events.map((e) => e.customerId ?? null),
-    events.map((e) => e.identity ?? null),
-    events.map((e) => e.queueId ?? null),
-    events.map((e) => e.agentId ?? null),
-    events.map((e) => e.source ?? 'earshot'),
-    events.map((e) => e.dedupeKey ?? null),
-    events.map((e) => JSON.stringify(e.data ?? {})),
-  ];
 }
 
 function chunks<T>(xs: T[], size: number): T[][] {
@@ -187,30 +163,6 @@ async function benchBackend(label: string, db: Db): Promise<BackendResult> {
   return { backend: label, create, get, ...ingest };
 }
 
-async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T | string> {
-  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (err: any) {
-    await admin.end().catch(() => {});
-    return `PostgreSQL skipped: cannot reach ${redactUrl(adminUrl)} (${err.code ?? ''} ${err.message})`.replace(/\s+\)/, ')');
-  }
-  const name = `earshot_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = '/' + name;
-  let db: Db | null = null;
-  try {
-    db = await openDb({ databaseUrl: u.toString(), poolSize: 10 });
-    return await fn(db);
-  } finally {
-    await db?.close().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e) => console.error(`could not drop ${name}: ${e.message}`));
-    await admin.end().catch(() => {});
-  }
-}
-
 /** One HTTP measurement with its ratios to the bare-Fastify baseline, for the JSON summary. */
 function httpSummary(m: { reqPerSec: number; p99Ms: number; bad: number }, bare: { reqPerSec: number; p99Ms: number }) {
   return {
@@ -220,18 +172,6 @@ function httpSummary(m: { reqPerSec: number; p99Ms: number; bad: number }, bare:
     p99Ratio: round(ratio(m.p99Ms, bare.p99Ms), 2),
     bad: m.bad,
   };
-}
-
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
-const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
-
-function printTable(rows: string[][]) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
 }
 
 async function main() {

@@ -73,7 +73,7 @@ export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInp
     `WITH ${JOURNEYS_CTE}
      SELECT who, window_key AS "window", start_at AS "startedAt", answered_at AS "answeredAt", attempts,
             CASE WHEN answered_at IS NOT NULL THEN 'answered' WHEN waiting THEN 'waiting' ELSE 'never_served' END AS outcome,
-            wait_s AS "waitSeconds", extract(epoch FROM last_at - start_at) AS "spanSeconds", contact_ids
+            wait_s AS "waitSeconds", extract(epoch FROM last_at - start_at)::float8 AS "spanSeconds", contact_ids
        FROM j2
       WHERE ($4::boolean IS NULL OR (attempts > 1) = $4) AND ($5::boolean IS NULL OR (answered_at IS NULL AND NOT waiting) = $5)
         AND ($6::text IS NULL OR who = 'i:' || $6 OR who = 'c:' || $6)

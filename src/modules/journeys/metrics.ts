@@ -111,7 +111,7 @@ export const JOURNEYS_CTE = `
            array_agg(contact_id ORDER BY first_touch_at, contact_id) AS contact_ids
       FROM jc GROUP BY who, window_key, jn
   ), j2 AS (
-    SELECT j1.*, extract(epoch FROM answered_at - start_at) AS wait_s,
+    SELECT j1.*, extract(epoch FROM answered_at - start_at)::float8 AS wait_s,
            lead(jn) OVER (PARTITION BY who, window_key ORDER BY jn) IS NOT NULL AS followed
       FROM j1
   )`;
@@ -229,7 +229,7 @@ export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery
     const keys = new Set<string>([...contacts.rows.filter((r) => !r.total).map((r) => r.g), ...journeys.rows.filter((r) => !r.total).map((r) => r.g)]);
     const cBy = new Map(contacts.rows.filter((r) => !r.total).map((r) => [r.g, r]));
     const labels = await groupLabels(db, accountId, q.by, [...keys]);
-    report.groups = [...keys].sort().map((k) => ({ key: k, label: labels.get(k) ?? k, ...figures(cBy.get(k), k) }));
+    report.groups = [...keys].map((k) => ({ key: k, label: labels.get(k) ?? k, ...figures(cBy.get(k), k) })).sort((a, b) => a.label.localeCompare(b.label));
   }
   return report;
 }
@@ -254,6 +254,7 @@ function shape(c: ContactRow | undefined, j: JourneyRow | undefined, km: KmRow[]
   const asa = r3(c?.asa);
   const livedP90 = r3(lp[1]);
   const multiP50 = r3(mp[0]);
+  const rawAsa = c?.asa ?? null;
   const answeredJ = j?.answered ?? 0;
   return {
     contacts: c?.contacts ?? 0,
@@ -280,8 +281,8 @@ function shape(c: ContactRow | undefined, j: JourneyRow | undefined, km: KmRow[]
       survival: kaplanMeier(km.map((r) => ({ t: r.dur, events: r.served, n: r.n }))),
     },
     gap: {
-      livedP90OverReportedAsa: asa && livedP90 !== null ? r3(livedP90 / asa) : null,
-      multiAttemptP50OverReportedAsa: asa && multiP50 !== null ? r3(multiP50 / asa) : null,
+      livedP90OverReportedAsa: rawAsa && lp[1] != null ? r6(lp[1] / rawAsa) : null,
+      multiAttemptP50OverReportedAsa: rawAsa && mp[0] != null ? r6(mp[0] / rawAsa) : null,
     },
   };
 }
@@ -292,6 +293,7 @@ function shape(c: ContactRow | undefined, j: JourneyRow | undefined, km: KmRow[]
  */
 export function kaplanMeier(rows: { t: number; events: number; n: number }[], at = SURVIVAL_AT): { medianSeconds: number | null; points: SurvivalPoint[] } {
   let atRisk = rows.reduce((s, r) => s + r.n, 0);
+  if (atRisk === 0) return { medianSeconds: null, points: [] };
   let s = 1;
   let median: number | null = null;
   const steps: { t: number; s: number }[] = [];

@@ -270,7 +270,7 @@ export async function waitsSketch(db: Db, accountId: string, q: WaitsQuery): Pro
   };
   if (q.by) {
     const labels = await groupLabels(db, accountId, q.by, [...groups.keys()]);
-    report.groups = [...groups.keys()].sort().map((k) => ({ key: k, label: labels.get(k) ?? k, ...sketchFigures(groups.get(k)!, q.thresholdSeconds) }));
+    report.groups = [...groups.keys()].map((k) => ({ key: k, label: labels.get(k) ?? k, ...sketchFigures(groups.get(k)!, q.thresholdSeconds) })).sort((a, b) => a.label.localeCompare(b.label));
   }
   return report;
 }
@@ -310,8 +310,8 @@ function sketchFigures(a: Acc, threshold: number): WaitsFigures {
       survival: { medianSeconds: km.medianSeconds === null ? null : Math.round(km.medianSeconds * 1000) / 1000, points: km.points },
     },
     gap: {
-      livedP90OverReportedAsa: asa && lived.p90 !== null ? Math.round((lived.p90 / asa) * 1000) / 1000 : null,
-      multiAttemptP50OverReportedAsa: asa && multi.p50 !== null ? Math.round((multi.p50 / asa) * 1000) / 1000 : null,
+      livedP90OverReportedAsa: asa && lived.p90 !== null ? Math.round((lived.p90 / asa) * 1e6) / 1e6 : null,
+      multiAttemptP50OverReportedAsa: asa && multi.p50 !== null ? Math.round((multi.p50 / asa) * 1e6) / 1e6 : null,
     },
   };
 }

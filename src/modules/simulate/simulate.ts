@@ -88,6 +88,10 @@ const ARRIVE = 0, QUEUE = 1, ABANDON = 2, END = 3;
 /** A binary min-heap of events on parallel typed arrays: time, kind, and a reference (contact or pending redial). */
 class EventHeap {
   size = 0;
+  /** The event pop() removed last. */
+  topTime = 0;
+  topKind = 0;
+  topRef = 0;
   private time = new Float64Array(1024);
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
@@ -106,7 +110,7 @@ class EventHeap {
     this.ref[i] = ref;
   }
 
-  /** Removes the earliest event into `top` (callers read topTime/topKind/topRef). */
+  /** Removes the earliest event into topTime / topKind / topRef. */
   pop() {
     this.topTime = this.time[0]!;
     this.topKind = this.kind[0]!;
@@ -126,9 +130,6 @@ class EventHeap {
     this.kind[i] = this.kind[last]!;
     this.ref[i] = this.ref[last]!;
   }
-  topTime = 0;
-  topKind = 0;
-  topRef = 0;
 
   private move(from: number, to: number) {
     this.time[to] = this.time[from]!;
@@ -165,12 +166,7 @@ class ContactTable {
   attempt = new Int32Array(1024);
 
   add(arrival: number, customer: number, attempt: number): number {
-    if (this.count === this.arrival.length) {
-      const n = this.count * 2;
-      for (const k of ['arrival', 'queueAt', 'answered', 'abandoned', 'ended', 'service', 'patience', 'agent', 'customer', 'attempt'] as const) {
-        (this as any)[k] = grown(this[k], n);
-      }
-    }
+    if (this.count === this.arrival.length) this.grow(this.count * 2);
     const c = this.count++;
     this.arrival[c] = arrival;
     this.queueAt[c] = this.answered[c] = this.abandoned[c] = this.ended[c] = NaN;
@@ -178,6 +174,19 @@ class ContactTable {
     this.customer[c] = customer;
     this.attempt[c] = attempt;
     return c;
+  }
+
+  private grow(n: number) {
+    this.arrival = grown(this.arrival, n);
+    this.queueAt = grown(this.queueAt, n);
+    this.answered = grown(this.answered, n);
+    this.abandoned = grown(this.abandoned, n);
+    this.ended = grown(this.ended, n);
+    this.service = grown(this.service, n);
+    this.patience = grown(this.patience, n);
+    this.agent = grown(this.agent, n);
+    this.customer = grown(this.customer, n);
+    this.attempt = grown(this.attempt, n);
   }
 }
 

@@ -48,15 +48,16 @@
  *   ABANDON/EXIT waittime, COMPLETE/TRANSFER holdtime + calltime), with contact.arrived from the uniqueid as above, and
  *   a missing answer from COMPLETE/TRANSFER calltime. These events carry `data.reconstructed: true`. Lines without a
  *   wait (RINGNOANSWER…) before that emit only their own event.
- * - Dedupe keys are built so that re-reading a file, or reading rotated files that overlap or split a call, gives the
- *   same key to the same fact: `ql:<uid>:<type>` for the once-per-contact events (contact.arrived, ivr.entered,
- *   ivr.left); `ql:<uid>:<type>:<epoch s>:<queue>:<n>` for the others (`…:<queue>:<agent>:<n>` for agent.offered, as
- *   ring-all strategies offer one call to many agents in the same second), n counting earlier events with the same
- *   prefix in the call. So a reconstructed queue entry or answer gets the key of the real one (Asterisk logs them in the
- *   same second the durations count from), two identical RINGNOANSWER lines stay two offers, and a duplicated CONNECT
- *   line is one answer.
+ * - Dedupe keys name the fact, not the line, so that re-reading a file, or reading rotated files that overlap or split
+ *   a call, gives the same key to the same fact: `ql:<uid>:<type>` for the once-per-contact events (contact.arrived,
+ *   ivr.entered, ivr.left); `ql:<uid>:<type>:<epoch s>:<queue>` for the others, plus `:<agent>` for agent.offered (a
+ *   ring-all queue offers one call to many agents in the same second). A reconstructed queue entry or answer thus gets
+ *   the key of the real one (Asterisk logs them in the second the durations count from). Two identical lines are one
+ *   fact: the second gives no event and is counted as skipped `duplicate` (so is a second key within a call, e.g. the
+ *   same agent offered the same call twice in one second).
  * - State is kept per call while it is in a queue or talking (dropped after STALE_SECONDS of log time without a line,
- *   e.g. calls cut by a restart), and for REENTRY_SECONDS after it left a queue; ABANDON drops it at once.
+ *   e.g. calls cut by a restart), and for REENTRY_SECONDS after it left a queue (also after ABANDON, so that a
+ *   repeated line is recognised).
  */
 import type { LineParser } from './lines.js';
 import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
@@ -110,8 +111,8 @@ interface Call {
   pending: PendingExit | null;
   /** Log time of the last line (active calls) or of leaving the queue (ended calls). */
   stamp: number;
-  /** Key prefix → events emitted with it, for the `n` of the dedupe key. */
-  seen: Map<string, number>;
+  /** Keys emitted for the call (duplicates are dropped). */
+  keys: Set<string>;
 }
 
 class LineError extends Error {}
@@ -254,8 +255,9 @@ export class QueueLogParser implements LineParser {
       this.emit(out, c, 'agent.offered', t, { agent, data });
       this.touch(c);
     } else if (verb === 'ABANDON') {
+      this.flushExit(c, out);
       this.emit(out, c, 'contact.abandoned', t, { agent, data });
-      this.drop(c, out);
+      this.end(c);
     } else if (exit) {
       c.pending = { at: t, queue: c.queue, reason: exit, data };
       this.end(c);
@@ -295,11 +297,13 @@ export class QueueLogParser implements LineParser {
     const queue = o.queue === undefined ? c.queue : o.queue;
     let key = `ql:${c.uid}:${type}`;
     if (type !== 'contact.arrived' && type !== 'ivr.entered' && type !== 'ivr.left') {
-      const prefix = `${key}:${Math.floor(at)}:${queue ?? ''}${type === 'agent.offered' ? `:${o.agent ?? ''}` : ''}`;
-      const n = c.seen.get(prefix) ?? 0;
-      c.seen.set(prefix, n + 1);
-      key = `${prefix}:${n}`;
+      key += `:${Math.floor(at)}:${queue ?? ''}${type === 'agent.offered' ? `:${o.agent ?? ''}` : ''}`;
     }
+    if (c.keys.has(key)) {
+      this.report.skipped.duplicate = (this.report.skipped.duplicate ?? 0) + 1;
+      return;
+    }
+    c.keys.add(key);
     const e: ParsedEvent = { contactId: c.uid, type, channel: 'phone', at: new Date(at * 1000), identity: c.identity, queue, key };
     if (o.agent) e.agent = o.agent;
     if (o.data && Object.keys(o.data).length) e.data = o.data;
@@ -310,7 +314,7 @@ export class QueueLogParser implements LineParser {
   private callFor(uid: string): Call {
     const c = this.active.get(uid) ?? this.ended.get(uid);
     if (c) return c;
-    return { uid, identity: null, queue: null, entered: false, answered: false, pending: null, stamp: this.now, seen: new Map() };
+    return { uid, identity: null, queue: null, entered: false, answered: false, pending: null, stamp: this.now, keys: new Set() };
   }
 
   private touch(c: Call): void {
@@ -327,12 +331,6 @@ export class QueueLogParser implements LineParser {
     this.ended.set(c.uid, c);
   }
 
-  private drop(c: Call, out: ParsedEvent[]): void {
-    this.flushExit(c, out);
-    this.active.delete(c.uid);
-    this.ended.delete(c.uid);
-  }
-
   private flushExit(c: Call, out: ParsedEvent[]): void {
     if (!c.pending) return;
     const p = c.pending;
@@ -346,7 +344,8 @@ export class QueueLogParser implements LineParser {
     this.now = t;
     for (const c of this.ended.values()) {
       if (c.stamp + REENTRY_SECONDS >= t) break;
-      this.drop(c, out);
+      this.flushExit(c, out);
+      this.ended.delete(c.uid);
     }
     for (const c of this.active.values()) {
       if (c.stamp + STALE_SECONDS >= t) break;
