@@ -148,6 +148,9 @@ test('simulate --into writes the contacts as events; the waits report agrees; re
   assert.equal(rep.contacts, sim.offered);
   assert.equal(rep.answered, sim.answered);
   assert.equal(rep.abandonedInQueue, sim.abandoned);
+  // "Queued" means the same on both sides: the caller found no free agent and had to wait.
+  assert.equal(rep.queued, sim.queued);
+  assert.ok(Math.abs(rep.reported.abandonRate - sim.abandonRate) < 1e-5, `abandon rate ${rep.reported.abandonRate} vs ${sim.abandonRate}`);
   // Event times hold whole milliseconds and the report rounds: allow 0.01 s, and one contact crossing the threshold.
   assert.ok(Math.abs(rep.reported.asaSeconds - sim.asaSeconds) < 0.01, `ASA ${rep.reported.asaSeconds} vs ${sim.asaSeconds}`);
   assert.ok(Math.abs(rep.reported.serviceLevel - sim.serviceLevel) <= 1 / sim.answered + 1e-6, `SL ${rep.reported.serviceLevel} vs ${sim.serviceLevel}`);

@@ -384,7 +384,7 @@ export interface ContactEventOptions {
 
 /**
  * The contacts as contact events on the phone channel, `start` being simulation time 0: contact.arrived,
- * ivr.entered / ivr.left (when there was a voice menu), queue.entered, then contact.answered and contact.resolved
+ * ivr.entered / ivr.left (when there was a voice menu), queue.entered (when the caller had to wait), then contact.answered and contact.resolved
  * (agents named agent-1 … agent-N) or contact.abandoned.
  */
 export function contactsToEvents(contacts: Iterable<SimulatedContact>, start: Date, opts: ContactEventOptions): ParsedEvent[] {
@@ -409,7 +409,9 @@ export function contactsToEvents(contacts: Iterable<SimulatedContact>, start: Da
       event('ivr.entered', c.arrivalAt);
       event('ivr.left', c.ivrExitAt);
     }
-    event('queue.entered', c.queueEnteredAt);
+    // Like an ACD's queue_log, and like the report's definition of "queued": only callers who found no free agent
+    // enter the queue; one who is connected at once is answered without queueing (queue wait 0).
+    if (c.answeredAt === null || c.answeredAt > c.queueEnteredAt) event('queue.entered', c.queueEnteredAt);
     if (c.answeredAt !== null) {
       event('contact.answered', c.answeredAt, { agent });
       event('contact.resolved', c.endedAt, { agent });
