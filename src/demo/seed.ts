@@ -9,6 +9,9 @@ import * as accounts from '../modules/accounts/accounts.service.js';
 import * as queues from '../modules/queues/queues.service.js';
 import * as conv from '../modules/conversations/conversations.service.js';
 import { createMacro } from '../modules/macros/macros.service.js';
+import { importParsedEvents } from '../modules/journeys/import/import.service.js';
+import { contactsToEvents, simulate } from '../modules/simulate/simulate.js';
+import { DateTime } from 'luxon';
 
 export const DEMO_ACCOUNT = 'demo';
 export const DEMO_PASSWORD = 'earshot-demo';
@@ -161,6 +164,19 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
       else if (who === 'note') await conv.addNote(ctx, agent, c.id, { text });
       else await conv.addCustomerMessage(ctx, sys, c.id, { text });
     }
+  }
+  // The phone hotline of the last five days, simulated (what `earshot simulate --into demo` does): 4 agents for a
+  // load of 3 Erlangs, callers who give up after a few minutes and half of them call again. So the waits report shows
+  // the gap between the dashboard's ASA and what the redialling callers lived through.
+  for (let d = 5; d >= 1; d--) {
+    const open = DateTime.fromJSDate(start, { zone: 'Europe/Berlin' }).minus({ days: d }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
+    const sim = simulate({
+      arrivalsPerHour: 45, ahtSeconds: 240, agents: 4, patienceSeconds: 150, ivrSeconds: 35, hours: 10, warmupHours: 0,
+      seed: 1000 + d, redialProbability: 0.5, redialDelaySeconds: 900, keepContacts: true,
+    });
+    await importParsedEvents(ctx, sys, [contactsToEvents(sim.contacts!, open.toJSDate(), { seed: 1000 + d, queue: 'Hotline' })], {
+      source: 'simulate', tz: 'Europe/Berlin',
+    });
   }
   // Everyone but the admin starts available, so new conversations get assigned.
   await ctx.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role <> 'admin'`, [account.id]);
