@@ -5,59 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
-
-const CWD = new URL('..', import.meta.url).pathname;
-const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Child environment: the caller's, without database settings unless `extra` sets them. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.EARSHOT_DATA;
-  delete env.EARSHOT_PASSWORD;
-  delete env.PORT;
-  return { ...env, ...extra };
-}
-
-function run(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], {
-      cwd: CWD,
-      env: childEnv(opts.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-const show = (r: RunResult) => `exit ${r.code} (signal ${r.signal})\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-
-function tempDataDir(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'earshot-cli-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { CLI, CWD, childEnv, run, show, tempDataDir } from './cli-run.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();

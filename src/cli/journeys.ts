@@ -2,12 +2,13 @@
  * `earshot import …`, `earshot report waits` and `earshot recompute`: call logs in, reported vs lived figures out.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemPrincipal } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
 import { checkTimeZone, importParsedEvents, type ImportSummary } from '../modules/journeys/import/import.service.js';
-import { batches, makeParser, type Format } from '../modules/journeys/import/parsers.js';
+import { parseLines, readLines } from '../modules/journeys/import/lines.js';
+import { makeParser, type Format } from '../modules/journeys/import/parsers.js';
 import { GROUP_BY, type WaitsFigures, type WaitsReport } from '../modules/journeys/metrics.js';
 import * as journeys from '../modules/journeys/journeys.service.js';
 import { dbOptions, withDb } from './db.js';
@@ -22,7 +23,7 @@ const seconds = (v: string) => {
 function fileLines(file: string) {
   const stream = file === '-' ? process.stdin : createReadStream(file);
   const size = file === '-' ? 0 : statSync(file).size;
-  return { lines: createInterface({ input: stream, crlfDelay: Infinity }), size, read: () => (stream as any).bytesRead ?? 0 };
+  return { lines: readLines(stream), size, read: () => (stream as any).bytesRead ?? 0 };
 }
 
 async function runImport(file: string, format: Format, o: any) {
@@ -39,7 +40,7 @@ async function runImport(file: string, format: Format, o: any) {
     }
     let summary: ImportSummary;
     try {
-      summary = await importParsedEvents(ctx, systemPrincipal(a.id, 'cli'), batches(lines, parser), {
+      summary = await importParsedEvents(ctx, systemPrincipal(a.id, 'cli'), parseLines(parser, lines, 10_000), {
         source: format, tz, report: parser.report, progress: (n) => bar?.update(read(), { events: n }),
       });
     } finally {
@@ -132,7 +133,7 @@ export function registerJourneyCommands(program: Command) {
       .option('--map <map>', 'csv: column=field,… (fields: see docs/metrics.md)')
       .option('--delimiter <char>', 'csv: field delimiter (default: detected)'),
   ).action((f, o) => {
-    if (o.format === 'csv' && !o.map) throw new InvalidArgumentError('--format csv needs --map column=field,…');
+    if (o.format === 'csv' && !o.map) throw new AppError('validation', '--format csv needs --map column=field,… (fields: docs/metrics.md, README)');
     return runImport(f, o.format, o);
   });
   common(imp.command('events <file>').description('contact events as JSON lines; - reads stdin')).action((f, o) => runImport(f, 'events', o));

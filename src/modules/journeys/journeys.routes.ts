@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
 import { checkTimeZone, importParsedEvents } from './import/import.service.js';
-import { batches, FORMATS, makeParser, textLines, type Format } from './import/parsers.js';
+import { parseLines } from './import/lines.js';
+import { FORMATS, makeParser, textLines, type Format } from './import/parsers.js';
 import { GROUP_BY } from './metrics.js';
 import * as svc from './journeys.service.js';
 
@@ -31,7 +32,7 @@ export default async function journeyRoutes(app: App) {
     const format = req.params.format as Format;
     const parser = makeParser(format, { tz, map: req.query.map, delimiter: req.query.delimiter });
     const source = format;
-    const summary = await importParsedEvents(ctx, p, batches(textLines(req.body), parser), { source, tz, report: parser.report });
+    const summary = await importParsedEvents(ctx, p, parseLines(parser, textLines(req.body), 10_000), { source, tz, report: parser.report });
     return reply.code(201).send(summary);
   });
 

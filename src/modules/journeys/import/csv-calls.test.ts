@@ -8,7 +8,7 @@ import type { ParsedEvent } from './types.js';
 /** contact → ['type@ISO time', …]. */
 function timelines(events: ParsedEvent[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const e of events) (out[e.contactId] ??= []).push(`${e.type}@${e.at.toISOString()}`);
+  for (const e of events) (Object.hasOwn(out, e.contactId) ? out[e.contactId] : (out[e.contactId] = [])).push(`${e.type}@${e.at.toISOString()}`);
   return out;
 }
 
@@ -45,6 +45,7 @@ test('a realistic export: semicolons, local times in a zone, quoted fields, dura
     '1002;anonymous;Ventes;;2024-03-04 09:01;10;1:05;;hangup;"said ""bye""',
     'then hung up"',
     '1003;0612345678;Support;;2024-03-04 09:02:00;;;;voicemail;',
+    '1005;;Support;;2024-03-04 09:04:00;;;;constructor;',
     '',
     '1004;0699999999;;;2024-03-04 09:03:00;30;;;Abandoned;ivr hang-up',
   ].join('\r\n');
@@ -59,10 +60,11 @@ test('a realistic export: semicolons, local times in a zone, quoted fields, dura
     1003: ['contact.arrived@2024-03-04T08:02:00.000Z', 'queue.entered@2024-03-04T08:02:00.000Z'],
     // no queue: hung up in the voice menu
     1004: ['contact.arrived@2024-03-04T08:03:00.000Z', 'ivr.entered@2024-03-04T08:03:00.000Z', 'ivr.left@2024-03-04T08:03:30.000Z',
-      'contact.abandoned@2024-03-04T08:03:00.000Z'],
+      'contact.abandoned@2024-03-04T08:03:30.000Z'],
+    1005: ['contact.arrived@2024-03-04T08:04:00.000Z', 'queue.entered@2024-03-04T08:04:00.000Z'],
   });
-  assert.deepEqual(report.unknown, { 'outcome:voicemail': 1 });
-  assert.deepEqual({ lines: report.lines, events: report.events, contacts: report.contacts }, { lines: 7, events: 19, contacts: 4 });
+  assert.deepEqual(report.unknown, { 'outcome:voicemail': 1, 'outcome:constructor': 1 });
+  assert.deepEqual({ lines: report.lines, events: report.events, contacts: report.contacts }, { lines: 8, events: 19, contacts: 5 });
   const answered = events.find((e) => e.contactId === '1001' && e.type === 'contact.answered')!;
   assert.deepEqual([answered.agent, answered.queue, answered.identity, answered.key, answered.channel], ['Durand; Marie', 'Ventes', '+33 1 23 45 67 89', 'csv:1001:contact.answered', 'phone']);
   assert.equal(events.find((e) => e.contactId === '1002')!.identity, null);
@@ -87,12 +89,12 @@ test('timestamps columns, epoch times, and date + time columns across midnight a
   const split = parseCsvCalls([
     'id,day,at,answered,end,queue',
     'n1,2024-10-26,23:59:50,00:00:20,00:04:00,Night', // answer and end after midnight: next day
-    'n2,2024-10-27,01:59:00,02:00:30,,Night', // Paris leaves summer time at 03:00 → 02:00 on this day
+    'n2,2024-10-27,01:50:00,03:10:00,,Night', // Paris leaves summer time (03:00 → 02:00) in between
     'n3,2024-03-31,01:59:59,03:00:00,,Night', // 02:00 → 03:00: one second later
   ].join('\n'), { map: 'id=contact_id,day=date,at=time,answered=answered_at,end=ended_at,queue=queue', tz: 'Europe/Paris' });
   assert.deepEqual(split.report.malformed, []);
   const answers = Object.fromEntries(split.events.filter((e) => e.type === 'contact.answered').map((e) => [e.contactId, e.at.toISOString()]));
-  assert.deepEqual(answers, { n1: '2024-10-26T22:00:20.000Z', n2: '2024-10-26T23:00:30.000Z', n3: '2024-03-31T01:00:00.000Z' });
+  assert.deepEqual(answers, { n1: '2024-10-26T22:00:20.000Z', n2: '2024-10-27T02:10:00.000Z', n3: '2024-03-31T01:00:00.000Z' });
   assert.equal(split.events.find((e) => e.contactId === 'n1' && e.type === 'contact.resolved')!.at.toISOString(), '2024-10-26T22:04:00.000Z');
   assert.equal(split.events.find((e) => e.contactId === 'n3' && e.type === 'contact.arrived')!.at.toISOString(), '2024-03-31T00:59:59.000Z');
 });
@@ -120,7 +122,7 @@ test('row problems are reported with their line numbers; the other rows parse', 
     [4, "arrived_at 'tomorrow' is not a time (ISO 8601, YYYY-MM-DD HH:MM[:SS] or epoch seconds)"],
     [5, 'no contact_id'],
     [6, "contact_id 'ok1' already on line 2"],
-    [7, 'answer (2024-05-01T09:59:00.000Z) is before queue entry (2024-05-01T10:00:00.000Z)'],
+    [7, 'answer (2024-05-01T09:59:00.000Z) is before arrival (2024-05-01T10:00:00.000Z)'],
     [8, 'answered, but no answer time (map answered_at, or queue_seconds, or ended_at and talk_seconds)'],
     [9, "queue_seconds 'soon' is not a duration (seconds, MM:SS or H:MM:SS)"],
     [10, "outcome 'abandoned' but answered_at is set"],
@@ -161,7 +163,7 @@ const NAMES = ['Doe, Jane', 'Bob "B" Smith', 'Ann;Lee', 'Tab\tby', 'plain'];
 
 const genCalls = fc.uniqueArray(
   fc.record({
-    id: fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/),
+    id: fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter((id) => id !== '__proto__'), // the test's plain-object maps
     caller: fc.option(fc.stringMatching(/^\+?\d{6,12}$/), { nil: null }),
     queue: fc.constantFrom(...NAMES),
     agent: fc.constantFrom(...NAMES),

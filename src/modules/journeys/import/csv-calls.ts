@@ -11,7 +11,7 @@
  * Missing times are derived from the durations:
  *   queue entry = queue_entered_at, or arrived_at + ivr_seconds, or (answer or abandon) − queue_seconds, or arrived_at;
  *   answer      = answered_at, or ended_at − talk_seconds, or queue entry + queue_seconds;
- *   abandon     = abandoned_at, or ended_at, or queue entry + queue_seconds;
+ *   abandon     = abandoned_at, or ended_at, or queue entry + queue_seconds, or (not queued) arrived_at + ivr_seconds;
  *   end         = ended_at, or answer + talk_seconds.
  * A call is queued when it has a queue entry time, a queue name or queue_seconds > 0; the voice menu (ivr.entered /
  * ivr.left) is the time between arrival and queue entry (or arrival + ivr_seconds). Answered calls with an end get
@@ -21,7 +21,7 @@
  * repeats a contact_id is reported as malformed, without events.
  */
 import { DateTime } from 'luxon';
-import type { LineParser } from './lines.js';
+import { tally, type LineParser } from './lines.js';
 import { cleanIdentity } from './queue-log.js';
 import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
 
@@ -237,7 +237,8 @@ export class CsvCallsParser implements LineParser {
     const agent = get('agent') || null;
 
     const rawOutcome = get('outcome');
-    let outcome: 'answered' | 'abandoned' | null = OUTCOMES[rawOutcome.toLowerCase()] ?? null;
+    const o = rawOutcome.toLowerCase();
+    let outcome: 'answered' | 'abandoned' | null = Object.hasOwn(OUTCOMES, o) ? OUTCOMES[o] : null;
     const unknownOutcome = rawOutcome && !outcome ? `outcome:${rawOutcome}` : null;
     if (N !== undefined && B !== undefined) throw new RowError('both answered_at and abandoned_at are set');
     if (outcome === 'answered' && B !== undefined) throw new RowError(`outcome '${rawOutcome}' but abandoned_at is set`);
@@ -259,8 +260,9 @@ export class CsvCallsParser implements LineParser {
       if (N === undefined) throw new RowError('answered, but no answer time (map answered_at, or queue_seconds, or ended_at and talk_seconds)');
       if (E === undefined && talk !== undefined) E = N + talk;
     }
-    if (outcome === 'abandoned' && B === undefined) throw new RowError('abandoned, but no time for it (map abandoned_at, ended_at or queue_seconds)');
     const ivrEnd = Q ?? (ivr !== undefined ? A + ivr : undefined);
+    if (outcome === 'abandoned' && !queued) B ??= ivrEnd;
+    if (outcome === 'abandoned' && B === undefined) throw new RowError('abandoned, but no time for it (map abandoned_at, ended_at, queue_seconds or ivr_seconds)');
 
     const order: [string, number | undefined, string, number | undefined][] = [
       ['arrival', A, 'end of the voice menu', ivrEnd], ['queue entry', Q, 'answer', N], ['answer', N, 'end', E],
@@ -272,7 +274,7 @@ export class CsvCallsParser implements LineParser {
 
     this.seen.set(id, no);
     this.report.contacts++;
-    if (unknownOutcome) this.report.unknown[unknownOutcome] = (this.report.unknown[unknownOutcome] ?? 0) + 1;
+    if (unknownOutcome) tally(this.report.unknown, unknownOutcome);
     const identity = cleanIdentity(get('identity'));
     const out: ParsedEvent[] = [];
     const emit = (type: ContactEventType, t: number, withAgent = false) => {

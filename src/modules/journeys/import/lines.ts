@@ -21,6 +21,12 @@ export interface LineParser {
   finish(): ParsedEvent[];
 }
 
+/** Adds one to `counts[key]` (report tallies; safe for keys like `constructor` or `__proto__` read from input). */
+export function tally(counts: Record<string, number>, key: string): void {
+  const value = (Object.hasOwn(counts, key) ? counts[key] : 0) + 1;
+  Object.defineProperty(counts, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The lines of a file (`'-'` = stdin) or of a stream. A missing file rejects on the first iteration. */
 export async function* readLines(input: string | Readable): AsyncGenerator<Line> {
   const stream = typeof input !== 'string' ? input : input === '-' ? process.stdin : createReadStream(input);

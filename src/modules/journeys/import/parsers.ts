@@ -1,18 +1,14 @@
 /**
- * The importers' common shape: a line parser (pure, streaming) and a driver that turns lines into batches of events
- * for `importParsedEvents`. Formats: Asterisk queue_log, the SEE lab call log, call-detail CSV with a column map, and
- * the contact-event vocabulary as JSON lines.
+ * The import formats: Asterisk queue_log, the SEE lab call log, call-detail CSV with a column map, and the
+ * contact-event vocabulary as JSON lines. Each is a pure, streaming line parser (lines.ts) whose batches go to
+ * `importParsedEvents`.
  */
-import { invalid } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/errors.js';
+import { CsvCallsParser, CsvConfigError } from './csv-calls.js';
 import { EventsJsonlParser } from './events-jsonl.js';
+import type { Line, LineParser } from './lines.js';
+import { QueueLogParser } from './queue-log.js';
 import { SeelabParser } from './seelab.js';
-import type { ParsedEvent, ParseReport } from './types.js';
-
-export interface LineParser {
-  readonly report: ParseReport;
-  line(text: string, lineNo: number): ParsedEvent[];
-  finish(): ParsedEvent[];
-}
 
 export const FORMATS = ['queue-log', 'seelab', 'csv', 'events'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -26,41 +22,55 @@ export interface ParserOptions {
   delimiter?: string;
 }
 
+/** A file that does not fit its format as a whole (no header, a mapped column missing) is a 400, not a crash. */
+const badFile = (err: unknown) =>
+  err instanceof AppError ? err : new AppError('bad_file', `The file does not fit the format: ${(err as Error).message}`, 400);
+
 export function makeParser(format: Format, o: ParserOptions): LineParser {
-  switch (format) {
-    case 'seelab':
-      return new SeelabParser(o.tz);
-    case 'events':
-      return new EventsJsonlParser();
-    default:
-      throw invalid('format', `format '${format}' is not available`);
-  }
-}
-
-/** Feeds lines (with 1-based numbers) through a parser and yields batches of at most `size` events. */
-export async function* batches(lines: AsyncIterable<string> | Iterable<string>, parser: LineParser, size = 10_000): AsyncGenerator<ParsedEvent[]> {
-  let buf: ParsedEvent[] = [];
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    const out = parser.line(n === 1 ? line.replace(/^\uFEFF/, '') : line, n);
-    for (const e of out) buf.push(e);
-    if (buf.length >= size) {
-      yield buf;
-      buf = [];
+  let parser: LineParser;
+  try {
+    if (format === 'seelab') parser = new SeelabParser(o.tz);
+    else if (format === 'events') parser = new EventsJsonlParser();
+    else if (format === 'queue-log') parser = new QueueLogParser();
+    else {
+      if (!o.map) throw new AppError('validation', 'map: the csv format needs a column map (column=field,…)', 400, { field: 'map' });
+      const delimiter = o.delimiter === undefined ? undefined : o.delimiter === '\\t' ? '\t' : o.delimiter;
+      if (delimiter !== undefined && ![',', ';', '\t'].includes(delimiter))
+        throw new AppError('validation', `delimiter: use , ; or a tab, not '${o.delimiter}'`, 400, { field: 'delimiter' });
+      parser = new CsvCallsParser({ map: o.map, tz: o.tz, delimiter: delimiter as ',' | ';' | '\t' | undefined });
     }
+  } catch (err) {
+    throw err instanceof CsvConfigError ? new AppError('validation', `map: ${err.message}`, 400, { field: 'map' }) : badFile(err);
   }
-  buf.push(...parser.finish());
-  if (buf.length) yield buf;
+  return {
+    report: parser.report,
+    line(text, no) {
+      try {
+        return parser.line(text, no);
+      } catch (err) {
+        throw badFile(err);
+      }
+    },
+    finish() {
+      try {
+        return parser.finish();
+      } catch (err) {
+        throw badFile(err);
+      }
+    },
+  };
 }
 
-/** Splits a text into lines (LF or CRLF), without a trailing empty line. */
-export function* textLines(text: string): Generator<string> {
+/** The lines of a text held in memory (an API request body), numbered from 1, LF or CRLF, without a BOM. */
+export function* textLines(text: string): Generator<Line> {
   let start = 0;
+  let no = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    no++;
+    yield { no, text: no === 1 ? line.replace(/^\uFEFF/, '') : line };
     start = end + 1;
   }
 }

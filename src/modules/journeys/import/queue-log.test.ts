@@ -149,6 +149,8 @@ test('malformed lines are reported with their line number and reason; the rest s
     '1700000005|1700000000.1|q|A||', // 10
     '1700000006|1700000000.1|q|A|CONNECT|6|1700000001.2|1', // 11
     '1700000007|1700000000.1|q|A|WEIRD|1', // 12
+    '1700000007|1700000000.1|q|A|constructor|1', // 13
+    '1700000007|1700000000.1|q|A|__proto__|1', // 14
   ].join('\r\n');
   const { events, report } = parseQueueLog(text);
   assert.deepEqual(report.malformed.map((m) => m.line), [3, 4, 5, 6, 7, 8, 9, 10]);
@@ -159,9 +161,9 @@ test('malformed lines are reported with their line number and reason; the rest s
   assert.match(report.malformed[6].reason, /ringtime '-5' is not a number/);
   assert.match(report.malformed[7].reason, /no event verb/);
   assert.equal(report.malformed[0].text, 'garbage without pipes');
-  assert.deepEqual(report.unknown, { WEIRD: 1 });
+  assert.deepEqual(report.unknown, { WEIRD: 1, constructor: 1, ['__proto__']: 1 });
   assert.deepEqual(timelines(events), { '1700000000.1': ['contact.arrived@0', 'queue.entered@0', 'contact.answered@6'] });
-  assert.equal(report.lines, 12);
+  assert.equal(report.lines, 14);
 });
 
 test('a held exit becomes an abandon once the call has been quiet for the re-entry window', () => {

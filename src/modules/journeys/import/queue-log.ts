@@ -59,7 +59,7 @@
  *   e.g. calls cut by a restart), and for REENTRY_SECONDS after it left a queue (also after ABANDON, so that a
  *   repeated line is recognised).
  */
-import type { LineParser } from './lines.js';
+import { tally, type LineParser } from './lines.js';
 import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
 
 /** How long a call that left a queue is remembered, so that entering another queue continues the same contact. */
@@ -162,20 +162,19 @@ export class QueueLogParser implements LineParser {
   private read(raw: string, out: ParsedEvent[]): void {
     const f = raw.split('|');
     if (f.length < 5) throw new LineError(`too few fields (${f.length}; need time|callid|queue|agent|event)`);
-    const [ts, uid, queueField, agentField, verb] = f.map((s) => s.trim());
-    const data = f.slice(5);
-    while (data.length && data[data.length - 1].trim() === '') data.pop();
+    const [ts, uid, queueField, agentField, verb, ...data] = f.map((s) => s.trim());
+    while (data.length && data[data.length - 1] === '') data.pop();
     if (!NUMBER.test(ts)) throw new LineError(`time '${ts}' is not a number`);
     if (!verb) throw new LineError('no event verb');
     const t = Number(ts);
     if (SKIPPED_VERBS.has(verb)) {
       this.advance(t, out);
-      this.report.skipped[verb] = (this.report.skipped[verb] ?? 0) + 1;
+      tally(this.report.skipped, verb);
       return;
     }
     if (!CALL_VERBS.has(verb)) {
       this.advance(t, out);
-      this.report.unknown[verb] = (this.report.unknown[verb] ?? 0) + 1;
+      tally(this.report.unknown, verb);
       return;
     }
     if (!uid || uid === 'NONE' || uid === 'REALTIME') throw new LineError(`${verb} without a call id`);
@@ -300,7 +299,7 @@ export class QueueLogParser implements LineParser {
       key += `:${Math.floor(at)}:${queue ?? ''}${type === 'agent.offered' ? `:${o.agent ?? ''}` : ''}`;
     }
     if (c.keys.has(key)) {
-      this.report.skipped.duplicate = (this.report.skipped.duplicate ?? 0) + 1;
+      tally(this.report.skipped, 'duplicate');
       return;
     }
     c.keys.add(key);

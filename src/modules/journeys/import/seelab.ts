@@ -14,6 +14,7 @@
  * is kept, with a warning naming the line.
  */
 import { DateTime } from 'luxon';
+import { invalid } from '../../../platform/errors.js';
 import { emptyReport, type ParsedEvent, type ParseReport } from './types.js';
 
 const COLUMNS = ['vru+line', 'call_id', 'customer_id', 'priority', 'type', 'date', 'vru_entry', 'vru_exit', 'vru_time',
@@ -31,7 +32,7 @@ export class SeelabParser {
   private index: Record<Col, number> | null = null;
 
   constructor(private readonly tz: string) {
-    if (!DateTime.local().setZone(tz).isValid) throw new Error(`unknown time zone '${tz}'`);
+    if (!DateTime.local().setZone(tz).isValid) throw invalid('tz', `unknown time zone '${tz}'`);
   }
 
   /** One line of the file (1-based line number); the first non-blank line must be the header. */
