@@ -433,7 +433,8 @@ function reportFigures(r: WaitsReport): Figures {
 }
 
 /** Ratios and shares are reported to 6 decimals, seconds to 3: a reported figure matches when it is DuckDB's rounded. */
-const reportUnit = (key: string) => (/Rate|serviceLevel|abandonRate|firstContact|survival\.\d/.test(key) ? 1e-6 : key.includes('.') ? 1e-3 : 0);
+const COUNTS = /^(contacts|answered|queued|abandonedInQueue|waiting|journeys\.(answered|neverServed|stillWaiting|multiAttempt))$/;
+const reportUnit = (key: string) => (COUNTS.test(key) ? 0 : /Rate|serviceLevel|abandonRate|firstContact|survival\.\d/.test(key) ? 1e-6 : 1e-3);
 
 interface Check {
   rows: string[][];

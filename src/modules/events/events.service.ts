@@ -6,24 +6,10 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
 import { CONTACT_VOCABULARY, projectContacts } from '../journeys/projection.js';
+import { CONTACT_EVENT_TYPES } from './vocabulary.js';
 
 /** The shared vocabulary every channel writes (journeys issue), plus the help-desk changes of a conversation. */
-export const CONTACT_EVENT_TYPES = [
-  'contact.arrived',
-  'ivr.entered',
-  'ivr.left',
-  'queue.entered',
-  'agent.offered',
-  'contact.answered',
-  'contact.abandoned',
-  'contact.transferred',
-  'callback.requested',
-  'callback.made',
-  'reply.human',
-  'reply.automatic',
-  'contact.resolved',
-  'contact.reopened',
-] as const;
+export { CONTACT_EVENT_TYPES };
 export const CONVERSATION_EVENT_TYPES = [
   'message.received',
   'note.added',

@@ -4,27 +4,12 @@
  * and `recompute` rebuilds every row from the log after a definition change. Definitions: docs/metrics.md.
  */
 import type { Queryable } from '../../platform/db.js';
-import type { ContactEventType } from './import/types.js';
+import { CONTACT_EVENT_TYPES, type ContactEventType } from '../events/vocabulary.js';
 
 /** Bumped whenever the SQL below changes what a figure means; stored on every row (docs/metrics.md). */
 export const DEFINITION_VERSION = 1;
 
-export const CONTACT_VOCABULARY: readonly ContactEventType[] = [
-  'contact.arrived',
-  'ivr.entered',
-  'ivr.left',
-  'queue.entered',
-  'agent.offered',
-  'contact.answered',
-  'contact.abandoned',
-  'contact.transferred',
-  'callback.requested',
-  'callback.made',
-  'reply.human',
-  'reply.automatic',
-  'contact.resolved',
-  'contact.reopened',
-];
+export const CONTACT_VOCABULARY: readonly ContactEventType[] = CONTACT_EVENT_TYPES;
 const VOCAB = new Set<string>(CONTACT_VOCABULARY);
 export const isContactEvent = (type: string) => VOCAB.has(type);
 

@@ -178,10 +178,14 @@ test('contactsToEvents: the event sequence per contact, keys stable per seed, ag
   const byContact = new Map<string, typeof events>();
   for (const e of events) byContact.set(e.contactId, [...(byContact.get(e.contactId) ?? []), e]);
   assert.equal(byContact.size, r.contacts!.length);
+  const waits = r.contacts!.map((c) => c.answeredAt === null || c.answeredAt > c.queueEnteredAt);
+  assert.ok(waits.includes(true) && waits.includes(false), 'the run has callers who waited and callers connected at once');
   for (const c of r.contacts!) {
     const evs = byContact.get(c.id)!;
     const end = c.answeredAt !== null ? ['contact.answered', 'contact.resolved'] : ['contact.abandoned'];
-    assert.deepEqual(evs.map((e) => e.type), ['contact.arrived', 'ivr.entered', 'ivr.left', 'queue.entered', ...end]);
+    // Only callers who had to wait enter the queue; one connected at once is answered without queueing.
+    const waited = c.answeredAt === null || c.answeredAt > c.queueEnteredAt;
+    assert.deepEqual(evs.map((e) => e.type), ['contact.arrived', 'ivr.entered', 'ivr.left', ...(waited ? ['queue.entered'] : []), ...end]);
     for (const e of evs) {
       assert.equal(e.channel, 'phone');
       assert.equal(e.queue, 'simulated');

@@ -4,22 +4,9 @@
  * and keeps the projections (contact facts, wait sketches) up to date.
  */
 
-/** The contact-event vocabulary of the journeys issue (a subset of events.service EVENT_TYPES). */
-export type ContactEventType =
-  | 'contact.arrived' // first touch: dial or voice-menu entry, chat opened, email received, form sent
-  | 'ivr.entered'
-  | 'ivr.left'
-  | 'queue.entered'
-  | 'agent.offered'
-  | 'contact.answered' // a human connected, or the first human reply
-  | 'contact.abandoned' // hang-up, chat left
-  | 'contact.transferred'
-  | 'callback.requested'
-  | 'callback.made'
-  | 'reply.human'
-  | 'reply.automatic' // never counts as human
-  | 'contact.resolved'
-  | 'contact.reopened';
+import type { ContactEventType } from '../../events/vocabulary.js';
+
+export type { ContactEventType };
 
 export interface ParsedEvent {
   /** Contact id within the source (a call id, a simulated contact number). One contact = one attempt. */
