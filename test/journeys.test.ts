@@ -106,7 +106,7 @@ test('events import builds contacts and journeys; the report gives reported and 
 
 test('grouping by queue, channel, hour, day and weekday splits the same totals', async () => {
   await importEvents(scenario('2026-03-03'), undefined, '?tz=UTC');
-  for (const by of ['queue', 'channel', 'hour', 'day', 'weekday']) {
+  for (const by of ['queue', 'channel', 'hour', 'day', 'weekday', 'weekday-hour']) {
     for (const path of ['exact', 'sketch']) {
       const r = await env.req('GET', `/api/v1/reports/waits?by=${by}&tz=UTC&path=${path}`);
       assert.equal(r.status, 200, r.body);
@@ -118,6 +118,8 @@ test('grouping by queue, channel, hour, day and weekday splits the same totals',
   }
   const byDay = await env.req('GET', '/api/v1/reports/waits?by=day&tz=UTC');
   assert.deepEqual(byDay.json.groups.map((g: any) => g.key), ['2026-03-02', '2026-03-03']);
+  const heat = await env.req('GET', '/api/v1/reports/waits?by=weekday-hour&tz=UTC');
+  assert.deepEqual(heat.json.groups.map((g: any) => g.label), ['Mon 09', 'Mon 10', 'Mon 11', 'Mon 12', 'Mon 13', 'Tue 09', 'Tue 10', 'Tue 11', 'Tue 12', 'Tue 13']);
   const byQueue = await env.req('GET', '/api/v1/reports/waits?by=queue');
   assert.deepEqual(byQueue.json.groups.map((g: any) => g.label), ['Support']);
   const oneQueue = await env.req('GET', '/api/v1/reports/waits?queue=Support&channel=phone');

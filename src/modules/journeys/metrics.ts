@@ -6,7 +6,7 @@
 import type { Queryable } from '../../platform/db.js';
 import { DEFINITION_VERSION } from './projection.js';
 
-export const GROUP_BY = ['queue', 'channel', 'hour', 'day', 'weekday'] as const;
+export const GROUP_BY = ['queue', 'channel', 'hour', 'day', 'weekday', 'weekday-hour'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface WaitsQuery {
@@ -83,6 +83,8 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
       return `to_char(${time} AT TIME ZONE $4, 'YYYY-MM-DD')`;
     case 'weekday':
       return `extract(isodow FROM ${time} AT TIME ZONE $4)::int::text`;
+    case 'weekday-hour':
+      return `extract(isodow FROM ${time} AT TIME ZONE $4)::int::text || '-' || lpad(extract(hour FROM ${time} AT TIME ZONE $4)::int::text, 2, '0')`;
     default:
       return `''`;
   }
@@ -234,7 +236,7 @@ export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery
   return report;
 }
 
-/** Queue ids become queue names; weekdays 1–7 become Mon–Sun; the rest label themselves. */
+/** Queue ids become queue names; weekdays 1–7 become Mon–Sun (with the hour for weekday-hour); the rest label themselves. */
 export async function groupLabels(db: Queryable, accountId: string, by: GroupBy, keys: string[]): Promise<Map<string, string>> {
   const m = new Map<string, string>();
   if (by === 'queue') {
@@ -243,7 +245,9 @@ export async function groupLabels(db: Queryable, accountId: string, by: GroupBy,
     for (const row of r.rows) m.set(row.id, row.name);
     m.set('', '(no queue)');
   }
-  if (by === 'weekday') ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].forEach((d, i) => m.set(String(i + 1), d));
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  if (by === 'weekday') days.forEach((d, i) => m.set(String(i + 1), d));
+  if (by === 'weekday-hour') for (const k of keys) m.set(k, `${days[Number(k.split('-')[0]) - 1]} ${k.split('-')[1]}`);
   return m;
 }
 

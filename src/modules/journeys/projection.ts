@@ -23,9 +23,11 @@ export const DAY_WINDOW_CHANNELS = ['phone', 'chat'];
 export async function projectContacts(tx: Queryable, accountId: string, contactIds: string[]): Promise<number> {
   if (!contactIds.length) return 0;
   const r = await tx.query<{ n: number }>(
-    `WITH ev AS (
-       SELECT e.* FROM contact_events e
-        WHERE e.account_id = $1 AND e.contact_id = ANY($2::text[]) AND e.type = ANY($3::text[])
+    // The lookups are driven from the ids (unnest … JOIN) so they use the (account, contact) indexes even where the
+    // planner has no statistics (PGlite runs no autovacuum): the cost per batch stays independent of history.
+    `WITH ids AS (SELECT DISTINCT unnest($2::text[]) AS contact_id), ev AS (
+       SELECT e.* FROM ids JOIN contact_events e ON e.account_id = $1 AND e.contact_id = ids.contact_id
+        WHERE e.type = ANY($3::text[])
      ), agg AS (
        SELECT contact_id,
               (array_agg(channel ORDER BY occurred_at, id))[1] AS channel,
@@ -54,7 +56,7 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
                 CASE f.outcome WHEN 'answered' THEN f.answered_at WHEN 'abandoned' THEN f.abandoned_at END, f.queue_at) AS queued
          FROM f
      ), old AS (
-       SELECT local_day FROM contact_facts WHERE account_id = $1 AND contact_id = ANY($2::text[])
+       SELECT f.local_day FROM ids JOIN contact_facts f ON f.account_id = $1 AND f.contact_id = ids.contact_id
      ), up AS (
        INSERT INTO contact_facts AS cf (account_id, contact_id, channel, queue_id, conversation_id, who, window_key, local_day, tz,
                                   first_touch_at, queue_entered_at, answered_at, abandoned_at, resolved_at, last_event_at,

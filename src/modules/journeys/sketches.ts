@@ -4,9 +4,9 @@
  *
  * A summary holds exact counts and sums, and DDSketch histograms (logarithmic bins, 1 % relative accuracy) of: lived
  * contact waits, queue waits of answered contacts, journey waits (served), journey times of journeys never served
- * (censored, for the survival curve) and multi-attempt journey waits. The bins are computed in SQL
- * (`ceil(ln(x) / ln(gamma))`, the DDSketch logarithmic mapping), so a refresh moves only bin counts out of the
- * database; `@datadog/sketches-js` answers the quantiles.
+ * (censored, for the survival curve) and multi-attempt journey waits. The bins are computed and stored by SQL
+ * (`ceil(ln(x) / ln(gamma))`, the DDSketch logarithmic mapping), so a refresh moves no contact data out of the
+ * database; on read, `@datadog/sketches-js` merges the bins and answers the quantiles.
  *
  * Writers append the touched days to `wait_sketch_dirty` (projection.ts); `refreshSketches` rebuilds those days. It
  * runs at the end of every import and before every sketch read, so a sketch report is never stale.
@@ -39,7 +39,13 @@ interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
-/** Rebuilds the summaries of every day marked dirty for the account. Returns the days rebuilt. */
+const HOUR = (t: string) => `date_trunc('hour', ${t} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
+const NO_QUEUE = `'00000000-0000-0000-0000-000000000000'::uuid`;
+
+/**
+ * Rebuilds the summaries of every day marked dirty for the account, in one SQL statement per refresh: the histograms
+ * are aggregated into JSON in the database, so nothing but the day list crosses to Node. Returns the days rebuilt.
+ */
 export async function refreshSketches(db: Db, accountId: string): Promise<number> {
   return db.transaction(async (tx) => {
     // One refresh per account at a time; a second one waits and then finds nothing left to do.
@@ -52,33 +58,21 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
     const days = d.rows.map((r) => r.day);
     if (!days.length) return 0;
     await tx.query('DELETE FROM wait_sketches WHERE account_id = $1 AND local_day = ANY($2::date[])', [accountId, days]);
-    // Per bucket: exact counts from the contacts, then the journeys that start on those days.
-    const bucket = `to_char(local_day, 'YYYY-MM-DD') AS day, date_trunc('hour', %T AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
-                    queue_id::text AS queue_id, channel`;
-    const counts = await tx.query<any>(
-      `SELECT ${bucket.replace('%T', 'first_touch_at')}, count(*)::int AS contacts,
-              count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
-              count(*) FILTER (WHERE queued)::int AS queued,
-              count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
-              coalesce(sum(queue_wait_s) FILTER (WHERE outcome = 'answered'), 0) AS qsum
-         FROM contact_facts WHERE account_id = $1 AND local_day = ANY($2::date[])
-        GROUP BY 1, 2, 3, 4`,
-      [accountId, days],
-    );
-    const contactBins = await tx.query<any>(
-      `SELECT ${bucket.replace('%T', 'first_touch_at')}, v.kind, ${KEY_SQL('v.x')} AS k, count(*)::int AS n, sum(v.x) AS s
-         FROM contact_facts cf,
-              LATERAL (VALUES ('lived', cf.lived_wait_s), ('queueWait', CASE WHEN cf.outcome = 'answered' THEN cf.queue_wait_s END)) v(kind, x)
-        WHERE cf.account_id = $1 AND cf.local_day = ANY($2::date[]) AND v.x IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5, 6`,
-      [accountId, days],
-    );
-    const journeyBins = await tx.query<any>(
-      `WITH jc AS (
-         SELECT cf.*, count(*) FILTER (WHERE cf.outcome = 'answered') OVER (PARTITION BY cf.who, cf.window_key
-                  ORDER BY cf.first_touch_at, cf.contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
-           FROM contact_facts cf
-          WHERE cf.account_id = $1 AND cf.who IS NOT NULL AND cf.local_day = ANY($2::date[])
+    await tx.query(
+      `WITH c AS (
+         SELECT * FROM contact_facts WHERE account_id = $1 AND local_day = ANY($2::date[])
+       ), counts AS (
+         SELECT local_day, ${HOUR('first_touch_at')} AS hour, coalesce(queue_id, ${NO_QUEUE}) AS q, channel,
+                count(*)::int AS contacts,
+                count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
+                count(*) FILTER (WHERE queued)::int AS queued,
+                count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
+                coalesce(sum(queue_wait_s) FILTER (WHERE outcome = 'answered'), 0) AS qsum
+           FROM c GROUP BY 1, 2, 3, 4
+       ), jc AS (
+         SELECT c.*, count(*) FILTER (WHERE outcome = 'answered') OVER (PARTITION BY who, window_key
+                  ORDER BY first_touch_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
+           FROM c WHERE who IS NOT NULL
        ), j AS (
          SELECT min(local_day) AS local_day, min(first_touch_at) AS start_at, count(*)::int AS attempts,
                 max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
@@ -87,73 +81,45 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
                 (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
                 (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel
            FROM jc GROUP BY who, window_key, jn
-       ), v AS (
-         SELECT j.*, x.kind, x.x FROM j,
-                LATERAL (VALUES ('journey', CASE WHEN answered_at IS NOT NULL THEN extract(epoch FROM answered_at - start_at) END),
-                                ('multi', CASE WHEN answered_at IS NOT NULL AND attempts > 1 THEN extract(epoch FROM answered_at - start_at) END),
-                                ('censored', CASE WHEN answered_at IS NULL AND NOT waiting THEN extract(epoch FROM last_at - start_at) END)) x(kind, x)
-          WHERE x.x IS NOT NULL
+       ), vals AS (
+         SELECT local_day, ${HOUR('first_touch_at')} AS hour, coalesce(queue_id, ${NO_QUEUE}) AS q, channel, v.kind, v.x
+           FROM c, LATERAL (VALUES ('lived', lived_wait_s), ('queueWait', CASE WHEN outcome = 'answered' THEN queue_wait_s END)) v(kind, x)
+          WHERE v.x IS NOT NULL
+         UNION ALL
+         SELECT local_day, ${HOUR('start_at')}, coalesce(queue_id, ${NO_QUEUE}), channel, v.kind, v.x
+           FROM j, LATERAL (VALUES
+                  ('journey', CASE WHEN answered_at IS NOT NULL THEN extract(epoch FROM answered_at - start_at)::float8 END),
+                  ('multi', CASE WHEN answered_at IS NOT NULL AND attempts > 1 THEN extract(epoch FROM answered_at - start_at)::float8 END),
+                  ('censored', CASE WHEN answered_at IS NULL AND NOT waiting THEN extract(epoch FROM last_at - start_at)::float8 END)) v(kind, x)
+          WHERE v.x IS NOT NULL
+       ), bins AS (
+         SELECT local_day, hour, q, channel, kind, ${KEY_SQL('x')} AS k, count(*)::int AS n, sum(x) AS s
+           FROM vals GROUP BY 1, 2, 3, 4, 5, 6
+       ), hist AS (
+         SELECT local_day, hour, q, channel, kind, sum(n)::int AS n,
+                jsonb_build_object(
+                  'z', coalesce(sum(n) FILTER (WHERE k IS NULL), 0),
+                  'k', coalesce(jsonb_agg(k ORDER BY k) FILTER (WHERE k IS NOT NULL), '[]'::jsonb),
+                  'c', coalesce(jsonb_agg(n ORDER BY k) FILTER (WHERE k IS NOT NULL), '[]'::jsonb),
+                  's', sum(s)) AS h
+           FROM bins GROUP BY 1, 2, 3, 4, 5
+       ), sk AS (
+         SELECT local_day, hour, q, channel, jsonb_object_agg(kind, h) AS sketches,
+                coalesce(sum(n) FILTER (WHERE kind = 'journey'), 0)::int AS journeys_answered,
+                coalesce(sum(n) FILTER (WHERE kind = 'censored'), 0)::int AS journeys_never,
+                coalesce(sum(n) FILTER (WHERE kind = 'multi'), 0)::int AS journeys_multi
+           FROM hist GROUP BY 1, 2, 3, 4
        )
-       SELECT ${bucket.replace('%T', 'start_at')}, kind, ${KEY_SQL('x')} AS k, count(*)::int AS n, sum(x) AS s
-         FROM v GROUP BY 1, 2, 3, 4, 5, 6`,
+       INSERT INTO wait_sketches (account_id, local_day, hour, queue_id, channel, contacts, answered, queued, abandoned_in_queue,
+                                  answered_queue_wait_sum, journeys_answered, journeys_never_served, journeys_multi_attempt, sketches)
+       SELECT $1, coalesce(n.local_day, s.local_day), coalesce(n.hour, s.hour), nullif(coalesce(n.q, s.q), ${NO_QUEUE}),
+              coalesce(n.channel, s.channel), coalesce(n.contacts, 0), coalesce(n.answered, 0), coalesce(n.queued, 0),
+              coalesce(n.abandoned_in_queue, 0), coalesce(n.qsum, 0), coalesce(s.journeys_answered, 0),
+              coalesce(s.journeys_never, 0), coalesce(s.journeys_multi, 0), coalesce(s.sketches, '{}'::jsonb)
+         FROM counts n FULL JOIN sk s
+           ON n.local_day = s.local_day AND n.hour = s.hour AND n.q = s.q AND n.channel = s.channel`,
       [accountId, days],
     );
-
-    interface Row {
-      day: string;
-      hour: Date;
-      queue_id: string | null;
-      channel: string;
-      contacts: number;
-      answered: number;
-      queued: number;
-      abandoned_in_queue: number;
-      qsum: number;
-      journeys_answered: number;
-      journeys_never: number;
-      journeys_multi: number;
-      sk: Sketches;
-    }
-    const rows = new Map<string, Row>();
-    const row = (r: any): Row => {
-      const key = `${r.day}|${new Date(r.hour).toISOString()}|${r.queue_id ?? ''}|${r.channel}`;
-      let x = rows.get(key);
-      if (!x)
-        rows.set(key, (x = {
-          day: r.day, hour: new Date(r.hour), queue_id: r.queue_id, channel: r.channel, contacts: 0, answered: 0, queued: 0,
-          abandoned_in_queue: 0, qsum: 0, journeys_answered: 0, journeys_never: 0, journeys_multi: 0, sk: {},
-        }));
-      return x;
-    };
-    for (const r of counts.rows) Object.assign(row(r), { contacts: r.contacts, answered: r.answered, queued: r.queued, abandoned_in_queue: r.abandoned_in_queue, qsum: Number(r.qsum) });
-    for (const r of [...contactBins.rows, ...journeyBins.rows]) {
-      const x = row(r);
-      const kind = r.kind as Kind;
-      const b = (x.sk[kind] ??= { z: 0, k: [], c: [], s: 0 });
-      if (r.k === null) b.z += r.n;
-      else {
-        b.k.push(r.k);
-        b.c.push(r.n);
-      }
-      b.s += Number(r.s);
-      if (kind === 'journey') x.journeys_answered += r.n;
-      if (kind === 'multi') x.journeys_multi += r.n;
-      if (kind === 'censored') x.journeys_never += r.n;
-    }
-    const list = [...rows.values()];
-    for (let i = 0; i < list.length; i += 2000) {
-      const part = list.slice(i, i + 2000);
-      await tx.query(
-        `INSERT INTO wait_sketches (account_id, local_day, hour, queue_id, channel, contacts, answered, queued, abandoned_in_queue,
-                                    answered_queue_wait_sum, journeys_answered, journeys_never_served, journeys_multi_attempt, sketches)
-         SELECT $1, * FROM unnest($2::date[], $3::timestamptz[], $4::uuid[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[],
-                                  $10::float8[], $11::int[], $12::int[], $13::int[], $14::jsonb[])`,
-        [accountId, part.map((r) => r.day), part.map((r) => r.hour.toISOString()), part.map((r) => r.queue_id), part.map((r) => r.channel),
-         part.map((r) => r.contacts), part.map((r) => r.answered), part.map((r) => r.queued), part.map((r) => r.abandoned_in_queue),
-         part.map((r) => r.qsum), part.map((r) => r.journeys_answered), part.map((r) => r.journeys_never), part.map((r) => r.journeys_multi),
-         part.map((r) => JSON.stringify(r.sk))],
-      );
-    }
     return days.length;
   });
 }
@@ -221,7 +187,8 @@ function groupKey(by: GroupBy | undefined, r: { hour: Date; queue_id: string | n
   const t = DateTime.fromJSDate(r.hour, { zone: tz });
   if (by === 'hour') return String(t.hour).padStart(2, '0');
   if (by === 'day') return t.toFormat('yyyy-MM-dd');
-  return String(t.weekday);
+  if (by === 'weekday') return String(t.weekday);
+  return `${t.weekday}-${String(t.hour).padStart(2, '0')}`;
 }
 
 /**
