@@ -5,6 +5,7 @@
 import type { Ctx, Principal } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
+import { named } from '../../platform/sql.js';
 import { checkTimeZone } from './import/import.service.js';
 import { GROUP_BY, JOURNEYS_CTE, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
 import { recomputeAccount } from './projection.js';
@@ -69,18 +70,22 @@ export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInp
   requireCap(p, 'reports');
   const from = parseTime('from', input.from);
   const to = parseTime('to', input.to);
-  const r = await ctx.db.query<any>(
+  const r = await ctx.db.query<any>(...named(
     `WITH ${JOURNEYS_CTE}
      SELECT who, window_key AS "window", start_at AS "startedAt", answered_at AS "answeredAt", attempts,
             CASE WHEN answered_at IS NOT NULL THEN 'answered' WHEN waiting THEN 'waiting' ELSE 'never_served' END AS outcome,
             wait_s AS "waitSeconds", extract(epoch FROM last_at - start_at)::float8 AS "spanSeconds", contact_ids
        FROM j2
-      WHERE ($4::boolean IS NULL OR (attempts > 1) = $4) AND ($5::boolean IS NULL OR (answered_at IS NULL AND NOT waiting) = $5)
-        AND ($6::text IS NULL OR who = 'i:' || $6 OR who = 'c:' || $6)
+      WHERE (:multi::boolean IS NULL OR (attempts > 1) = :multi)
+        AND (:never::boolean IS NULL OR (answered_at IS NULL AND NOT waiting) = :never)
+        AND (:identity::text IS NULL OR who = 'i:' || :identity OR who = 'c:' || :identity)
       ORDER BY coalesce(wait_s, extract(epoch FROM last_at - start_at)) DESC, start_at
-      LIMIT $7`,
-    [p.accountId, from ?? '-infinity', to ?? 'infinity', input.multiAttempt ?? null, input.neverServed ?? null, input.identity ?? null, input.limit ?? 50],
-  );
+      LIMIT :limit`,
+    {
+      account: p.accountId, from: from ?? '-infinity', to: to ?? 'infinity', multi: input.multiAttempt ?? null,
+      never: input.neverServed ?? null, identity: input.identity ?? null, limit: input.limit ?? 50,
+    },
+  ));
   const ids = r.rows.flatMap((j) => j.contact_ids as string[]);
   const c = ids.length
     ? await ctx.db.query<any>(

@@ -4,6 +4,7 @@
  * `percentile_cont` (linear interpolation between closest ranks). Definitions: docs/metrics.md.
  */
 import type { Queryable } from '../../platform/db.js';
+import { named } from '../../platform/sql.js';
 import { DEFINITION_VERSION } from './projection.js';
 
 export const GROUP_BY = ['queue', 'channel', 'hour', 'day', 'weekday', 'weekday-hour'] as const;
@@ -78,13 +79,13 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
     case 'channel':
       return channel;
     case 'hour':
-      return `lpad(extract(hour FROM ${time} AT TIME ZONE $4)::int::text, 2, '0')`;
+      return `lpad(extract(hour FROM ${time} AT TIME ZONE :tz)::int::text, 2, '0')`;
     case 'day':
-      return `to_char(${time} AT TIME ZONE $4, 'YYYY-MM-DD')`;
+      return `to_char(${time} AT TIME ZONE :tz, 'YYYY-MM-DD')`;
     case 'weekday':
-      return `extract(isodow FROM ${time} AT TIME ZONE $4)::int::text`;
+      return `extract(isodow FROM ${time} AT TIME ZONE :tz)::int::text`;
     case 'weekday-hour':
-      return `extract(isodow FROM ${time} AT TIME ZONE $4)::int::text || '-' || lpad(extract(hour FROM ${time} AT TIME ZONE $4)::int::text, 2, '0')`;
+      return `extract(isodow FROM ${time} AT TIME ZONE :tz)::int::text || '-' || lpad(extract(hour FROM ${time} AT TIME ZONE :tz)::int::text, 2, '0')`;
     default:
       return `''`;
   }
@@ -92,7 +93,7 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
 
 /**
  * The journeys of the period as a CTE `j2`: contacts of one identified customer within one window, in time order; a
- * journey ends with its first answered contact. $1 account, $2 from, $3 to.
+ * journey ends with its first answered contact. Parameters :account, :from, :to (see platform/sql.ts `named`).
  */
 export const JOURNEYS_CTE = `
   jc AS (
@@ -101,7 +102,7 @@ export const JOURNEYS_CTE = `
            count(*) FILTER (WHERE cf.outcome = 'answered') OVER (PARTITION BY cf.who, cf.window_key
              ORDER BY cf.first_touch_at, cf.contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
       FROM contact_facts cf
-     WHERE cf.account_id = $1 AND cf.who IS NOT NULL AND cf.first_touch_at >= $2 AND cf.first_touch_at < $3
+     WHERE cf.account_id = :account AND cf.who IS NOT NULL AND cf.first_touch_at >= :from AND cf.first_touch_at < :to
   ), j1 AS (
     SELECT who, window_key, jn, min(first_touch_at) AS start_at,
            max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
@@ -155,31 +156,33 @@ interface KmRow {
 }
 
 export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
-  const params = [accountId, q.from ?? '-infinity', q.to ?? 'infinity', q.tz, q.thresholdSeconds, q.queueId ?? null, q.channel ?? null];
+  const values = {
+    account: accountId, from: q.from ?? '-infinity', to: q.to ?? 'infinity', tz: q.tz, threshold: q.thresholdSeconds,
+    queue: q.queueId ?? null, channel: q.channel ?? null, now: q.now,
+  };
   const sets = q.by ? 'GROUPING SETS ((), (g))' : 'g';
   const isTotal = q.by ? 'grouping(g) = 1' : 'true';
   const cg = groupExpr(q.by, 'cf.first_touch_at', 'cf.queue_id', 'cf.channel');
   const jg = groupExpr(q.by, 'start_at', 'queue_id', 'channel');
 
-  const contacts = await db.query<ContactRow>(
+  const contacts = await db.query<ContactRow>(...named(
     `SELECT g, ${isTotal} AS total, count(*)::int AS contacts,
             count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
             count(*) FILTER (WHERE queued)::int AS queued,
             count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
             count(*) FILTER (WHERE outcome = 'waiting')::int AS waiting,
             avg(queue_wait_s) FILTER (WHERE outcome = 'answered') AS asa,
-            count(*) FILTER (WHERE outcome = 'answered' AND queue_wait_s <= $5)::int AS within,
+            count(*) FILTER (WHERE outcome = 'answered' AND queue_wait_s <= :threshold)::int AS within,
             avg(lived_wait_s) AS lived_mean,
             percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY lived_wait_s) AS lived_p
        FROM (SELECT cf.*, ${cg} AS g FROM contact_facts cf
-              WHERE cf.account_id = $1 AND cf.first_touch_at >= $2 AND cf.first_touch_at < $3
-                AND ($6::uuid IS NULL OR cf.queue_id = $6) AND ($7::text IS NULL OR cf.channel = $7)
-                AND $4::text IS NOT NULL AND $5::float8 IS NOT NULL) x
+              WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to
+                AND (:queue::uuid IS NULL OR cf.queue_id = :queue) AND (:channel::text IS NULL OR cf.channel = :channel)) x
       GROUP BY ${sets} ORDER BY g NULLS FIRST`,
-    params,
-  );
-  const jwhere = `WHERE ($6::uuid IS NULL OR queue_id = $6) AND ($7::text IS NULL OR channel = $7) AND $4::text IS NOT NULL AND $5::float8 IS NOT NULL`;
-  const journeys = await db.query<JourneyRow>(
+    values,
+  ));
+  const jwhere = `WHERE (:queue::uuid IS NULL OR queue_id = :queue) AND (:channel::text IS NULL OR channel = :channel)`;
+  const journeys = await db.query<JourneyRow>(...named(
     `WITH ${JOURNEYS_CTE}
      SELECT g, ${isTotal} AS total,
             count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
@@ -195,19 +198,19 @@ export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery
             percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE attempts > 1) AS multi_p
        FROM (SELECT j2.*, ${jg} AS g FROM j2 ${jwhere}) x
       GROUP BY ${sets} ORDER BY g NULLS FIRST`,
-    params,
-  );
+    values,
+  ));
   // Kaplan–Meier input: per whole second of journey time, how many journeys were served then and how many ended
   // there in all (served, given up, or still waiting at `now` — the censored ones).
-  const km = await db.query<KmRow>(
+  const km = await db.query<KmRow>(...named(
     `WITH ${JOURNEYS_CTE}
      SELECT g, ${isTotal} AS total, dur, count(*) FILTER (WHERE served)::int AS served, count(*)::int AS n
        FROM (SELECT ${jg} AS g, answered_at IS NOT NULL AS served,
-                    floor(extract(epoch FROM coalesce(answered_at, CASE WHEN waiting THEN greatest($8::timestamptz, last_at) ELSE last_at END) - start_at))::int AS dur
+                    floor(extract(epoch FROM coalesce(answered_at, CASE WHEN waiting THEN greatest(:now::timestamptz, last_at) ELSE last_at END) - start_at))::int AS dur
                FROM j2 ${jwhere}) x
       GROUP BY ${q.by ? 'GROUPING SETS ((dur), (g, dur))' : 'g, dur'} ORDER BY g NULLS FIRST, dur`,
-    [...params, q.now],
-  );
+    values,
+  ));
 
   const kmBy = new Map<string, KmRow[]>();
   for (const r of km.rows) {
