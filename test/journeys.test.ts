@@ -145,6 +145,38 @@ test('journeys list the multi-attempt and never-served journeys with their conta
   assert.equal(one.json.items.length, 2);
 });
 
+test('journey window: by day (default) splits a customer’s calls at midnight; a gap window keeps them together', async () => {
+  const { tokens } = await env.makeAccount('night');
+  const ev = (id: string, type: string, at: string) => ({ contactId: id, type, channel: 'phone', at, identity: '+4799999999' });
+  const r = await importEvents([
+    ev('n1', 'contact.arrived', '2026-03-10T23:50:00Z'), ev('n1', 'queue.entered', '2026-03-10T23:50:10Z'),
+    ev('n1', 'contact.abandoned', '2026-03-10T23:58:00Z'),
+    ev('n2', 'contact.arrived', '2026-03-11T00:05:00Z'), ev('n2', 'queue.entered', '2026-03-11T00:05:10Z'),
+    ev('n2', 'contact.answered', '2026-03-11T00:09:00Z'),
+    // A call hours later is a journey of its own under a 30-minute gap window.
+    ev('n3', 'contact.arrived', '2026-03-11T09:00:00Z'), ev('n3', 'contact.answered', '2026-03-11T09:01:00Z'),
+  ], tokens.admin, '?tz=UTC');
+  assert.equal(r.status, 201, r.body);
+  const day = (await env.req('GET', '/api/v1/reports/waits', { token: tokens.admin })).json;
+  assert.equal(day.journeyWindow, 'day');
+  assert.deepEqual([day.journeys.answered, day.journeys.neverServed, day.journeys.multiAttempt], [2, 1, 0]);
+  const gap = (await env.req('GET', '/api/v1/reports/waits?window=30m', { token: tokens.admin })).json;
+  assert.deepEqual(gap.journeyWindow, { gapSeconds: 1800 });
+  assert.deepEqual([gap.journeys.answered, gap.journeys.neverServed, gap.journeys.multiAttempt], [2, 0, 1]);
+  assert.equal(gap.journeys.multiAttemptWaitSeconds.p50, 19 * 60); // 23:50 → 00:09
+  const tight = (await env.req('GET', '/api/v1/reports/waits?window=5m', { token: tokens.admin })).json;
+  assert.deepEqual([tight.journeys.answered, tight.journeys.neverServed], [2, 1]); // 7 minutes apart: two windows
+  const list = await env.req('GET', '/api/v1/journeys?window=1h&multiAttempt=true', { token: tokens.admin });
+  assert.deepEqual(list.json.items[0].contacts.map((c: any) => c.contactId), ['n1', 'n2']);
+  for (const bad of ['soon', '-5m', '0']) {
+    const b = await env.req('GET', `/api/v1/reports/waits?window=${bad}`, { token: tokens.admin });
+    assert.equal(b.status, 400, bad);
+    assert.match(b.json.error.message, /window/);
+  }
+  const sketch = await env.req('GET', '/api/v1/reports/waits?window=30m&path=sketch', { token: tokens.admin });
+  assert.equal(sketch.status, 400);
+});
+
 test('bad input: clear errors naming the problem, malformed lines reported with their numbers, the rest kept', async () => {
   const badTz = await importEvents(scenario('2026-03-04'), undefined, '?tz=Mars/Olympus');
   assert.equal(badTz.status, 400);

@@ -110,7 +110,8 @@ export function waitsText(r: WaitsReport): string {
   const colW = cols.map(([label, f]) => Math.max(label.length, ...rows.map(([, fn]) => fn(f).length)));
   const line = (label: string, vals: string[]) => label.padEnd(width) + vals.map((v, i) => '  ' + v.padStart(colW[i])).join('');
   const head = line('', cols.map(([l]) => l));
-  const period = `${r.period.from ?? 'beginning'} – ${r.period.to ?? 'now'} (${r.path} path, definitions v${r.definitions})`;
+  const window = r.journeyWindow === 'day' ? 'journeys by day' : `journeys while gaps ≤ ${r.journeyWindow.gapSeconds} s`;
+  const period = `${r.period.from ?? 'beginning'} – ${r.period.to ?? 'now'} (${r.path} path, ${window}, definitions v${r.definitions})`;
   return [period, head, ...rows.map(([l, fn]) => line(l, cols.map(([, f]) => fn(f))))].join('\n') + '\n';
 }
 
@@ -152,12 +153,13 @@ export function registerJourneyCommands(program: Command) {
       .option('--channel <channel>', 'only this channel')
       .option('--tz <zone>', 'time zone for --by hour|day|weekday; default the account’s')
       .addOption(new Option('--path <path>', 'exact, or sketch (approximate, constant cost)').choices(['exact', 'sketch']).default('exact'))
+      .option('--window <window>', 'journey window for calls and chats: day (default), or a gap between contacts such as 30m or 4h')
       .option('--json', 'print JSON'),
   ).action(async (o) => {
     await withDb(o, async (ctx) => {
       const a = await accounts.findAccount(ctx, o.account);
       const r = await journeys.waitsReport(ctx, systemPrincipal(a.id, 'cli'), {
-        from: o.from, to: o.to, threshold: o.threshold, by: o.by, queue: o.queue, channel: o.channel, tz: o.tz, path: o.path,
+        from: o.from, to: o.to, threshold: o.threshold, by: o.by, queue: o.queue, channel: o.channel, tz: o.tz, path: o.path, window: o.window,
       });
       process.stdout.write(o.json ? JSON.stringify(r) + '\n' : waitsText(r));
     });

@@ -45,6 +45,7 @@ export default async function journeyRoutes(app: App) {
     channel: Type.Optional(Type.String()),
     tz: Type.Optional(Type.String({ description: 'time zone for by=hour|day|weekday; default the account’s' })),
     path: Type.Optional(Type.Union([Type.Literal('exact'), Type.Literal('sketch')], { description: 'exact (default) or sketch (dashboards: constant cost, 1 % relative error)' })),
+    window: Type.Optional(Type.String({ description: 'journey window for calls and chats: day (default) or a gap between contacts such as 30m, 4h (exact path)' })),
   });
   app.get('/reports/waits', {
     schema: { tags: ['journeys'], summary: 'Reported vs lived waits and journeys (supervisor, leader, admin)', querystring: waitsQuery, response: { 200: Figures } },
@@ -60,6 +61,7 @@ export default async function journeyRoutes(app: App) {
         multiAttempt: Type.Optional(Type.Boolean()),
         neverServed: Type.Optional(Type.Boolean()),
         identity: Type.Optional(Type.String()),
+        window: Type.Optional(Type.String({ description: 'day (default) or a gap such as 30m, 4h' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
       }),
     },

@@ -7,7 +7,7 @@ import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
 import { checkTimeZone } from './import/import.service.js';
-import { GROUP_BY, JOURNEYS_CTE, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
+import { GROUP_BY, journeysCte, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
 import { recomputeAccount } from './projection.js';
 import { refreshSketches, waitsSketch } from './sketches.js';
 
@@ -20,6 +20,17 @@ export interface WaitsInput {
   channel?: string;
   tz?: string;
   path?: 'exact' | 'sketch';
+  /** Journey window: 'day' (default) or a gap such as 30m, 4h, 2d, 5400s. */
+  window?: string;
+}
+
+/** 'day' → undefined (the stored window); '30m', '4h', '2d', '5400s', '5400' → seconds. */
+export function parseWindow(v: string | undefined): number | undefined {
+  if (v === undefined || v === '' || v === 'day') return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(v.trim());
+  const seconds = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
+  if (!(seconds > 0)) throw invalid('window', `'${v}' is not a journey window: use day, or a gap such as 30m, 4h or 2d`);
+  return seconds;
 }
 
 function parseTime(field: string, v: string | undefined): Date | undefined {
@@ -49,8 +60,11 @@ export async function waitsReport(ctx: Ctx, p: Principal, input: WaitsInput): Pr
   if (!Number.isFinite(threshold) || threshold < 0) throw invalid('threshold', 'must be a number of seconds ≥ 0');
   if (input.by !== undefined && !GROUP_BY.includes(input.by as GroupBy)) throw invalid('by', `must be one of ${GROUP_BY.join(', ')}`);
   const tz = input.tz ? checkTimeZone(input.tz) : (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0].timezone;
+  const windowGapSeconds = parseWindow(input.window);
+  if (windowGapSeconds !== undefined && input.path === 'sketch')
+    throw invalid('window', 'the sketch path keeps the default window (day); use the exact path for another window');
   const q = {
-    from, to, thresholdSeconds: threshold, by: input.by as GroupBy | undefined, tz, now: ctx.now(),
+    from, to, thresholdSeconds: threshold, by: input.by as GroupBy | undefined, tz, now: ctx.now(), windowGapSeconds,
     queueId: await resolveQueue(ctx, p.accountId, input.queue), channel: input.channel || undefined,
   };
   return input.path === 'sketch' ? waitsSketch(ctx.db, p.accountId, q) : waitsExact(ctx.db, p.accountId, q);
@@ -63,6 +77,7 @@ export interface JourneyListInput {
   neverServed?: boolean;
   identity?: string;
   limit?: number;
+  window?: string;
 }
 
 /** Journeys with their contacts, longest wait first: the multi-attempt journeys that the usual figures miss. */
@@ -70,9 +85,10 @@ export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInp
   requireCap(p, 'reports');
   const from = parseTime('from', input.from);
   const to = parseTime('to', input.to);
+  const gap = parseWindow(input.window);
   const r = await ctx.db.query<any>(...named(
-    `WITH ${JOURNEYS_CTE}
-     SELECT who, window_key AS "window", start_at AS "startedAt", answered_at AS "answeredAt", attempts,
+    `WITH ${journeysCte(gap !== undefined)}
+     SELECT who, wk AS "window", start_at AS "startedAt", answered_at AS "answeredAt", attempts,
             CASE WHEN answered_at IS NOT NULL THEN 'answered' WHEN waiting THEN 'waiting' ELSE 'never_served' END AS outcome,
             wait_s AS "waitSeconds", extract(epoch FROM last_at - start_at)::float8 AS "spanSeconds", contact_ids
        FROM j2
@@ -82,7 +98,7 @@ export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInp
       ORDER BY coalesce(wait_s, extract(epoch FROM last_at - start_at)) DESC, start_at
       LIMIT :limit`,
     {
-      account: p.accountId, from: from ?? '-infinity', to: to ?? 'infinity', multi: input.multiAttempt ?? null,
+      account: p.accountId, from: from ?? '-infinity', to: to ?? 'infinity', gap: gap ?? null, multi: input.multiAttempt ?? null,
       never: input.neverServed ?? null, identity: input.identity ?? null, limit: input.limit ?? 50,
     },
   ));

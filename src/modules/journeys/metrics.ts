@@ -21,6 +21,8 @@ export interface WaitsQuery {
   tz: string;
   /** "Now" for journeys still waiting (censored in the survival curve). */
   now: Date;
+  /** Calls and chats of a customer form one window while the gaps between them stay within this (default: the day). */
+  windowGapSeconds?: number;
 }
 
 export interface Stats {
@@ -60,6 +62,8 @@ export interface WaitsFigures {
 export interface WaitsReport extends WaitsFigures {
   definitions: number;
   path: 'exact' | 'sketch';
+  /** 'day' (calls and chats: the local calendar day; written channels: the thread) or the gap in seconds. */
+  journeyWindow: 'day' | { gapSeconds: number };
   period: { from: string | null; to: string | null };
   groups?: (WaitsFigures & { key: string; label: string })[];
 }
@@ -93,18 +97,36 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
 
 /**
  * The journeys of the period as a CTE `j2`: contacts of one identified customer within one window, in time order; a
- * journey ends with its first answered contact. Parameters :account, :from, :to (see platform/sql.ts `named`).
+ * journey ends with its first answered contact. Parameters :account, :from, :to (see platform/sql.ts `named`), and
+ * :gap with `gapWindow`.
+ *
+ * The window is the stored one (the local day for calls and chats, the thread for the written channels) unless
+ * `gapWindow` is set: then calls and chats of a customer stay in one window while each starts at most :gap seconds
+ * after the previous one ended, whatever the calendar says (a customer who calls at 23:50 and again at 00:05).
  */
-export const JOURNEYS_CTE = `
-  jc AS (
-    SELECT cf.contact_id, cf.who, cf.window_key, cf.first_touch_at, cf.answered_at, cf.abandoned_at, cf.last_event_at,
-           cf.outcome, cf.queue_id, cf.channel,
-           count(*) FILTER (WHERE cf.outcome = 'answered') OVER (PARTITION BY cf.who, cf.window_key
-             ORDER BY cf.first_touch_at, cf.contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
-      FROM contact_facts cf
-     WHERE cf.account_id = :account AND cf.who IS NOT NULL AND cf.first_touch_at >= :from AND cf.first_touch_at < :to
+export function journeysCte(gapWindow = false): string {
+  const facts = `FROM contact_facts cf
+     WHERE cf.account_id = :account AND cf.who IS NOT NULL AND cf.first_touch_at >= :from AND cf.first_touch_at < :to`;
+  const windows = gapWindow
+    ? `jf0 AS (
+    SELECT cf.*, cf.window_key LIKE 'day:%' AS live,
+           coalesce(cf.first_touch_at - lag(coalesce(cf.answered_at, cf.abandoned_at, cf.last_event_at)) OVER (
+             PARTITION BY cf.who, cf.window_key LIKE 'day:%' ORDER BY cf.first_touch_at, cf.contact_id) > make_interval(secs => :gap), true) AS brk
+      ${facts}
+  ), jf AS (
+    SELECT jf0.*, CASE WHEN live THEN 'gap:' || count(*) FILTER (WHERE brk) OVER (
+             PARTITION BY who, live ORDER BY first_touch_at, contact_id) ELSE window_key END AS wk
+      FROM jf0
+  )`
+    : `jf AS (SELECT cf.*, cf.window_key AS wk ${facts})`;
+  return `
+  ${windows}, jc AS (
+    SELECT contact_id, who, wk, first_touch_at, answered_at, abandoned_at, last_event_at, outcome, queue_id, channel,
+           count(*) FILTER (WHERE outcome = 'answered') OVER (PARTITION BY who, wk
+             ORDER BY first_touch_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
+      FROM jf
   ), j1 AS (
-    SELECT who, window_key, jn, min(first_touch_at) AS start_at,
+    SELECT who, wk, jn, min(first_touch_at) AS start_at,
            max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
            count(*)::int AS attempts,
            (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
@@ -112,12 +134,13 @@ export const JOURNEYS_CTE = `
            max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
            bool_or(outcome = 'waiting') AS waiting,
            array_agg(contact_id ORDER BY first_touch_at, contact_id) AS contact_ids
-      FROM jc GROUP BY who, window_key, jn
+      FROM jc GROUP BY who, wk, jn
   ), j2 AS (
     SELECT j1.*, extract(epoch FROM answered_at - start_at)::float8 AS wait_s,
-           lead(jn) OVER (PARTITION BY who, window_key ORDER BY jn) IS NOT NULL AS followed
+           lead(jn) OVER (PARTITION BY who, wk ORDER BY jn) IS NOT NULL AS followed
       FROM j1
   )`;
+}
 
 interface ContactRow {
   g: string;
@@ -158,8 +181,9 @@ interface KmRow {
 export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
   const values = {
     account: accountId, from: q.from ?? '-infinity', to: q.to ?? 'infinity', tz: q.tz, threshold: q.thresholdSeconds,
-    queue: q.queueId ?? null, channel: q.channel ?? null, now: q.now,
+    queue: q.queueId ?? null, channel: q.channel ?? null, now: q.now, gap: q.windowGapSeconds ?? null,
   };
+  const JOURNEYS_CTE = journeysCte(q.windowGapSeconds !== undefined);
   const sets = q.by ? 'GROUPING SETS ((), (g))' : 'g';
   const isTotal = q.by ? 'grouping(g) = 1' : 'true';
   const cg = groupExpr(q.by, 'cf.first_touch_at', 'cf.queue_id', 'cf.channel');
@@ -228,6 +252,7 @@ export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery
     ...figures(totalRow, '\u0000total'),
     definitions: DEFINITION_VERSION,
     path: 'exact',
+    journeyWindow: q.windowGapSeconds === undefined ? 'day' : { gapSeconds: q.windowGapSeconds },
     period: { from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null },
   };
   if (q.by) {

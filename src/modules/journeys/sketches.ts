@@ -233,6 +233,7 @@ export async function waitsSketch(db: Db, accountId: string, q: WaitsQuery): Pro
     ...sketchFigures(total, q.thresholdSeconds),
     definitions: DEFINITION_VERSION,
     path: 'sketch',
+    journeyWindow: 'day',
     period: { from: q.from?.toISOString() ?? null, to: q.to?.toISOString() ?? null },
   };
   if (q.by) {
