@@ -21,7 +21,8 @@ CREATE TABLE contact_facts (
   abandoned_at timestamptz,
   resolved_at timestamptz,
   last_event_at timestamptz NOT NULL,
-  -- 'answered' (a human connected or replied), 'abandoned' (hung up, left), 'waiting' (no outcome yet)
+  -- 'answered' (a human connected or replied), 'abandoned' (hung up, left), 'closed' (resolved without a human
+  -- answer: spam, solved by an automatic reply), 'waiting' (no outcome yet)
   outcome text NOT NULL,
   queued boolean NOT NULL,
   -- Reported figure: queue entry until the answer (0 when answered without queueing) or the hang-up in the queue.

@@ -48,7 +48,7 @@ async function runImport(file: string, format: Format, o: any) {
     }
     if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
     else process.stderr.write(importText(summary));
-    if (parser.report.malformed.length && o.strict) process.exitCode = 2;
+    if (parser.report.malformedCount && o.strict) process.exitCode = 2;
   });
 }
 
@@ -63,11 +63,11 @@ function importText(s: ImportSummary): string {
     if (skipped.length) out.push(`Not contact events (skipped): ${skipped.map(([k, n]) => `${k} ${n}`).join(', ')}.`);
     const unknown = Object.entries(r.unknown);
     if (unknown.length) out.push(`Unknown (counted, not imported): ${unknown.map(([k, n]) => `${k} ${n}`).join(', ')}.`);
-    if (r.warnings?.length) out.push(`${r.warnings.length} line(s) imported with a correction, e.g. line ${r.warnings[0].line}: ${r.warnings[0].reason}.`);
-    if (r.malformed.length) {
-      out.push(`${r.malformed.length} malformed line(s), not imported:`);
+    if (r.warningCount) out.push(`${r.warningCount} line(s) imported with a correction, e.g. line ${r.warnings[0].line}: ${r.warnings[0].reason}.`);
+    if (r.malformedCount) {
+      out.push(`${r.malformedCount} malformed line(s), not imported:`);
       for (const m of r.malformed.slice(0, 20)) out.push(`  line ${m.line}: ${m.reason}`);
-      if (r.malformed.length > 20) out.push(`  … and ${r.malformed.length - 20} more (--json lists all)`);
+      if (r.malformedCount > 20) out.push(`  … and ${r.malformedCount - 20} more (--json lists the first ${r.malformed.length})`);
     }
   }
   if (s.queuesCreated.length) out.push(`Queues created: ${s.queuesCreated.join(', ')}.`);

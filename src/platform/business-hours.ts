@@ -17,8 +17,18 @@ export interface BusinessHours {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 
+/**
+ * IANA zone names only ('Europe/Oslo', 'Etc/GMT+3', 'UTC'). Luxon would also take POSIX-style names such as 'UTC+3'
+ * or 'local', but PostgreSQL, which computes local days and hours, reads 'UTC+3' with the opposite sign and does not
+ * know 'local': accepting them would give wrong figures or failures later.
+ */
+export function isTimeZone(tz: unknown): tz is string {
+  return typeof tz === 'string' && /^(UTC|GMT|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/.test(tz) && DateTime.now().setZone(tz).isValid;
+}
+
 export function validateTimezone(tz: string, field = 'timezone') {
-  if (!DateTime.now().setZone(tz).isValid) throw invalid(field, `unknown time zone '${tz}'`);
+  if (!isTimeZone(tz)) throw invalid(field, `unknown time zone '${tz}' (use an IANA name such as Europe/Oslo)`);
+  return tz;
 }
 
 export function validateBusinessHours(bh: BusinessHours, field = 'businessHours') {

@@ -5,6 +5,7 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
+import { isTimeZone } from '../../platform/business-hours.js';
 import { CONTACT_VOCABULARY, projectContacts } from '../journeys/projection.js';
 import { CONTACT_EVENT_TYPES } from './vocabulary.js';
 
@@ -132,6 +133,8 @@ export async function ingestEvents(ctx: Ctx, p: Principal, events: IngestEvent[]
       throw invalid(`events/${i}/channel`, `unknown channel '${e.channel}'`);
     const at = new Date(e.occurredAt);
     if (Number.isNaN(at.getTime())) throw invalid(`events/${i}/occurredAt`, `not a date-time: '${e.occurredAt}'`);
+    if (e.data?.tz !== undefined && !isTimeZone(e.data.tz))
+      throw invalid(`events/${i}/data/tz`, `'${String(e.data.tz)}' is not a time zone (use an IANA name such as Europe/Oslo)`);
     for (const f of ['customerId', 'queueId', 'agentId'] as const)
       if (e[f] !== undefined && !isUuid(e[f])) throw invalid(`events/${i}/${f}`, 'must be a uuid');
     return {

@@ -2,6 +2,7 @@
  * Journeys and lived waits: the entry points that check who is asking (reports capability), resolve names, and pick
  * the exact or the sketch path.
  */
+import { DateTime } from 'luxon';
 import type { Ctx, Principal } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
@@ -29,17 +30,21 @@ export function parseWindow(v: string | undefined): number | undefined {
   if (v === undefined || v === '' || v === 'day') return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(v.trim());
   const seconds = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
-  if (!(seconds > 0)) throw invalid('window', `'${v}' is not a journey window: use day, or a gap such as 30m, 4h or 2d`);
+  if (!(seconds > 0) || seconds > 366 * 86400)
+    throw invalid('window', `'${v}' is not a journey window: use day, or a gap between 1 s and 366 d such as 30m, 4h or 2d`);
   return seconds;
 }
 
-function parseTime(field: string, v: string | undefined): Date | undefined {
+/** ISO 8601 date or date-time; a bare date is midnight and a date-time without an offset is local time, in `tz`. */
+function parseTime(field: string, v: string | undefined, tz: string): Date | undefined {
   if (v === undefined || v === '') return undefined;
-  // A bare date means the start of that day in UTC; pass an offset or a full date-time to mean something else.
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime())) throw invalid(field, `'${v}' is not a date or date-time (use ISO 8601, e.g. 2026-03-01 or 2026-03-01T08:00:00+01:00)`);
-  return d;
+  const d = DateTime.fromISO(v, { zone: tz, setZone: true });
+  if (!d.isValid) throw invalid(field, `'${v}' is not a date or date-time (use ISO 8601, e.g. 2026-03-01 or 2026-03-01T08:00:00+01:00)`);
+  return d.toJSDate();
 }
+
+const accountZone = async (ctx: Ctx, accountId: string) =>
+  (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [accountId])).rows[0].timezone;
 
 async function resolveQueue(ctx: Ctx, accountId: string, queue: string | undefined): Promise<string | undefined> {
   if (!queue) return undefined;
@@ -53,13 +58,13 @@ async function resolveQueue(ctx: Ctx, accountId: string, queue: string | undefin
 
 export async function waitsReport(ctx: Ctx, p: Principal, input: WaitsInput): Promise<WaitsReport> {
   requireCap(p, 'reports');
-  const from = parseTime('from', input.from);
-  const to = parseTime('to', input.to);
+  const tz = input.tz ? checkTimeZone(input.tz) : await accountZone(ctx, p.accountId);
+  const from = parseTime('from', input.from, tz);
+  const to = parseTime('to', input.to, tz);
   if (from && to && from >= to) throw invalid('to', 'must be after from');
   const threshold = input.threshold ?? 20;
   if (!Number.isFinite(threshold) || threshold < 0) throw invalid('threshold', 'must be a number of seconds ≥ 0');
   if (input.by !== undefined && !GROUP_BY.includes(input.by as GroupBy)) throw invalid('by', `must be one of ${GROUP_BY.join(', ')}`);
-  const tz = input.tz ? checkTimeZone(input.tz) : (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0].timezone;
   const windowGapSeconds = parseWindow(input.window);
   if (windowGapSeconds !== undefined && input.path === 'sketch')
     throw invalid('window', 'the sketch path keeps the default window (day); use the exact path for another window');
@@ -83,8 +88,9 @@ export interface JourneyListInput {
 /** Journeys with their contacts, longest wait first: the multi-attempt journeys that the usual figures miss. */
 export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInput) {
   requireCap(p, 'reports');
-  const from = parseTime('from', input.from);
-  const to = parseTime('to', input.to);
+  const tz = await accountZone(ctx, p.accountId);
+  const from = parseTime('from', input.from, tz);
+  const to = parseTime('to', input.to, tz);
   const gap = parseWindow(input.window);
   const r = await ctx.db.query<any>(...named(
     `WITH ${journeysCte(gap !== undefined)}

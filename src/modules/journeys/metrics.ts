@@ -132,7 +132,7 @@ export function journeysCte(gapWindow = false): string {
            (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
            (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel,
            max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
-           bool_or(outcome = 'waiting') AS waiting,
+           (array_agg(outcome ORDER BY first_touch_at DESC, contact_id DESC))[1] = 'waiting' AS waiting,
            array_agg(contact_id ORDER BY first_touch_at, contact_id) AS contact_ids
       FROM jc GROUP BY who, wk, jn
   ), j2 AS (
@@ -178,7 +178,15 @@ interface KmRow {
   n: number;
 }
 
-export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
+/** The three statements of a report read one snapshot, so their totals agree while writes go on. */
+export async function waitsExact(db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return exactReport(tx, accountId, q);
+  });
+}
+
+async function exactReport(db: Queryable, accountId: string, q: WaitsQuery): Promise<WaitsReport> {
   const values = {
     account: accountId, from: q.from ?? '-infinity', to: q.to ?? 'infinity', tz: q.tz, threshold: q.thresholdSeconds,
     queue: q.queueId ?? null, channel: q.channel ?? null, now: q.now, gap: q.windowGapSeconds ?? null,
@@ -224,13 +232,14 @@ export async function waitsExact(db: Queryable, accountId: string, q: WaitsQuery
       GROUP BY ${sets} ORDER BY g NULLS FIRST`,
     values,
   ));
-  // Kaplan–Meier input: per whole second of journey time, how many journeys were served then and how many ended
-  // there in all (served, given up, or still waiting at `now` — the censored ones).
+  // Kaplan–Meier input: per whole second of journey time (rounded up: a journey served at 60.5 s was still waiting
+  // at 60 s), how many journeys were served then and how many ended there in all (served, given up, or still waiting
+  // at `now` — the censored ones).
   const km = await db.query<KmRow>(...named(
     `WITH ${JOURNEYS_CTE}
      SELECT g, ${isTotal} AS total, dur, count(*) FILTER (WHERE served)::int AS served, count(*)::int AS n
        FROM (SELECT ${jg} AS g, answered_at IS NOT NULL AS served,
-                    floor(extract(epoch FROM coalesce(answered_at, CASE WHEN waiting THEN greatest(:now::timestamptz, last_at) ELSE last_at END) - start_at))::int AS dur
+                    ceil(extract(epoch FROM coalesce(answered_at, CASE WHEN waiting THEN greatest(:now::timestamptz, last_at) ELSE last_at END) - start_at))::int AS dur
                FROM j2 ${jwhere}) x
       GROUP BY ${q.by ? 'GROUPING SETS ((dur), (g, dur))' : 'g, dur'} ORDER BY g NULLS FIRST, dur`,
     values,

@@ -7,11 +7,13 @@ import type { Queryable } from '../../platform/db.js';
 import { CONTACT_EVENT_TYPES, type ContactEventType } from '../events/vocabulary.js';
 
 /** Bumped whenever the SQL below changes what a figure means; stored on every row (docs/metrics.md). */
-export const DEFINITION_VERSION = 1;
+export const DEFINITION_VERSION = 2;
 
 export const CONTACT_VOCABULARY: readonly ContactEventType[] = CONTACT_EVENT_TYPES;
 const VOCAB = new Set<string>(CONTACT_VOCABULARY);
 export const isContactEvent = (type: string) => VOCAB.has(type);
+
+const LOCK_BUCKETS = 1024;
 
 /** Channels whose journey window is the customer's calendar day; the others (email, web, api) use the thread. */
 export const DAY_WINDOW_CHANNELS = ['phone', 'chat'];
@@ -22,6 +24,16 @@ export const DAY_WINDOW_CHANNELS = ['phone', 'chat'];
  */
 export async function projectContacts(tx: Queryable, accountId: string, contactIds: string[]): Promise<number> {
   if (!contactIds.length) return 0;
+  // Writers of the same contact take turns: without this, two transactions adding events to one contact at once
+  // (a telephony feed and an import) would each compute the facts from a snapshot without the other's event, and the
+  // later upsert would overwrite the earlier with a stale result. The lock is per bucket of contact ids (at most
+  // LOCK_BUCKETS per account, taken in order, so writers cannot deadlock); under READ COMMITTED the statement after
+  // it sees everything the previous holder committed.
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtext($1::text), b)
+       FROM (SELECT DISTINCT abs(hashtext(id) % $3) AS b FROM unnest($2::text[]) id ORDER BY 1) x`,
+    [accountId, contactIds, LOCK_BUCKETS],
+  );
   const r = await tx.query<{ n: number }>(
     // The lookups are driven from the ids (unnest … JOIN) so they use the (account, contact) indexes even where the
     // planner has no statistics (PGlite runs no autovacuum): the cost per batch stays independent of history.
@@ -48,7 +60,8 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
      ), f AS (
        SELECT a.*, coalesce(a.tz, acc.timezone) AS zone,
               CASE WHEN a.answered_at IS NOT NULL AND (a.abandoned_at IS NULL OR a.answered_at <= a.abandoned_at) THEN 'answered'
-                   WHEN a.abandoned_at IS NOT NULL THEN 'abandoned' ELSE 'waiting' END AS outcome
+                   WHEN a.abandoned_at IS NOT NULL THEN 'abandoned'
+                   WHEN a.resolved_at IS NOT NULL THEN 'closed' ELSE 'waiting' END AS outcome
          FROM agg a JOIN accounts acc ON acc.id = $1
      ), g AS (
        SELECT f.*, (f.first_at AT TIME ZONE f.zone)::date AS day,
@@ -63,7 +76,7 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
                                   outcome, queued, queue_wait_s, lived_wait_s, events, definition)
        SELECT $1, contact_id, channel, queue_id, conversation_id,
               CASE WHEN customer_id IS NOT NULL THEN 'c:' || customer_id WHEN identity IS NOT NULL THEN 'i:' || identity END,
-              CASE WHEN channel = ANY($4::text[]) THEN 'day:' || day ELSE 'thread:' || coalesce(conversation_id::text, contact_id) END,
+              CASE WHEN channel = ANY($4::text[]) THEN 'day:' || to_char(day, 'YYYY-MM-DD') ELSE 'thread:' || coalesce(conversation_id::text, contact_id) END,
               day, zone, first_at, queue_at, answered_at, abandoned_at, resolved_at, last_at, outcome, queued,
               CASE WHEN outcome = 'answered' THEN extract(epoch FROM answered_at - CASE WHEN queued THEN queue_at ELSE answered_at END)
                    WHEN outcome = 'abandoned' AND queued THEN extract(epoch FROM abandoned_at - queue_at) END,

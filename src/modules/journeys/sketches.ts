@@ -76,7 +76,7 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
        ), j AS (
          SELECT min(local_day) AS local_day, min(first_touch_at) AS start_at, count(*)::int AS attempts,
                 max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
-                bool_or(outcome = 'waiting') AS waiting,
+                (array_agg(outcome ORDER BY first_touch_at DESC, contact_id DESC))[1] = 'waiting' AS waiting,
                 max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
                 (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
                 (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel

@@ -20,10 +20,11 @@
  * call with neither gets no answer or abandon. A row whose outcome has no time, whose times run backwards, or that
  * repeats a contact_id is reported as malformed, without events.
  */
+import { isTimeZone } from '../../../platform/business-hours.js';
 import { DateTime } from 'luxon';
 import { tally, type LineParser } from './lines.js';
 import { cleanIdentity } from './queue-log.js';
-import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
+import { emptyReport, malformed, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
 
 export const CSV_FIELDS = ['contact_id', 'identity', 'queue', 'agent', 'arrived_at', 'date', 'time', 'ivr_seconds',
   'queue_entered_at', 'queue_seconds', 'answered_at', 'abandoned_at', 'ended_at', 'talk_seconds', 'outcome'] as const;
@@ -148,7 +149,7 @@ export class CsvCallsParser implements LineParser {
     this.map = typeof opts.map === 'string' ? parseMap(opts.map) : { ...opts.map };
     validateMap(this.map);
     this.tz = opts.tz ?? 'UTC';
-    if (!DateTime.local().setZone(this.tz).isValid) throw new CsvConfigError(`unknown time zone '${this.tz}'`);
+    if (!isTimeZone(this.tz)) throw new CsvConfigError(`unknown time zone '${this.tz}'`);
     this.delimiter = opts.delimiter;
   }
 
@@ -181,7 +182,7 @@ export class CsvCallsParser implements LineParser {
       return this.row(fields, first.no);
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
-      this.report.malformed.push({ line: first.no, reason: e.message, text: record.slice(0, 200) });
+      malformed(this.report, first.no, e.message, record);
       return [];
     }
   }
@@ -190,7 +191,7 @@ export class CsvCallsParser implements LineParser {
     if (!this.open.length) return [];
     const [first, ...rest] = this.open;
     this.open = [];
-    this.report.malformed.push({ line: first.no, reason: 'quoted field never closed', text: first.text.slice(0, 200) });
+    malformed(this.report, first.no, 'quoted field never closed', first.text);
     return rest.flatMap((l) => this.feed(l.text, l.no));
   }
 

@@ -5,10 +5,10 @@
  * end. A batch is one transaction: an interrupted import keeps every batch that finished, and running it again adds
  * only what is missing.
  */
-import { DateTime } from 'luxon';
+import { validateTimezone } from '../../../platform/business-hours.js';
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
-import { invalid } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/errors.js';
 import { audit } from '../../audit/audit.service.js';
 import { appendEvents, type NewEvent } from '../../events/events.service.js';
 import { refreshSketches } from '../sketches.js';
@@ -37,10 +37,7 @@ export interface ImportOptions {
 
 export const IMPORT_SOURCES = ['queue-log', 'seelab', 'csv', 'events', 'simulate'] as const;
 
-export function checkTimeZone(tz: string, field = 'tz') {
-  if (!DateTime.local().setZone(tz).isValid) throw invalid(field, `unknown time zone '${tz}' (use an IANA name such as Europe/Oslo)`);
-  return tz;
-}
+export const checkTimeZone = (tz: string, field = 'tz') => validateTimezone(tz, field);
 
 export async function importParsedEvents(
   ctx: Ctx,
@@ -58,44 +55,56 @@ export async function importParsedEvents(
   const contacts = new Set<string>();
   const accountTz = opts.tz ?? (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0]?.timezone ?? 'UTC';
 
-  for await (const batch of batches) {
-    if (!batch.length) continue;
-    received += batch.length;
-    added += await ctx.db.transaction(async (tx) => {
-      const names = [...new Set(batch.map((e) => e.queue).filter((q): q is string => !!q && !queues.has(q)))];
-      if (names.length) {
-        const ins = await tx.query<{ name: string }>(
-          `INSERT INTO queues (account_id, name, timezone) SELECT $1, n, $3 FROM unnest($2::text[]) n
-           ON CONFLICT (account_id, name) DO NOTHING RETURNING name`,
-          [p.accountId, names, accountTz],
-        );
-        created.push(...ins.rows.map((r) => r.name));
-        const all = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [p.accountId, names]);
-        for (const r of all.rows) queues.set(r.name, r.id);
-      }
-      const rows: NewEvent[] = batch.map((e) => {
-        const contactId = opts.source === 'events' ? e.contactId : `${opts.source}:${e.contactId}`;
-        contacts.add(contactId);
-        const data: Record<string, unknown> = { ...(e.data ?? {}) };
-        if (e.agent) data.agent = e.agent;
-        if (e.queue) data.queue = e.queue;
-        if (opts.tz && e.type === 'contact.arrived' && data.tz === undefined) data.tz = opts.tz;
-        return {
-          accountId: p.accountId,
-          contactId,
-          type: e.type,
-          channel: e.channel,
-          occurredAt: e.at,
-          identity: e.identity ?? null,
-          queueId: e.queue ? queues.get(e.queue)! : null,
-          source: opts.source,
-          dedupeKey: `${opts.source}:${e.key}`,
-          data,
-        };
+  try {
+    for await (const batch of batches) {
+      if (!batch.length) continue;
+      received += batch.length;
+      added += await ctx.db.transaction(async (tx) => {
+        const names = [...new Set(batch.map((e) => e.queue).filter((q): q is string => !!q && !queues.has(q)))];
+        if (names.length) {
+          const ins = await tx.query<{ name: string }>(
+            `INSERT INTO queues (account_id, name, timezone) SELECT $1, n, $3 FROM unnest($2::text[]) n
+             ON CONFLICT (account_id, name) DO NOTHING RETURNING name`,
+            [p.accountId, names, accountTz],
+          );
+          created.push(...ins.rows.map((r) => r.name));
+          const all = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [p.accountId, names]);
+          for (const r of all.rows) queues.set(r.name, r.id);
+        }
+        const rows: NewEvent[] = batch.map((e) => {
+          const contactId = opts.source === 'events' ? e.contactId : `${opts.source}:${e.contactId}`;
+          contacts.add(contactId);
+          const data: Record<string, unknown> = { ...(e.data ?? {}) };
+          if (e.agent) data.agent = e.agent;
+          if (e.queue) data.queue = e.queue;
+          if (opts.tz && e.type === 'contact.arrived' && data.tz === undefined) data.tz = opts.tz;
+          return {
+            accountId: p.accountId,
+            contactId,
+            type: e.type,
+            channel: e.channel,
+            occurredAt: e.at,
+            identity: e.identity ?? null,
+            queueId: e.queue ? queues.get(e.queue)! : null,
+            source: opts.source,
+            dedupeKey: `${opts.source}:${e.key}`,
+            data,
+          };
+        });
+        return appendEvents(tx, rows);
       });
-      return appendEvents(tx, rows);
-    });
-    opts.progress?.(received);
+      opts.progress?.(received);
+    }
+  } catch (err) {
+    // Batches that committed stay (each is whole), and a second run of the same input adds only what is missing:
+    // say so, and keep the sketches and the audit true to what was kept.
+    await refreshSketches(ctx.db, p.accountId);
+    await ctx.db.transaction((tx) =>
+      audit(tx, p, 'events.import_failed', { type: 'account', id: p.accountId }, { source: opts.source, received, added, error: (err as Error).message }),
+    );
+    if (err instanceof AppError)
+      throw new AppError(err.code, `${err.message} (${added} events of earlier parts of the input were kept; importing it again adds only the rest)`, err.status, { ...err.details, kept: added });
+    throw err;
   }
   await refreshSketches(ctx.db, p.accountId);
   const summary: ImportSummary = {
@@ -110,7 +119,7 @@ export async function importParsedEvents(
   };
   await ctx.db.transaction((tx) =>
     audit(tx, p, 'events.imported', { type: 'account', id: p.accountId }, {
-      source: opts.source, received, added, contacts: contacts.size, malformed: opts.report?.malformed.length ?? 0,
+      source: opts.source, received, added, contacts: contacts.size, malformed: opts.report?.malformedCount ?? 0,
     }),
   );
   return summary;

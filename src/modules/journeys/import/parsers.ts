@@ -22,15 +22,18 @@ export interface ParserOptions {
   delimiter?: string;
 }
 
-/** A file that does not fit its format as a whole (no header, a mapped column missing) is a 400, not a crash. */
+/**
+ * A file that does not fit its format as a whole (no header, a mapped column missing) is a 400 naming the problem;
+ * anything else a parser throws is a bug and stays a 500 (its message is not shown to the client).
+ */
 const badFile = (err: unknown) =>
-  err instanceof AppError ? err : new AppError('bad_file', `The file does not fit the format: ${(err as Error).message}`, 400);
+  err instanceof CsvConfigError ? new AppError('bad_file', `The file does not fit the format: ${err.message}`, 400) : err;
 
 export function makeParser(format: Format, o: ParserOptions): LineParser {
   let parser: LineParser;
   try {
     if (format === 'seelab') parser = new SeelabParser(o.tz);
-    else if (format === 'events') parser = new EventsJsonlParser();
+    else if (format === 'events') parser = new EventsJsonlParser(o.tz);
     else if (format === 'queue-log') parser = new QueueLogParser();
     else {
       if (!o.map) throw new AppError('validation', 'map: the csv format needs a column map (column=field,…)', 400, { field: 'map' });
@@ -40,7 +43,7 @@ export function makeParser(format: Format, o: ParserOptions): LineParser {
       parser = new CsvCallsParser({ map: o.map, tz: o.tz, delimiter: delimiter as ',' | ';' | '\t' | undefined });
     }
   } catch (err) {
-    throw err instanceof CsvConfigError ? new AppError('validation', `map: ${err.message}`, 400, { field: 'map' }) : badFile(err);
+    throw err instanceof CsvConfigError ? new AppError('validation', `map: ${err.message}`, 400, { field: 'map' }) : err;
   }
   return {
     report: parser.report,

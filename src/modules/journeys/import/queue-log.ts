@@ -60,7 +60,7 @@
  *   repeated line is recognised).
  */
 import { tally, type LineParser } from './lines.js';
-import { emptyReport, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
+import { emptyReport, malformed, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
 
 /** How long a call that left a queue is remembered, so that entering another queue continues the same contact. */
 export const REENTRY_SECONDS = 3600;
@@ -145,7 +145,7 @@ export class QueueLogParser implements LineParser {
       this.read(raw, out);
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
-      this.report.malformed.push({ line: lineNo, reason: e.message, text: raw.slice(0, 200) });
+      malformed(this.report, lineNo, e.message, raw);
     }
     return out;
   }

@@ -14,17 +14,21 @@
  * is kept, with a warning naming the line.
  */
 import { DateTime } from 'luxon';
-import { invalid } from '../../../platform/errors.js';
-import { emptyReport, type ParsedEvent, type ParseReport } from './types.js';
+import { AppError } from '../../../platform/errors.js';
+import { validateTimezone } from '../../../platform/business-hours.js';
+import { emptyReport, malformed, warning, type ParsedEvent, type ParseReport } from './types.js';
 
 const COLUMNS = ['vru+line', 'call_id', 'customer_id', 'priority', 'type', 'date', 'vru_entry', 'vru_exit', 'vru_time',
   'q_start', 'q_exit', 'q_time', 'outcome', 'ser_start', 'ser_exit', 'ser_time', 'server'] as const;
 type Col = (typeof COLUMNS)[number];
 
 const CLOCK = /^(\d{1,2}):(\d{2}):(\d{2})$/;
-const clockSeconds = (s: string) => {
+/** H:MM:SS as hour, minute, second; null when malformed or out of range. */
+const clock = (s: string) => {
   const m = CLOCK.exec(s);
-  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
+  if (!m) return null;
+  const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return hour > 23 || minute > 59 || second > 59 ? null : { hour, minute, second };
 };
 
 export class SeelabParser {
@@ -32,7 +36,7 @@ export class SeelabParser {
   private index: Record<Col, number> | null = null;
 
   constructor(private readonly tz: string) {
-    if (!DateTime.local().setZone(tz).isValid) throw invalid('tz', `unknown time zone '${tz}'`);
+    validateTimezone(tz, 'tz');
   }
 
   /** One line of the file (1-based line number); the first non-blank line must be the header. */
@@ -45,14 +49,14 @@ export class SeelabParser {
       const idx = {} as Record<Col, number>;
       for (const c of COLUMNS) {
         const i = f.indexOf(c);
-        if (i < 0) throw new Error(`line ${lineNo}: not a SEE lab call log header (column '${c}' missing)`);
+        if (i < 0) throw new AppError('bad_file', `line ${lineNo}: not a SEE lab call log header (column '${c}' missing)`, 400);
         idx[c] = i;
       }
       this.index = idx;
       return [];
     }
     const bad = (reason: string) => {
-      this.report.malformed.push({ line: lineNo, reason, text: raw.slice(0, 200) });
+      malformed(this.report, lineNo, reason, raw);
       return [];
     };
     const get = (c: Col) => (f[this.index![c]] ?? '').trim();
@@ -68,8 +72,8 @@ export class SeelabParser {
     if (outcome !== 'AGENT' && outcome !== 'HANG') return bad(`unknown outcome '${outcome}' (AGENT, HANG or PHANTOM)`);
     const date = /^(\d{2})(\d{2})(\d{2})$/.exec(get('date'));
     if (!date) return bad(`date '${get('date')}' is not YYMMDD`);
-    const entry = clockSeconds(get('vru_entry'));
-    if (entry === null) return bad(`vru_entry '${get('vru_entry')}' is not H:MM:SS`);
+    const entry = clock(get('vru_entry'));
+    if (entry === null) return bad(`vru_entry '${get('vru_entry')}' is not a time of day (H:MM:SS)`);
     const nums: Record<string, number> = {};
     for (const c of ['vru_time', 'q_time', 'ser_time'] as const) {
       const v = get(c);
@@ -77,16 +81,19 @@ export class SeelabParser {
       nums[c] = Number(v);
       if (nums[c] < 0) {
         if (c !== 'vru_time') return bad(`${c} is negative (${v})`);
-        (this.report.warnings ??= []).push({ line: lineNo, reason: `vru_time is negative (${v}); voice-menu time taken as 0` });
+        warning(this.report, lineNo, `vru_time is negative (${v}); voice-menu time taken as 0`);
         nums[c] = 0;
       }
     }
     const yy = Number(date[1]);
+    // The wall-clock time on that date in the log's zone (on a daylight-saving day this is not midnight + seconds).
     const start = DateTime.fromObject(
-      { year: yy < 70 ? 2000 + yy : 1900 + yy, month: Number(date[2]), day: Number(date[3]) },
+      { year: yy < 70 ? 2000 + yy : 1900 + yy, month: Number(date[2]), day: Number(date[3]), ...entry },
       { zone: this.tz },
-    ).plus({ seconds: entry });
+    );
     if (!start.isValid) return bad(`date '${get('date')}' ${get('vru_entry')} is not a valid time in ${this.tz}`);
+    if (start.hour !== entry.hour || start.minute !== entry.minute)
+      warning(this.report, lineNo, `${get('vru_entry')} does not exist on that day in ${this.tz} (clocks changed); taken as ${start.toFormat('HH:mm:ss')}`);
     const t0 = start.toMillis();
     const at = (s: number) => new Date(t0 + s * 1000);
     const queued = nums.q_time > 0 || get('q_start') !== '0:00:00';
@@ -119,7 +126,7 @@ export class SeelabParser {
   }
 
   finish(): ParsedEvent[] {
-    if (!this.index && this.report.lines > 0) throw new Error('the file has no SEE lab header row');
+    if (!this.index && this.report.lines > 0) throw new AppError('bad_file', 'the file has no SEE lab header row', 400);
     return [];
   }
 }

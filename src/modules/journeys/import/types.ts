@@ -37,13 +37,33 @@ export interface ParseReport {
   lines: number;
   events: number;
   contacts: number;
+  /** The first MAX_LISTED malformed lines (not imported); `malformedCount` counts them all. */
   malformed: LineProblem[];
-  /** Lines imported with a correction (e.g. a negative duration taken as 0), with the reason. */
-  warnings?: LineProblem[];
+  malformedCount: number;
+  /** The first MAX_LISTED lines imported with a correction (e.g. a negative duration taken as 0); `warningCount` counts all. */
+  warnings: LineProblem[];
+  warningCount: number;
   /** Verbs (or record kinds) the parser does not know: counted, not fatal. */
   unknown: Record<string, number>;
   /** Records read but deliberately not turned into contact events (agent/pause events, PHANTOM calls …), by kind. */
   skipped: Record<string, number>;
 }
 
-export const emptyReport = (): ParseReport => ({ lines: 0, events: 0, contacts: 0, malformed: [], unknown: {}, skipped: {} });
+export const emptyReport = (): ParseReport => ({
+  lines: 0, events: 0, contacts: 0, malformed: [], malformedCount: 0, warnings: [], warningCount: 0, unknown: {}, skipped: {},
+});
+
+/** How many problems a report lists; beyond that they are only counted, so a wrong file cannot exhaust memory. */
+export const MAX_LISTED = 1000;
+
+/** Records a malformed line (its text cut to 200 characters). */
+export function malformed(report: ParseReport, line: number, reason: string, text?: string) {
+  report.malformedCount++;
+  if (report.malformed.length < MAX_LISTED) report.malformed.push({ line, reason, ...(text !== undefined ? { text: text.slice(0, 200) } : {}) });
+}
+
+/** Records a line imported with a correction. */
+export function warning(report: ParseReport, line: number, reason: string) {
+  report.warningCount++;
+  if (report.warnings.length < MAX_LISTED) report.warnings.push({ line, reason });
+}
