@@ -35,11 +35,13 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
     [accountId, contactIds, LOCK_BUCKETS],
   );
   const r = await tx.query<{ n: number }>(
-    // The lookups are driven from the ids (unnest … JOIN) so they use the (account, contact) indexes even where the
-    // planner has no statistics (PGlite runs no autovacuum): the cost per batch stays independent of history.
+    // The lookups are one index probe per id (LATERAL … OFFSET 0 keeps the planner from turning them into a hash join
+    // over the account's whole history, which it does where it has no statistics: PGlite, or a server without
+    // autovacuum), so the cost of a batch stays independent of the history.
     `WITH ids AS (SELECT DISTINCT unnest($2::text[]) AS contact_id), ev AS (
-       SELECT e.* FROM ids JOIN contact_events e ON e.account_id = $1 AND e.contact_id = ids.contact_id
-        WHERE e.type = ANY($3::text[])
+       SELECT e.* FROM ids, LATERAL (
+         SELECT * FROM contact_events e WHERE e.account_id = $1 AND e.contact_id = ids.contact_id AND e.type = ANY($3::text[])
+         OFFSET 0) e
      ), agg AS (
        SELECT contact_id,
               (array_agg(channel ORDER BY occurred_at, id))[1] AS channel,
@@ -69,7 +71,8 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
                 CASE f.outcome WHEN 'answered' THEN f.answered_at WHEN 'abandoned' THEN f.abandoned_at END, f.queue_at) AS queued
          FROM f
      ), old AS (
-       SELECT f.local_day FROM ids JOIN contact_facts f ON f.account_id = $1 AND f.contact_id = ids.contact_id
+       SELECT f.local_day FROM ids, LATERAL (
+         SELECT local_day FROM contact_facts f WHERE f.account_id = $1 AND f.contact_id = ids.contact_id OFFSET 0) f
      ), up AS (
        INSERT INTO contact_facts AS cf (account_id, contact_id, channel, queue_id, conversation_id, who, window_key, local_day, tz,
                                   first_touch_at, queue_entered_at, answered_at, abandoned_at, resolved_at, last_event_at,
