@@ -132,7 +132,7 @@ export function registerJourneyCommands(program: Command) {
       .description('call-detail records: --format seelab (SEE lab / bank call log) or csv with --map; - reads stdin')
       .addOption(new Option('--format <format>', 'file format').choices(['seelab', 'csv']).makeOptionMandatory())
       .option('--map <map>', 'csv: column=field,… (fields: see docs/metrics.md)')
-      .option('--delimiter <char>', 'csv: field delimiter (default: detected)'),
+      .option('--delimiter <char>', 'csv: field delimiter , ; or tab (default: detected)'),
   ).action((f, o) => {
     if (o.format === 'csv' && !o.map) throw new AppError('validation', '--format csv needs --map column=field,… (fields: docs/metrics.md, README)');
     return runImport(f, o.format, o);

@@ -22,7 +22,7 @@ export default async function journeyRoutes(app: App) {
       querystring: Type.Object({
         tz: Type.Optional(Type.String({ description: 'IANA time zone of local times in the file; default the account’s' })),
         map: Type.Optional(Type.String({ description: 'csv: column=field,…' })),
-        delimiter: Type.Optional(Type.String({ maxLength: 1 })),
+        delimiter: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('tab')], { description: 'csv: field delimiter (default: detected)' })),
       }),
       body: Type.String({ minLength: 1 }),
     },

@@ -37,9 +37,9 @@ export function makeParser(format: Format, o: ParserOptions): LineParser {
     else if (format === 'queue-log') parser = new QueueLogParser();
     else {
       if (!o.map) throw new AppError('validation', 'map: the csv format needs a column map (column=field,…)', 400, { field: 'map' });
-      const delimiter = o.delimiter === undefined ? undefined : o.delimiter === '\\t' ? '\t' : o.delimiter;
+      const delimiter = o.delimiter === undefined ? undefined : o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
       if (delimiter !== undefined && ![',', ';', '\t'].includes(delimiter))
-        throw new AppError('validation', `delimiter: use , ; or a tab, not '${o.delimiter}'`, 400, { field: 'delimiter' });
+        throw new AppError('validation', `delimiter: use , ; or tab, not '${o.delimiter}'`, 400, { field: 'delimiter' });
       parser = new CsvCallsParser({ map: o.map, tz: o.tz, delimiter: delimiter as ',' | ';' | '\t' | undefined });
     }
   } catch (err) {
