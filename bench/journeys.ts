@@ -320,7 +320,7 @@ const DUCK_J2 = `
            max(answered_us) FILTER (WHERE outcome = 'answered') AS answered_us,
            count(*) AS attempts,
            max(coalesce(answered_us, abandoned_us, last_us)) AS last_us,
-           bool_or(outcome = 'waiting') AS waiting
+           arg_max(outcome, (first_us, contact_id)) = 'waiting' AS waiting
       FROM jc GROUP BY who, window_key, jn
   ), j2 AS (
     SELECT j1.*, (answered_us - start_us) / 1e6 AS wait_s,
@@ -347,7 +347,7 @@ const DUCK_KM = (nowUs: number) => `
   WITH ${DUCK_J2}
   SELECT dur, count(*) FILTER (WHERE served) AS served, count(*) AS n
     FROM (SELECT answered_us IS NOT NULL AS served,
-                 floor((coalesce(answered_us, CASE WHEN waiting THEN greatest(${nowUs}, last_us) ELSE last_us END) - start_us) / 1e6)::int AS dur
+                 ceil((coalesce(answered_us, CASE WHEN waiting THEN greatest(${nowUs}, last_us) ELSE last_us END) - start_us) / 1e6)::int AS dur
             FROM j2) x
    GROUP BY dur ORDER BY dur`;
 
