@@ -6,7 +6,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemPrincipal } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
-import { checkTimeZone, importParsedEvents, type ImportSummary } from '../modules/journeys/import/import.service.js';
+import { validateTimezone } from '../platform/business-hours.js';
+import { importParsedEvents, type ImportSummary } from '../modules/journeys/import/import.service.js';
 import { parseLines, readLines } from '../modules/journeys/import/lines.js';
 import { makeParser, type Format } from '../modules/journeys/import/parsers.js';
 import { GROUP_BY, type WaitsFigures, type WaitsReport } from '../modules/journeys/metrics.js';
@@ -29,7 +30,7 @@ function fileLines(file: string) {
 async function runImport(file: string, format: Format, o: any) {
   await withDb(o, async (ctx) => {
     const a = await accounts.findAccount(ctx, o.account);
-    const tz = checkTimeZone(o.tz ?? a.timezone);
+    const tz = validateTimezone(o.tz ?? a.timezone, 'tz');
     const parser = makeParser(format, { tz, map: o.map, delimiter: o.delimiter });
     const { lines, size, read } = fileLines(file);
     let bar: import('cli-progress').SingleBar | null = null;

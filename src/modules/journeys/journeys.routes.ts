@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { checkTimeZone, importParsedEvents } from './import/import.service.js';
+import { importParsedEvents, zoneFor } from './import/import.service.js';
 import { parseLines } from './import/lines.js';
 import { FORMATS, makeParser, textLines, type Format } from './import/parsers.js';
 import { GROUP_BY } from './metrics.js';
@@ -28,11 +28,10 @@ export default async function journeyRoutes(app: App) {
     },
   }, async (req, reply) => {
     const p = who(req);
-    const tz = req.query.tz ? checkTimeZone(req.query.tz) : (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0].timezone;
+    const tz = await zoneFor(ctx, p, req.query.tz);
     const format = req.params.format as Format;
     const parser = makeParser(format, { tz, map: req.query.map, delimiter: req.query.delimiter });
-    const source = format;
-    const summary = await importParsedEvents(ctx, p, parseLines(parser, textLines(req.body), 10_000), { source, tz, report: parser.report });
+    const summary = await importParsedEvents(ctx, p, parseLines(parser, textLines(req.body), 10_000), { source: format, tz, report: parser.report });
     return reply.code(201).send(summary);
   });
 

@@ -7,7 +7,7 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
-import { checkTimeZone } from './import/import.service.js';
+import { zoneFor } from './import/import.service.js';
 import { GROUP_BY, journeysCte, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
 import { recomputeAccount } from './projection.js';
 import { refreshSketches, waitsSketch } from './sketches.js';
@@ -43,9 +43,6 @@ function parseTime(field: string, v: string | undefined, tz: string): Date | und
   return d.toJSDate();
 }
 
-const accountZone = async (ctx: Ctx, accountId: string) =>
-  (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [accountId])).rows[0].timezone;
-
 async function resolveQueue(ctx: Ctx, accountId: string, queue: string | undefined): Promise<string | undefined> {
   if (!queue) return undefined;
   const r = await ctx.db.query<{ id: string }>(
@@ -58,7 +55,7 @@ async function resolveQueue(ctx: Ctx, accountId: string, queue: string | undefin
 
 export async function waitsReport(ctx: Ctx, p: Principal, input: WaitsInput): Promise<WaitsReport> {
   requireCap(p, 'reports');
-  const tz = input.tz ? checkTimeZone(input.tz) : await accountZone(ctx, p.accountId);
+  const tz = await zoneFor(ctx, p, input.tz);
   const from = parseTime('from', input.from, tz);
   const to = parseTime('to', input.to, tz);
   if (from && to && from >= to) throw invalid('to', 'must be after from');
@@ -88,7 +85,7 @@ export interface JourneyListInput {
 /** Journeys with their contacts, longest wait first: the multi-attempt journeys that the usual figures miss. */
 export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInput) {
   requireCap(p, 'reports');
-  const tz = await accountZone(ctx, p.accountId);
+  const tz = await zoneFor(ctx, p, undefined);
   const from = parseTime('from', input.from, tz);
   const to = parseTime('to', input.to, tz);
   const gap = parseWindow(input.window);

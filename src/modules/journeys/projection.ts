@@ -10,8 +10,6 @@ import { CONTACT_EVENT_TYPES, type ContactEventType } from '../events/vocabulary
 export const DEFINITION_VERSION = 2;
 
 export const CONTACT_VOCABULARY: readonly ContactEventType[] = CONTACT_EVENT_TYPES;
-const VOCAB = new Set<string>(CONTACT_VOCABULARY);
-export const isContactEvent = (type: string) => VOCAB.has(type);
 
 const LOCK_BUCKETS = 1024;
 

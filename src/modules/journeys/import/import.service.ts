@@ -9,6 +9,7 @@ import { validateTimezone } from '../../../platform/business-hours.js';
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
+import { getAccount } from '../../accounts/accounts.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { appendEvents, type NewEvent } from '../../events/events.service.js';
 import { refreshSketches } from '../sketches.js';
@@ -35,9 +36,10 @@ export interface ImportOptions {
   progress?: (done: number) => void;
 }
 
-export const IMPORT_SOURCES = ['queue-log', 'seelab', 'csv', 'events', 'simulate'] as const;
-
-export const checkTimeZone = (tz: string, field = 'tz') => validateTimezone(tz, field);
+/** The zone an import or report reads local times in: the one asked for (checked), else the account's. */
+export async function zoneFor(ctx: Ctx, p: Principal, tz: string | undefined): Promise<string> {
+  return tz ? validateTimezone(tz, 'tz') : (await getAccount(ctx, p)).timezone;
+}
 
 export async function importParsedEvents(
   ctx: Ctx,
@@ -46,14 +48,13 @@ export async function importParsedEvents(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   requireCap(p, 'manage');
-  if (opts.tz) checkTimeZone(opts.tz);
   const started = performance.now();
   const queues = new Map<string, string>();
   const created: string[] = [];
   let received = 0;
   let added = 0;
   const contacts = new Set<string>();
-  const accountTz = opts.tz ?? (await ctx.db.query<{ timezone: string }>('SELECT timezone FROM accounts WHERE id = $1', [p.accountId])).rows[0]?.timezone ?? 'UTC';
+  const accountTz = await zoneFor(ctx, p, opts.tz);
 
   try {
     for await (const batch of batches) {
