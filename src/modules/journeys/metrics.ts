@@ -97,16 +97,16 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
 
 /**
  * The journeys of the period as a CTE `j2`: contacts of one identified customer within one window, in time order; a
- * journey ends with its first answered contact. Parameters :account, :from, :to (see platform/sql.ts `named`), and
- * :gap with `gapWindow`.
+ * journey ends with its first answered contact. The exact report, the journey list and the sketch refresh all stitch
+ * journeys here. `where` selects the facts (alias cf; by default the report period: parameters :account, :from, :to,
+ * see platform/sql.ts `named`); :gap is needed with `gapWindow`.
  *
  * The window is the stored one (the local day for calls and chats, the thread for the written channels) unless
  * `gapWindow` is set: then calls and chats of a customer stay in one window while each starts at most :gap seconds
  * after the previous one ended, whatever the calendar says (a customer who calls at 23:50 and again at 00:05).
  */
-export function journeysCte(gapWindow = false): string {
-  const facts = `FROM contact_facts cf
-     WHERE cf.account_id = :account AND cf.who IS NOT NULL AND cf.first_touch_at >= :from AND cf.first_touch_at < :to`;
+export function journeysCte(gapWindow = false, where = 'cf.first_touch_at >= :from AND cf.first_touch_at < :to'): string {
+  const facts = `FROM contact_facts cf WHERE cf.account_id = :account AND cf.who IS NOT NULL AND ${where}`;
   const windows = gapWindow
     ? `jf0 AS (
     SELECT cf.*, cf.window_key LIKE 'day:%' AS live,
@@ -121,12 +121,12 @@ export function journeysCte(gapWindow = false): string {
     : `jf AS (SELECT cf.*, cf.window_key AS wk ${facts})`;
   return `
   ${windows}, jc AS (
-    SELECT contact_id, who, wk, first_touch_at, answered_at, abandoned_at, last_event_at, outcome, queue_id, channel,
+    SELECT contact_id, who, wk, local_day, first_touch_at, answered_at, abandoned_at, last_event_at, outcome, queue_id, channel,
            count(*) FILTER (WHERE outcome = 'answered') OVER (PARTITION BY who, wk
              ORDER BY first_touch_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
       FROM jf
   ), j1 AS (
-    SELECT who, wk, jn, min(first_touch_at) AS start_at,
+    SELECT who, wk, jn, min(local_day) AS local_day, min(first_touch_at) AS start_at,
            max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
            count(*)::int AS attempts,
            (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,

@@ -15,8 +15,9 @@ import { DDSketch } from '@datadog/sketches-js';
 import { DateTime } from 'luxon';
 import type { Queryable } from '../../platform/db.js';
 import { DEFINITION_VERSION } from './projection.js';
+import { named } from '../../platform/sql.js';
 import {
-  groupLabels, kaplanMeier, SURVIVAL_AT, type GroupBy, type Stats, type WaitsFigures, type WaitsQuery, type WaitsReport,
+  groupLabels, journeysCte, kaplanMeier, SURVIVAL_AT, type GroupBy, type Stats, type WaitsFigures, type WaitsQuery, type WaitsReport,
 } from './metrics.js';
 
 export const RELATIVE_ACCURACY = 0.01;
@@ -58,9 +59,9 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
     const days = d.rows.map((r) => r.day);
     if (!days.length) return 0;
     await tx.query('DELETE FROM wait_sketches WHERE account_id = $1 AND local_day = ANY($2::date[])', [accountId, days]);
-    await tx.query(
+    await tx.query(...named(
       `WITH c AS (
-         SELECT * FROM contact_facts WHERE account_id = $1 AND local_day = ANY($2::date[])
+         SELECT * FROM contact_facts WHERE account_id = :account AND local_day = ANY(:days::date[])
        ), counts AS (
          SELECT local_day, ${HOUR('first_touch_at')} AS hour, coalesce(queue_id, ${NO_QUEUE}) AS q, channel,
                 count(*)::int AS contacts,
@@ -69,27 +70,15 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
                 count(*) FILTER (WHERE queued AND outcome = 'abandoned')::int AS abandoned_in_queue,
                 coalesce(sum(queue_wait_s) FILTER (WHERE outcome = 'answered'), 0) AS qsum
            FROM c GROUP BY 1, 2, 3, 4
-       ), jc AS (
-         SELECT c.*, count(*) FILTER (WHERE outcome = 'answered') OVER (PARTITION BY who, window_key
-                  ORDER BY first_touch_at, contact_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS jn
-           FROM c WHERE who IS NOT NULL
-       ), j AS (
-         SELECT min(local_day) AS local_day, min(first_touch_at) AS start_at, count(*)::int AS attempts,
-                max(answered_at) FILTER (WHERE outcome = 'answered') AS answered_at,
-                (array_agg(outcome ORDER BY first_touch_at DESC, contact_id DESC))[1] = 'waiting' AS waiting,
-                max(coalesce(answered_at, abandoned_at, last_event_at)) AS last_at,
-                (array_agg(queue_id ORDER BY first_touch_at DESC, contact_id DESC))[1] AS queue_id,
-                (array_agg(channel ORDER BY first_touch_at DESC, contact_id DESC))[1] AS channel
-           FROM jc GROUP BY who, window_key, jn
-       ), vals AS (
+       ), ${journeysCte(false, 'cf.local_day = ANY(:days::date[])')}, vals AS (
          SELECT local_day, ${HOUR('first_touch_at')} AS hour, coalesce(queue_id, ${NO_QUEUE}) AS q, channel, v.kind, v.x
            FROM c, LATERAL (VALUES ('lived', lived_wait_s), ('queueWait', CASE WHEN outcome = 'answered' THEN queue_wait_s END)) v(kind, x)
           WHERE v.x IS NOT NULL
          UNION ALL
          SELECT local_day, ${HOUR('start_at')}, coalesce(queue_id, ${NO_QUEUE}), channel, v.kind, v.x
-           FROM j, LATERAL (VALUES
-                  ('journey', CASE WHEN answered_at IS NOT NULL THEN extract(epoch FROM answered_at - start_at)::float8 END),
-                  ('multi', CASE WHEN answered_at IS NOT NULL AND attempts > 1 THEN extract(epoch FROM answered_at - start_at)::float8 END),
+           FROM j2 j, LATERAL (VALUES
+                  ('journey', wait_s),
+                  ('multi', CASE WHEN attempts > 1 THEN wait_s END),
                   ('censored', CASE WHEN answered_at IS NULL AND NOT waiting THEN extract(epoch FROM last_at - start_at)::float8 END)) v(kind, x)
           WHERE v.x IS NOT NULL
        ), bins AS (
@@ -112,14 +101,14 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
        )
        INSERT INTO wait_sketches (account_id, local_day, hour, queue_id, channel, contacts, answered, queued, abandoned_in_queue,
                                   answered_queue_wait_sum, journeys_answered, journeys_never_served, journeys_multi_attempt, sketches)
-       SELECT $1, coalesce(n.local_day, s.local_day), coalesce(n.hour, s.hour), nullif(coalesce(n.q, s.q), ${NO_QUEUE}),
+       SELECT :account, coalesce(n.local_day, s.local_day), coalesce(n.hour, s.hour), nullif(coalesce(n.q, s.q), ${NO_QUEUE}),
               coalesce(n.channel, s.channel), coalesce(n.contacts, 0), coalesce(n.answered, 0), coalesce(n.queued, 0),
               coalesce(n.abandoned_in_queue, 0), coalesce(n.qsum, 0), coalesce(s.journeys_answered, 0),
               coalesce(s.journeys_never, 0), coalesce(s.journeys_multi, 0), coalesce(s.sketches, '{}'::jsonb)
          FROM counts n FULL JOIN sk s
            ON n.local_day = s.local_day AND n.hour = s.hour AND n.q = s.q AND n.channel = s.channel`,
-      [accountId, days],
-    );
+      { account: accountId, days },
+    ));
     return days.length;
   });
 }
