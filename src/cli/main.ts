@@ -13,6 +13,7 @@ import * as accounts from '../modules/accounts/accounts.service.js';
 import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
 import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
+import { CHANNEL_MODULES } from '../modules/channels/index.js';
 
 const portArg = (v: string) => {
   const n = Number(v);
@@ -24,12 +25,17 @@ const roleArg = (v: string) => {
   return v as Role;
 };
 
-async function serve(flags: DbFlags & { port?: number; host?: string; jobs?: boolean }, demo: boolean) {
+type ServeFlags = DbFlags & { port?: number; host?: string; jobs?: boolean; smtpPort?: number; smtpOutbound?: string };
+
+async function serve(flags: ServeFlags, demo: boolean) {
   const { buildApp } = await import('../server/app.js');
+  const { startChannels } = await import('../modules/channels/index.js');
   const config = loadConfig(process.env, {
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.host ? { host: flags.host } : {}),
     ...(flags.jobs === false ? { runJobs: false } : {}),
+    ...(flags.smtpPort !== undefined ? { smtpPort: flags.smtpPort } : {}),
+    ...(flags.smtpOutbound ? { smtpOutboundUrl: flags.smtpOutbound } : {}),
   });
   const target = dbTarget(flags);
   const db = await openDb(target);
@@ -45,10 +51,12 @@ async function serve(flags: DbFlags & { port?: number; host?: string; jobs?: boo
   const app = await buildApp({ db, config });
   if (config.runJobs) await app.jobs.start();
   let closing = false;
+  let channels: Awaited<ReturnType<typeof startChannels>> | null = null;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    await channels?.stop();
     await app.close();
     await db.close();
     process.exit(0);
@@ -56,11 +64,13 @@ async function serve(flags: DbFlags & { port?: number; host?: string; jobs?: boo
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  channels = await startChannels(app);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const lines = [
     `Earshot ${VERSION} on http://localhost:${port}  (database: ${db.where}; ${m.applied.length} migration(s) applied)`,
     `API docs: http://localhost:${port}/api/docs`,
+    ...channels.handles.map((h) => h.info),
   ];
   if (demo) lines.push(demoNote, `Sign in as admin@demo.earshot.test with password '${DEMO_PASSWORD}' (agents: see README).`);
   if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
@@ -81,7 +91,9 @@ export function buildCli() {
       .description('run the server')
       .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
       .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0')
-      .option('--no-jobs', 'do not run background jobs in this process (env EARSHOT_JOBS=0)'),
+      .option('--no-jobs', 'do not run background jobs in this process (env EARSHOT_JOBS=0)')
+      .addOption(new Option('--smtp-port <port>', 'accept inbound email by SMTP on this port; env SMTP_PORT').argParser(portArg))
+      .option('--smtp-outbound <url>', 'relay for outgoing email, e.g. smtp://127.0.0.1:25; env SMTP_OUTBOUND_URL'),
   ).action((o) => serve(o, false));
 
   dbOptions(
@@ -89,7 +101,9 @@ export function buildCli() {
       .command('demo')
       .description('run the server with the demo account (created on first start)')
       .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
-      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0'),
+      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0')
+      .addOption(new Option('--smtp-port <port>', 'accept inbound email by SMTP on this port; env SMTP_PORT').argParser(portArg))
+      .option('--smtp-outbound <url>', 'relay for outgoing email, e.g. smtp://127.0.0.1:25; env SMTP_OUTBOUND_URL'),
   ).action((o) => serve(o, true));
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (o) => {
@@ -160,6 +174,7 @@ export function buildCli() {
 
   registerSimulateCommands(program);
   registerJourneyCommands(program);
+  for (const m of Object.values(CHANNEL_MODULES)) m.cli?.(program);
   return program;
 }
 

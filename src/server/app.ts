@@ -27,6 +27,7 @@ import webhookRoutes from '../modules/webhooks/webhooks.routes.js';
 import eventRoutes from '../modules/events/events.routes.js';
 import auditRoutes from '../modules/audit/audit.routes.js';
 import journeyRoutes from '../modules/journeys/journeys.routes.js';
+import { CHANNEL_MODULES } from '../modules/channels/index.js';
 import { VERSION } from '../platform/version.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -79,6 +80,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   const jobs = new JobRunner(db, app.log as any)
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts));
+  for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
   app.decorate('jobs', jobs);
   app.decorateRequest('principal', null);
 
@@ -149,10 +151,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(eventRoutes);
       await api.register(auditRoutes);
       await api.register(journeyRoutes);
+      for (const m of Object.values(CHANNEL_MODULES)) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );
   await registerRealtime(app);
+  for (const m of Object.values(CHANNEL_MODULES)) if (m.pages) await app.register(m.pages);
 
   app.addHook('onClose', async () => {
     await jobs.stop();

@@ -1,0 +1,2 @@
+/** The chat channel: see ../index.ts for what a channel module exports. */
+export {};

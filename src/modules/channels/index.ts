@@ -1,0 +1,47 @@
+/**
+ * The channels (issue 4): email (SMTP in, IMAP, SMTP out), chat (widget over WebSocket), web (contact form and customer
+ * portal) and voice (Asterisk AMI, live queue_log, CTI webhook, callbacks). Each channel module exports
+ *   - `routes`: a fastify plugin registered under /api/v1 (its public routes set `config: { auth: false }`),
+ *   - `pages`: an optional plugin registered at the root (widget.js, portal and form pages),
+ *   - `jobs(runner, ctx)`: registers its job handlers,
+ *   - `start(app)`: starts its listeners when the server runs (SMTP port, IMAP pollers, AMI client) and returns a stop,
+ *   - `cli(program)`: adds its `earshot` subcommands (e.g. `earshot mailbox add`); use withDb/dbOptions from src/cli/db.ts.
+ * Every channel writes the contact events of docs/metrics.md, so lived waits cover all of them.
+ */
+import type { App } from '../../server/app.js';
+import type { Ctx } from '../../platform/context.js';
+import type { JobRunner } from '../../platform/jobs.js';
+import type { Command } from 'commander';
+import * as email from './email/index.js';
+import * as chat from './chat/index.js';
+import * as web from './web/index.js';
+import * as voice from './voice/index.js';
+
+export interface ChannelHandle {
+  name: string;
+  /** One line for the start banner, e.g. "SMTP on 0.0.0.0:2525". */
+  info: string;
+  stop(): Promise<void>;
+}
+
+export interface ChannelModule {
+  routes?: (api: App) => Promise<void>;
+  pages?: (app: App) => Promise<void>;
+  jobs?: (runner: JobRunner, ctx: Ctx) => void;
+  start?: (app: App) => Promise<ChannelHandle[]>;
+  cli?: (program: Command) => void;
+}
+
+export const CHANNEL_MODULES: Record<string, ChannelModule> = { email, chat, web, voice };
+
+/** Starts every channel's listeners; the returned function stops them (in reverse order). */
+export async function startChannels(app: App): Promise<{ handles: ChannelHandle[]; stop: () => Promise<void> }> {
+  const handles: ChannelHandle[] = [];
+  for (const m of Object.values(CHANNEL_MODULES)) if (m.start) handles.push(...(await m.start(app)));
+  return {
+    handles,
+    stop: async () => {
+      for (const h of [...handles].reverse()) await h.stop().catch((err) => app.log.error({ err: err?.message, channel: h.name }, 'channel stop failed'));
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** The web channel: see ../index.ts for what a channel module exports. */
+export {};
