@@ -19,4 +19,7 @@ export const MessageBody = {
   text: Type.Optional(Type.String({ maxLength: 200_000 })),
   html: Type.Optional(Type.String({ maxLength: 1_000_000 })),
   attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
+  clientId: Type.Optional(
+    Type.String({ pattern: '^[\\w.:-]{1,100}$', description: 'Your id for this message: sending it again stores it once' }),
+  ),
 };

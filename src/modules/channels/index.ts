@@ -9,28 +9,14 @@
  * Every channel writes the contact events of docs/metrics.md, so lived waits cover all of them.
  */
 import type { App } from '../../server/app.js';
-import type { Ctx } from '../../platform/context.js';
-import type { JobRunner } from '../../platform/jobs.js';
-import type { Command } from 'commander';
+import type { ChannelModule } from './module.js';
 import * as email from './email/index.js';
 import * as chat from './chat/index.js';
 import * as web from './web/index.js';
 import * as voice from './voice/index.js';
 
-export interface ChannelHandle {
-  name: string;
-  /** One line for the start banner, e.g. "SMTP on 0.0.0.0:2525". */
-  info: string;
-  stop(): Promise<void>;
-}
-
-export interface ChannelModule {
-  routes?: (api: App) => Promise<void>;
-  pages?: (app: App) => Promise<void>;
-  jobs?: (runner: JobRunner, ctx: Ctx) => void;
-  start?: (app: App) => Promise<ChannelHandle[]>;
-  cli?: (program: Command) => void;
-}
+export type { ChannelHandle, ChannelModule } from './module.js';
+import type { ChannelHandle } from './module.js';
 
 export const CHANNEL_MODULES: Record<string, ChannelModule> = { email, chat, web, voice };
 

@@ -31,6 +31,24 @@ export interface MessageInput {
   text?: string;
   html?: string;
   attachments?: AttachmentInput[];
+  /**
+   * The sender's own id for this message (chat widget, API clients). Sending the same id twice to a conversation
+   * stores the message once: the second call returns the first message (at-least-once delivery without doubles).
+   */
+  clientId?: string;
+}
+
+/**
+ * For channels: runs inside the transaction that writes a message, after the message row and before commit, so a
+ * channel's own rows (an email's headers, a chat delivery) commit together with the message or not at all.
+ */
+export type AfterWrite = (tx: Tx, ids: { conversationId: string; messageId: string; duplicate: boolean }) => Promise<void>;
+export interface WriteOptions {
+  afterWrite?: AfterWrite;
+  /** The contact-event channel to record when it differs from the conversation's (e.g. an email to a chat). */
+  eventChannel?: string;
+  /** A message marked automatic (inbound auto-reply, outbound robot); never counts as a human reply. */
+  automatic?: boolean;
 }
 
 const MAX_TAGS = 50;
@@ -43,7 +61,19 @@ function checkTags(tags: string[], field = 'tags') {
   return out;
 }
 
+function checkClientId(m: MessageInput, field = 'clientId') {
+  if (m.clientId !== undefined && !/^[\w.:-]{1,100}$/.test(m.clientId)) throw invalid(field, 'letters, digits, . _ : - only, 1–100 characters');
+}
+
+/** The message already stored under this client id in the (locked) conversation, if any. */
+async function byClientId(tx: Tx, conversationId: string, clientId: string | undefined): Promise<string | null> {
+  if (!clientId) return null;
+  const r = await tx.query<{ id: string }>('SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2', [conversationId, clientId]);
+  return r.rows[0]?.id ?? null;
+}
+
 function messageBody(m: MessageInput, field = 'message') {
+  checkClientId(m);
   const html = m.html ? sanitize(m.html) : null;
   const text = (m.text ?? (html ? htmlToText(html) : '')).trim();
   if (!text && !m.attachments?.length) throw invalid(`${field}/text`, 'a message needs text, html or an attachment');
@@ -66,14 +96,15 @@ async function insertMessage(
     language: string | null;
     at: Date;
     attachments?: AttachmentInput[];
+    clientId?: string | null;
   },
 ): Promise<string> {
   const r = await tx.query<{ id: string }>(
     `INSERT INTO messages (account_id, conversation_id, kind, direction, author_type, author_user_id, author_customer_id,
-                           automatic, text, html, language, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                           automatic, text, html, language, created_at, client_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
     [accountId, conversationId, m.kind, m.direction, m.authorType, m.authorUserId ?? null, m.authorCustomerId ?? null,
-     m.automatic ?? false, m.text, m.html, m.language, m.at],
+     m.automatic ?? false, m.text, m.html, m.language, m.at, m.clientId ?? null],
   );
   const id = r.rows[0].id;
   for (const [i, a] of (m.attachments ?? []).entries()) {
@@ -163,7 +194,7 @@ export interface CreateConversationInput {
   assigneeId?: string;
 }
 
-export async function createConversation(ctx: Ctx, p: Principal, input: CreateConversationInput) {
+export async function createConversation(ctx: Ctx, p: Principal, input: CreateConversationInput, opts: WriteOptions = {}) {
   requireCap(p, 'conversations');
   if (!(CHANNELS as readonly string[]).includes(input.channel)) throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`);
   const body = messageBody(input.message);
@@ -193,11 +224,12 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     const identity = input.customer.email?.trim().toLowerCase() ?? input.customer.phone ?? input.customer.externalId ?? null;
     const messageId = await insertMessage(tx, p.accountId, conv.id, {
       kind: 'message', direction: 'inbound', authorType: 'customer', authorCustomerId: customer.id, ...body, language, at: now,
-      attachments: input.message.attachments,
+      attachments: input.message.attachments, clientId: input.message.clientId, automatic: opts.automatic,
     });
+    const chan = opts.eventChannel ? { channel: opts.eventChannel } : {};
     const events: NewEvent[] = [
-      ev(ctx, p, conv, 'contact.arrived', { subject, messageId }, { identity, agentId: null }),
-      ev(ctx, p, conv, 'message.received', { messageId }, { identity, agentId: null }),
+      ev(ctx, p, conv, 'contact.arrived', { subject, messageId }, { identity, agentId: null, ...chan }),
+      ev(ctx, p, conv, 'message.received', { messageId }, { identity, agentId: null, ...chan }),
     ];
     if (conv.queue_id) events.push(ev(ctx, p, conv, 'queue.entered', {}, { agentId: null }));
     let assignee = input.assigneeId ?? null;
@@ -213,6 +245,7 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     await audit(tx, p, 'conversation.created', { type: 'conversation', id: conv.id }, { number: conv.number, channel: conv.channel });
     await publishChange(tx, { accountId: p.accountId, type: 'conversation.created', conversationId: conv.id });
     await emitWebhook(tx, p.accountId, 'conversation.created', { conversationId: conv.id, number: conv.number, messageId }, now);
+    await opts.afterWrite?.(tx, { conversationId: conv.id, messageId, duplicate: false });
     return conv.id;
   });
   return getConversation(ctx, p, id);
@@ -327,7 +360,7 @@ export interface ReplyInput extends MessageInput {
   force?: boolean;
 }
 
-export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInput) {
+export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInput, opts: WriteOptions = {}) {
   requireCap(p, 'conversations');
   const body = messageBody(input);
   if (input.status && !(STATUSES as readonly string[]).includes(input.status)) throw invalid('status', `unknown status '${input.status}'`);
@@ -336,6 +369,11 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
     const c = await lockConv(tx, p, id);
     if (c.merged_into) throw conflict('conversation_merged', 'This conversation was merged; reply in the one it was merged into', { mergedInto: c.merged_into });
     if (c.status === 'closed') throw conflict('conversation_closed', 'This conversation is closed');
+    const seen = await byClientId(tx, id, input.clientId);
+    if (seen) {
+      await opts.afterWrite?.(tx, { conversationId: id, messageId: seen, duplicate: true });
+      return seen;
+    }
     if (input.lastSeenMessageId && !input.force) {
       const newer = await tx.query(
         `SELECT m.id, m.author_type AS "authorType", m.author_user_id AS "authorUserId", left(m.text, 200) AS text
@@ -349,10 +387,10 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
           messages: newer.rows,
         });
     }
-    const automatic = input.automatic ?? false;
+    const automatic = input.automatic ?? opts.automatic ?? false;
     const mid = await insertMessage(tx, p.accountId, id, {
       kind: 'message', direction: 'outbound', authorType: automatic ? 'system' : 'agent', authorUserId: p.userId, automatic,
-      ...body, language: c.language, at: now, attachments: input.attachments,
+      ...body, language: c.language, at: now, attachments: input.attachments, clientId: input.clientId,
     });
     const events: NewEvent[] = [ev(ctx, p, c, automatic ? 'reply.automatic' : 'reply.human', { messageId: mid })];
     let newStatus: Status = input.status ?? (c.status === 'new' ? 'open' : c.status);
@@ -370,13 +408,14 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
     await appendEvents(tx, events);
     await publishChange(tx, { accountId: p.accountId, type: 'message.created', conversationId: id, messageId: mid });
     await emitWebhook(tx, p.accountId, 'message.created', { conversationId: id, messageId: mid, kind: 'reply' }, now);
+    await opts.afterWrite?.(tx, { conversationId: id, messageId: mid, duplicate: false });
     return mid;
   });
   return getMessage(ctx, p, messageId);
 }
 
 /** A customer's follow-up message (integrations; the channels use the same path). Reopens a solved conversation. */
-export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, input: MessageInput) {
+export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, input: MessageInput, opts: WriteOptions = {}) {
   requireCap(p, 'conversations');
   const body = messageBody(input);
   const now = ctx.now();
@@ -384,16 +423,24 @@ export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, inp
     const c = await lockConv(tx, p, id);
     if (c.merged_into) throw conflict('conversation_merged', 'This conversation was merged', { mergedInto: c.merged_into });
     if (c.status === 'closed') throw conflict('conversation_closed', 'This conversation is closed; open a follow-up conversation');
+    const seen = await byClientId(tx, id, input.clientId);
+    if (seen) {
+      await opts.afterWrite?.(tx, { conversationId: id, messageId: seen, duplicate: true });
+      return seen;
+    }
     const mid = await insertMessage(tx, p.accountId, id, {
       kind: 'message', direction: 'inbound', authorType: 'customer', authorCustomerId: c.customer_id, ...body,
-      language: guessLanguage(body.text) ?? c.language, at: now, attachments: input.attachments,
+      language: guessLanguage(body.text) ?? c.language, at: now, attachments: input.attachments, clientId: input.clientId,
+      automatic: opts.automatic,
     });
-    const events: NewEvent[] = [ev(ctx, p, c, 'message.received', { messageId: mid }, { agentId: null })];
-    const reopen = c.status === 'solved' || c.status === 'pending';
+    const chan = opts.eventChannel ? { channel: opts.eventChannel } : {};
+    const events: NewEvent[] = [ev(ctx, p, c, 'message.received', { messageId: mid, ...(opts.automatic ? { automatic: true } : {}) }, { agentId: null, ...chan })];
+    // An automatic message (out-of-office, bounce) neither reopens the conversation nor starts a reply clock.
+    const reopen = !opts.automatic && (c.status === 'solved' || c.status === 'pending');
     if (reopen) events.push(...(await applyStatus(ctx, tx, p, c, 'open')));
     // The next-reply clock starts when a customer writes after an agent has answered.
     const clock = c.first_replied_at ? await slaClockFor(tx, c.queue_id) : null;
-    const nextDue = c.first_replied_at && !c.next_reply_due_at ? dueAt(clock, 'next_reply', now) : null;
+    const nextDue = !opts.automatic && c.first_replied_at && !c.next_reply_due_at ? dueAt(clock, 'next_reply', now) : null;
     await tx.query(
       `UPDATE conversations SET last_message_at = $2, updated_at = $2, next_reply_due_at = coalesce(next_reply_due_at, $3) WHERE id = $1`,
       [id, now, nextDue],
@@ -402,6 +449,7 @@ export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, inp
     await appendEvents(tx, events);
     await publishChange(tx, { accountId: p.accountId, type: 'message.created', conversationId: id, messageId: mid });
     await emitWebhook(tx, p.accountId, 'message.created', { conversationId: id, messageId: mid, kind: 'customer' }, now);
+    await opts.afterWrite?.(tx, { conversationId: id, messageId: mid, duplicate: false });
     return mid;
   });
   return getMessage(ctx, p, messageId);
