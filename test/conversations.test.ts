@@ -130,6 +130,28 @@ test('collision: a reply written while the customer wrote again is held back (40
   assert.equal(forced.status, 201);
 });
 
+test('a message sent twice with the same clientId is stored once (customer messages and replies)', async () => {
+  const c = await create();
+  const events = async () => (await env.req('GET', `/api/v1/conversations/${c.id}/events`)).json.items.map((e: any) => e.type);
+  const m1 = await env.req('POST', `/api/v1/conversations/${c.id}/messages`, { body: { text: 'Are you there?', clientId: 'w-1' } });
+  const m2 = await env.req('POST', `/api/v1/conversations/${c.id}/messages`, { body: { text: 'Are you there?', clientId: 'w-1' } });
+  assert.equal(m2.json.id, m1.json.id);
+  const r1 = await env.req('POST', `/api/v1/conversations/${c.id}/replies`, { body: { text: 'Yes!', clientId: 'agent-7' } });
+  const before = await events();
+  const r2 = await env.req('POST', `/api/v1/conversations/${c.id}/replies`, { body: { text: 'Yes!', clientId: 'agent-7' } });
+  assert.equal(r2.json.id, r1.json.id);
+  assert.deepEqual(await events(), before, 'the repeat writes no events');
+  const g = await env.req('GET', `/api/v1/conversations/${c.id}`);
+  assert.deepEqual(g.json.messages.map((m: any) => m.text), [c.messages[0].text, 'Are you there?', 'Yes!']);
+  // The same client id in another conversation is another message.
+  const other = await create();
+  const m3 = await env.req('POST', `/api/v1/conversations/${other.id}/messages`, { body: { text: 'Are you there?', clientId: 'w-1' } });
+  assert.notEqual(m3.json.id, m1.json.id);
+  const bad = await env.req('POST', `/api/v1/conversations/${c.id}/messages`, { body: { text: 'x', clientId: 'has space' } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /clientId/);
+});
+
 test('PATCH changes priority, tags, custom fields and subject; closed is final', async () => {
   const c = await create();
   const r = await env.req('PATCH', `/api/v1/conversations/${c.id}`, { body: { priority: 'urgent', tags: ['Refund', 'VIP customer'], customFields: { order: '48213' }, subject: 'Refund' } });
