@@ -1,0 +1,278 @@
+/** The public contact form (HTML and JSON): conversations on the web channel, events, confirmation email, protection. */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setup, type TestEnv } from './helpers.js';
+import { TEXTS } from '../src/modules/channels/web/texts.js';
+import { STATUSES } from '../src/modules/conversations/conversations.service.js';
+
+let env: TestEnv;
+let ipSeq = 0;
+/** Each test gets its own client address, so the per-IP limits of one test do not spill into another. */
+const nextIp = () => `10.0.${Math.floor(++ipSeq / 250)}.${(ipSeq % 250) + 1}`;
+const T0 = new Date('2026-03-02T10:00:00Z');
+const at = (ms: number) => (env.clock.now = new Date(T0.getTime() + ms));
+
+before(async () => {
+  env = await setup();
+});
+after(() => env.close());
+
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+
+async function page(url: string, ip: string, headers: Record<string, string> = {}) {
+  return env.app.inject({ method: 'GET', url, remoteAddress: ip, headers });
+}
+async function post(url: string, ip: string, body: Record<string, string>, headers: Record<string, string> = {}) {
+  return env.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: form(body),
+  });
+}
+const tokenIn = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** Renders the form at T0 and returns its token; the caller moves the clock before sending. */
+async function freshToken(ip: string, url = '/contact/acme') {
+  at(0);
+  const r = await page(url, ip);
+  assert.equal(r.statusCode, 200);
+  return tokenIn(r.body);
+}
+
+const fields = (over: Record<string, string> = {}) => ({
+  name: 'Anna Berg',
+  email: 'Anna@Example.com',
+  subject: 'Tent pole broken',
+  message: 'One of the poles of my tent broke on the first night.',
+  ...over,
+});
+
+const count = async (sql: string, params: unknown[] = []) => (await env.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n;
+
+test('the form renders accessibly with a signed token, a hidden honeypot and a language switcher', async () => {
+  const r = await page('/contact/acme', nextIp());
+  assert.equal(r.statusCode, 200);
+  assert.match(String(r.headers['content-type']), /text\/html/);
+  assert.match(r.body, /<html lang="en">/);
+  assert.match(r.body, /<label for="f-email">Your email address/);
+  assert.match(r.body, /name="website"[^>]*tabindex="-1"/);
+  assert.match(r.body, /href="\/contact\/acme\?lang=de"/);
+  assert.match(r.body, /href="\/contact\/acme\?lang=nb"/);
+  assert.ok(/^\d+\.[\w-]+\.[\w-]{43}$/.test(tokenIn(r.body)));
+  assert.doesNotMatch(r.body, /<script/);
+  const unknown = await page('/contact/no-such-account', nextIp());
+  assert.equal(unknown.statusCode, 404);
+  assert.match(unknown.body, /This page does not exist/);
+});
+
+test('a sent form creates a web conversation with its contact events and a queued confirmation email', async () => {
+  const ip = nextIp();
+  const token = await freshToken(ip);
+  at(20_000);
+  const r = await post('/contact/acme', ip, { ...fields(), formToken: token, website: '' });
+  assert.equal(r.statusCode, 200, r.body);
+  const conv = (await env.db.query<any>(`SELECT * FROM conversations WHERE account_id = $1 AND subject = 'Tent pole broken'`, [env.accountId])).rows[0];
+  assert.ok(conv);
+  assert.equal(conv.channel, 'web');
+  assert.match(r.body, new RegExp(`#${conv.number}\\b`));
+  assert.match(r.body, /anna@example\.com|Anna@Example\.com/);
+  const events = (await env.db.query<{ type: string; channel: string }>('SELECT type, channel FROM contact_events WHERE conversation_id = $1 ORDER BY id', [conv.id])).rows;
+  assert.ok(events.some((e) => e.type === 'contact.arrived' && e.channel === 'web'), JSON.stringify(events));
+  assert.ok(events.some((e) => e.type === 'message.received'));
+  const facts = await count('contact_facts WHERE contact_id = $1', [conv.id]);
+  assert.equal(facts, 1, 'the lived-wait projection has the contact');
+  const msg = (await env.db.query<any>('SELECT * FROM messages WHERE conversation_id = $1', [conv.id])).rows;
+  assert.equal(msg.length, 1);
+  assert.equal(msg[0].author_type, 'customer');
+  assert.equal(msg[0].text, fields().message);
+  const mail = (await env.db.query<any>('SELECT * FROM outbound_emails WHERE conversation_id = $1', [conv.id])).rows;
+  assert.equal(mail.length, 1);
+  assert.equal(mail[0].kind, 'system');
+  assert.deepEqual(mail[0].to_addresses, ['Anna@Example.com']);
+  assert.match(mail[0].subject, new RegExp(`We received your request #${conv.number}: Tent pole broken`));
+  assert.match(mail[0].text_body, /\/portal\/acme/);
+  assert.equal(await count(`jobs WHERE kind = 'email.send' AND payload->>'outboundEmailId' = $1`, [mail[0].id]), 1);
+  // The API sees it as a web conversation with the customer's identity.
+  const api = await env.req('GET', `/api/v1/conversations/${conv.id}`);
+  assert.equal(api.json.channel, 'web');
+  assert.deepEqual(api.json.customer.identities, [{ kind: 'email', value: 'anna@example.com' }]);
+});
+
+test('the confirmation email is in the language of the page the customer used', async () => {
+  const ip = nextIp();
+  at(0);
+  const r0 = await page('/contact/acme?lang=de', ip);
+  assert.match(r0.body, /<html lang="de">/);
+  assert.match(r0.body, /Ihre E-Mail-Adresse/);
+  assert.match(String(r0.headers['set-cookie']), /lang=de/);
+  at(30_000);
+  const r = await post('/contact/acme?lang=de', ip, { ...fields({ email: 'jonas@example.de', subject: 'Zelt kaputt', message: 'Die Stange ist gebrochen.' }), formToken: tokenIn(r0.body) });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.match(r.body, /Wir haben Ihre Anfrage erhalten/);
+  const mail = (await env.db.query<any>(`SELECT subject, text_body FROM outbound_emails WHERE 'jonas@example.de' = ANY(to_addresses)`)).rows[0];
+  assert.match(mail.subject, /^Wir haben Ihre Anfrage #\d+ erhalten: Zelt kaputt$/);
+  assert.match(mail.text_body, /Kundenportal/);
+  const nb = await page('/contact/acme', nextIp(), { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' });
+  assert.match(nb.body, /<html lang="nb">/);
+  assert.match(nb.body, /Kontakt oss/);
+  assert.match(nb.body, /E-postadressen din/);
+  // The lang cookie wins over Accept-Language.
+  const cookie = await page('/contact/acme', nextIp(), { 'accept-language': 'nb', cookie: 'lang=de' });
+  assert.match(cookie.body, /Kontakt<\/h1>/);
+  assert.match(cookie.body, /Ihr Name/);
+});
+
+test('topics send a request to their queue; settings are admin-only and checked', async () => {
+  const q = await env.req('POST', '/api/v1/queues', { body: { name: 'Billing' } });
+  assert.equal(q.status, 201, JSON.stringify(q.json));
+  const put = await env.req('PUT', '/api/v1/web/settings', {
+    body: { topics: [{ key: 'billing', label: { en: 'Invoices and payment', de: 'Rechnungen und Zahlung', nb: 'Faktura og betaling' }, queueId: q.json.id }] },
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  const get = await env.req('GET', '/api/v1/web/settings');
+  assert.equal(get.status, 200);
+  assert.equal(get.json.topics[0].key, 'billing');
+  assert.equal(get.json.defaultQueueId, null);
+  assert.ok(!('secret' in get.json), 'the form secret is never shown');
+  assert.equal((await env.req('GET', '/api/v1/web/settings', { token: env.tokens.agent })).status, 403);
+  const bad = await env.req('PUT', '/api/v1/web/settings', { body: { topics: [{ key: 'x', label: { en: 'X' }, queueId: '00000000-0000-0000-0000-000000000000' }] } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /topics\/0\/queueId: unknown queue/);
+
+  const ip = nextIp();
+  const token = await freshToken(ip, '/contact/acme?lang=de');
+  const shown = await page('/contact/acme?lang=de', ip);
+  assert.match(shown.body, /<option value="billing">Rechnungen und Zahlung<\/option>/);
+  at(10_000);
+  const r = await post('/contact/acme', ip, { ...fields({ email: 'payer@example.com', subject: 'Invoice twice' }), topic: 'billing', formToken: token });
+  assert.equal(r.statusCode, 200, r.body);
+  const conv = (await env.db.query<any>(`SELECT id, queue_id, custom_fields FROM conversations WHERE subject = 'Invoice twice'`)).rows[0];
+  assert.equal(conv.queue_id, q.json.id);
+  assert.equal(conv.custom_fields.topic, 'billing');
+  assert.equal(await count(`contact_events WHERE conversation_id = $1 AND type = 'queue.entered'`, [conv.id]), 1);
+  // An unknown topic is refused with the form kept.
+  at(0);
+  const t2 = tokenIn((await page('/contact/acme', ip)).body);
+  at(10_000);
+  const r2 = await post('/contact/acme', ip, { ...fields({ subject: 'Unknown topic' }), topic: 'nope', formToken: t2 });
+  assert.equal(r2.statusCode, 400);
+  assert.match(r2.body, /Please choose one of the topics/);
+  assert.match(r2.body, /value="Unknown topic"/);
+});
+
+test('honeypot, missing, forged, too fast, too old, foreign-account and cross-site forms are refused and store nothing', async () => {
+  const before = await count('conversations');
+  const mails = await count('outbound_emails');
+  const ip = nextIp();
+  const token = await freshToken(ip);
+
+  at(10_000);
+  const hp = await post('/contact/acme', ip, { ...fields(), formToken: token, website: 'http://spam.example' });
+  assert.equal(hp.statusCode, 400);
+  assert.match(hp.body, /looks automated and was not sent/);
+
+  const missing = await post('/contact/acme', ip, fields());
+  assert.equal(missing.statusCode, 400);
+  assert.match(missing.body, /The form is incomplete/);
+  assert.match(missing.body, /value="Tent pole broken"/, 'what the visitor typed is kept');
+
+  const forged = token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  const f = await post('/contact/acme', ip, { ...fields(), formToken: forged });
+  assert.equal(f.statusCode, 400);
+  assert.match(f.body, /could not be verified/);
+  // A token whose time was changed fails its signature.
+  const [, nonce, sig] = token.split('.');
+  const older = await post('/contact/acme', ip, { ...fields(), formToken: `${T0.getTime() - 60_000}.${nonce}.${sig}` });
+  assert.match(older.body, /could not be verified/);
+
+  at(1_000);
+  const fast = await post('/contact/acme', ip, { ...fields(), formToken: token });
+  assert.equal(fast.statusCode, 400);
+  assert.match(fast.body, /faster than a person can type/);
+
+  at(25 * 3_600_000);
+  const old = await post('/contact/acme', ip, { ...fields(), formToken: token });
+  assert.equal(old.statusCode, 400);
+  assert.match(old.body, /The form is too old/);
+
+  const other = await env.makeAccount('globex');
+  void other;
+  const otherToken = await freshToken(ip, '/contact/globex');
+  at(10_000);
+  const cross = await post('/contact/acme', ip, { ...fields(), formToken: otherToken });
+  assert.match(cross.body, /could not be verified/);
+
+  const evil = await post('/contact/acme', ip, { ...fields(), formToken: token }, { origin: 'https://evil.example' });
+  assert.equal(evil.statusCode, 403);
+  assert.match(evil.body, /came from another site/);
+
+  const invalid = await post('/contact/acme', nextIp(), { ...fields({ email: 'not-an-address', message: '' }), formToken: token });
+  assert.equal(invalid.statusCode, 400);
+  assert.match(invalid.body, /does not look like an email address/);
+  assert.match(invalid.body, /Please fill in Message/);
+
+  assert.equal(await count('conversations'), before);
+  assert.equal(await count('outbound_emails'), mails);
+});
+
+test('sending the form too often from one address answers 429 with a page', async () => {
+  const ip = nextIp();
+  const limit = Math.ceil(env.config.publicRateLimit / 6);
+  for (let i = 0; i < limit; i++) {
+    const r = await post('/contact/acme', ip, fields());
+    assert.equal(r.statusCode, 400, `request ${i + 1} is refused for its missing token, not limited`);
+  }
+  const r = await post('/contact/acme', ip, fields());
+  assert.equal(r.statusCode, 429);
+  assert.match(String(r.headers['content-type']), /text\/html/);
+  assert.match(r.body, /Too many attempts from your network/);
+  // Another address is not affected.
+  assert.equal((await post('/contact/acme', nextIp(), fields())).statusCode, 400);
+});
+
+test('JSON contact endpoint for sites with their own form', async () => {
+  at(0);
+  const ok = await env.req('POST', '/api/v1/public/contact/acme', {
+    token: '',
+    body: { ...fields({ email: 'kari@example.no', subject: 'Teltet mitt', message: 'Stangen brakk.' }), language: 'nb' },
+  });
+  assert.equal(ok.status, 201, JSON.stringify(ok.json));
+  assert.ok(Number.isInteger(ok.json.number));
+  assert.deepEqual(Object.keys(ok.json), ['number'], 'a public caller learns only the number');
+  const conv = (await env.db.query<any>('SELECT id, channel FROM conversations WHERE account_id = $1 AND number = $2', [env.accountId, ok.json.number])).rows[0];
+  assert.equal(conv.channel, 'web');
+  const mail = (await env.db.query<any>('SELECT subject FROM outbound_emails WHERE conversation_id = $1', [conv.id])).rows[0];
+  assert.match(mail.subject, /^Vi har mottatt henvendelsen din #\d+: Teltet mitt$/);
+
+  const hp = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { ...fields(), website: 'x' } });
+  assert.equal(hp.status, 400);
+  assert.equal(hp.json.error.code, 'spam');
+  const bad = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: fields({ email: 'nope' }) });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'email');
+  assert.match(bad.json.error.message, /email: This does not look like an email address/);
+  const missing = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: fields({ subject: '  ' }) });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.json.error.field, 'subject');
+  const unknown = await env.req('POST', '/api/v1/public/contact/nobody-here', { token: '', body: fields() });
+  assert.equal(unknown.status, 404);
+});
+
+test('every text the web channel uses exists in English, German and Norwegian', () => {
+  for (const [key, v] of Object.entries(TEXTS)) for (const l of ['en', 'de', 'nb'] as const) assert.ok((v as any)[l]?.trim(), `${key} lacks ${l}`);
+  // Keys used in the sources (t(locale, 'key') and the status texts built from STATUSES).
+  const dir = join(process.cwd(), 'src/modules/channels/web');
+  const used = new Set<string>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    for (const m of src.matchAll(/\bt\(\s*[\w.']+\s*,\s*'(\w+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/'(err_\w+)'/g)) used.add(m[1]);
+  }
+  for (const s of STATUSES) used.add(`status_${s}`);
+  assert.ok(used.size > 30, `found ${used.size} keys`);
+  for (const k of used) assert.ok(k in TEXTS, `text '${k}' is used but not defined`);
+});
