@@ -63,7 +63,9 @@ export default async function pages(app: App) {
     const origin = req.headers.origin;
     if (!origin || origin === 'null') return origin !== 'null';
     try {
-      return new URL(origin).host === req.headers.host;
+      // Both through URL, so a default port written out ("localhost:80") compares equal to one left out.
+      const o = new URL(origin);
+      return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
     } catch {
       return false;
     }
