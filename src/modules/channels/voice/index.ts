@@ -1,2 +1,76 @@
-/** The voice channel: see ../index.ts for what a channel module exports. */
-export {};
+/**
+ * The voice channel: live phone events from Asterisk (AMI client, live queue_log follower) and other telephony systems
+ * (CTI webhook), mapped to the contact-event vocabulary; callbacks for abandoned calls. See docs/channels-voice.md.
+ */
+import type { Command } from 'commander';
+import type { App } from '../../../server/app.js';
+import type { Ctx } from '../../../platform/context.js';
+import { systemPrincipal } from '../../../platform/context.js';
+import type { JobRunner } from '../../../platform/jobs.js';
+import { findAccount } from '../../accounts/accounts.service.js';
+import { dbOptions, withDb } from '../../../cli/db.js';
+import type { ChannelHandle } from '../module.js';
+import { AmiClient, parseAmiUrl } from './ami.js';
+import { checkCallbackSla, listCallbacks } from './callbacks.js';
+import { followOnce, newFollower, QueueLogFollower } from './queue-log-follow.js';
+import voiceRoutes from './routes.js';
+
+export const routes = voiceRoutes;
+
+export function jobs(runner: JobRunner, ctx: Ctx) {
+  runner.on('callback.sla', (payload) => checkCallbackSla(ctx, payload));
+}
+
+export async function start(app: App): Promise<ChannelHandle[]> {
+  const { ctx } = app;
+  const out: ChannelHandle[] = [];
+  if (ctx.config.amiUrl) {
+    const target = parseAmiUrl(ctx.config.amiUrl);
+    const account = await findAccount(ctx, target.account);
+    const client = new AmiClient(ctx, { accountId: account.id, target, log: app.log as any });
+    client.start();
+    out.push({ name: 'ami', info: `AMI client to ${client.where} for account ${account.slug}`, stop: () => client.stop() });
+  }
+  if (ctx.config.queueLogFollow) {
+    if (!ctx.config.queueLogAccount) throw new Error('QUEUE_LOG_FOLLOW needs QUEUE_LOG_ACCOUNT: the account (slug) the calls belong to');
+    const account = await findAccount(ctx, ctx.config.queueLogAccount);
+    const f = new QueueLogFollower(ctx, account.id, ctx.config.queueLogFollow, app.log as any);
+    f.start();
+    out.push({ name: 'queue-log', info: `Following queue_log ${ctx.config.queueLogFollow} for account ${account.slug}`, stop: () => f.stop() });
+  }
+  return out;
+}
+
+export function cli(program: Command) {
+  const voice = program.command('voice').description('phone events: follow a queue_log once, list callbacks');
+  dbOptions(
+    voice
+      .command('follow-once <file>')
+      .description('read what is new in a live queue_log (same checkpoint as QUEUE_LOG_FOLLOW), then exit; for cron')
+      .requiredOption('--account <slug>', 'account the calls belong to'),
+  ).action(async (file: string, o: any) => {
+    await withDb(o, async (ctx) => {
+      const a = await findAccount(ctx, o.account);
+      const r = await followOnce(ctx, newFollower(a.id, file));
+      process.stdout.write(`${r.lines} lines read, ${r.added} events added, ${r.callbacksOpened} callbacks opened${r.rotated ? ' (file was rotated)' : ''}${r.malformed ? `, ${r.malformed} malformed lines` : ''}\n`);
+    });
+  });
+  dbOptions(
+    voice
+      .command('callbacks')
+      .description('list callbacks owed to callers, earliest due first')
+      .requiredOption('--account <slug>', 'account')
+      .option('--status <status>', 'open, done, cancelled or all', 'open')
+      .option('--queue <name>', 'only this queue')
+      .option('--json', 'JSON lines'),
+  ).action(async (o: any) => {
+    await withDb(o, async (ctx) => {
+      const a = await findAccount(ctx, o.account);
+      const items = await listCallbacks(ctx, systemPrincipal(a.id, 'cli'), { status: o.status, queue: o.queue });
+      for (const c of items)
+        process.stdout.write(o.json ? JSON.stringify(c) + '\n'
+          : `${c.dueAt.toISOString()}  ${c.status.padEnd(9)} ${c.overdue ? 'OVERDUE ' : ''}${c.phone}  ${c.queueName ?? '-'}  attempts ${c.attempts}  ${c.id}\n`);
+      if (!items.length && !o.json) process.stderr.write('No callbacks.\n');
+    });
+  });
+}
