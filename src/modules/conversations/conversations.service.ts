@@ -16,6 +16,7 @@ import { findOrCreateCustomer, type CustomerInput } from '../customers/customers
 import { dueAt, pickAgent, slaClockFor } from '../queues/queues.service.js';
 import { emitWebhook } from '../webhooks/webhooks.service.js';
 import { getMacro, render } from '../macros/macros.service.js';
+import { deliverReply } from '../channels/deliver.js';
 
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -408,6 +409,7 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
     await appendEvents(tx, events);
     await publishChange(tx, { accountId: p.accountId, type: 'message.created', conversationId: id, messageId: mid });
     await emitWebhook(tx, p.accountId, 'message.created', { conversationId: id, messageId: mid, kind: 'reply' }, now);
+    await deliverReply(tx, { accountId: p.accountId, conversationId: id, messageId: mid, automatic });
     await opts.afterWrite?.(tx, { conversationId: id, messageId: mid, duplicate: false });
     return mid;
   });

@@ -1,5 +1,22 @@
 import type { ChannelModule } from '../module.js';
+import routes from './outbound-routes.js';
+import { sendOutboundEmail, closeTransports } from './outbound-send.js';
+import { startImapPollers } from './imap.js';
+import { imapCli } from './imap.cli.js';
 
-/** The outbound part of the email channel. */
-const module: ChannelModule = {};
+/** The outbound part of the email channel: the `email.send` job, delivery status, IMAP pollers and their CLI. */
+const module: ChannelModule = {
+  routes,
+  jobs(runner, ctx) {
+    runner.on('email.send', (payload, job) => sendOutboundEmail(ctx, payload, job));
+  },
+  async start(app) {
+    const pollers = await startImapPollers(app.ctx, app.log as any);
+    return [
+      ...pollers.map((p) => ({ name: `imap:${p.sourceId}`, info: `IMAP source ${p.sourceId}`, stop: p.stop })),
+      { name: 'smtp-outbound', info: app.ctx.config.smtpOutboundUrl ? 'Outgoing email through the configured relay' : 'Outgoing email waits: SMTP_OUTBOUND_URL is not set', stop: async () => closeTransports() },
+    ];
+  },
+  cli: imapCli,
+};
 export default module;

@@ -3,6 +3,7 @@
  * sign-in link): it writes an `outbound_emails` row and an `email.send` job, so the mail leaves only after its cause
  * committed. The job handler (registered by the email channel) sends it through SMTP_OUTBOUND_URL with retries.
  */
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../../platform/context.js';
 import { enqueue } from '../../../platform/jobs.js';
 
@@ -19,8 +20,39 @@ export interface OutgoingEmail {
   headers?: Record<string, string | string[]>;
 }
 
-/** Queues one email; returns the outbound_emails id. Sent by the `email.send` job after commit. */
+/** The address part of `Name <a@b>` or `a@b`. */
+export function bareAddress(a: string): string {
+  const m = /<([^<>]+)>\s*$/.exec(a);
+  return (m ? m[1] : a).trim().toLowerCase();
+}
+
+/** The domain of an address (`Name <a@b.test>` → b.test). */
+export function domainOf(a: string | null | undefined): string | null {
+  if (!a) return null;
+  const b = bareAddress(a);
+  const at = b.lastIndexOf('@');
+  return at > 0 ? b.slice(at + 1) : null;
+}
+
+/** A new Message-ID on the sender's domain: <uuid@domain>. */
+export const newMessageId = (domain: string | null) => `<${randomUUID()}@${domain || 'earshot.invalid'}>`;
+
+/**
+ * Queues one email; returns the outbound_emails id. Sent by the `email.send` job after commit. Without a `from`, the
+ * account's first mailbox sends it; the Message-ID is fixed here (unless given in `headers`), so a retried send
+ * carries the same one.
+ */
 export async function enqueueEmail(tx: Tx, m: OutgoingEmail): Promise<string> {
+  if (!m.from) {
+    const mb = await tx.query<{ address: string; name: string }>(
+      'SELECT address, name FROM mailboxes WHERE account_id = $1 ORDER BY created_at, address LIMIT 1',
+      [m.accountId],
+    );
+    if (mb.rows[0]) m = { ...m, from: formatAddress(mb.rows[0].name, mb.rows[0].address) };
+  }
+  const headers = { ...(m.headers ?? {}) };
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'message-id')) headers['Message-ID'] = newMessageId(domainOf(m.from));
+  m = { ...m, headers };
   const r = await tx.query<{ id: string }>(
     `INSERT INTO outbound_emails (account_id, kind, conversation_id, message_id, from_address, to_addresses, subject,
                                   text_body, html_body, headers)
@@ -31,4 +63,10 @@ export async function enqueueEmail(tx: Tx, m: OutgoingEmail): Promise<string> {
   const id = r.rows[0].id;
   await enqueue(tx, 'email.send', { outboundEmailId: id }, { maxAttempts: 10 });
   return id;
+}
+
+/** `"Name" <address>` (quotes and backslashes dropped from the name), or the bare address without a name. */
+export function formatAddress(name: string | null | undefined, address: string): string {
+  const n = (name ?? '').replace(/["\\\r\n<>]/g, '').trim();
+  return n ? `"${n}" <${address}>` : address;
 }

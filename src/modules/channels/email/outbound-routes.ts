@@ -1,0 +1,33 @@
+/** `GET /api/v1/conversations/:id/emails`: the outbound emails of a conversation with their delivery status. */
+import type { App } from '../../../server/app.js';
+import { who } from '../../../server/auth.js';
+import { IdParams } from '../../../server/schemas.js';
+import type { Ctx, Principal } from '../../../platform/context.js';
+import { requireCap } from '../../../platform/context.js';
+import { isUuid, notFound } from '../../../platform/errors.js';
+
+export async function listConversationEmails(ctx: Ctx, p: Principal, conversationId: string) {
+  requireCap(p, 'conversations');
+  if (!isUuid(conversationId)) throw notFound('Conversation');
+  const c = await ctx.db.query('SELECT 1 FROM conversations WHERE account_id = $1 AND id = $2', [p.accountId, conversationId]);
+  if (!c.rows[0]) throw notFound('Conversation');
+  const r = await ctx.db.query(
+    `SELECT id, kind, message_id AS "messageId", status, from_address AS "from", to_addresses AS "to", subject,
+            headers->>'Message-ID' AS "rfcMessageId", headers->>'In-Reply-To' AS "inReplyTo", attempts,
+            last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt", sent_at AS "sentAt"
+       FROM outbound_emails WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
+    [p.accountId, conversationId],
+  );
+  return { items: r.rows };
+}
+
+export default async function outboundRoutes(app: App) {
+  const ctx = app.ctx;
+  app.get('/conversations/:id/emails', {
+    schema: {
+      tags: ['email'],
+      summary: "A conversation's outbound emails with their delivery status (queued, sent, failed), attempts and last error",
+      params: IdParams,
+    },
+  }, async (req) => listConversationEmails(ctx, who(req), req.params.id));
+}

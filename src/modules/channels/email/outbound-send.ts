@@ -1,0 +1,135 @@
+/**
+ * The `email.send` job: sends one `outbound_emails` row through SMTP_OUTBOUND_URL with nodemailer.
+ *
+ * The handler re-reads the row and skips it when already sent, so a job that runs twice sends once. A failure records
+ * the attempt count, the error and the next attempt time on the row and throws, so the job runner retries with its
+ * backoff (10 s, 20 s, 40 s … 1 h); after the last attempt the row is marked failed. Without SMTP_OUTBOUND_URL the
+ * send fails with a clear error and is retried later, so mail queued before the relay was configured still leaves.
+ * A crash between the relay's 250 and marking the row sent sends it again on reclaim (at least once); it carries the
+ * same Message-ID, so receivers see one message.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Ctx } from '../../../platform/context.js';
+import { backoffMs, type JobRow } from '../../../platform/jobs.js';
+import { publishChange } from '../../../platform/changes.js';
+
+interface OutboundRow {
+  id: string;
+  account_id: string;
+  kind: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  from_address: string | null;
+  to_addresses: string[];
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: Record<string, string | string[]>;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+}
+
+const transports = new Map<string, Transporter>();
+
+/** One nodemailer transport per relay URL, reused by every send. */
+export function transportFor(url: string): Transporter {
+  let t = transports.get(url);
+  if (!t) {
+    if (!/^smtps?:\/\//i.test(url)) throw new Error('SMTP_OUTBOUND_URL must start with smtp:// or smtps://');
+    t = nodemailer.createTransport(url, { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 } as any);
+    transports.set(url, t);
+  }
+  return t;
+}
+
+/** Closes the cached transports (server shutdown, tests). */
+export function closeTransports() {
+  for (const t of transports.values()) t.close();
+  transports.clear();
+}
+
+/** The relay URL without its password, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured relay';
+  }
+}
+
+function fallbackFrom(ctx: Ctx): string {
+  let host = 'localhost';
+  try {
+    if (ctx.config.publicUrl) host = new URL(ctx.config.publicUrl).hostname;
+  } catch {}
+  return `noreply@${host}`;
+}
+
+/** Splits the stored headers into nodemailer's fields and the rest. */
+function mailHeaders(h: Record<string, string | string[]>) {
+  const out: Record<string, string | string[]> = {};
+  let messageId: string | undefined;
+  let inReplyTo: string | undefined;
+  let references: string[] | undefined;
+  let replyTo: string | undefined;
+  for (const [k, v] of Object.entries(h)) {
+    const key = k.toLowerCase();
+    if (key === 'message-id') messageId = String(v);
+    else if (key === 'in-reply-to') inReplyTo = String(v);
+    else if (key === 'references') references = Array.isArray(v) ? v : String(v).split(/\s+/).filter(Boolean);
+    else if (key === 'reply-to') replyTo = String(v);
+    else out[k] = v;
+  }
+  return { messageId, inReplyTo, references, replyTo, headers: out };
+}
+
+/** Sends one outbound email (the `email.send` job). Throws to be retried. */
+export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: string }, job?: Pick<JobRow, 'attempts' | 'max_attempts'>) {
+  const r = await ctx.db.query<OutboundRow>('SELECT * FROM outbound_emails WHERE id = $1', [payload.outboundEmailId]);
+  const row = r.rows[0];
+  if (!row || row.status === 'sent') return;
+  const attempt = row.attempts + 1;
+  try {
+    const url = ctx.config.smtpOutboundUrl;
+    if (!url) throw new Error('SMTP_OUTBOUND_URL is not set: outgoing email waits until a relay is configured (env SMTP_OUTBOUND_URL or serve --smtp-outbound)');
+    const files = row.message_id
+      ? (await ctx.db.query<{ filename: string; content_type: string; content: Buffer | Uint8Array }>(
+          'SELECT filename, content_type, content FROM attachments WHERE message_id = $1 ORDER BY created_at, id',
+          [row.message_id],
+        )).rows
+      : [];
+    const h = mailHeaders(row.headers ?? {});
+    await transportFor(url).sendMail({
+      from: row.from_address ?? fallbackFrom(ctx),
+      to: row.to_addresses,
+      subject: row.subject,
+      text: row.text_body,
+      ...(row.html_body ? { html: row.html_body } : {}),
+      ...(h.messageId ? { messageId: h.messageId } : {}),
+      ...(h.inReplyTo ? { inReplyTo: h.inReplyTo } : {}),
+      ...(h.references?.length ? { references: h.references } : {}),
+      ...(h.replyTo ? { replyTo: h.replyTo } : {}),
+      headers: h.headers,
+      attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, content: Buffer.from(f.content) })),
+    });
+    await ctx.db.query(
+      `UPDATE outbound_emails SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL, next_attempt_at = NULL
+        WHERE id = $1 AND status <> 'sent'`,
+      [row.id, ctx.now(), attempt],
+    );
+  } catch (err: any) {
+    const message = String(err?.message ?? err).slice(0, 1000);
+    const final = job ? job.attempts >= job.max_attempts : false;
+    const next = final ? null : new Date(ctx.now().getTime() + backoffMs(job?.attempts ?? attempt));
+    await ctx.db.query(
+      `UPDATE outbound_emails SET attempts = $2, last_error = $3, status = $4, next_attempt_at = $5 WHERE id = $1 AND status <> 'sent'`,
+      [row.id, attempt, message, final ? 'failed' : 'queued', next],
+    );
+    throw err;
+  }
+  // The delivery status is shown with the conversation: tell its viewers to refetch.
+  if (row.conversation_id)
+    await publishChange(ctx.db, { accountId: row.account_id, type: 'conversation.updated', conversationId: row.conversation_id }).catch(() => {});
+}
