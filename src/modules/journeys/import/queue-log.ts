@@ -159,6 +159,21 @@ export class QueueLogParser implements LineParser {
     return out;
   }
 
+  /**
+   * Live following (voice channel): moves the log clock to `t` (epoch seconds, e.g. the wall clock) without a line, so
+   * that exits held for REENTRY_SECONDS become abandons even when the log stays quiet. Returns the events this completes.
+   */
+  advanceTo(t: number): ParsedEvent[] {
+    const out: ParsedEvent[] = [];
+    this.advance(t, out);
+    return out;
+  }
+
+  /** Live following: the call ids whose exit is held (not yet an abandon or a transfer). */
+  heldCalls(): string[] {
+    return [...this.ended.values()].filter((c) => c.pending).map((c) => c.uid);
+  }
+
   private read(raw: string, out: ParsedEvent[]): void {
     const f = raw.split('|');
     if (f.length < 5) throw new LineError(`too few fields (${f.length}; need time|callid|queue|agent|event)`);
