@@ -59,6 +59,8 @@ CREATE TABLE voice_follow_checkpoints (
   ino text NOT NULL,
   read_offset bigint NOT NULL,
   replay_offset bigint NOT NULL,
+  -- SHA-1 of the (up to) 64 bytes before read_offset: a file truncated and rewritten past the offset is noticed.
+  tail_hash text NOT NULL DEFAULT '',
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (account_id, path)
 );

@@ -11,10 +11,12 @@
  * - A partial last line (Asterisk is mid-write) waits for its newline.
  * - Rotation (the path now has another inode): the rest of the old file is read first when it is still in the same
  *   folder under another name (queue_log.1, queue_log-20261125 …: found by its inode), then the new file from its start.
- * - Truncation (same inode, smaller than the offset): read again from the start.
+ * - Truncation (same inode, smaller than the offset, or the bytes before the offset changed: cut and rewritten past
+ *   it): read again from the start.
  * - Held exits also become abandons by the wall clock (REENTRY_SECONDS after the exit) when the log is quiet.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Ctx, Tx } from '../../../platform/context.js';
 import { QueueLogParser } from '../../journeys/import/queue-log.js';
@@ -55,11 +57,31 @@ interface Checkpoint {
   ino: string;
   read_offset: number;
   replay_offset: number;
+  tail_hash: string;
+}
+
+const TAIL = 64;
+/** A fingerprint of the bytes just before `pos`. */
+async function tailHash(fh: FileHandle, pos: number): Promise<string> {
+  if (pos <= 0) return '';
+  const from = Math.max(0, pos - TAIL);
+  const buf = Buffer.alloc(pos - from);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+  return createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex');
+}
+
+async function tailHashOf(path: string, pos: number): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    return await tailHash(fh, pos);
+  } finally {
+    await fh.close();
+  }
 }
 
 async function loadCheckpoint(ctx: Ctx, s: FollowerState): Promise<Checkpoint | null> {
   const r = await ctx.db.query<Checkpoint>(
-    'SELECT dev, ino, read_offset::float8 AS read_offset, replay_offset::float8 AS replay_offset FROM voice_follow_checkpoints WHERE account_id = $1 AND path = $2',
+    'SELECT dev, ino, read_offset::float8 AS read_offset, replay_offset::float8 AS replay_offset, tail_hash FROM voice_follow_checkpoints WHERE account_id = $1 AND path = $2',
     [s.accountId, s.path],
   );
   return r.rows[0] ?? null;
@@ -112,12 +134,12 @@ export async function followOnce(ctx: Ctx, s: FollowerState): Promise<FollowResu
     if (!cur) return { ...res, malformed: s.parser.report.malformedCount - malformedBefore };
     res.rotated = true;
     s.exitLines.clear();
-    cp = { dev: cur.dev, ino: cur.ino, read_offset: 0, replay_offset: 0 };
+    cp = { dev: cur.dev, ino: cur.ino, read_offset: 0, replay_offset: 0, tail_hash: '' };
     await saveCheckpoint(ctx, s, cp);
   }
   if (!cur) return res;
   let start = cp ? (fresh ? cp.replay_offset : cp.read_offset) : 0;
-  if (cp && cur.size < cp.read_offset) {
+  if (cp && (cur.size < cp.read_offset || (cp.read_offset > 0 && (await tailHashOf(s.path, cp.read_offset)) !== cp.tail_hash))) {
     res.truncated = true;
     s.exitLines.clear();
     start = 0;
@@ -127,7 +149,7 @@ export async function followOnce(ctx: Ctx, s: FollowerState): Promise<FollowResu
   const late = s.parser.advanceTo(ctx.now().getTime() / 1000);
   if (late.length) {
     const cp2 = await loadCheckpoint(ctx, s);
-    await commit(ctx, s, late, cp2 ?? { dev: cur.dev, ino: cur.ino, read_offset: res.offset, replay_offset: res.offset }, res);
+    if (cp2) await commit(ctx, s, late, cp2, res);
   }
   res.malformed = s.parser.report.malformedCount - malformedBefore;
   return res;
@@ -135,11 +157,11 @@ export async function followOnce(ctx: Ctx, s: FollowerState): Promise<FollowResu
 
 async function saveCheckpoint(ctx: Ctx, s: FollowerState, cp: Checkpoint, tx: Tx = ctx.db) {
   await tx.query(
-    `INSERT INTO voice_follow_checkpoints (account_id, path, dev, ino, read_offset, replay_offset, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
+    `INSERT INTO voice_follow_checkpoints (account_id, path, dev, ino, read_offset, replay_offset, tail_hash, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
      ON CONFLICT (account_id, path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, read_offset = excluded.read_offset,
-       replay_offset = excluded.replay_offset, updated_at = now()`,
-    [s.accountId, s.path, cp.dev, cp.ino, cp.read_offset, cp.replay_offset],
+       replay_offset = excluded.replay_offset, tail_hash = excluded.tail_hash, updated_at = now()`,
+    [s.accountId, s.path, cp.dev, cp.ino, cp.read_offset, cp.replay_offset, cp.tail_hash],
   );
 }
 
@@ -184,7 +206,7 @@ async function readRange(ctx: Ctx, s: FollowerState, file: string, id: { dev: st
         if (!held.has(uid)) s.exitLines.delete(uid);
         else if (off < replay) replay = off;
       }
-      await commit(ctx, s, events, { dev: id.dev, ino: id.ino, read_offset: pos, replay_offset: replay }, res);
+      await commit(ctx, s, events, { dev: id.dev, ino: id.ino, read_offset: pos, replay_offset: replay, tail_hash: await tailHash(fh, pos) }, res);
       res.offset = pos;
     }
   } finally {
