@@ -262,6 +262,26 @@ test('JSON contact endpoint for sites with their own form', async () => {
   assert.equal(unknown.status, 404);
 });
 
+test('an address gets at most five confirmations an hour; further requests are stored without one', async () => {
+  at(0);
+  const ip = nextIp();
+  for (let i = 0; i < 7; i++) {
+    const r = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/contact/acme',
+      remoteAddress: ip,
+      payload: fields({ email: 'victim@example.org', subject: `Flood ${i}` }),
+    });
+    assert.equal(r.statusCode, 201, r.body);
+  }
+  assert.equal(await count(`conversations WHERE subject LIKE 'Flood %'`), 7);
+  assert.equal(await count(`outbound_emails WHERE 'victim@example.org' = ANY(to_addresses)`), 5);
+  at(3_700_000);
+  const later = await env.app.inject({ method: 'POST', url: '/api/v1/public/contact/acme', remoteAddress: nextIp(), payload: fields({ email: 'victim@example.org' }) });
+  assert.equal(later.statusCode, 201);
+  assert.equal(await count(`outbound_emails WHERE 'victim@example.org' = ANY(to_addresses)`), 6);
+});
+
 test('every text the web channel uses exists in English, German and Norwegian', () => {
   for (const [key, v] of Object.entries(TEXTS)) for (const l of ['en', 'de', 'nb'] as const) assert.ok((v as any)[l]?.trim(), `${key} lacks ${l}`);
   // Keys used in the sources (t(locale, 'key') and the status texts built from STATUSES).

@@ -9,6 +9,7 @@ import { AppError, isUuid, notFound } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { randomToken, sha256 } from '../../../platform/password.js';
 import { publishChange } from '../../../platform/changes.js';
+import { enqueue } from '../../../platform/jobs.js';
 import { audit } from '../../audit/audit.service.js';
 import { addCustomerMessage } from '../../conversations/conversations.service.js';
 import { enqueueEmail } from '../email/outbound.js';
@@ -41,11 +42,25 @@ async function surviving(ctx: Ctx, accountId: string, customerId: string): Promi
 }
 
 /**
- * Emails a sign-in link when `email` is an email identity of a customer of the account (at most LINKS_PER_ADDRESS
- * per LINK_TTL_MS). The caller answers the same either way, so nobody learns which addresses are customers.
+ * Asks for a sign-in link. The answer must not tell whether the address is a customer's, in its text or in its
+ * timing, so the request only queues a `web.portal_link` job (the same work for every address); the job looks the
+ * address up and emails the link.
  */
 export async function requestLink(ctx: Ctx, account: PublicAccount, rawEmail: string, locale: Locale): Promise<void> {
   const email = rawEmail.trim().toLowerCase();
+  await ctx.db.transaction((tx) => enqueue(tx, 'web.portal_link', { accountId: account.id, email, locale, requestedAt: ctx.now().toISOString() }, { maxAttempts: 3 }));
+}
+
+/**
+ * The `web.portal_link` job: emails a sign-in link when `email` is an email identity of a customer of the account,
+ * at most LINKS_PER_ADDRESS per LINK_TTL_MS (more requests send nothing). The link is valid LINK_TTL_MS from now.
+ */
+export async function sendLink(ctx: Ctx, payload: { accountId: string; email: string; locale: Locale }): Promise<void> {
+  const { accountId, email } = payload;
+  const locale: Locale = ['en', 'de', 'nb'].includes(payload.locale) ? payload.locale : 'en';
+  const acc = await ctx.db.query<PublicAccount>('SELECT id, slug, name, locale FROM accounts WHERE id = $1', [accountId]);
+  const account = acc.rows[0];
+  if (!account) return;
   const now = ctx.now();
   const r = await ctx.db.query<{ customer_id: string }>(
     `SELECT customer_id FROM customer_identities WHERE account_id = $1 AND kind = 'email' AND value = $2`,

@@ -88,9 +88,9 @@ export const TEXTS = {
     nb: 'Vi har mottatt henvendelsen din #{number}: {subject}',
   },
   confirm_body: {
-    en: 'Hello {name},\n\nthank you for writing to {account}. Your request has the number #{number}; we will answer as soon as we can.\n\nYou can read and answer it in the customer portal: {portal}\n\nYour message:\n{message}',
-    de: 'Hallo {name},\n\nvielen Dank für Ihre Nachricht an {account}. Ihre Anfrage hat die Nummer #{number}; wir antworten so bald wie möglich.\n\nIm Kundenportal können Sie sie lesen und beantworten: {portal}\n\nIhre Nachricht:\n{message}',
-    nb: 'Hei {name},\n\ntakk for at du skrev til {account}. Henvendelsen din har nummer #{number}; vi svarer så snart vi kan.\n\nI kundeportalen kan du lese og svare på den: {portal}\n\nMeldingen din:\n{message}',
+    en: 'Hello {name},\n\nthank you for writing to {account}. Your request has the number #{number}; we will answer as soon as we can.\n\nYou can read and answer it in the customer portal: {portal}',
+    de: 'Hallo {name},\n\nvielen Dank für Ihre Nachricht an {account}. Ihre Anfrage hat die Nummer #{number}; wir antworten so bald wie möglich.\n\nIm Kundenportal können Sie sie lesen und beantworten: {portal}',
+    nb: 'Hei {name},\n\ntakk for at du skrev til {account}. Henvendelsen din har nummer #{number}; vi svarer så snart vi kan.\n\nI kundeportalen kan du lese og svare på den: {portal}',
   },
   // portal
   portal_title: { en: 'Customer portal', de: 'Kundenportal', nb: 'Kundeportal' },

@@ -182,6 +182,9 @@ export function problemError(p: FieldProblem): AppError {
   return invalid(p.field, t('en', p.key, { field: p.field }));
 }
 
+/** Confirmation emails per address and hour; further requests are stored without one. */
+export const CONFIRMATIONS_PER_HOUR = 5;
+
 /**
  * Creates the web conversation of a checked contact request, and queues its confirmation email in the customer's
  * language in the same transaction. Returns the conversation's id and number.
@@ -208,8 +211,15 @@ export async function submitContact(ctx: Ctx, account: PublicAccount, input: Con
     },
     {
       afterWrite: async (tx, ids) => {
-        const r = await tx.query<{ number: number }>('SELECT number FROM conversations WHERE id = $1', [ids.conversationId]);
-        const vars = { number: r.rows[0].number, subject, name, account: account.name, portal: `${baseUrl(ctx)}/portal/${account.slug}`, message: text };
+        const r = await tx.query<{ number: number; customer_id: string }>('SELECT number, customer_id FROM conversations WHERE id = $1', [ids.conversationId]);
+        // Anyone can type any address into the form: past a few confirmations an hour, an address gets no more
+        // (the requests are still stored), so the form cannot be used to flood someone's inbox.
+        const recent = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM conversations WHERE account_id = $1 AND customer_id = $2 AND channel = 'web' AND created_at > $3`,
+          [account.id, r.rows[0].customer_id, new Date(ctx.now().getTime() - 3_600_000)],
+        );
+        if (recent.rows[0].n > CONFIRMATIONS_PER_HOUR) return;
+        const vars = { number: r.rows[0].number, subject, name, account: account.name, portal: `${baseUrl(ctx)}/portal/${account.slug}` };
         await enqueueEmail(tx, {
           accountId: account.id,
           kind: 'system',
