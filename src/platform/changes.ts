@@ -9,7 +9,7 @@ export const CHANGES_CHANNEL = 'earshot_changes';
 
 export interface Change {
   accountId: string;
-  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated';
+  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing';
   conversationId?: string;
   messageId?: string;
   customerId?: string;

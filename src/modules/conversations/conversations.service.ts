@@ -232,14 +232,14 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
       ev(ctx, p, conv, 'contact.arrived', { subject, messageId }, { identity, agentId: null, ...chan }),
       ev(ctx, p, conv, 'message.received', { messageId }, { identity, agentId: null, ...chan }),
     ];
-    if (conv.queue_id) events.push(ev(ctx, p, conv, 'queue.entered', {}, { agentId: null }));
+    if (conv.queue_id) events.push(ev(ctx, p, conv, 'queue.entered', {}, { agentId: null, ...chan }));
     let assignee = input.assigneeId ?? null;
     if (!assignee && conv.queue_id) assignee = await pickAgent(tx, p.accountId, conv.queue_id);
     if (assignee) {
       await tx.query('UPDATE conversations SET assignee_id = $2 WHERE id = $1', [conv.id, assignee]);
       await tx.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [assignee, now]);
-      events.push(ev(ctx, p, conv, 'conversation.assigned', { from: null, to: assignee, auto: !input.assigneeId }, { agentId: assignee }));
-      events.push(ev(ctx, p, conv, 'agent.offered', {}, { agentId: assignee }));
+      events.push(ev(ctx, p, conv, 'conversation.assigned', { from: null, to: assignee, auto: !input.assigneeId }, { agentId: assignee, ...chan }));
+      events.push(ev(ctx, p, conv, 'agent.offered', {}, { agentId: assignee, ...chan }));
     }
     await appendEvents(tx, events);
     await scheduleSla(tx, conv.id, { first_reply: firstDue, resolution: resolutionDue });

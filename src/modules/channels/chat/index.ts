@@ -12,14 +12,11 @@ import { endChat } from './chat.service.js';
 
 export const routes = chatRoutes;
 
-/** The widget's source: beside this module (src/, or dist/ when the build copies it), else the source tree. */
+/** The widget's source, beside this module (in dist/ `npm run build` copies it there: scripts/copy-assets.mjs). */
 function widgetSource(): string {
-  const candidates = [new URL('./widget.js', import.meta.url), new URL('../../../../src/modules/channels/chat/widget.js', import.meta.url)];
-  for (const u of candidates) {
-    const path = fileURLToPath(u);
-    if (existsSync(path)) return readFileSync(path, 'utf8');
-  }
-  throw new Error('chat widget source widget.js not found next to the chat module (copy src/modules/channels/chat/widget.js into the build)');
+  const path = fileURLToPath(new URL('./widget.js', import.meta.url));
+  if (!existsSync(path)) throw new Error(`chat widget ${path} is missing; run npm run build (it copies src assets into dist)`);
+  return readFileSync(path, 'utf8');
 }
 
 export async function pages(app: App) {
