@@ -106,3 +106,38 @@ test('CTI webhook: agents and leaders may not post call events; unauthenticated 
   assert.equal((await env.req('POST', '/api/v1/voice/events', { token: env.tokens.leader, body: calls.slice(0, 1) })).status, 403);
   assert.equal((await env.req('POST', '/api/v1/voice/events', { token: '', body: calls.slice(0, 1) })).status, 401);
 });
+
+test('customer timeline: a call and its callback next to an email conversation of the same customer, newest first', async () => {
+  const conv = await env.req('POST', '/api/v1/conversations', {
+    token: env.tokens.agent,
+    body: { customer: { email: 'dora@example.com', name: 'Dora Dahl' }, channel: 'email', subject: 'Invoice 4411', message: { text: 'Why was I charged twice?' } },
+  });
+  assert.equal(conv.status, 201, conv.body);
+  const customerId = conv.json.customerId ?? conv.json.customer?.id;
+  assert.ok(customerId, JSON.stringify(conv.json).slice(0, 300));
+  assert.equal((await env.req('POST', `/api/v1/customers/${customerId}/identities`, { token: env.tokens.agent, body: { kind: 'phone', value: '+47 466 66 666' } })).status, 201);
+  const now = Date.now();
+  const t = (s: number) => new Date(now + s * 1000).toISOString();
+  const r = await env.req('POST', '/api/v1/voice/events', {
+    token: env.tokens.supervisor,
+    body: [
+      { callId: 'dora-1', type: 'call.started', at: t(60), from: '+4746666666' },
+      { callId: 'dora-1', type: 'queue.entered', at: t(65), from: '+4746666666', queue: 'billing' },
+      { callId: 'dora-1', type: 'call.abandoned', at: t(125), from: '+4746666666', queue: 'billing' },
+      { callId: 'dora-2', type: 'call.started', at: t(600), from: '+4746666666' },
+      { callId: 'dora-2', type: 'queue.entered', at: t(610), from: '+4746666666', queue: 'billing' },
+      { callId: 'dora-2', type: 'call.answered', at: t(640), from: '+4746666666', queue: 'billing' },
+    ],
+  });
+  assert.equal(r.status, 201, r.body);
+  const tl = await env.req('GET', `/api/v1/customers/${customerId}/timeline`, { token: env.tokens.agent });
+  assert.equal(tl.status, 200, tl.body);
+  const items = tl.json.items;
+  assert.deepEqual(items.map((i: any) => [i.kind, i.channel]), [['call', 'phone'], ['callback', 'phone'], ['call', 'phone'], ['conversation', 'email']]);
+  const [answered, callback, abandoned, email] = items;
+  assert.deepEqual([answered.contactId, answered.outcome, answered.livedWaitSeconds, answered.queueWaitSeconds, answered.queue.name], ['cti:dora-2', 'answered', 40, 30, 'billing']);
+  assert.deepEqual([abandoned.contactId, abandoned.outcome, abandoned.livedWaitSeconds], ['cti:dora-1', 'abandoned', 65]);
+  assert.deepEqual([callback.callback.status, callback.callback.call, callback.outcome], ['open', 'cti:dora-1', 'waiting']);
+  assert.deepEqual([email.conversationId, email.subject], [conv.json.id, 'Invoice 4411']);
+  assert.equal((await env.req('GET', '/api/v1/customers/00000000-0000-0000-0000-000000000000/timeline', { token: env.tokens.agent })).status, 404);
+});

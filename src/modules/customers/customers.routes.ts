@@ -23,6 +23,14 @@ export default async function customerRoutes(app: App) {
     reply.code(201).send(await svc.createCustomer(ctx, who(req), req.body)));
   app.get('/customers/:id', { schema: { tags, summary: 'One customer with identities', params: IdParams } }, async (req) =>
     svc.getCustomer(ctx, who(req), req.params.id));
+  app.get('/customers/:id/timeline', {
+    schema: {
+      tags,
+      summary: "The customer's conversations (every channel), calls and callbacks, newest first, with queue, lived wait and outcome",
+      params: IdParams,
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
+    },
+  }, async (req) => svc.customerTimeline(ctx, who(req), req.params.id, req.query.limit ?? 100));
   app.post('/customers/:id/identities', {
     schema: {
       tags,

@@ -210,3 +210,70 @@ export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, t
     return getCustomer(ctx, p, targetId, tx);
   });
 }
+
+// ---------------------------------------------------------------- timeline
+
+export interface TimelineItem {
+  kind: 'conversation' | 'call' | 'callback' | 'contact';
+  channel: string;
+  /** First touch (a conversation's creation, a call's dial, a callback's abandon time). */
+  at: Date;
+  lastAt: Date | null;
+  queue: { id: string; name: string } | null;
+  /** docs/metrics.md: first touch until a human answered or the customer gave up; null while waiting. */
+  livedWaitSeconds: number | null;
+  queueWaitSeconds: number | null;
+  /** answered | abandoned | closed | waiting (contact facts), null when not projected. */
+  outcome: string | null;
+  conversationId?: string;
+  number?: number;
+  subject?: string;
+  status?: string;
+  contactId?: string;
+  callback?: { id: string; status: string; dueAt: Date; attempts: number; outcome: string | null; breached: boolean; call: string };
+}
+
+/**
+ * Everything a customer did with us, newest first: conversations of every channel (email, chat, web, API), phone
+ * contacts (calls linked by customer id or by one of the customer's identities) and callbacks owed or made.
+ */
+export async function customerTimeline(ctx: Ctx, p: Principal, id: string, limit = 100): Promise<{ customerId: string; items: TimelineItem[] }> {
+  const customer = await getCustomer(ctx, p, id);
+  const identities = (customer.identities as { kind: string; value: string }[]).map((i) => `i:${i.value}`);
+  const who = [`c:${customer.id}`, ...identities];
+  const r = await ctx.db.query<TimelineItem & { sortAt: Date }>(
+    `SELECT * FROM (
+       SELECT 'conversation' AS kind, c.channel, coalesce(f.first_touch_at, c.created_at) AS at,
+              coalesce(f.last_event_at, c.last_message_at) AS "lastAt",
+              CASE WHEN q.id IS NOT NULL THEN json_build_object('id', q.id, 'name', q.name) END AS queue,
+              f.lived_wait_s AS "livedWaitSeconds", f.queue_wait_s AS "queueWaitSeconds", f.outcome,
+              c.id::text AS "conversationId", c.number, c.subject, c.status, NULL::text AS "contactId", NULL::json AS callback
+         FROM conversations c
+         LEFT JOIN queues q ON q.id = c.queue_id
+         LEFT JOIN contact_facts f ON f.account_id = c.account_id AND f.contact_id = c.id::text
+        WHERE c.account_id = $1 AND c.customer_id = $2 AND c.merged_into IS NULL
+       UNION ALL
+       SELECT CASE WHEN f.channel = 'phone' THEN 'call' ELSE 'contact' END, f.channel, f.first_touch_at, f.last_event_at,
+              CASE WHEN q.id IS NOT NULL THEN json_build_object('id', q.id, 'name', q.name) END,
+              f.lived_wait_s, f.queue_wait_s, f.outcome, NULL, NULL, NULL, NULL, f.contact_id, NULL
+         FROM contact_facts f LEFT JOIN queues q ON q.id = f.queue_id
+        WHERE f.account_id = $1 AND f.who = ANY($3::text[]) AND f.conversation_id IS NULL AND f.contact_id NOT LIKE 'callback:%'
+       UNION ALL
+       SELECT 'callback', 'phone', cb.created_at, coalesce(cb.closed_at, cb.made_at),
+              CASE WHEN q.id IS NOT NULL THEN json_build_object('id', q.id, 'name', q.name) END,
+              f.lived_wait_s, f.queue_wait_s, f.outcome, NULL, NULL, NULL, NULL, 'callback:' || cb.id,
+              json_build_object('id', cb.id, 'status', cb.status, 'dueAt', cb.due_at, 'attempts', cb.attempts, 'outcome', cb.outcome,
+                                'breached', cb.breached_at IS NOT NULL, 'call', cb.contact_id)
+         FROM callbacks cb LEFT JOIN queues q ON q.id = cb.queue_id
+         LEFT JOIN contact_facts f ON f.account_id = cb.account_id AND f.contact_id = 'callback:' || cb.id
+        WHERE cb.account_id = $1 AND (cb.customer_id = $2 OR cb.phone = ANY($4::text[]))
+     ) t ORDER BY at DESC, kind LIMIT $5`,
+    [p.accountId, customer.id, who, (customer.identities as { kind: string; value: string }[]).filter((i) => i.kind === 'phone').map((i) => i.value), limit],
+  );
+  const items = r.rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) if (v !== null || ['queue', 'livedWaitSeconds', 'queueWaitSeconds', 'outcome', 'lastAt'].includes(k)) out[k] = v;
+    return out as unknown as TimelineItem;
+  });
+  return { customerId: customer.id, items };
+}
