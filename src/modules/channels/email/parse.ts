@@ -228,6 +228,24 @@ export function subjectTag(s: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * Broken MIME (a multipart without a boundary, say) can leave mailparser with no text at all; the text after the
+ * header section, without boundary lines and part headers, is then better than nothing.
+ */
+function salvageBody(raw: Buffer): string {
+  const s = raw.toString('utf8');
+  const i = s.search(/\r?\n\r?\n/);
+  if (i < 0) return '';
+  return s
+    .slice(i)
+    .split(/\r?\n/)
+    .filter((l) => !/^--\S*\s*$/.test(l) && !/^Content-[\w-]+:/i.test(l))
+    .join('\n')
+    .replace(/\uFFFD/g, '')
+    .trim()
+    .slice(0, 1_000_000);
+}
+
 const MEDIA = /^[\w.+-]+\/[\w.+-]+$/;
 
 export async function parseEmail(raw: Buffer, mailFrom?: string | null): Promise<ParsedEmail> {
@@ -249,7 +267,9 @@ export async function parseEmail(raw: Buffer, mailFrom?: string | null): Promise
   if (!sender && kind !== 'bounce') throw new RejectedEmail(554, 'no sender: the message has neither a From address nor an envelope sender');
   const declared = ids(p.messageId)[0] ?? null;
   const rfcMessageId = declared ?? `<${sha256}@earshot.invalid>`;
-  const split = splitQuoted(p.text ?? '');
+  let bodyText = p.text ?? '';
+  if (!bodyText.trim() && !(typeof p.html === 'string' && p.html.trim()) && !p.attachments.length) bodyText = salvageBody(raw);
+  const split = splitQuoted(bodyText);
   const attachments = p.attachments
     .filter((a) => !(kind === 'bounce' && /^(message\/(delivery-status|global-delivery-status|rfc822-headers)|text\/rfc822-headers)$/.test(a.contentType)))
     .map((a, i) => ({
