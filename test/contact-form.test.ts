@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, type TestEnv } from './helpers.js';
+import { run, show, tempDataDir } from './cli-run.js';
 import { TEXTS } from '../src/modules/channels/web/texts.js';
 import { STATUSES } from '../src/modules/conversations/conversations.service.js';
 
@@ -295,4 +296,23 @@ test('every text the web channel uses exists in English, German and Norwegian', 
   for (const s of STATUSES) used.add(`status_${s}`);
   assert.ok(used.size > 30, `found ${used.size} keys`);
   for (const k of used) assert.ok(k in TEXTS, `text '${k}' is used but not defined`);
+});
+
+test('earshot web topic-set / topics / topic-remove / default-queue manage the form topics', { timeout: 120_000 }, async (t) => {
+  const dir = tempDataDir(t);
+  assert.equal((await run(['account', 'create', 'Acme', '--data', dir])).code, 0);
+  const set = await run(['web', 'topic-set', '--account', 'acme', '--key', 'billing', '--label', 'Billing', '--label-de', 'Rechnungen', '--data', dir]);
+  assert.equal(set.code, 0, show(set));
+  assert.match(set.stdout, /^billing\tBilling \| Rechnungen\t-$/m);
+  const badQueue = await run(['web', 'topic-set', '--account', 'acme', '--key', 'x', '--label', 'X', '--queue', 'Nope', '--data', dir]);
+  assert.notEqual(badQueue.code, 0);
+  assert.match(badQueue.stderr, /no queue 'Nope' in this account/);
+  const list = await run(['web', 'topics', '--account', 'acme', '--json', '--data', dir]);
+  assert.deepEqual(JSON.parse(list.stdout), { topics: [{ key: 'billing', label: { en: 'Billing', de: 'Rechnungen' }, queueId: null }], defaultQueueId: null });
+  const rm = await run(['web', 'topic-remove', '--account', 'acme', '--key', 'billing', '--data', dir]);
+  assert.equal(rm.code, 0, show(rm));
+  assert.match(rm.stdout, /\(no topics\)/);
+  const dq = await run(['web', 'default-queue', 'none', '--account', 'acme', '--data', dir]);
+  assert.equal(dq.code, 0, show(dq));
+  assert.match(dq.stdout, /default queue: -/);
 });

@@ -8,6 +8,7 @@ import { sendLink } from './portal.service.js';
 
 export { default as routes } from './routes.js';
 export { default as pages } from './pages.js';
+export { cli } from './cli.js';
 
 export function jobs(runner: JobRunner, ctx: Ctx) {
   runner.on('web.portal_link', (payload) => sendLink(ctx, payload));

@@ -89,9 +89,13 @@ export async function updateSettings(ctx: Ctx, p: Principal, input: { topics?: T
     }
     const defaultQueueId = input.defaultQueueId === undefined ? cur.default_queue_id : input.defaultQueueId;
     await checkQueue('defaultQueueId', defaultQueueId);
-    const clean = topics.map((tp) => ({
+    const clean: Topic[] = topics.map((tp) => ({
       key: tp.key,
-      label: Object.fromEntries(Object.entries(tp.label).filter(([l, v]) => ['en', 'de', 'nb'].includes(l) && v?.trim()).map(([l, v]) => [l, v!.trim()])),
+      label: {
+        en: tp.label.en.trim(),
+        ...(tp.label.de?.trim() ? { de: tp.label.de.trim() } : {}),
+        ...(tp.label.nb?.trim() ? { nb: tp.label.nb.trim() } : {}),
+      },
       queueId: tp.queueId ?? null,
     }));
     await tx.query('UPDATE web_settings SET topics = $2, default_queue_id = $3, updated_at = now() WHERE account_id = $1', [
