@@ -26,6 +26,9 @@ CREATE TABLE callbacks (
   outcome text CHECK (outcome IN ('reached', 'no_answer', 'voicemail', 'wrong_number')),
   note text,
   closed_at timestamptz,
+  -- How it was closed: 'callback' (reached or given up after attempts), 'caller' (the caller got through to a human
+  -- on a later call before being called back), 'cancelled'.
+  closed_by text CHECK (closed_by IN ('callback', 'caller', 'cancelled')),
   cancel_reason text,
   -- Set by the callback.sla job when the callback was not made (reached or closed) by due_at.
   breached_at timestamptz,

@@ -171,3 +171,27 @@ test('a supervisor cancels an open callback with a reason; agents may not', asyn
   assert.equal(audit.rows[0].data.reason, 'Caller wrote an email instead');
   assert.equal((await env.req('GET', '/api/v1/callbacks/00000000-0000-0000-0000-000000000000', { token: env.tokens.agent })).status, 404);
 });
+
+test('a caller who gets through on a later call is owed nothing: the open callback closes and the journey is served by the call', async () => {
+  const first = await abandonedCall('+4746666660', 'support', utc(13, 0), 45);
+  const id = first.opened[0];
+  const r = await env.req('POST', '/api/v1/voice/events', {
+    token: env.tokens.supervisor,
+    body: [
+      { callId: 'again-1', type: 'call.started', at: utc(13, 10).toISOString(), from: '+4746666660' },
+      { callId: 'again-1', type: 'queue.entered', at: utc(13, 10, 5).toISOString(), from: '+4746666660', queue: 'support' },
+      { callId: 'again-1', type: 'call.answered', at: utc(13, 11).toISOString(), from: '+4746666660', queue: 'support' },
+    ],
+  });
+  assert.deepEqual(r.json.callbacksClosed, [id]);
+  const cb = await getCb(id);
+  assert.deepEqual([cb.status, cb.closedBy, new Date(cb.closedAt).toISOString()], ['done', 'caller', utc(13, 11).toISOString()]);
+  const j = (await env.req('GET', `/api/v1/journeys?identity=${encodeURIComponent('+4746666660')}`, { token: env.tokens.supervisor })).json.items;
+  assert.equal(j.length, 1);
+  assert.deepEqual([j[0].outcome, j[0].attempts, j[0].waitSeconds], ['answered', 3, 11 * 60]);
+  // Its due time passes: closed in time, no breach.
+  env.clock.now = new Date(new Date(cb.dueAt).getTime() + 1000);
+  await env.app.jobs.runDue(env.clock.now);
+  assert.equal((await getCb(id)).breachedAt, null);
+  env.clock.now = null;
+});

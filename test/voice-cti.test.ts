@@ -137,7 +137,8 @@ test('customer timeline: a call and its callback next to an email conversation o
   const [answered, callback, abandoned, email] = items;
   assert.deepEqual([answered.contactId, answered.outcome, answered.livedWaitSeconds, answered.queueWaitSeconds, answered.queue.name], ['cti:dora-2', 'answered', 40, 30, 'billing']);
   assert.deepEqual([abandoned.contactId, abandoned.outcome, abandoned.livedWaitSeconds], ['cti:dora-1', 'abandoned', 65]);
-  assert.deepEqual([callback.callback.status, callback.callback.call, callback.outcome], ['open', 'cti:dora-1', 'waiting']);
+  // Dora got through on her second call, so the callback owed for the first one was closed by it.
+  assert.deepEqual([callback.callback.status, callback.callback.closedBy, callback.callback.call, callback.outcome], ['done', 'caller', 'cti:dora-1', 'closed']);
   assert.deepEqual([email.conversationId, email.subject], [conv.json.id, 'Invoice 4411']);
   assert.equal((await env.req('GET', '/api/v1/customers/00000000-0000-0000-0000-000000000000/timeline', { token: env.tokens.agent })).status, 404);
 });

@@ -230,7 +230,7 @@ export interface TimelineItem {
   subject?: string;
   status?: string;
   contactId?: string;
-  callback?: { id: string; status: string; dueAt: Date; attempts: number; outcome: string | null; breached: boolean; call: string };
+  callback?: { id: string; status: string; closedBy: string | null; dueAt: Date; attempts: number; outcome: string | null; breached: boolean; call: string };
 }
 
 /**
@@ -262,7 +262,7 @@ export async function customerTimeline(ctx: Ctx, p: Principal, id: string, limit
        SELECT 'callback', 'phone', cb.created_at, coalesce(cb.closed_at, cb.made_at),
               CASE WHEN q.id IS NOT NULL THEN json_build_object('id', q.id, 'name', q.name) END,
               f.lived_wait_s, f.queue_wait_s, f.outcome, NULL, NULL, NULL, NULL, 'callback:' || cb.id,
-              json_build_object('id', cb.id, 'status', cb.status, 'dueAt', cb.due_at, 'attempts', cb.attempts, 'outcome', cb.outcome,
+              json_build_object('id', cb.id, 'status', cb.status, 'closedBy', cb.closed_by, 'dueAt', cb.due_at, 'attempts', cb.attempts, 'outcome', cb.outcome,
                                 'breached', cb.breached_at IS NOT NULL, 'call', cb.contact_id)
          FROM callbacks cb LEFT JOIN queues q ON q.id = cb.queue_id
          LEFT JOIN contact_facts f ON f.account_id = cb.account_id AND f.contact_id = 'callback:' || cb.id

@@ -12,6 +12,9 @@
  * SLA: a `callback.sla` job at the due time records a breach (`callbacks.breached_at` and an `sla.breached` event on
  * the callback contact with metric 'callback') when no attempt was made by then. Any attempt counts as the callback
  * made in time: the customer was called back, whether or not they picked up.
+ *
+ * A caller who gets through to a human on a later call before being called back is owed nothing: their open callbacks
+ * are closed (closed_by 'caller') in the transaction of that answer.
  */
 import { addBusinessMinutes, type BusinessHours } from '../../../platform/business-hours.js';
 import type { Ctx, Principal, Tx } from '../../../platform/context.js';
@@ -43,6 +46,7 @@ export interface Callback {
   outcome: CallbackOutcome | null;
   note: string | null;
   closedAt: Date | null;
+  closedBy: 'callback' | 'caller' | 'cancelled' | null;
   cancelReason: string | null;
   breachedAt: Date | null;
   overdue: boolean;
@@ -51,7 +55,7 @@ export interface Callback {
 const COLS = `cb.id, cb.queue_id AS "queueId", q.name AS "queueName", cb.contact_id AS "contactId", cb.customer_id AS "customerId",
   cb.phone, cb.reason, cb.status, cb.due_at AS "dueAt", cb.created_at AS "createdAt", cb.attempts, cb.made_at AS "madeAt",
   cb.made_by AS "madeBy", cb.outcome, cb.note, cb.closed_at AS "closedAt", cb.cancel_reason AS "cancelReason",
-  cb.breached_at AS "breachedAt", (cb.status = 'open' AND cb.due_at < $2::timestamptz) AS overdue`;
+  cb.breached_at AS "breachedAt", cb.closed_by AS "closedBy", (cb.status = 'open' AND cb.due_at < $2::timestamptz) AS overdue`;
 const FROM = 'FROM callbacks cb LEFT JOIN queues q ON q.id = cb.queue_id';
 
 /** The contact id of a callback's own contact (its journey continues the abandoned call's). */
@@ -179,7 +183,8 @@ export async function attemptCallback(ctx: Ctx, p: Principal, id: string, input:
     else if (close) events.push(ev(c, 'contact.resolved', now, 'resolved', { outcome: input.outcome, attempts: n, gaveUp: true }, p.userId));
     await tx.query(
       `UPDATE callbacks SET attempts = $2, made_at = $3, made_by = $4, outcome = $5, note = coalesce($6, note),
-              status = CASE WHEN $7 THEN 'done' ELSE status END, closed_at = CASE WHEN $7 THEN $3::timestamptz ELSE closed_at END
+              status = CASE WHEN $7 THEN 'done' ELSE status END, closed_at = CASE WHEN $7 THEN $3::timestamptz ELSE closed_at END,
+              closed_by = CASE WHEN $7 THEN 'callback' ELSE closed_by END
         WHERE id = $1`,
       [c.id, n, now, p.userId, input.outcome, note, close],
     );
@@ -198,11 +203,36 @@ export async function cancelCallback(ctx: Ctx, p: Principal, id: string, reason:
   return ctx.db.transaction(async (tx) => {
     const c = await lockCallback(tx, p, id);
     if (c.status !== 'open') throw conflict('callback_closed', `This callback is ${c.status} already`);
-    await tx.query(`UPDATE callbacks SET status = 'cancelled', cancel_reason = $2, closed_at = $3 WHERE id = $1`, [c.id, why, now]);
+    await tx.query(`UPDATE callbacks SET status = 'cancelled', cancel_reason = $2, closed_at = $3, closed_by = 'cancelled' WHERE id = $1`, [c.id, why, now]);
     await appendEvents(tx, [ev(c, 'contact.resolved', now, 'resolved', { cancelled: true })]);
     await audit(tx, p, 'callback.cancelled', { type: 'callback', id: c.id }, { reason: why });
     return getCallback(ctx, p, c.id, tx);
   });
+}
+
+/**
+ * A caller with open callbacks got through to a human on a later call (answered at `at`): they are owed nothing any
+ * more. Their open callbacks opened before that answer are closed ('done', closed_by 'caller') and the callback contacts
+ * resolved, so the journey is served by the call and nobody rings the customer needlessly. Runs in the answer's
+ * transaction.
+ */
+export async function closeCallbacksAnswered(tx: Tx, accountId: string, answers: { phone: string; at: Date; contactId: string }[]) {
+  const closed: string[] = [];
+  for (const a of answers) {
+    const r = await tx.query<LockedRow>(
+      `UPDATE callbacks SET status = 'done', closed_at = $3, closed_by = 'caller'
+        WHERE account_id = $1 AND phone = $2 AND status = 'open' AND created_at <= $3 AND contact_id <> $4
+        RETURNING id, account_id, queue_id, customer_id, phone, status, attempts, 0 AS max_attempts`,
+      [accountId, a.phone, a.at, a.contactId],
+    );
+    if (!r.rows.length) continue;
+    await appendEvents(tx, r.rows.map((c) => ev(c, 'contact.resolved', a.at, 'resolved', { closedBy: 'caller', call: a.contactId })));
+    for (const c of r.rows) {
+      closed.push(c.id);
+      await audit(tx, systemPrincipal(accountId), 'callback.closed', { type: 'callback', id: c.id }, { closedBy: 'caller', call: a.contactId });
+    }
+  }
+  return closed;
 }
 
 /** A queue's callback policy: SLA minutes and attempts before giving up (supervisor, admin). */
@@ -239,7 +269,8 @@ export async function checkCallbackSla(ctx: Ctx, payload: { callbackId: string; 
     );
     const c = r.rows[0];
     if (!c || c.breached_at || c.due_at.getTime() !== due.getTime()) return;
-    const met = (c.first_attempt && c.first_attempt <= due) || (c.status === 'cancelled' && c.closed_at && c.closed_at <= due);
+    // Met: called back (any outcome) by the due time, or closed by then (cancelled, or the caller got through).
+    const met = (c.first_attempt && c.first_attempt <= due) || (c.status !== 'open' && c.closed_at && c.closed_at <= due);
     if (met) return;
     await tx.query('UPDATE callbacks SET breached_at = $2 WHERE id = $1', [c.id, now]);
     await appendEvents(tx, [ev(c, 'sla.breached', due, 'sla', { metric: 'callback', dueAt: payload.dueAt })]);

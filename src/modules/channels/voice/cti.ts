@@ -12,6 +12,6 @@ export async function ingestCti(ctx: Ctx, p: Principal, items: unknown[]) {
   return ctx.db.transaction(async (tx) => {
     const r = await writeVoiceEvents(tx, p.accountId, events, { source: 'cti', callbacks: true });
     await audit(tx, p, 'voice.cti_events', { type: 'account', id: p.accountId }, { received: r.received, added: r.added, callbacks: r.callbacksOpened.length });
-    return { received: r.received, added: r.added, duplicates: r.received - r.added, callbacksOpened: r.callbacksOpened };
+    return { received: r.received, added: r.added, duplicates: r.received - r.added, callbacksOpened: r.callbacksOpened, callbacksClosed: r.callbacksClosed };
   });
 }

@@ -7,13 +7,15 @@
  */
 import type { Tx } from '../../../platform/context.js';
 import { appendEvents, type NewEvent } from '../../events/events.service.js';
-import { openCallbacksFor } from './callbacks.js';
+import { closeCallbacksAnswered, openCallbacksFor } from './callbacks.js';
 import { isPhone, type VoiceEvent } from './mapping.js';
 
 export interface WriteResult {
   received: number;
   added: number;
   callbacksOpened: string[];
+  /** Open callbacks closed because the caller got through on this call. */
+  callbacksClosed: string[];
 }
 
 export interface WriteOptions {
@@ -24,7 +26,7 @@ export interface WriteOptions {
 }
 
 export async function writeVoiceEvents(tx: Tx, accountId: string, events: VoiceEvent[], o: WriteOptions): Promise<WriteResult> {
-  if (!events.length) return { received: 0, added: 0, callbacksOpened: [] };
+  if (!events.length) return { received: 0, added: 0, callbacksOpened: [], callbacksClosed: [] };
   const queues = await resolveQueues(tx, accountId, events.map((e) => e.queue));
   const phones = [...new Set(events.map((e) => e.identity).filter(isPhone))];
   const customers = new Map<string, string>();
@@ -51,7 +53,7 @@ export async function writeVoiceEvents(tx: Tx, accountId: string, events: VoiceE
     }
   }
   // Abandons that are new (not a replay): only those open a callback, so a replayed call never opens a second one.
-  const abandonKeys = events.filter((e) => e.type === 'contact.abandoned' || e.type === 'callback.requested').map((e) => e.key);
+  const abandonKeys = events.filter((e) => e.type === 'contact.abandoned' || e.type === 'callback.requested' || e.type === 'contact.answered').map((e) => e.key);
   const known = new Set<string>();
   if (abandonKeys.length) {
     const r = await tx.query<{ dedupe_key: string }>(
@@ -81,11 +83,17 @@ export async function writeVoiceEvents(tx: Tx, accountId: string, events: VoiceE
   });
   const added = await appendEvents(tx, rows);
   let callbacksOpened: string[] = [];
+  let callbacksClosed: string[] = [];
   if (o.callbacks) {
-    const owed = rows.filter((r) => (r.type === 'contact.abandoned' || r.type === 'callback.requested') && !known.has(r.dedupeKey!) && isPhone(r.identity));
+    const fresh = rows.filter((r) => !known.has(r.dedupeKey!) && isPhone(r.identity));
+    // Open first, then close: a batch holding an abandon and the caller's later answered call ends with nothing owed.
+    const owed = fresh.filter((r) => r.type === 'contact.abandoned' || r.type === 'callback.requested');
     if (owed.length) callbacksOpened = await openCallbacksFor(tx, accountId, owed);
+    const answered = fresh.filter((r) => r.type === 'contact.answered');
+    if (answered.length)
+      callbacksClosed = await closeCallbacksAnswered(tx, accountId, answered.map((r) => ({ phone: r.identity!, at: r.occurredAt, contactId: r.contactId })));
   }
-  return { received: events.length, added, callbacksOpened };
+  return { received: events.length, added, callbacksOpened, callbacksClosed };
 }
 
 /** Queue names → ids of the account, creating missing queues in the account's time zone. */
