@@ -197,7 +197,11 @@ test('a signed-in customer sees only their own conversations and never internal 
   // Without a session: the sign-in page, and conversations are refused.
   const anon = await get('/portal/acme');
   assert.match(anon.body, /Send me a sign-in link/);
-  assert.equal((await get(`/portal/acme/conversations/${anna.convId}`)).statusCode, 401);
+  const anonConv = await get(`/portal/acme/conversations/${anna.convId}`);
+  assert.equal(anonConv.statusCode, 401);
+  assert.match(anonConv.body, /Please sign in first/);
+  assert.match(anonConv.body, /href="\/portal\/acme"/);
+  assert.doesNotMatch(anonConv.body, /torn fly sheet/);
   // A session of one account means nothing in another.
   assert.match((await get('/portal/globex', { cookie })).body, /Send me a sign-in link/);
 });

@@ -185,7 +185,7 @@ ${field('subject', 'text', 'off')}
   const signedInPost = async (req: Req, a: web.PublicAccount) => {
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', portalPath(a));
     const s = await signedIn(req, a);
-    if (!s) throw new PageError(401, 'err_link', portalPath(a));
+    if (!s) throw new PageError(401, 'err_sign_in', portalPath(a));
     if (!portal.csrfOk(s.sid, req.body?.csrf)) throw new PageError(403, 'err_token_bad', portalPath(a));
     return s;
   };
@@ -361,7 +361,7 @@ ${rating}`,
 
   const requireSignedIn = async (req: Req, a: web.PublicAccount) => {
     const s = await signedIn(req, a);
-    if (!s) throw new PageError(401, 'err_link', portalPath(a));
+    if (!s) throw new PageError(401, 'err_sign_in', portalPath(a));
     return s;
   };
 

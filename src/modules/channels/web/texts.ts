@@ -124,6 +124,11 @@ export const TEXTS = {
     de: 'Dieser Anmeldelink ist nicht gültig: Er wurde schon benutzt, ist abgelaufen oder unvollständig. Fordern Sie einen neuen an.',
     nb: 'Denne innloggingslenken er ikke gyldig: Den er brukt, utløpt eller ufullstendig. Be om en ny.',
   },
+  err_sign_in: {
+    en: 'Please sign in first; your session may have ended.',
+    de: 'Bitte melden Sie sich zuerst an; Ihre Sitzung ist vielleicht abgelaufen.',
+    nb: 'Logg inn først; økten din kan ha utløpt.',
+  },
   new_link: { en: 'Ask for a new link', de: 'Neuen Link anfordern', nb: 'Be om en ny lenke' },
   sign_out: { en: 'Sign out', de: 'Abmelden', nb: 'Logg ut' },
   signed_out: { en: 'You are signed out.', de: 'Sie sind abgemeldet.', nb: 'Du er logget ut.' },
