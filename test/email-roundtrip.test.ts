@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import { setup, type TestEnv } from './helpers.js';
 import { startSmtpSink, type SmtpSink } from './dovecot.js';
@@ -18,7 +18,7 @@ import { startSmtpServer } from '../src/modules/channels/email/smtp.js';
 let env: TestEnv;
 let sink: SmtpSink;
 let inbound: { port: number; close(): Promise<void> };
-let customer: nodemailer.Transporter;
+let customer: Transporter;
 
 before(async () => {
   sink = await startSmtpSink();
@@ -47,7 +47,7 @@ test('SMTP in → conversation → agent reply → sink with threading headers �
     text: 'Hello, I ordered a tent two weeks ago and it has not arrived.',
     messageId: firstId,
   });
-  assert.match(sent.response, /^250/);
+  assert.match(String(sent.response), /^250/);
 
   const list = await env.req('GET', '/api/v1/conversations?channel=email');
   assert.equal(list.json.items.length, 1);
@@ -77,7 +77,7 @@ test('SMTP in → conversation → agent reply → sink with threading headers �
     inReplyTo: reply.messageId,
     references: [firstId, reply.messageId!],
   });
-  assert.match(answer.response, /^250/);
+  assert.match(String(answer.response), /^250/);
   let msgs = await messagesOf(conv.id);
   assert.deepEqual(msgs.map((m) => m.direction), ['inbound', 'outbound', 'inbound']);
   assert.match(msgs[2].text, /deliver to my office/);
@@ -103,7 +103,7 @@ test('SMTP in → conversation → agent reply → sink with threading headers �
     text: 'Please ring the bell twice.',
     inReplyTo: reply2.messageId,
   });
-  assert.match(plain.response, /^250/);
+  assert.match(String(plain.response), /^250/);
   msgs = await messagesOf(conv.id);
   assert.deepEqual(msgs.map((m) => m.direction), ['inbound', 'outbound', 'inbound', 'outbound', 'inbound']);
   assert.match(msgs[4].text, /ring the bell/);

@@ -246,8 +246,11 @@ export function startImapPoller(ctx: Ctx, sourceId: string, opts: { pollMs?: num
   };
 }
 
-/** Starts a poller for every enabled source (all accounts). */
-export async function startImapPollers(ctx: Ctx, log?: Log): Promise<ImapPoller[]> {
-  const r = await ctx.db.query<{ id: string }>('SELECT id FROM imap_sources WHERE enabled ORDER BY created_at');
-  return r.rows.map((x) => startImapPoller(ctx, x.id, { log }));
+/** Starts a poller for every enabled source (all accounts); `label` names it for the start banner. */
+export async function startImapPollers(ctx: Ctx, log?: Log): Promise<(ImapPoller & { label: string })[]> {
+  const r = await ctx.db.query<{ id: string; label: string }>(
+    `SELECT s.id, 'IMAP ' || s.username || '@' || s.host || ':' || s.port || '/' || s.folder || ' → ' || m.address || ' (' || s.mode || ')' AS label
+       FROM imap_sources s JOIN mailboxes m ON m.id = s.mailbox_id WHERE s.enabled ORDER BY s.created_at`,
+  );
+  return r.rows.map((x) => ({ ...startImapPoller(ctx, x.id, { log }), label: x.label }));
 }

@@ -1,6 +1,6 @@
 import type { ChannelModule } from '../module.js';
 import routes from './outbound-routes.js';
-import { sendOutboundEmail, closeTransports } from './outbound-send.js';
+import { sendOutboundEmail, closeTransports, safeUrl } from './outbound-send.js';
 import { startImapPollers } from './imap.js';
 import { imapCli } from './imap.cli.js';
 
@@ -11,10 +11,15 @@ const module: ChannelModule = {
     runner.on('email.send', (payload, job) => sendOutboundEmail(ctx, payload, job));
   },
   async start(app) {
+    const url = app.ctx.config.smtpOutboundUrl;
     const pollers = await startImapPollers(app.ctx, app.log as any);
     return [
-      ...pollers.map((p) => ({ name: `imap:${p.sourceId}`, info: `IMAP source ${p.sourceId}`, stop: p.stop })),
-      { name: 'smtp-outbound', info: app.ctx.config.smtpOutboundUrl ? 'Outgoing email through the configured relay' : 'Outgoing email waits: SMTP_OUTBOUND_URL is not set', stop: async () => closeTransports() },
+      ...pollers.map((p) => ({ name: `imap:${p.sourceId}`, info: p.label, stop: p.stop })),
+      {
+        name: 'smtp-outbound',
+        info: url ? `Outgoing email through ${safeUrl(url)}` : 'Outgoing email waits: SMTP_OUTBOUND_URL is not set',
+        stop: async () => closeTransports(),
+      },
     ];
   },
   cli: imapCli,
