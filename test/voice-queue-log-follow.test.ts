@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { setup, type TestEnv } from './helpers.js';
 import { followOnce, newFollower, type FollowerState } from '../src/modules/channels/voice/queue-log-follow.js';
 import { parseQueueLog } from '../src/modules/journeys/import/queue-log.js';
+import { run, show, tempDataDir } from './cli-run.js';
 
 const T = 1795600800; // 2026-11-25 10:00 UTC
 const line = (dt: number, uid: string, queue: string, agent: string, verb: string, ...data: (string | number)[]) =>
@@ -130,4 +131,21 @@ test('a held exit in a quiet log becomes an abandon by the wall clock', async ()
   assert.deepEqual(await keys(), reference(written), 'the same facts a one-shot import of the whole log gives');
   const cp = await env.db.query<any>(`SELECT read_offset::int AS o FROM voice_follow_checkpoints WHERE account_id = $1`, [env.accountId]);
   assert.equal(cp.rows[0].o, Buffer.byteLength(written.slice(written.indexOf(`${T + 700}|`))));
+});
+
+test('earshot voice follow-once (cron) reads what is new, and earshot voice callbacks lists what is owed', async (t) => {
+  const data = tempDataDir(t);
+  const log = join(data, 'queue_log');
+  writeFileSync(log, line(0, `${T}.71`, 'support', 'NONE', 'ENTERQUEUE', '', '+4791000007', 1) + line(50, `${T}.71`, 'support', 'NONE', 'ABANDON', 1, 1, 50));
+  const acc = await run(['account', 'create', 'Cron Co', '--slug', 'cron', '--data', data]);
+  assert.equal(acc.code, 0, show(acc));
+  const first = await run(['voice', 'follow-once', log, '--account', 'cron', '--data', data]);
+  assert.equal(first.code, 0, show(first));
+  assert.match(first.stdout, /^2 lines read, 3 events added, 1 callbacks opened/);
+  const again = await run(['voice', 'follow-once', log, '--account', 'cron', '--data', data]);
+  assert.match(again.stdout, /^0 lines read, 0 events added, 0 callbacks opened/, show(again));
+  const list = await run(['voice', 'callbacks', '--account', 'cron', '--json', '--data', data]);
+  assert.equal(list.code, 0, show(list));
+  const items = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(items.map((c) => [c.phone, c.queueName, c.status]), [['+4791000007', 'support', 'open']]);
 });
