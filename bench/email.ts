@@ -57,7 +57,7 @@ async function measure(db: Db, backend: string) {
   const p = systemPrincipal(a.id);
   await createMailbox(ctx, p, { address: `support@bench.test` });
   const smtp = await startSmtpServer(ctx, { port: 0, host: '127.0.0.1' });
-  const transports: nodemailer.Transporter[] = [];
+  const transports: ReturnType<typeof nodemailer.createTransport>[] = [];
   // Warm-up (JIT, first connections) outside the measurement.
   await parallel(20, C, async (w, i) => {
     await transports[w].sendMail({ envelope: { from: 'w@example.com', to: ['support@bench.test'] }, raw: raw('warm', i) });
