@@ -14,6 +14,8 @@ import { AmiClient, parseAmiUrl } from './ami.js';
 import { checkCallbackSla, listCallbacks } from './callbacks.js';
 import { followOnce, newFollower, QueueLogFollower } from './queue-log-follow.js';
 import voiceRoutes from './routes.js';
+import { voiceLabel } from './texts.js';
+import type { Locale } from '../../../platform/i18n.js';
 
 export const routes = voiceRoutes;
 
@@ -62,14 +64,17 @@ export function cli(program: Command) {
       .requiredOption('--account <slug>', 'account')
       .option('--status <status>', 'open, done, cancelled or all', 'open')
       .option('--queue <name>', 'only this queue')
+      .option('--lang <lang>', 'labels in en, de or nb', 'en')
       .option('--json', 'JSON lines'),
   ).action(async (o: any) => {
     await withDb(o, async (ctx) => {
       const a = await findAccount(ctx, o.account);
       const items = await listCallbacks(ctx, systemPrincipal(a.id, 'cli'), { status: o.status, queue: o.queue });
+      const lang: Locale = ['de', 'nb'].includes(o.lang) ? o.lang : 'en';
       for (const c of items)
         process.stdout.write(o.json ? JSON.stringify(c) + '\n'
-          : `${c.dueAt.toISOString()}  ${c.status.padEnd(9)} ${c.overdue ? 'OVERDUE ' : ''}${c.phone}  ${c.queueName ?? '-'}  attempts ${c.attempts}  ${c.id}\n`);
+          : [c.dueAt.toISOString(), voiceLabel(`callback.${c.status}`, lang) + (c.overdue ? ` (${voiceLabel('callback.overdue', lang)})` : ''), c.phone,
+            c.queueName ?? '-', voiceLabel(`reason.${c.reason}`, lang), `${c.attempts}${c.outcome ? ' ' + voiceLabel(`outcome.${c.outcome}`, lang) : ''}`, c.id].join('  ') + '\n');
       if (!items.length && !o.json) process.stderr.write('No callbacks.\n');
     });
   });
