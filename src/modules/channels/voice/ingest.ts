@@ -101,13 +101,21 @@ export async function resolveQueues(tx: Tx, accountId: string, names: (string | 
   const wanted = [...new Set(names.filter((n): n is string => !!n))];
   const out = new Map<string, string>();
   if (!wanted.length) return out;
-  await tx.query(
-    `INSERT INTO queues (account_id, name, timezone)
-     SELECT $1, n, (SELECT timezone FROM accounts WHERE id = $1) FROM unnest($2::text[]) n
-     ON CONFLICT (account_id, name) DO NOTHING`,
-    [accountId, wanted],
-  );
-  const r = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [accountId, wanted]);
-  for (const row of r.rows) out.set(row.name, row.id);
+  const find = async (names: string[]) => {
+    const r = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [accountId, names]);
+    for (const row of r.rows) out.set(row.name, row.id);
+  };
+  await find(wanted);
+  const missing = wanted.filter((n) => !out.has(n));
+  if (missing.length) {
+    // Created only when missing (the common case writes nothing); a concurrent writer creating it too is fine.
+    await tx.query(
+      `INSERT INTO queues (account_id, name, timezone)
+       SELECT $1, n, (SELECT timezone FROM accounts WHERE id = $1) FROM unnest($2::text[]) n
+       ON CONFLICT (account_id, name) DO NOTHING`,
+      [accountId, missing],
+    );
+    await find(missing);
+  }
   return out;
 }
