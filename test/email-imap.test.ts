@@ -227,3 +227,19 @@ test('the email channel start(app) runs a poller per enabled source and stops cl
     for (const h of handles.reverse()) await h.stop();
   }
 });
+
+test('IMAP mail is acknowledged when its mailbox asks for it', { skip: missing ?? false }, async () => {
+  const mb = await createMailbox(env.ctx, systemPrincipal(env.accountId), { address: 'ack@acme.test', name: 'Acme Ack' });
+  assert.equal((await env.req('PUT', `/api/v1/mailboxes/${mb.id}/settings`, { body: { autoAck: true } })).status, 200);
+  const s = await addImapSource(env.ctx, env.accountId, {
+    mailbox: 'ack@acme.test', host: dv.host, port: dv.port, username: dv.user, password: dv.password, folder: 'Ack', mode: 'poll',
+  });
+  await dv.append('Ack', mail('Please confirm', { from: 'Nora <nora@kunde.test>' }));
+  const r = await pollImapOnce(env.ctx, s.id);
+  assert.equal(r.stored, 1);
+  const out = await env.db.query<{ to_addresses: string[]; kind: string; auto: string }>(
+    `SELECT o.to_addresses, o.kind, o.headers->>'Auto-Submitted' AS auto FROM outbound_emails o JOIN conversations c ON c.id = o.conversation_id
+      WHERE c.subject = 'Please confirm'`,
+  );
+  assert.deepEqual(out.rows, [{ to_addresses: ['nora@kunde.test'], kind: 'system', auto: 'auto-replied' }]);
+});

@@ -12,6 +12,7 @@ import { systemPrincipal } from '../src/platform/context.js';
 import { createMailbox } from '../src/modules/channels/email/mailboxes.service.js';
 import { ingestEmail } from '../src/modules/channels/email/inbound.js';
 import { capReferences, replySubject } from '../src/modules/channels/deliver.js';
+import { acknowledgeIngested } from '../src/modules/channels/email/outbound-ack.js';
 
 let env: TestEnv;
 let sink: SmtpSink;
@@ -22,7 +23,9 @@ before(async () => {
   env = await setup({ smtpOutboundUrl: sink.url });
   t0 = new Date();
   await createMailbox(env.ctx, systemPrincipal(env.accountId), { address: 'support@acme.test', name: 'Acme Support' });
+  ackBox = (await createMailbox(env.ctx, systemPrincipal(env.accountId), { address: 'hallo@acme.test', name: 'Acme Hilfe' })).id;
 });
+let ackBox: string;
 after(async () => {
   await env.close();
   await sink.close();
@@ -282,4 +285,57 @@ test('References are capped: the root and the newest', () => {
   assert.equal(capped.at(-1), '<m29@x>');
   assert.deepEqual(capReferences(['<a@x>', '<a@x>', '<b@x>']), ['<a@x>', '<b@x>']);
   void t0;
+});
+
+test('auto-acknowledgement: off by default; when on, once for a new customer email, never for robots, follow-ups or twice a day', async () => {
+  // Settings: admins change them, supervisors read them, agents do neither; other accounts see nothing.
+  assert.equal((await env.req('GET', `/api/v1/mailboxes/${ackBox}/settings`, { token: env.tokens.supervisor })).json.autoAck, false);
+  assert.equal((await env.req('PUT', `/api/v1/mailboxes/${ackBox}/settings`, { token: env.tokens.agent, body: { autoAck: true } })).status, 403);
+  const other = await env.makeAccount('ack-other');
+  assert.equal((await env.req('GET', `/api/v1/mailboxes/${ackBox}/settings`, { token: other.tokens.admin })).status, 404);
+
+  const send = async (o: Parameters<typeof inboundRaw>[0]) => {
+    const m = inboundRaw(o);
+    const raw = Buffer.from(m.raw.toString().replace('To: support@acme.test', 'To: hallo@acme.test'));
+    const r = await ingestEmail(env.ctx, { raw, rcptTo: ['hallo@acme.test'], source: 'smtp' });
+    assert.equal(r.status, 'stored');
+    return { r, ack: await acknowledgeIngested(env.ctx, r), id: m.id };
+  };
+  // Off: nothing.
+  const off = await send({ from: 'Otto <otto@kunde.test>', subject: 'Ohne Bestätigung' });
+  assert.equal(off.ack, null);
+
+  const on = await env.req('PUT', `/api/v1/mailboxes/${ackBox}/settings`, { body: { autoAck: true } });
+  assert.equal(on.status, 200);
+  assert.equal(on.json.autoAck, true);
+
+  const first = await send({
+    from: 'Greta Vogel <greta@kunde.test>', subject: 'Zelt nicht angekommen',
+    text: 'Hallo, mein Zelt ist immer noch nicht angekommen. Können Sie bitte nachsehen, wo die Lieferung bleibt? Vielen Dank und freundliche Grüße',
+  });
+  assert.ok(first.ack);
+  const before = sink.messages.length;
+  await runJobs();
+  const [mail] = (await sink.waitFor(before + 1)).slice(before);
+  const m = await parse(mail.raw);
+  assert.deepEqual(mail.rcptTo, ['greta@kunde.test']);
+  assert.equal(header(m, 'auto-submitted'), 'auto-replied');
+  assert.equal(m.inReplyTo, first.id);
+  assert.equal(m.from?.value[0].address, 'hallo@acme.test');
+  assert.match(m.text ?? '', /vielen Dank für Ihre Nachricht/);
+  assert.match(m.subject ?? '', /^Re: Zelt nicht angekommen \[#\d+\]$/);
+  // The same message again (a redelivery), and a follow-up in that conversation: no second acknowledgement.
+  const again = await ingestEmail(env.ctx, { raw: Buffer.from(inboundRaw({ messageId: first.id }).raw.toString().replace('To: support@', 'To: hallo@')), rcptTo: ['hallo@acme.test'], source: 'smtp' });
+  assert.equal(await acknowledgeIngested(env.ctx, again), null);
+  const follow = await send({ from: 'Greta Vogel <greta@kunde.test>', subject: 'Noch etwas', references: first.id });
+  assert.equal(follow.r.status === 'stored' && follow.r.conversationId, first.r.status === 'stored' && first.r.conversationId);
+  assert.equal(follow.ack, null);
+  // A new conversation from the same address the same day: no second acknowledgement (loop guard).
+  const second = await send({ from: 'Greta Vogel <greta@kunde.test>', subject: 'Ganz neues Thema' });
+  assert.equal(second.ack, null);
+  // Robots never get one.
+  const robot = await send({ from: 'Shop <noreply@shop.test>', subject: 'Your order', headers: 'Auto-Submitted: auto-generated' });
+  assert.equal(robot.ack, null);
+  const list = await send({ from: 'News <news@list.test>', subject: 'Weekly', headers: 'List-Id: <weekly.list.test>\r\nPrecedence: list' });
+  assert.equal(list.ack, null);
 });

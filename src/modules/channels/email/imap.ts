@@ -15,6 +15,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Ctx } from '../../../platform/context.js';
 import { ingestEmail } from './inbound.js';
+import { acknowledgeIngested } from './outbound-ack.js';
 
 interface SourceRow {
   id: string;
@@ -104,7 +105,10 @@ async function syncOpen(ctx: Ctx, s: SourceRow, c: ImapFlow, log?: Log): Promise
         res.rejected++;
         log?.warn?.({ source: s.id, uid: m.uid, code: r.code, reason: r.reason }, 'IMAP message rejected');
       } else if (r.duplicate) res.duplicates++;
-      else res.stored++;
+      else {
+        res.stored++;
+        await acknowledgeIngested(ctx, r, s.account_id, log);
+      }
       await ctx.db.query('UPDATE imap_sources SET last_uid = greatest(last_uid, $2) WHERE id = $1 AND uidvalidity = $3', [s.id, m.uid, uidValidity]);
       res.lastUid = Math.max(res.lastUid, m.uid);
     }

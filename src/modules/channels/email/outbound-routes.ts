@@ -1,10 +1,15 @@
-/** `GET /api/v1/conversations/:id/emails`: the outbound emails of a conversation with their delivery status. */
+/**
+ * `GET /api/v1/conversations/:id/emails`: the outbound emails of a conversation with their delivery status;
+ * `GET|PUT /api/v1/mailboxes/:id/settings`: a mailbox's outbound settings (auto-acknowledgement).
+ */
+import { Type } from 'typebox';
 import type { App } from '../../../server/app.js';
 import { who } from '../../../server/auth.js';
 import { IdParams } from '../../../server/schemas.js';
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
+import { getMailboxSettings, setMailboxSettings } from './outbound-ack.js';
 
 export async function listConversationEmails(ctx: Ctx, p: Principal, conversationId: string) {
   requireCap(p, 'conversations');
@@ -30,4 +35,16 @@ export default async function outboundRoutes(app: App) {
       params: IdParams,
     },
   }, async (req) => listConversationEmails(ctx, who(req), req.params.id));
+
+  app.get('/mailboxes/:id/settings', {
+    schema: { tags: ['email'], summary: "A mailbox's outbound settings: autoAck (confirm new customer emails automatically; off by default)", params: IdParams },
+  }, async (req) => getMailboxSettings(ctx, who(req), req.params.id));
+  app.put('/mailboxes/:id/settings', {
+    schema: {
+      tags: ['email'],
+      summary: "Change a mailbox's outbound settings (admin)",
+      params: IdParams,
+      body: Type.Object({ autoAck: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    },
+  }, async (req) => setMailboxSettings(ctx, who(req), req.params.id, req.body));
 }
