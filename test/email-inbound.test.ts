@@ -343,3 +343,28 @@ test('CLI: earshot mailbox add and list', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('STARTTLS is offered only with a configured certificate (never the built-in one)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'earshot-tls-'));
+  try {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=mx.acme.test'], { stdio: 'ignore' });
+    const tls = await startSmtpServer(env.ctx, { port: 0, host: '127.0.0.1', tlsKey: key, tlsCert: cert });
+    try {
+      const t = nodemailer.createTransport({ host: '127.0.0.1', port: tls.port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false } } as any);
+      const info = await t.sendMail({ envelope: { from: 'tls@example.com', to: ['support@acme.test'] }, raw: mail({ from: 'tls@example.com', subject: 'Over TLS' }) });
+      t.close();
+      assert.match(String(info.response), /^250/);
+    } finally {
+      await tls.close();
+    }
+    // The plain listener does not offer STARTTLS: a client that requires it gives up.
+    const plain = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false } } as any);
+    await assert.rejects(plain.sendMail({ envelope: { from: 'x@example.com', to: ['support@acme.test'] }, raw: mail({}) }), /STARTTLS/i);
+    plain.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
