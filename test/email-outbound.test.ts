@@ -186,6 +186,23 @@ test('a refused delivery (451) is retried with backoff and sent exactly once', a
   assert.equal(sink.messages.length, before + 1, 'sent once');
 });
 
+test('a permanent refusal (550) fails at once and is not retried', async () => {
+  const c = await inbound({ subject: 'Refused for good' });
+  const before = sink.messages.length;
+  sink.refuseNext(1, 550, '5.7.1 relaying denied');
+  const base = Date.now();
+  await env.req('POST', `/api/v1/conversations/${c.conversationId}/replies`, { body: { text: 'Never arrives.' } });
+  await env.app.jobs.runDue(new Date(base + 1000));
+  const [row] = await outboundRows(c.conversationId);
+  assert.equal(row.status, 'failed');
+  assert.equal(row.attempts, 1);
+  assert.match(row.last_error, /relaying denied/);
+  assert.equal(row.next_attempt_at, null);
+  assert.equal(await env.app.jobs.runDue(new Date(base + 7_200_000)), 0, 'no retry');
+  assert.equal(sink.messages.length, before);
+  assert.equal((await env.req('GET', `/api/v1/conversations/${c.conversationId}/emails`)).json.items[0].status, 'failed');
+});
+
 test('without SMTP_OUTBOUND_URL the send fails with a clear error and leaves once it is configured', async () => {
   const c = await inbound({ subject: 'No relay yet' });
   const before = sink.messages.length;

@@ -3,7 +3,8 @@
  *
  * The handler re-reads the row and skips it when already sent, so a job that runs twice sends once. A failure records
  * the attempt count, the error and the next attempt time on the row and throws, so the job runner retries with its
- * backoff (10 s, 20 s, 40 s … 1 h); after the last attempt the row is marked failed. Without SMTP_OUTBOUND_URL the
+ * backoff (10 s, 20 s, 40 s … 1 h, for about a day); after the last attempt the row is marked failed. A permanent
+ * refusal (5xx) fails at once. Without SMTP_OUTBOUND_URL the
  * send fails with a clear error and is retried later, so mail queued before the relay was configured still leaves.
  * A crash between the relay's 250 and marking the row sent sends it again on reclaim (at least once); it carries the
  * same Message-ID, so receivers see one message.
@@ -121,12 +122,15 @@ export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: st
     );
   } catch (err: any) {
     const message = String(err?.message ?? err).slice(0, 1000);
-    const final = job ? job.attempts >= job.max_attempts : false;
+    // 5xx from the relay is permanent (the address or the message is refused): failed now, not retried for a day.
+    const permanent = Number(err?.responseCode) >= 500 && Number(err?.responseCode) < 600;
+    const final = permanent || (job ? job.attempts >= job.max_attempts : false);
     const next = final ? null : new Date(ctx.now().getTime() + backoffMs(job?.attempts ?? attempt));
     await ctx.db.query(
       `UPDATE outbound_emails SET attempts = $2, last_error = $3, status = $4, next_attempt_at = $5 WHERE id = $1 AND status <> 'sent'`,
       [row.id, attempt, message, final ? 'failed' : 'queued', next],
     );
+    if (permanent) return;
     throw err;
   }
   // The delivery status is shown with the conversation: tell its viewers to refetch.

@@ -61,7 +61,8 @@ export async function enqueueEmail(tx: Tx, m: OutgoingEmail): Promise<string> {
      m.html ?? null, JSON.stringify(m.headers ?? {})],
   );
   const id = r.rows[0].id;
-  await enqueue(tx, 'email.send', { outboundEmailId: id }, { maxAttempts: 10 });
+  // 30 attempts with the runner's backoff (10 s doubling to 1 h) keep trying for about a day, like an MTA.
+  await enqueue(tx, 'email.send', { outboundEmailId: id }, { maxAttempts: 30 });
   return id;
 }
 
