@@ -10,6 +10,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Ctx } from '../../../platform/context.js';
 import { findRecipient } from './mailboxes.service.js';
 import { ingestEmail } from './inbound.js';
+import { acknowledgeIngested } from './outbound-ack.js';
 
 export interface SmtpHandle {
   port: number;
@@ -76,6 +77,9 @@ export async function startSmtpServer(ctx: Ctx, o: SmtpOptions): Promise<SmtpHan
           .then((r) => {
             if (r.status === 'rejected') return cb(smtpError(r.code, `${r.code === 550 ? '5.1.1' : '5.6.0'} ${r.reason}`));
             cb(null, r.duplicate ? `2.0.0 already stored` : `2.0.0 stored as ${r.messageId || 'report'}`);
+            // The mailbox's auto-acknowledgement (outbound part; off by default), after the 250 and in its own
+            // transaction, so it can never cost the sender a retry.
+            void acknowledgeIngested(ctx, r, undefined, log);
           })
           .catch((err) => {
             log?.error({ err: err?.message, code: err?.code }, 'smtp: storing a message failed; answered 451');
