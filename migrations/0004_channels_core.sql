@@ -33,3 +33,6 @@ CREATE TABLE outbound_emails (
 );
 CREATE INDEX outbound_emails_conversation ON outbound_emails (conversation_id) WHERE conversation_id IS NOT NULL;
 CREATE INDEX outbound_emails_account ON outbound_emails (account_id, created_at DESC);
+-- Opened by a robot (auto-reply, list mail that threads nowhere): not a customer contact, so it writes no
+-- contact-vocabulary events and never counts in waits or journeys.
+ALTER TABLE conversations ADD COLUMN automatic boolean NOT NULL DEFAULT false;

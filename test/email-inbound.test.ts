@@ -220,6 +220,12 @@ test('an auto-reply is stored as automatic, does not reopen a solved conversatio
   const lc = await env.req('GET', `/api/v1/conversations/${lrow.conversation_id}`);
   assert.equal(lc.json.sla.firstReplyDueAt, null);
   assert.ok(lc.json.tags.includes('automatic'));
+  // Robot mail is not a customer contact: no contact facts, so it never counts in waits or journeys.
+  assert.equal(lc.json.automatic, true);
+  const facts = await env.db.query('SELECT 1 FROM contact_facts WHERE contact_id = $1', [lrow.conversation_id]);
+  assert.equal(facts.rows.length, 0);
+  await env.req('PATCH', `/api/v1/conversations/${lrow.conversation_id}`, { body: { status: 'solved' } });
+  assert.equal((await env.db.query('SELECT 1 FROM contact_facts WHERE contact_id = $1', [lrow.conversation_id])).rows.length, 0);
 });
 
 test('a DSN bounce marks the customer address and is attached to the conversation of the bounced mail', async () => {

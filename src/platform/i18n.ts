@@ -19,6 +19,11 @@ const TEXTS: Record<string, Record<Locale, string>> = {
   },
   conversation_closed: { en: 'This conversation is closed.', de: 'Dieses Gespräch ist geschlossen.', nb: 'Denne samtalen er lukket.' },
   no_agent_available: { en: 'No agent is free right now.', de: 'Gerade ist niemand frei.', nb: 'Ingen er ledig akkurat nå.' },
+  callback_closed: {
+    en: 'This callback is closed already.',
+    de: 'Dieser Rückruf ist bereits abgeschlossen.',
+    nb: 'Denne tilbakeringingen er allerede avsluttet.',
+  },
 };
 
 export function pickLocale(acceptLanguage: string | undefined, fallback: Locale = 'en'): Locale {

@@ -11,7 +11,7 @@ import { publishChange } from '../../platform/changes.js';
 import { enqueue } from '../../platform/jobs.js';
 import { sha256 } from '../../platform/password.js';
 import { audit } from '../audit/audit.service.js';
-import { appendEvents, CHANNELS, type NewEvent } from '../events/events.service.js';
+import { appendEvents, CHANNELS, CONTACT_EVENT_TYPES, type NewEvent } from '../events/events.service.js';
 import { findOrCreateCustomer, type CustomerInput } from '../customers/customers.service.js';
 import { dueAt, pickAgent, slaClockFor } from '../queues/queues.service.js';
 import { emitWebhook } from '../webhooks/webhooks.service.js';
@@ -141,7 +141,16 @@ interface ConvRow {
   first_reply_due_at: Date | null;
   resolution_due_at: Date | null;
   language: string | null;
+  automatic: boolean;
 }
+
+/**
+ * A conversation opened by a robot (an out-of-office or list mail that threads nowhere) is not a customer contact:
+ * its contact-vocabulary events are left out, so it never appears in waits, journeys or answer rates.
+ */
+const CONTACT_TYPES: ReadonlySet<string> = new Set(CONTACT_EVENT_TYPES);
+const customerEvents = (c: Pick<ConvRow, 'automatic'>, events: NewEvent[]) =>
+  c.automatic ? events.filter((e) => !CONTACT_TYPES.has(e.type)) : events;
 
 async function lockConv(tx: Tx, p: Principal, id: string): Promise<ConvRow> {
   if (!isUuid(id)) throw notFound('Conversation');
@@ -216,10 +225,10 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     const subject = (input.subject ?? body.text.split('\n')[0]).trim().slice(0, 250);
     const r = await tx.query<ConvRow>(
       `INSERT INTO conversations (account_id, number, subject, channel, queue_id, customer_id, priority, tags, custom_fields,
-                                  language, first_reply_due_at, resolution_due_at, last_message_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13) RETURNING *`,
+                                  language, first_reply_due_at, resolution_due_at, last_message_at, created_at, updated_at, automatic)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14) RETURNING *`,
       [p.accountId, num.rows[0].n, subject, input.channel, input.queueId ?? null, customer.id, input.priority ?? 'normal', tags,
-       JSON.stringify(input.customFields ?? {}), language, firstDue, resolutionDue, now],
+       JSON.stringify(input.customFields ?? {}), language, firstDue, resolutionDue, now, opts.automatic ?? false],
     );
     const conv = r.rows[0];
     const identity = input.customer.email?.trim().toLowerCase() ?? input.customer.phone ?? input.customer.externalId ?? null;
@@ -241,7 +250,7 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
       events.push(ev(ctx, p, conv, 'conversation.assigned', { from: null, to: assignee, auto: !input.assigneeId }, { agentId: assignee, ...chan }));
       events.push(ev(ctx, p, conv, 'agent.offered', {}, { agentId: assignee, ...chan }));
     }
-    await appendEvents(tx, events);
+    await appendEvents(tx, customerEvents(conv, events));
     await scheduleSla(tx, conv.id, { first_reply: firstDue, resolution: resolutionDue });
     await audit(tx, p, 'conversation.created', { type: 'conversation', id: conv.id }, { number: conv.number, channel: conv.channel });
     await publishChange(tx, { accountId: p.accountId, type: 'conversation.created', conversationId: conv.id });
@@ -256,7 +265,7 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
 
 const CONV_COLS = `c.id, c.number, c.subject, c.status, c.priority, c.channel, c.queue_id AS "queueId",
   c.assignee_id AS "assigneeId", c.customer_id AS "customerId", c.tags, c.custom_fields AS "customFields", c.language,
-  c.merged_into AS "mergedInto", c.split_from AS "splitFrom",
+  c.merged_into AS "mergedInto", c.split_from AS "splitFrom", c.automatic, c.follow_up_of AS "followUpOf",
   json_build_object('firstReplyDueAt', c.first_reply_due_at, 'nextReplyDueAt', c.next_reply_due_at,
                     'resolutionDueAt', c.resolution_due_at, 'firstRepliedAt', c.first_replied_at,
                     'breached', coalesce((SELECT json_agg(DISTINCT b.metric) FROM sla_breaches b WHERE b.conversation_id = c.id), '[]')) AS sla,
@@ -406,7 +415,7 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
     if (newStatus === 'closed') throw invalid('status', 'a reply cannot close a conversation; solve it');
     events.push(...(await applyStatus(ctx, tx, p, c, newStatus)));
     await tx.query('UPDATE conversations SET last_message_at = $2, updated_at = $2 WHERE id = $1', [id, now]);
-    await appendEvents(tx, events);
+    await appendEvents(tx, customerEvents(c, events));
     await publishChange(tx, { accountId: p.accountId, type: 'message.created', conversationId: id, messageId: mid });
     await emitWebhook(tx, p.accountId, 'message.created', { conversationId: id, messageId: mid, kind: 'reply' }, now);
     await deliverReply(tx, { accountId: p.accountId, conversationId: id, messageId: mid, automatic });
@@ -448,7 +457,7 @@ export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, inp
       [id, now, nextDue],
     );
     await scheduleSla(tx, id, { next_reply: nextDue });
-    await appendEvents(tx, events);
+    await appendEvents(tx, customerEvents(c, events));
     await publishChange(tx, { accountId: p.accountId, type: 'message.created', conversationId: id, messageId: mid });
     await emitWebhook(tx, p.accountId, 'message.created', { conversationId: id, messageId: mid, kind: 'customer' }, now);
     await opts.afterWrite?.(tx, { conversationId: id, messageId: mid, duplicate: false });
@@ -561,7 +570,7 @@ export async function updateConversation(ctx: Ctx, p: Principal, id: string, pat
       await tx.query('UPDATE conversations SET subject = $2 WHERE id = $1', [id, patch.subject.trim().slice(0, 250)]);
     }
     await tx.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
-    await appendEvents(tx, events);
+    await appendEvents(tx, customerEvents(c, events));
     await audit(tx, p, 'conversation.updated', { type: 'conversation', id }, { ...patch });
     await publishChange(tx, { accountId: p.accountId, type: 'conversation.updated', conversationId: id });
     await emitWebhook(tx, p.accountId, 'conversation.updated', { conversationId: id, changes: patch }, now);
@@ -605,7 +614,7 @@ export async function assignConversation(
     if (to === c.assignee_id) return;
     const events = await assignIn(ctx, tx, p, c, to);
     await tx.query('UPDATE conversations SET updated_at = $2 WHERE id = $1', [id, now]);
-    await appendEvents(tx, events);
+    await appendEvents(tx, customerEvents(c, events));
     await audit(tx, p, 'conversation.assigned', { type: 'conversation', id }, { to, auto: !!input.auto });
     await publishChange(tx, { accountId: p.accountId, type: 'conversation.updated', conversationId: id });
     await emitWebhook(tx, p.accountId, 'conversation.updated', { conversationId: id, changes: { assigneeId: to } }, now);

@@ -1,17 +1,9 @@
 /**
  * Staff-facing texts of the voice channel in English, German and Norwegian Bokmål: the `detail` of its API errors
- * (merge VOICE_ERROR_TEXTS into src/platform/i18n.ts TEXTS to have the error handler use them) and the labels of
+ * (error texts such as callback_closed live in src/platform/i18n.ts, where the error handler finds them) and the labels of
  * callback states and outcomes (CLI, web app).
  */
 import type { Locale } from '../../../platform/i18n.js';
-
-export const VOICE_ERROR_TEXTS: Record<string, Record<Locale, string>> = {
-  callback_closed: {
-    en: 'This callback is closed already.',
-    de: 'Dieser Rückruf ist bereits abgeschlossen.',
-    nb: 'Denne tilbakeringingen er allerede avsluttet.',
-  },
-};
 
 export const VOICE_LABELS: Record<string, Record<Locale, string>> = {
   'callback.open': { en: 'Owed', de: 'Offen', nb: 'Skyldes' },
