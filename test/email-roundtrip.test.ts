@@ -116,3 +116,25 @@ test('SMTP in → conversation → agent reply → sink with threading headers �
   );
   assert.deepEqual(ev.rows.map((e) => e.type), ['contact.arrived', 'contact.answered']);
 });
+
+test('a new mail through the SMTP listener to a mailbox with auto-acknowledgement gets one, threaded', async () => {
+  const mb = (await env.req('GET', '/api/v1/mailboxes')).json.items.find((m: any) => m.address === 'support@acme.test');
+  assert.equal((await env.req('PUT', `/api/v1/mailboxes/${mb.id}/settings`, { body: { autoAck: true } })).status, 200);
+  const id = `<ack-${Date.now()}@customer.test>`;
+  const sent = await customer.sendMail({ from: 'Per Olsen <per@kunde.test>', to: 'support@acme.test', subject: 'Telt', text: 'Hei, teltet mitt har ikke kommet.', messageId: id });
+  assert.match(String(sent.response), /^250/);
+  // The acknowledgement is queued after the 250 (its own transaction): wait for the outcome.
+  let row: any;
+  for (let i = 0; i < 100 && !row; i++) {
+    row = (await env.db.query(`SELECT * FROM outbound_emails WHERE $1 = ANY(to_addresses)`, ['per@kunde.test'])).rows[0];
+    if (!row) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(row, 'acknowledgement queued');
+  const before = sink.messages.length;
+  await env.app.jobs.runDue(new Date(Date.now() + 1000));
+  const [mail] = (await sink.waitFor(before + 1)).slice(before);
+  const ack = await simpleParser(mail.raw);
+  assert.equal(ack.headers.get('auto-submitted'), 'auto-replied');
+  assert.equal(ack.inReplyTo, id);
+  assert.deepEqual(mail.rcptTo, ['per@kunde.test']);
+});
