@@ -167,7 +167,13 @@ export async function startDovecot(opts: { user?: string; password?: string } = 
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     let exited = false;
-    child.once('exit', () => (exited = true));
+    // A test process that dies without stop() must not leave a Dovecot behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => {
+      exited = true;
+      process.off('exit', killOnExit);
+    });
     const log = () => out + (existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '');
     let up = false;
     for (let i = 0; i < 50 && !exited; i++) {
