@@ -8,9 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import pg from 'pg';
+import { scratchPgDatabase } from './helpers.js';
 import { CLI, CWD, childEnv, run, show, tempDataDir } from './cli-run.js';
 
 async function freePort(): Promise<number> {
@@ -157,21 +156,11 @@ test(
   'serve against PostgreSQL (DATABASE_URL) answers /api/health',
   { timeout: 120_000, skip: !process.env.TEST_DATABASE_URL && 'TEST_DATABASE_URL not set' },
   async () => {
-    const adminUrl = process.env.TEST_DATABASE_URL!;
-    const name = `earshot_cli_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
+    const scratch = await scratchPgDatabase('earshot_cli');
     try {
-      await admin.query(`CREATE DATABASE ${name}`);
-      try {
-        const url = new URL(adminUrl);
-        url.pathname = `/${name}`;
-        await expectHealthyThenStop(await startServer([], { DATABASE_URL: url.toString() }), 'postgres');
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      }
+      await expectHealthyThenStop(await startServer([], { DATABASE_URL: scratch.url }), 'postgres');
     } finally {
-      await admin.end();
+      await scratch.drop();
     }
   },
 );

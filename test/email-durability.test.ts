@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
+import { scratchPgDatabase } from './helpers.js';
 import { CLI, CWD, childEnv, run, show } from './cli-run.js';
 import { openDb } from '../src/platform/db.js';
 
@@ -67,21 +66,10 @@ test('SIGKILL during a burst of 200 SMTP messages: every 250 is stored exactly o
   let dropDb: (() => Promise<void>) | null = null;
   let url: string | null = null;
   if (PG_URL) {
-    const name = `earshot_dur_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = '/' + name;
-    url = u.toString();
+    const scratch = await scratchPgDatabase('earshot_dur');
+    url = scratch.url;
     env = { DATABASE_URL: url };
-    dropDb = async () => {
-      const a = new pg.Client({ connectionString: PG_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
+    dropDb = scratch.drop;
   } else dbArgs = ['--data', join(dir, 'data')];
   let server: ChildProcess | null = null;
   try {

@@ -33,25 +33,37 @@ async function pgliteTemplate(): Promise<Blob> {
   return blob;
 }
 
+/** A new, empty database on the TEST_DATABASE_URL server (for tests that start their own server process). */
+export async function scratchPgDatabase(prefix = 'earshot_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!PG_URL) throw new Error('scratchPgDatabase needs TEST_DATABASE_URL');
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_URL);
+  u.pathname = '/' + name;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
 export async function freshDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (PG_URL) {
-    const name = `earshot_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = '/' + name;
-    const db = await openDb({ databaseUrl: u.toString(), poolSize: 5 });
+    const scratch = await scratchPgDatabase();
+    const db = await openDb({ databaseUrl: scratch.url, poolSize: 5 });
     await migrate(db);
     return {
       db,
       drop: async () => {
         await db.close();
-        const a = new pg.Client({ connectionString: PG_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
+        await scratch.drop();
       },
     };
   }

@@ -1,5 +1,5 @@
 /** Shared pieces of the CLI commands that open the database. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { openDb, type Db } from '../platform/db.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
@@ -38,3 +38,10 @@ export const dbOptions = (cmd: Command) =>
     .option('--data <dir>', 'embedded database folder (PGlite); env EARSHOT_DATA, default ./earshot-data')
     .option('--database-url <url>', 'PostgreSQL server instead of the embedded database; env DATABASE_URL');
 
+
+/** commander parser for a port number (0 = any free port, for the HTTP and SMTP listeners). */
+export const portArg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number (0–65535)`);
+  return n;
+};

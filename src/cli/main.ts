@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openDb } from '../platform/db.js';
-import { dbOptions, dbTarget, withDb, type DbFlags } from './db.js';
+import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from './db.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';
@@ -15,11 +15,6 @@ import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
 
-const portArg = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port number (0–65535)`);
-  return n;
-};
 const roleArg = (v: string) => {
   if (!ROLES.includes(v as Role)) throw new InvalidArgumentError(`'${v}' is not a role; use ${ROLES.join(', ')}`);
   return v as Role;

@@ -1,16 +1,10 @@
 /** `earshot imap add|list|poll`: existing mailboxes read over IMAP. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import * as accounts from '../../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../../cli/db.js';
+import { dbOptions, portArg, withDb } from '../../../cli/db.js';
 import { AppError } from '../../../platform/errors.js';
 import { addImapSource, listImapSources } from './imap.service.js';
 import { pollImapOnce } from './imap.js';
-
-const portArg = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`'${v}' is not a port (1–65535)`);
-  return n;
-};
 
 export function imapCli(program: Command) {
   const imap = program.command('imap').description('read existing mailboxes over IMAP (IDLE or polling) into an Earshot mailbox');
