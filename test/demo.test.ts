@@ -32,4 +32,10 @@ test('the demo account: sign in as the README says, conversations and a hotline 
   assert.ok(hotline.journeys.multiAttemptWaitSeconds.p50 > 5 * hotline.reported.asaSeconds, JSON.stringify(hotline));
   const email = (await env.req('GET', '/api/v1/reports/waits?channel=email', { token: '', cookie })).json;
   assert.ok(email.contacts > 0 && email.answered > 0, JSON.stringify(email));
+  // Mailboxes for the three queues; the history's replies are recorded as mail but never sent.
+  const mb = (await env.db.query<{ address: string }>('SELECT address FROM mailboxes ORDER BY address')).rows.map((r) => r.address);
+  assert.deepEqual(mb, ['kundenservice@demo.earshot.test', 'kundeservice@demo.earshot.test', 'support@demo.earshot.test']);
+  const out = (await env.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbound_emails GROUP BY status')).rows;
+  assert.ok(out.length === 1 && out[0].status === 'failed' && out[0].n > 0, JSON.stringify(out));
+  assert.equal((await env.db.query(`SELECT 1 FROM jobs WHERE kind = 'email.send' AND status = 'queued'`)).rows.length, 0);
 });

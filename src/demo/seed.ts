@@ -7,6 +7,7 @@ import type { Ctx, Principal } from '../platform/context.js';
 import { systemPrincipal } from '../platform/context.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
 import * as queues from '../modules/queues/queues.service.js';
+import { createMailbox } from '../modules/channels/email/mailboxes.service.js';
 import * as conv from '../modules/conversations/conversations.service.js';
 import { createMacro } from '../modules/macros/macros.service.js';
 import { importParsedEvents } from '../modules/journeys/import/import.service.js';
@@ -129,6 +130,10 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
     no: await queues.createQueue(ctx, sys, { name: 'Kundeservice Norge', timezone: 'Europe/Oslo', businessHours: HOURS, teamId: no.id, assignment: 'load', slaPolicyId: sla.id }),
     en: await queues.createQueue(ctx, sys, { name: 'Support EN', timezone: 'Europe/Berlin', businessHours: HOURS, teamId: en.id, assignment: 'round_robin', slaPolicyId: sla.id }),
   };
+  // Mailboxes, so `earshot demo --smtp-port 2525` takes mail for them (and replies go out from them).
+  await createMailbox(ctx, sys, { address: 'kundenservice@demo.earshot.test', name: 'Nordlicht Kundenservice', queueId: q.de.id });
+  await createMailbox(ctx, sys, { address: 'kundeservice@demo.earshot.test', name: 'Nordlicht Kundeservice', queueId: q.no.id });
+  await createMailbox(ctx, sys, { address: 'support@demo.earshot.test', name: 'Nordlicht Support', queueId: q.en.id });
   await createMacro(ctx, sys, {
     name: 'Thanks, solved',
     body: 'Hi {{customer.first_name|there}},\n\nglad we could help. Just reply if anything else comes up.\n\n{{agent.first_name}}, {{account.name}}',
@@ -178,6 +183,16 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
     return contactsToEvents(sim.contacts!, open.toJSDate(), { seed: 1000 + d, queue: 'Hotline' });
   });
   await importParsedEvents(ctx, sys, days, { source: 'simulate', tz: 'Europe/Berlin' });
+  // The stories above are history: their replies were queued as outgoing mail to example.* addresses. Nothing of
+  // that is sent; the rows stay, marked as never sent, so the delivery status shows why.
+  await ctx.db.transaction(async (tx) => {
+    await tx.query(
+      `DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued'
+          AND (payload->>'outboundEmailId')::uuid IN (SELECT id FROM outbound_emails WHERE account_id = $1)`,
+      [account.id],
+    );
+    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE account_id = $1 AND status = 'queued'`, [account.id]);
+  });
   // Everyone but the admin starts available, so new conversations get assigned.
   await ctx.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role <> 'admin'`, [account.id]);
   return true;
