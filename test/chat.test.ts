@@ -356,6 +356,30 @@ test("visitor tokens: one visitor cannot read another's chat; tokens are per acc
   for (const x of [a, b, c, d, e]) await x.close();
 });
 
+test("an email typed into the chat form never joins another customer's record: a visitor cannot add their own address to someone else's customer (portal sign-in)", async () => {
+  // The victim is a customer already (an email conversation of theirs).
+  const victim = await env.req('POST', '/api/v1/conversations', {
+    token: env.tokens.agent,
+    body: { customer: { email: 'victim@example.org', name: 'Victor Victim' }, channel: 'email', subject: 'My private order', message: { text: 'my address is …' } },
+  });
+  assert.equal(victim.status, 201);
+  const victimCustomer = victim.json.customer?.id ?? victim.json.customerId;
+  // The attacker chats once claiming the victim's address, leaves, then chats again with their own address.
+  const v = await Visitor.open();
+  await startChat(v, 'hello, it is me', { email: 'victim@example.org' });
+  v.send({ type: 'leave' });
+  await v.next((f) => f.type === 'ended', 'ended');
+  v.send({ type: 'start', clientId: 'c-second', text: 'second chat', email: 'attacker@evil.test' });
+  await v.next((f) => f.type === 'ack' && f.clientId === 'c-second', 'ack');
+  const r = await env.db.query<{ customer_id: string }>(
+    `SELECT customer_id FROM customer_identities WHERE account_id = $1 AND kind = 'email' AND value = 'attacker@evil.test'`,
+    [env.accountId],
+  );
+  assert.equal(r.rows.length, 1);
+  assert.notEqual(r.rows[0].customer_id, victimCustomer, "the attacker's address must not become an identity of the victim's customer");
+  await v.close();
+});
+
 test('new visitor sessions are rate-limited per address', async () => {
   const limited = await setup({ publicRateLimit: 2 });
   try {

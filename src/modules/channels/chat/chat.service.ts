@@ -210,7 +210,10 @@ export async function startChat(ctx: Ctx, session: Session, input: StartInput) {
     ctx,
     p,
     {
-      customer: { name, email, chatVisitorId: session.id, language },
+      // The typed email is unverified: it alone picks the customer. Sent together with the session's chat identity,
+      // findOrCreateCustomer would attach it to whatever customer that session already belongs to (a visitor could
+      // chat once as someone else's address, then again with their own, and sign in to the portal as that customer).
+      customer: email ? { name, email, language } : { name, chatVisitorId: session.id, language },
       channel: mode === 'chat' ? 'chat' : 'email',
       queueId: queue?.id,
       message: { text, clientId, attachments },
