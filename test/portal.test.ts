@@ -1,7 +1,11 @@
 /** The customer portal: magic-link sign-in, own conversations only, replies, ratings, attachments, languages. */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, convBody, type TestEnv } from './helpers.js';
+import fs from 'node:fs';
+import { setup, convBody, freshDb, type TestEnv } from './helpers.js';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/platform/config.js';
+import * as accounts from '../src/modules/accounts/accounts.service.js';
 
 let env: TestEnv;
 let ipSeq = 0;
@@ -139,6 +143,37 @@ test('the emailed link signs in once: opening it only shows a button, the POST u
   const l2 = await linkFor('anna@example.com');
   assert.equal((await post('/portal/globex/signin', { token: l2.token })).statusCode, 400);
   assert.equal((await post('/portal/acme/signin', { token: l2.token })).statusCode, 303);
+});
+
+test('the sign-in link (its token is in the URL) never reaches the request log', async () => {
+  // An app that logs at the default level (info), its log lines captured where pino writes them (fd 1).
+  const { db, drop } = await freshDb();
+  const lines: string[] = [];
+  const { writeSync, write } = fs;
+  const capture = (fd: unknown, buf: unknown) => (fd === 1 || fd === 2 ? (lines.push(String(buf)), true) : false);
+  (fs as any).writeSync = (fd: any, buf: any, ...a: any[]) => (capture(fd, buf) ? Buffer.byteLength(String(buf)) : (writeSync as any)(fd, buf, ...a));
+  (fs as any).write = (fd: any, buf: any, ...a: any[]) => {
+    if (!capture(fd, buf)) return (write as any)(fd, buf, ...a);
+    a.find((x) => typeof x === 'function')?.(null, Buffer.byteLength(String(buf)));
+  };
+  try {
+    const app = await buildApp({ db, config: loadConfig({}, { logLevel: 'info' }), logger: true });
+    await app.ready();
+    await accounts.createAccount(app.ctx, { name: 'Logged', slug: 'logged' });
+    const token = 'LinkTokenThatMustNotBeLogged_0123456789';
+    const r = await app.inject({ method: 'GET', url: `/portal/logged/signin?token=${token}&lang=en` });
+    assert.equal(r.statusCode, 200);
+    const other = await app.inject({ method: 'GET', url: '/portal/logged?lang=en' });
+    assert.equal(other.statusCode, 200);
+    await app.close();
+    await new Promise((res) => setTimeout(res, 50));
+    assert.ok(lines.some((l) => l.includes('/portal/logged?lang=en')), 'the capture works: other portal requests are logged');
+    assert.ok(!lines.some((l) => l.includes(token)), `the token was logged: ${lines.filter((l) => l.includes(token)).join('')}`);
+  } finally {
+    (fs as any).writeSync = writeSync;
+    (fs as any).write = write;
+    await drop();
+  }
 });
 
 test('a link expires after 15 minutes; an address gets at most three links per 15 minutes', async () => {

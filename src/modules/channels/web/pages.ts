@@ -267,7 +267,8 @@ ${field('subject', 'text', 'off')}
   });
 
   // Opening the emailed link only shows a button: mail scanners that prefetch links do not use them up.
-  app.get('/portal/:account/signin', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  // logLevel warn: the request log lines (info) carry the URL, and this URL carries the sign-in token.
+  app.get('/portal/:account/signin', { logLevel: 'warn', config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
     const locale = loc(req);
