@@ -402,6 +402,42 @@ test('new visitor sessions are rate-limited per address', async () => {
   }
 });
 
+test('a visitor cannot flood: messages and new chats per visitor are limited to PUBLIC_RATE_LIMIT a minute', async () => {
+  const limited = await setup({ publicRateLimit: 3 });
+  try {
+    await limited.app.listen({ port: 0, host: '127.0.0.1' });
+    const lport = (limited.app.server.address() as any).port;
+    const ws = new WebSocket(`ws://127.0.0.1:${lport}/api/v1/chat/socket`);
+    const frames: any[] = [];
+    ws.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
+    await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+    const answer = async (clientId: string) => {
+      for (let i = 0; i < 400; i++) {
+        const f = frames.find((x) => x.clientId === clientId && (x.type === 'ack' || x.type === 'error'));
+        if (f) return f;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no answer for ${clientId}: ${JSON.stringify(frames)}`);
+    };
+    ws.send(JSON.stringify({ type: 'hello', account: 'acme' }));
+    ws.send(JSON.stringify({ type: 'start', clientId: 'f-0', email: 'flood@example.com', text: 'first' }));
+    const first = await answer('f-0');
+    assert.equal(first.type, 'ack', JSON.stringify(first));
+    const out: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      ws.send(JSON.stringify({ type: 'message', clientId: `f-${i}`, text: `flood ${i}` }));
+      const a = await answer(`f-${i}`);
+      out.push(a.type === 'ack' ? 'ack' : a.code);
+    }
+    assert.deepEqual(out, ['ack', 'ack', 'rate_limited', 'rate_limited']);
+    const n = await limited.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [first.conversationId]);
+    assert.equal(n.rows[0].n, 3, 'only the messages within the limit are stored');
+    ws.close();
+  } finally {
+    await limited.close();
+  }
+});
+
 test('files: a visitor uploads a file and sends it as a message attachment; size and token are checked', async () => {
   const v = await Visitor.open();
   const { welcome, conversationId } = await startChat(v, 'Here is a photo');

@@ -145,13 +145,16 @@ export class ChatHub {
     return [...this.socks].filter((x) => x.session?.id === sessionId);
   }
 
-  /** New visitor sessions per address and minute (PUBLIC_RATE_LIMIT); reconnects with a token are not counted. */
-  private allowNewSession(ip: string) {
+  /**
+   * PUBLIC_RATE_LIMIT per key and minute: new visitor sessions per address (`ip:…`; reconnects with a token are not
+   * counted) and stored writes (start, message) per visitor session (`w:…`).
+   */
+  private allow(key: string) {
     const now = Date.now();
-    const e = this.newSessions.get(ip);
+    const e = this.newSessions.get(key);
     if (!e || e.reset <= now) {
       if (this.newSessions.size > 10_000) for (const [k, v] of this.newSessions) if (v.reset <= now) this.newSessions.delete(k);
-      this.newSessions.set(ip, { n: 1, reset: now + 60_000 });
+      this.newSessions.set(key, { n: 1, reset: now + 60_000 });
       return true;
     }
     return ++e.n <= this.ctx.config.publicRateLimit;
@@ -190,6 +193,8 @@ export class ChatHub {
     if (f.type === 'hello') return this.hello(s, f);
     if (!s.session) throw new AppError('hello_first', 'Say hello first', 400);
     const session = s.session;
+    if ((f.type === 'start' || f.type === 'message') && !this.allow(`w:${session.id}`))
+      throw new AppError('rate_limited', 'Too many messages from this chat; wait a minute and send again', 429);
     switch (f.type) {
       case 'start': {
         const r = await svc.startChat(this.ctx, session, { ...f, queue: f.queue ?? s.queue?.id });
@@ -241,7 +246,7 @@ export class ChatHub {
     let session = await svc.sessionByToken(this.ctx, f.visitorToken, accountId);
     let token = session ? (f.visitorToken as string) : null;
     if (!session) {
-      if (!this.allowNewSession(s.ip)) {
+      if (!this.allow(`ip:${s.ip}`)) {
         send(s, { type: 'error', code: 'rate_limited', message: 'Too many new chats from this address; try again in a minute' });
         s.ws.close(4029, 'rate limited');
         return;
