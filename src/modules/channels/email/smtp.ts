@@ -49,6 +49,8 @@ export async function startSmtpServer(ctx: Ctx, o: SmtpOptions): Promise<SmtpHan
     ...(tls ? tls : {}),
     size: maxBytes,
     useXClient: false,
+    // Each connection may buffer up to maxBytes; bound how many do at once (a sending MTA retries on 421).
+    maxClients: 100,
     useXForward: false,
     onRcptTo(address, _session, cb) {
       findRecipient(ctx.db, address.address)
