@@ -16,6 +16,7 @@ import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
 import { registerAuth } from './auth.js';
 import { registerRealtime } from './realtime.js';
+import { registerWeb } from './web.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
 import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
 import accountRoutes from '../modules/accounts/accounts.routes.js';
@@ -90,7 +91,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
   });
-  registerErrorHandler(app);
+  let appRoute: Awaited<ReturnType<typeof registerWeb>> = null;
+  registerErrorHandler(app, () => appRoute);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -100,6 +102,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Installs on a plain-http LAN address would have every asset upgraded to https and fail to load.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -157,6 +161,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   );
   await registerRealtime(app);
   for (const m of Object.values(CHANNEL_MODULES)) if (m.pages) await app.register(m.pages);
+  appRoute = await registerWeb(app);
 
   app.addHook('onClose', async () => {
     await jobs.stop();

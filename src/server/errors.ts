@@ -1,9 +1,13 @@
 /** The one place where errors become HTTP answers: stable codes, the field that was wrong, never a stack trace. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.js';
 import { translate } from '../platform/i18n.js';
 
-export function registerErrorHandler(app: FastifyInstance<any, any, any, any, any>) {
+export function registerErrorHandler(
+  app: FastifyInstance<any, any, any, any, any>,
+  /** Answers a browser's navigation to a web-app route (index.html); returns false for anything else. */
+  appRoute: () => ((req: FastifyRequest, reply: FastifyReply) => boolean) | null = () => null,
+) {
   app.setErrorHandler((err: FastifyError & { validation?: any[]; validationContext?: string }, req, reply) => {
     const lang = req.headers['accept-language'];
     if (err.validation) {
@@ -35,6 +39,7 @@ export function registerErrorHandler(app: FastifyInstance<any, any, any, any, an
     return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; it was logged', requestId: req.id } });
   });
   app.setNotFoundHandler((req, reply) => {
+    if (appRoute()?.(req, reply)) return;
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
 }

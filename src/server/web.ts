@@ -1,0 +1,44 @@
+/**
+ * The web app (web/, built by Vite into dist/web): its files at `/`, and index.html for every other GET that asks for
+ * HTML outside /api, so the app's own routes (/inbox, /conversations/…) survive a reload. Hashed assets are cached
+ * for a year; index.html is revalidated every time, so a new build reaches browsers at once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from './app.js';
+
+/** dist/web at the package root, from src/server (tsx) and from dist/server (built) alike. */
+export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
+
+export async function registerWeb(app: App) {
+  const index = join(WEB_DIR, 'index.html');
+  if (!existsSync(index)) {
+    app.get('/', { schema: { hide: true }, config: { auth: false } }, async (_req, reply) =>
+      reply.type('text/plain; charset=utf-8').send('The Earshot web app is not built. Run `npm run build` (npm install does it), then restart.'));
+    return null;
+  }
+  await app.register(fastifyStatic, {
+    root: WEB_DIR,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    setHeaders: (reply, path) => {
+      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const html = readFileSync(index, 'utf8');
+  const sendIndex = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  app.get('/', { schema: { hide: true }, config: { auth: false } }, async (_req, reply) => sendIndex(reply));
+  /** For the not-found handler: an app route the browser navigated to. */
+  return (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0];
+    if ((req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.\w+$/.test(path) && String(req.headers.accept ?? '').includes('text/html')) {
+      sendIndex(reply);
+      return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,42 @@
+/** Routes. Screens are loaded on demand, so the inbox does not download the dashboards' charts. */
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Center, Loader } from '@mantine/core';
+import { useMe } from './lib/session';
+import { Shell } from './Shell';
+import { LoginPage } from './features/auth/LoginPage';
+
+const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
+const ConversationPage = lazy(() => import('./features/inbox/ConversationPage'));
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
+const WallPage = lazy(() => import('./features/dashboard/WallPage'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+
+const Loading = () => (
+  <Center h="60vh">
+    <Loader aria-label="loading" />
+  </Center>
+);
+
+export function App() {
+  const { data: me, isLoading } = useMe();
+  if (isLoading) return <Loading />;
+  if (!me) return <LoginPage />;
+  return (
+    <BrowserRouter>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route element={<Shell />}>
+            <Route index element={<Navigate to="/inbox" replace />} />
+            <Route path="/inbox/:view?" element={<InboxPage />} />
+            <Route path="/conversations/:id" element={<ConversationPage />} />
+            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/wall" element={<WallPage />} />
+            <Route path="/admin/*" element={<AdminPage />} />
+            <Route path="*" element={<Navigate to="/inbox" replace />} />
+          </Route>
+        </Routes>
+      </Suspense>
+    </BrowserRouter>
+  );
+}

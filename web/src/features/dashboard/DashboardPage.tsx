@@ -1,0 +1,7 @@
+import { Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+export default function DashboardPage() {
+  const { t } = useTranslation('dashboard');
+  return <Title order={1} size="h3">{t('title')}</Title>;
+}

@@ -1,0 +1,69 @@
+/**
+ * The agents' realtime socket (GET /api/v1/realtime): change notifications carry ids only; the matching React Query
+ * caches are invalidated so screens refetch what they show. Reconnects with backoff.
+ */
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+
+export interface ChangeMsg {
+  type: string;
+  conversationId?: string;
+  messageId?: string;
+  customerId?: string;
+  from?: string;
+  on?: boolean;
+}
+type Listener = (m: ChangeMsg) => void;
+const listeners = new Set<Listener>();
+/** Subscribe to raw change messages (typing indicators, viewers). */
+export function onChange(fn: Listener) {
+  listeners.add(fn);
+  return () => void listeners.delete(fn);
+}
+
+export function useRealtime(enabled: boolean) {
+  const qc = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  useEffect(() => {
+    if (!enabled) return;
+    let ws: WebSocket | null = null;
+    let stopped = false;
+    let delay = 1000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/realtime`);
+      ws.onopen = () => {
+        delay = 1000;
+        setConnected(true);
+      };
+      ws.onmessage = (ev) => {
+        let m: ChangeMsg;
+        try {
+          m = JSON.parse(String(ev.data));
+        } catch {
+          return;
+        }
+        for (const l of listeners) l(m);
+        if (m.type === 'conversation.created' || m.type === 'conversation.updated' || m.type === 'message.created') {
+          void qc.invalidateQueries({ queryKey: ['conversations'] });
+          if (m.conversationId) void qc.invalidateQueries({ queryKey: ['conversation', m.conversationId] });
+        }
+        if (m.type === 'viewers.changed' && m.conversationId) void qc.invalidateQueries({ queryKey: ['conversation', m.conversationId] });
+        if (m.type === 'customer.updated' && m.customerId) void qc.invalidateQueries({ queryKey: ['customer', m.customerId] });
+      };
+      ws.onclose = () => {
+        setConnected(false);
+        if (stopped) return;
+        timer = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30_000);
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      ws?.close();
+    };
+  }, [enabled, qc]);
+  return connected;
+}

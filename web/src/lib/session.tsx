@@ -1,0 +1,45 @@
+/** Who is signed in (GET /me), shared through React Query; 401 means signed out. */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, get, post } from './api';
+
+export type Role = 'agent' | 'supervisor' | 'leader' | 'admin';
+export interface Me {
+  role: Role;
+  kind: string;
+  user: { id: string; email: string; name: string; role: Role; locale: 'en' | 'de' | 'nb'; presence: string } | null;
+  account: { id: string; name: string; slug: string; timezone: string; locale: string };
+}
+
+export function useMe() {
+  return useQuery<Me | null>({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        return await get<Me>('/me');
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useSignOut() {
+  const qc = useQueryClient();
+  return async () => {
+    await post('/auth/logout');
+    qc.clear();
+    qc.setQueryData(['me'], null);
+  };
+}
+
+/** What each role may do (mirrors src/platform/context.ts). */
+export const can = (role: Role | undefined, cap: 'conversations' | 'manage' | 'reports' | 'admin') =>
+  !!role &&
+  ({
+    agent: ['conversations'],
+    supervisor: ['conversations', 'manage', 'reports'],
+    leader: ['conversations', 'reports'],
+    admin: ['conversations', 'manage', 'reports', 'admin'],
+  } as Record<Role, string[]>)[role].includes(cap);
