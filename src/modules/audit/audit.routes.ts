@@ -8,16 +8,17 @@ export default async function auditRoutes(app: App) {
   app.get('/audit', {
     schema: {
       tags: ['audit'],
-      summary: 'The audit log, newest first (admin); page with `before`',
+      summary: 'The audit log, newest first (admin); page with `before`, filter by `action` and `actor`',
       querystring: Type.Object({
         before: Type.Optional(Type.Integer({ minimum: 1 })),
         action: Type.Optional(Type.String()),
+        actor: Type.Optional(Type.String({ description: 'the id of the user or API token that acted' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
       }),
     },
   }, async (req) => {
     const p = who(req);
     requireCap(p, 'admin');
-    return { items: await listAudit(app.ctx, p, { before: req.query.before, action: req.query.action, limit: req.query.limit ?? 100 }) };
+    return { items: await listAudit(app.ctx, p, { before: req.query.before, action: req.query.action, actor: req.query.actor, limit: req.query.limit ?? 100 }) };
   });
 }

@@ -15,13 +15,14 @@ export async function audit(
   );
 }
 
-export async function listAudit(ctx: Ctx, p: Principal, opts: { before?: number; limit: number; action?: string }) {
+export async function listAudit(ctx: Ctx, p: Principal, opts: { before?: number; limit: number; action?: string; actor?: string }) {
   const r = await ctx.db.query(
     `SELECT id, actor_type AS "actorType", actor_id AS "actorId", action, target_type AS "targetType",
             target_id AS "targetId", data, ip, at
        FROM audit_log WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR action = $3)
+        AND ($5::text IS NULL OR actor_id = $5)
       ORDER BY id DESC LIMIT $4`,
-    [p.accountId, opts.before ?? null, opts.action ?? null, opts.limit],
+    [p.accountId, opts.before ?? null, opts.action ?? null, opts.limit, opts.actor ?? null],
   );
   return r.rows;
 }

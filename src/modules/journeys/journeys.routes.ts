@@ -6,6 +6,8 @@ import { parseLines } from './import/lines.js';
 import { FORMATS, makeParser, textLines, type Format } from './import/parsers.js';
 import { GROUP_BY } from './metrics.js';
 import * as svc from './journeys.service.js';
+import { definitions } from './definitions.js';
+import { requireCap } from '../../platform/context.js';
 
 const Figures = Type.Object({}, { additionalProperties: true, description: 'see docs/metrics.md and `earshot report waits --json`' });
 
@@ -50,6 +52,23 @@ export default async function journeyRoutes(app: App) {
     schema: { tags: ['journeys'], summary: 'Reported vs lived waits and journeys (supervisor, leader, admin)', querystring: waitsQuery, response: { 200: Figures } },
   }, async (req) => svc.waitsReport(ctx, who(req), req.query));
 
+  app.get('/reports/waits/distribution', {
+    schema: {
+      tags: ['journeys'],
+      summary: 'Bucket counts of lived contact waits and journey waits, with the reported ASA (supervisor, leader, admin)',
+      querystring: Type.Omit(waitsQuery, ['by', 'threshold', 'path']),
+      response: { 200: Type.Object({}, { additionalProperties: true, description: 'edges (bucket lower bounds, s), contactWaits, journeyWaits, multiAttemptJourneyWaits ({counts, total}), reported.asaSeconds' }) },
+    },
+  }, async (req) => svc.distribution(ctx, who(req), req.query));
+
+  app.get('/reports/live', {
+    schema: {
+      tags: ['journeys'],
+      summary: 'Live queue wall: waiting now per queue, longest lived wait now, agents by presence, open callbacks (supervisor, leader, admin)',
+      response: { 200: Type.Object({}, { additionalProperties: true }) },
+    },
+  }, async (req) => svc.live(ctx, who(req)));
+
   app.get('/journeys', {
     schema: {
       tags: ['journeys'],
@@ -69,4 +88,14 @@ export default async function journeyRoutes(app: App) {
   app.post('/journeys/recompute', {
     schema: { tags: ['journeys'], summary: 'Rebuild contact facts and sketches from the event log after a definition change (supervisor, admin)' },
   }, async (req) => svc.recompute(ctx, who(req)));
+
+  app.get('/definitions', {
+    schema: {
+      tags: ['journeys'],
+      summary: 'The metric definitions: the current version, what each version changed, what each figure means (supervisor, leader, admin)',
+    },
+  }, async (req) => {
+    requireCap(who(req), 'reports');
+    return definitions();
+  });
 }

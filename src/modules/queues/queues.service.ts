@@ -20,10 +20,14 @@ export interface Queue {
   teamId: string | null;
   assignment: AssignmentMode;
   slaPolicyId: string | null;
+  /** Callback policy (PATCH /queues/:id/callback-policy): SLA minutes and attempts before giving up. */
+  callbackSlaMinutes: number;
+  callbackMaxAttempts: number;
   createdAt: Date;
 }
 const QUEUE_COLS = `id, name, timezone, business_hours AS "businessHours", team_id AS "teamId", assignment,
-  sla_policy_id AS "slaPolicyId", created_at AS "createdAt"`;
+  sla_policy_id AS "slaPolicyId", callback_sla_minutes AS "callbackSlaMinutes", callback_max_attempts AS "callbackMaxAttempts",
+  created_at AS "createdAt"`;
 
 export interface QueueInput {
   name?: string;
