@@ -9,6 +9,7 @@ import { invalid, isUuid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
 import { zoneFor } from './import/import.service.js';
 import { GROUP_BY, journeysCte, waitsExact, type GroupBy, type WaitsReport } from './metrics.js';
+import { liveWall, waitsDistribution, type LiveWall, type WaitsDistribution } from './live.js';
 import { recomputeAccount } from './projection.js';
 import { refreshSketches, waitsSketch } from './sketches.js';
 
@@ -70,6 +71,26 @@ export async function waitsReport(ctx: Ctx, p: Principal, input: WaitsInput): Pr
     queueId: await resolveQueue(ctx, p.accountId, input.queue), channel: input.channel || undefined,
   };
   return input.path === 'sketch' ? waitsSketch(ctx.db, p.accountId, q) : waitsExact(ctx.db, p.accountId, q);
+}
+
+/** Bucket counts of lived contact waits and journey waits (the dashboard's distribution plot), same filters as the report. */
+export async function distribution(ctx: Ctx, p: Principal, input: Omit<WaitsInput, 'by' | 'threshold' | 'path'>): Promise<WaitsDistribution> {
+  requireCap(p, 'reports');
+  const tz = await zoneFor(ctx, p, input.tz);
+  const from = parseTime('from', input.from, tz);
+  const to = parseTime('to', input.to, tz);
+  if (from && to && from >= to) throw invalid('to', 'must be after from');
+  return waitsDistribution(ctx.db, p.accountId, {
+    from, to, queueId: await resolveQueue(ctx, p.accountId, input.queue), channel: input.channel || undefined, windowGapSeconds: parseWindow(input.window),
+  });
+}
+
+/** The live queue wall: waiting now per queue, the longest lived wait now, agents by presence, open callbacks. */
+export async function live(ctx: Ctx, p: Principal): Promise<LiveWall> {
+  requireCap(p, 'reports');
+  const tz = await zoneFor(ctx, p, undefined);
+  const now = ctx.now();
+  return liveWall(ctx.db, p.accountId, now, DateTime.fromJSDate(now, { zone: tz }).startOf('day').toJSDate());
 }
 
 export interface JourneyListInput {
