@@ -42,6 +42,12 @@ export default async function conversationRoutes(app: App) {
       tags,
       summary: 'List and search conversations (paged)',
       querystring: Type.Object({
+        view: Type.Optional(Type.Union(svc.VIEWS.map((v) => Type.Literal(v)), {
+          description: 'inbox view: all (default), open, mine, unassigned, sla_at_risk (first/next reply due within the hour or overdue), waiting (pending)',
+        })),
+        sort: Type.Optional(Type.Union(svc.SORTS.map((v) => Type.Literal(v)), {
+          description: 'activity (newest first, default), oldest, due (soonest reply due first; default for sla_at_risk), priority, number',
+        })),
         status: Type.Optional(Type.String({ description: 'one or several, comma-separated' })),
         queue: Type.Optional(Type.String()),
         assignee: Type.Optional(Type.String({ description: "user id, 'me' or 'none'" })),
@@ -54,6 +60,10 @@ export default async function conversationRoutes(app: App) {
       }),
     },
   }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+
+  app.get('/conversations/counts', {
+    schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue' },
+  }, async (req) => svc.viewCounts(ctx, who(req)));
 
   app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams } }, async (req) =>
     svc.getConversation(ctx, who(req), req.params.id));
