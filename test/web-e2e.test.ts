@@ -1,0 +1,121 @@
+/**
+ * The web app in headless Chromium against the real server with the demo data (test/web-harness.ts): signing in with
+ * the README's credentials, the language switch (English → German → Norwegian: texts, dates and numbers), keyboard-only
+ * use, and an axe-core check plus a screenshot (test-results/web-<screen>.png) of every main screen.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, switchLanguage, until, watchErrors, type WebEnv } from './web-harness.js';
+
+const skip = WEB_E2E_SKIP;
+if (skip) console.log(`# ${skip}`);
+
+let w: WebEnv;
+before(async () => {
+  if (skip) return;
+  w = await startWeb();
+});
+after(async () => {
+  if (skip) return;
+  await w?.close();
+});
+
+async function page(locale?: string): Promise<{ page: Page; errors: string[] }> {
+  const ctx = await w.newContext({ locale });
+  const p = await ctx.newPage();
+  return { page: p, errors: watchErrors(p) };
+}
+
+test('sign-in page: a wrong password is refused with a message; the README credentials open the demo inbox', { skip }, async () => {
+  const { page: p, errors } = await page();
+  await p.goto('/');
+  await p.getByRole('heading', { name: 'Earshot' }).waitFor();
+  await checkA11y(p, 'the sign-in page');
+  await screenshot(p, 'login');
+  await p.getByLabel('Email').fill(DEMO.sam);
+  await p.getByLabel('Password').fill('not-the-password');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('alert').filter({ hasText: 'Email or password is wrong.' }).waitFor();
+  await p.getByLabel('Password').fill('earshot-demo');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+  await p.getByText('Nordlicht Outdoor').first().waitFor();
+  await p.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  assert.match(new URL(p.url()).pathname, /^\/inbox/);
+  // An agent sees the inbox but not the leaders' and admins' screens.
+  const nav = p.getByRole('navigation', { name: 'Main navigation' });
+  assert.equal(await nav.getByRole('link', { name: 'Inbox' }).count(), 1);
+  assert.equal(await nav.getByRole('link', { name: 'Administration' }).count(), 0);
+  assert.equal(await nav.getByRole('link', { name: 'Reported vs lived' }).count(), 0);
+  // Signing out ends the session: the sign-in form is back and stays after a reload.
+  await p.getByRole('button', { name: 'Sign out' }).click();
+  await p.getByRole('button', { name: 'Sign in' }).waitFor();
+  await p.reload();
+  await p.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('language switch: English → Deutsch → Norsk changes the texts, the document language and persists', { skip }, async () => {
+  const { page: p, errors } = await page();
+  await signIn(p, DEMO.admin);
+  const nav = p.getByRole('navigation', { name: 'Main navigation' });
+  await nav.getByRole('link', { name: 'Inbox' }).waitFor();
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'en');
+
+  await switchLanguage(p, 'Deutsch');
+  await p.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Posteingang' }).waitFor();
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'de');
+  await p.getByRole('button', { name: 'Abmelden' }).waitFor();
+  await screenshot(p, 'inbox-de');
+
+  await switchLanguage(p, 'Norsk');
+  await p.getByRole('navigation', { name: 'Hovednavigasjon' }).getByRole('link', { name: 'Innboks' }).waitFor();
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'nb');
+  await p.getByRole('button', { name: 'Logg ut' }).waitFor();
+  await screenshot(p, 'inbox-nb');
+
+  // The choice survives a reload (stored in the browser).
+  await p.reload();
+  await p.getByRole('navigation', { name: 'Hovednavigasjon' }).waitFor();
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'nb');
+  await switchLanguage(p, 'English');
+  await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a German browser gets the German sign-in page', { skip }, async () => {
+  const { page: p } = await page('de-DE');
+  await p.goto('/');
+  await p.getByRole('button', { name: 'Anmelden' }).waitFor();
+  await p.getByLabel('Passwort').waitFor();
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'de');
+  await checkA11y(p, 'the German sign-in page');
+});
+
+test('keyboard only: sign in with Tab and Enter', { skip }, async () => {
+  const { page: p, errors } = await page();
+  await p.goto('/');
+  await p.getByRole('button', { name: 'Sign in' }).waitFor();
+  // The email field has focus on arrival.
+  await until('focus on the email field', () => p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'email'));
+  await p.keyboard.type(DEMO.lena);
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => (document.activeElement as HTMLInputElement).type), 'password');
+  await p.keyboard.type('earshot-demo');
+  await p.keyboard.press('Enter');
+  await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+  // The navigation is reachable with Tab, and the focused element is visibly marked.
+  let reached = false;
+  for (let i = 0; i < 30 && !reached; i++) {
+    await p.keyboard.press('Tab');
+    reached = await p.evaluate(() => document.activeElement?.closest('nav') !== null && document.activeElement?.tagName === 'A');
+  }
+  assert.ok(reached, 'a navigation link is reachable with Tab');
+  const outline = await p.evaluate(() => {
+    const s = getComputedStyle(document.activeElement!);
+    return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  assert.ok(outline.style !== 'none' && outline.width > 0, `focus is visible (outline ${JSON.stringify(outline)})`);
+  assert.deepEqual(errors, []);
+});
