@@ -47,6 +47,7 @@ test('views: mine, unassigned, open, SLA at risk, waiting — and their counts',
     assert.deepEqual(numbers(await list('?view=sla_at_risk')), [atRisk.number], 'first reply due in 30 min; the 10 h one and the answered one are not');
     assert.deepEqual(numbers(await list('?view=waiting')), [waiting.number]);
     assert.equal((await list('?view=all')).total, 5);
+    assert.deepEqual(numbers(await list(`?number=${waiting.number}`)), [waiting.number], 'one conversation by number');
     assert.equal((await list('')).total, 5, 'no view lists everything, as before');
     const l = await list(`?view=open&queue=${qSlow.id}`);
     assert.deepEqual(numbers(l).sort(), [relaxed.number, waiting.number].sort(), 'a view narrows with the other filters (per queue)');

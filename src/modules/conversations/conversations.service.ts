@@ -351,6 +351,8 @@ export interface ListFilter {
   channel?: string;
   priority?: string;
   q?: string;
+  /** One conversation by its number (the merge picker's "#123"). */
+  number?: number;
   limit: number;
   offset: number;
 }
@@ -383,9 +385,10 @@ export async function listConversations(ctx: Ctx, p: Principal, f: ListFilter) {
   if (!(SORTS as readonly string[]).includes(sort)) throw invalid('sort', `unknown sort '${f.sort}' (one of ${SORTS.join(', ')})`);
   const q = f.q?.trim() || null;
   const params = [p.accountId, statuses, f.queue ?? null, assignee, unassigned, f.tag ? normTag(f.tag) : null, f.channel ?? null,
-    f.priority ?? null, f.customer ?? null, q, p.userId, new Date(ctx.now().getTime() + SLA_RISK_MS)];
+    f.priority ?? null, f.customer ?? null, q, p.userId, new Date(ctx.now().getTime() + SLA_RISK_MS), f.number ?? null];
   // $11 and $12 are typed here even when the view does not use them (PostgreSQL refuses untyped unused parameters).
-  const where = `c.account_id = $1 AND ($11::uuid IS NULL OR $12::timestamptz IS NULL OR TRUE) AND (${viewSql(view, '$11::uuid', '$12::timestamptz')}) AND ($2::text[] IS NULL OR c.status = ANY($2)) AND ($3::uuid IS NULL OR c.queue_id = $3)
+  const where = `c.account_id = $1 AND ($11::uuid IS NULL OR $12::timestamptz IS NULL OR TRUE) AND (${viewSql(view, '$11::uuid', '$12::timestamptz')})
+    AND ($13::int IS NULL OR c.number = $13) AND ($2::text[] IS NULL OR c.status = ANY($2)) AND ($3::uuid IS NULL OR c.queue_id = $3)
     AND ($4::uuid IS NULL OR c.assignee_id = $4) AND (NOT $5 OR c.assignee_id IS NULL) AND ($6::text IS NULL OR $6 = ANY(c.tags))
     AND ($7::text IS NULL OR c.channel = $7) AND ($8::text IS NULL OR c.priority = $8) AND ($9::uuid IS NULL OR c.customer_id = $9)
     AND ($10::text IS NULL OR c.id IN (
@@ -401,7 +404,7 @@ export async function listConversations(ctx: Ctx, p: Principal, f: ListFilter) {
               (SELECT u.name FROM users u WHERE u.id = c.assignee_id) AS "assigneeName",
               (SELECT qu.name FROM queues qu WHERE qu.id = c.queue_id) AS "queueName"
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE ${where}
-        ORDER BY ${SORT_SQL[sort]} LIMIT $13 OFFSET $14`,
+        ORDER BY ${SORT_SQL[sort]} LIMIT $14 OFFSET $15`,
       [...params, f.limit, f.offset],
     ),
     ctx.db.query<{ n: number }>(`WITH ${tsq} SELECT count(*)::int AS n FROM conversations c WHERE ${where}`, params),
