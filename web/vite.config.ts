@@ -12,8 +12,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       output: {
-        // ECharts is large and only the dashboards need it: its own chunk, loaded with them.
-        manualChunks: (id: string) => (id.includes('node_modules/echarts') || id.includes('node_modules/zrender') ? 'echarts' : undefined),
+        // ECharts is large and only the dashboards need it: its own chunk, loaded with them. tslib (shared by echarts
+        // and the shell's scroll lock) gets its own tiny chunk first: a group takes in its dependencies, so without
+        // this the inbox would preload the whole echarts chunk for three tslib helpers.
+        codeSplitting: {
+          groups: [
+            { name: 'tslib', test: /node_modules[\\/]tslib[\\/]/, priority: 2 },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 1 },
+          ],
+        },
       },
     },
   },

@@ -131,15 +131,21 @@ export async function listJourneys(ctx: Ctx, p: Principal, input: JourneyListInp
     ? await ctx.db.query<any>(
         `SELECT cf.contact_id AS "contactId", cf.channel, q.name AS queue, cf.first_touch_at AS "firstTouchAt",
                 cf.queue_entered_at AS "queueEnteredAt", cf.answered_at AS "answeredAt", cf.abandoned_at AS "abandonedAt",
-                cf.outcome, cf.queued, cf.queue_wait_s AS "queueWaitSeconds", cf.lived_wait_s AS "livedWaitSeconds"
+                cf.outcome, cf.queued, cf.queue_wait_s AS "queueWaitSeconds", cf.lived_wait_s AS "livedWaitSeconds",
+                cf.conversation_id AS "conversationId"
            FROM contact_facts cf LEFT JOIN queues q ON q.id = cf.queue_id
           WHERE cf.account_id = $1 AND cf.contact_id = ANY($2::text[])`,
         [p.accountId, ids],
       )
     : { rows: [] };
   const byId = new Map(c.rows.map((x) => [x.contactId, x]));
+  const customerIds = [...new Set(r.rows.filter((j) => j.who.startsWith('c:')).map((j) => j.who.slice(2) as string))];
+  const names = customerIds.length
+    ? await ctx.db.query<{ id: string; name: string | null }>('SELECT id::text, name FROM customers WHERE account_id = $1 AND id = ANY($2::uuid[])', [p.accountId, customerIds])
+    : { rows: [] };
+  const nameOf = new Map(names.rows.map((x) => [x.id, x.name]));
   return r.rows.map(({ who, contact_ids, ...j }) => ({
-    customer: who.startsWith('c:') ? { customerId: who.slice(2) } : { identity: who.slice(2) },
+    customer: who.startsWith('c:') ? { customerId: who.slice(2), name: nameOf.get(who.slice(2)) ?? null } : { identity: who.slice(2) },
     ...j,
     contacts: (contact_ids as string[]).map((id) => byId.get(id)),
   }));

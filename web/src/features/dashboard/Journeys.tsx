@@ -1,0 +1,122 @@
+/** The multi-attempt journeys that the usual figures miss, longest first; each opens down to its contacts. */
+import { Fragment, useState } from 'react';
+import { Anchor, Badge, Button, Paper, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { fmtDateTime, fmtDuration, fmtNumber } from '../../lib/format';
+import type { Journey } from './api';
+
+const outcomeColor: Record<string, string> = { answered: 'teal', abandoned: 'red', closed: 'gray', waiting: 'yellow', never_served: 'red' };
+
+export function journeyWho(j: Journey) {
+  return j.customer.name || j.customer.identity || j.customer.customerId || '–';
+}
+
+function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
+  const { t } = useTranslation('dashboard');
+  return (
+    <Table aria-label={t('journeys.contactsOf', { who: journeyWho(j) })} withTableBorder fz="sm">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">{t('journeys.attempt')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.channel')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.queue')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.firstTouch')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.queueEntered')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.endedAt')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.outcome')}</Table.Th>
+          <Table.Th scope="col" ta="right">{t('journeys.livedWait')}</Table.Th>
+          <Table.Th scope="col" ta="right">{t('journeys.queueWait')}</Table.Th>
+          <Table.Th scope="col">{t('journeys.conversation')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {j.contacts.filter(Boolean).map((c, i) => (
+          <Table.Tr key={c.contactId}>
+            <Table.Td>{i + 1}</Table.Td>
+            <Table.Td>{t(`channel.${c.channel}`, { defaultValue: c.channel })}</Table.Td>
+            <Table.Td>{c.queue ?? '–'}</Table.Td>
+            <Table.Td>{fmtDateTime(c.firstTouchAt, timeZone)}</Table.Td>
+            <Table.Td>{fmtDateTime(c.queueEnteredAt, timeZone)}</Table.Td>
+            <Table.Td>{fmtDateTime(c.answeredAt ?? c.abandonedAt, timeZone)}</Table.Td>
+            <Table.Td><Badge variant="dot" color={outcomeColor[c.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${c.outcome}`)}</Badge></Table.Td>
+            <Table.Td ta="right">{fmtDuration(c.livedWaitSeconds)}</Table.Td>
+            <Table.Td ta="right">{fmtDuration(c.queueWaitSeconds)}</Table.Td>
+            <Table.Td>
+              {c.conversationId ? (
+                <Anchor component={Link} to={`/conversations/${c.conversationId}`}>{t('journeys.openConversation')}</Anchor>
+              ) : '–'}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journey[]; timeZone: string; onMore?: () => void }) {
+  const { t } = useTranslation('dashboard');
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const keyOf = (j: Journey) => `${j.contacts[0]?.contactId ?? ''}|${j.startedAt}`;
+  const toggle = (k: string) => setOpen((s) => {
+    const n = new Set(s);
+    if (n.has(k)) n.delete(k);
+    else n.add(k);
+    return n;
+  });
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="journeys-title">
+      <Title order={2} size="h4" id="journeys-title">{t('journeys.title')}</Title>
+      <Text size="sm" c="dimmed" mb="sm">{t('journeys.hint')}</Text>
+      {items.length === 0 ? (
+        <Text>{t('journeys.none')}</Text>
+      ) : (
+        <div style={{ overflowX: 'auto' }}>
+          <Table aria-label={t('journeys.title')} highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('journeys.customer')}</Table.Th>
+                <Table.Th scope="col">{t('journeys.started')}</Table.Th>
+                <Table.Th scope="col" ta="right">{t('journeys.attempts')}</Table.Th>
+                <Table.Th scope="col" ta="right">{t('journeys.wait')}</Table.Th>
+                <Table.Th scope="col">{t('journeys.outcome')}</Table.Th>
+                <Table.Th scope="col">{t('journeys.contacts')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((j) => {
+                const k = keyOf(j);
+                const isOpen = open.has(k);
+                const id = `journey-${k.replace(/[^\w-]/g, '_')}`;
+                return (
+                  <Fragment key={k}>
+                    <Table.Tr>
+                      <Table.Td>{journeyWho(j)}</Table.Td>
+                      <Table.Td>{fmtDateTime(j.startedAt, timeZone)}</Table.Td>
+                      <Table.Td ta="right">{fmtNumber(j.attempts)}</Table.Td>
+                      <Table.Td ta="right" fw={600}>{fmtDuration(j.waitSeconds ?? j.spanSeconds)}</Table.Td>
+                      <Table.Td><Badge variant="dot" color={outcomeColor[j.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${j.outcome}`)}</Badge></Table.Td>
+                      <Table.Td>
+                        <Button size="compact-sm" variant="subtle" aria-expanded={isOpen} aria-controls={id}
+                          aria-label={t(isOpen ? 'journeys.hideContactsOf' : 'journeys.showContactsOf', { count: j.attempts, who: journeyWho(j) })}
+                          onClick={() => toggle(k)}>
+                          {isOpen ? t('journeys.hideContacts') : t('journeys.showContacts', { count: j.attempts })}
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                    {isOpen && (
+                      <Table.Tr id={id}>
+                        <Table.Td colSpan={6} bg="var(--mantine-color-gray-0)"><Contacts j={j} timeZone={timeZone} /></Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {onMore && <Button mt="sm" variant="default" onClick={onMore}>{t('journeys.more')}</Button>}
+        </div>
+      )}
+    </Paper>
+  );
+}
