@@ -1,0 +1,273 @@
+/** Queues: time zone, business hours (weekly spans, holidays), assignment, SLA policy, team, callback policy. */
+import { useState } from 'react';
+import { ActionIcon, Button, Fieldset, Group, Modal, NumberInput, Select, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { get, patch, post } from '../../lib/api';
+import { useTeams } from './TeamsScreen';
+import { useSlaPolicies } from './SlaScreen';
+import { ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+type Day = (typeof DAYS)[number];
+type Span = [string, string];
+export interface BusinessHours {
+  week: Partial<Record<Day, Span[]>>;
+  holidays?: string[];
+}
+export interface Queue {
+  id: string;
+  name: string;
+  timezone: string;
+  businessHours: BusinessHours | null;
+  teamId: string | null;
+  assignment: 'manual' | 'round_robin' | 'load';
+  slaPolicyId: string | null;
+  callbackSlaMinutes?: number;
+  callbackMaxAttempts?: number;
+}
+
+export function useQueues() {
+  return useQuery({ queryKey: ['admin', 'queues'], queryFn: () => get<{ items: Queue[] }>('/queues').then((r) => r.items) });
+}
+
+const ZONES: string[] = (() => {
+  try {
+    return (Intl as any).supportedValuesOf('timeZone') as string[];
+  } catch {
+    return ['UTC', 'Europe/Berlin', 'Europe/Oslo', 'Europe/London'];
+  }
+})();
+
+/** "Mon–Fri 09:00–17:00"-style summary, in the chosen language's weekday names. */
+function useHoursSummary() {
+  const { t } = useTranslation('admin');
+  return (bh: BusinessHours | null) => {
+    if (!bh) return t('queues.always');
+    const parts = DAYS.filter((d) => bh.week[d]?.length).map((d) => `${t(`days.${d}`)} ${bh.week[d]!.map(([a, b]) => `${a}–${b}`).join(', ')}`);
+    const s = parts.join('; ') || t('queues.neverOpen');
+    return bh.holidays?.length ? `${s} (${t('queues.holidayCount', { count: bh.holidays.length })})` : s;
+  };
+}
+
+function WeekEditor({ week, setWeek, error }: { week: Partial<Record<Day, Span[]>>; setWeek: (w: Partial<Record<Day, Span[]>>) => void; error?: string }) {
+  const { t } = useTranslation('admin');
+  const setDay = (d: Day, spans: Span[]) => setWeek({ ...week, [d]: spans });
+  return (
+    <Fieldset legend={t('queues.week')}>
+      <Stack gap="xs">
+        {DAYS.map((d) => {
+          const spans = week[d] ?? [];
+          const dayName = t(`daysLong.${d}`);
+          return (
+            <Group key={d} gap="xs" align="center" wrap="wrap">
+              <Text w={90} size="sm" fw={500} id={`day-${d}`}>{dayName}</Text>
+              {!spans.length && <Text size="sm" c="dimmed">{t('queues.closed')}</Text>}
+              {spans.map(([a, b], i) => (
+                <Group key={i} gap={4} wrap="nowrap">
+                  <TextInput
+                    type="time"
+                    size="xs"
+                    aria-label={t('queues.opensAt', { day: dayName, n: i + 1 })}
+                    value={a}
+                    onChange={(e) => setDay(d, spans.map((s, j) => (j === i ? [e.currentTarget.value, s[1]] : s)))}
+                  />
+                  <Text size="sm" aria-hidden>–</Text>
+                  <TextInput
+                    type="time"
+                    size="xs"
+                    aria-label={t('queues.closesAt', { day: dayName, n: i + 1 })}
+                    value={b}
+                    onChange={(e) => setDay(d, spans.map((s, j) => (j === i ? [s[0], e.currentTarget.value] : s)))}
+                  />
+                  <ActionIcon variant="subtle" color="red" aria-label={t('queues.removeSpan', { day: dayName, n: i + 1 })} onClick={() => setDay(d, spans.filter((_, j) => j !== i))}>
+                    <span aria-hidden>×</span>
+                  </ActionIcon>
+                </Group>
+              ))}
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                aria-label={t('queues.addSpanFor', { day: dayName })}
+                onClick={() => setDay(d, [...spans, spans.length ? [spans[spans.length - 1][1], '23:59'] : ['09:00', '17:00']])}
+              >
+                {t('queues.addSpan')}
+              </Button>
+            </Group>
+          );
+        })}
+        {error && <Text size="sm" c="red" role="alert">{error}</Text>}
+      </Stack>
+    </Fieldset>
+  );
+}
+
+function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => void }) {
+  const { t } = useTranslation('admin');
+  const teams = useTeams();
+  const sla = useSlaPolicies();
+  const [name, setName] = useState(queue?.name ?? '');
+  const [timezone, setTimezone] = useState(queue?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+  const [assignment, setAssignment] = useState<string>(queue?.assignment ?? 'manual');
+  const [teamId, setTeamId] = useState<string | null>(queue?.teamId ?? null);
+  const [slaPolicyId, setSlaPolicyId] = useState<string | null>(queue?.slaPolicyId ?? null);
+  const [hasHours, setHasHours] = useState(!!queue?.businessHours);
+  const [week, setWeek] = useState<Partial<Record<Day, Span[]>>>(
+    queue?.businessHours?.week ?? Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']] as Span[]])),
+  );
+  const [holidays, setHolidays] = useState<string[]>(queue?.businessHours?.holidays ?? []);
+  const save = useSave(
+    () => {
+      const body = {
+        name,
+        timezone,
+        assignment,
+        teamId,
+        slaPolicyId,
+        businessHours: hasHours ? { week: Object.fromEntries(Object.entries(week).filter(([, s]) => s && s.length)), holidays } : null,
+      };
+      return queue ? patch(`/queues/${queue.id}`, body) : post('/queues', body);
+    },
+    [['admin', 'queues']],
+    onClose,
+  );
+  const { fe, rest } = useFieldErrors(save.error, ['name', 'timezone', 'assignment', 'teamId', 'slaPolicyId', 'businessHours/holidays', 'businessHours']);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(undefined);
+      }}
+    >
+      <Stack>
+        <TextInput label={t('queues.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+        <Select label={t('queues.timezone')} description={t('queues.timezoneHelp')} searchable value={timezone} onChange={(v) => v && setTimezone(v)} allowDeselect={false} data={ZONES} error={fe('timezone')} />
+        <Select
+          label={t('queues.assignment')}
+          value={assignment}
+          onChange={(v) => v && setAssignment(v)}
+          allowDeselect={false}
+          data={['manual', 'round_robin', 'load'].map((a) => ({ value: a, label: t(`assignment.${a}`) }))}
+          error={fe('assignment')}
+        />
+        <Select label={t('queues.team')} clearable placeholder={t('queues.anyone')} value={teamId} onChange={setTeamId} data={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('teamId')} />
+        <Select label={t('queues.sla')} clearable placeholder={t('queues.noSla')} value={slaPolicyId} onChange={setSlaPolicyId} data={(sla.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('slaPolicyId')} />
+        <Switch label={t('queues.hasHours')} checked={hasHours} onChange={(e) => setHasHours(e.currentTarget.checked)} />
+        {hasHours && (
+          <>
+            <WeekEditor week={week} setWeek={setWeek} error={fe('businessHours')} />
+            <TagsInput
+              label={t('queues.holidays')}
+              description={t('queues.holidaysHelp')}
+              value={holidays}
+              onChange={setHolidays}
+              placeholder="2026-12-24"
+              error={fe('businessHours/holidays')}
+            />
+          </>
+        )}
+        <ErrorAlert message={rest} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={save.isPending}>{queue ? t('common.save') : t('queues.add')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function CallbackForm({ queue, onClose }: { queue: Queue; onClose: () => void }) {
+  const { t } = useTranslation('admin');
+  const [slaMinutes, setSla] = useState<number | string>(queue.callbackSlaMinutes ?? 60);
+  const [maxAttempts, setMax] = useState<number | string>(queue.callbackMaxAttempts ?? 3);
+  const save = useSave(() => patch(`/queues/${queue.id}/callback-policy`, { slaMinutes: Number(slaMinutes), maxAttempts: Number(maxAttempts) }), [['admin', 'queues']], onClose);
+  const { fe, rest } = useFieldErrors(save.error, ['slaMinutes', 'maxAttempts']);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(undefined);
+      }}
+    >
+      <Stack>
+        <Text size="sm" c="dimmed">{t('queues.callbackIntro')}</Text>
+        <NumberInput label={t('queues.callbackSla')} value={slaMinutes} onChange={setSla} min={1} max={100000} allowDecimal={false} error={fe('slaMinutes')} data-autofocus />
+        <NumberInput label={t('queues.callbackAttempts')} value={maxAttempts} onChange={setMax} min={1} max={100} allowDecimal={false} error={fe('maxAttempts')} />
+        <ErrorAlert message={rest} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function QueuesScreen() {
+  const { t } = useTranslation('admin');
+  const { manage } = useRole();
+  const queues = useQueues();
+  const teams = useTeams();
+  const sla = useSlaPolicies();
+  const summary = useHoursSummary();
+  const teamName = new Map((teams.data ?? []).map((x) => [x.id, x.name]));
+  const slaName = new Map((sla.data ?? []).map((x) => [x.id, x.name]));
+  const [editing, setEditing] = useState<Queue | null | 'new'>(null);
+  const [callback, setCallback] = useState<Queue | null>(null);
+  return (
+    <>
+      <ScreenHeader title={t('nav.queues')} description={t('queues.intro')} action={manage && <Button onClick={() => setEditing('new')}>{t('queues.add')}</Button>} />
+      <ReadOnlyNote cap="manage" />
+      <ListState loading={queues.isLoading} error={queues.error} empty={!queues.data?.length} />
+      {!!queues.data?.length && (
+        <Table.ScrollContainer minWidth={800}>
+          <Table aria-label={t('queues.table')} striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('queues.name')}</Table.Th>
+                <Table.Th>{t('queues.timezone')}</Table.Th>
+                <Table.Th>{t('queues.hours')}</Table.Th>
+                <Table.Th>{t('queues.assignment')}</Table.Th>
+                <Table.Th>{t('queues.team')}</Table.Th>
+                <Table.Th>{t('queues.sla')}</Table.Th>
+                <Table.Th>{t('queues.callbacks')}</Table.Th>
+                {manage && <Table.Th>{t('common.actions')}</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {queues.data.map((q) => (
+                <Table.Tr key={q.id}>
+                  <Table.Td>{q.name}</Table.Td>
+                  <Table.Td>{q.timezone}</Table.Td>
+                  <Table.Td>{summary(q.businessHours)}</Table.Td>
+                  <Table.Td>{t(`assignment.${q.assignment}`)}</Table.Td>
+                  <Table.Td>{(q.teamId && teamName.get(q.teamId)) || t('queues.anyone')}</Table.Td>
+                  <Table.Td>{(q.slaPolicyId && slaName.get(q.slaPolicyId)) || '–'}</Table.Td>
+                  <Table.Td>{q.callbackSlaMinutes ? t('queues.callbackSummary', { minutes: q.callbackSlaMinutes, attempts: q.callbackMaxAttempts }) : '–'}</Table.Td>
+                  {manage && (
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(q)} aria-label={`${t('common.edit')}: ${q.name}`}>
+                          {t('common.edit')}
+                        </Button>
+                        <Button size="xs" variant="default" onClick={() => setCallback(q)} aria-label={`${t('queues.callbackPolicy')}: ${q.name}`}>
+                          {t('queues.callbackPolicy')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal size="xl" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('queues.add') : t('queues.edit')}>
+        {editing !== null && <QueueForm queue={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      </Modal>
+      <Modal opened={callback !== null} onClose={() => setCallback(null)} title={t('queues.callbackPolicy')}>
+        {callback && <CallbackForm queue={callback} onClose={() => setCallback(null)} />}
+      </Modal>
+    </>
+  );
+}

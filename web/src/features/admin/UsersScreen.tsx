@@ -1,0 +1,154 @@
+/** Users and roles: list with presence; admins add users, change role, capacity, language, password, disable. */
+import { useState } from 'react';
+import { Badge, Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { get, patch, post } from '../../lib/api';
+import type { Role } from '../../lib/session';
+import { ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: 'en' | 'de' | 'nb';
+  presence: string;
+  capacity: number;
+  disabled: boolean;
+}
+
+export const ROLES: Role[] = ['agent', 'supervisor', 'leader', 'admin'];
+const PRESENCE_COLOR: Record<string, string> = { available: 'teal', busy: 'orange', away: 'yellow', offline: 'gray' };
+
+export function useUsers() {
+  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => get<{ items: User[] }>('/users').then((r) => r.items) });
+}
+
+function UserForm({ user, onClose }: { user: User | null; onClose: () => void }) {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation();
+  const [name, setName] = useState(user?.name ?? '');
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [role, setRole] = useState<Role>(user?.role ?? 'agent');
+  const [locale, setLocale] = useState<string>(user?.locale ?? 'en');
+  const [capacity, setCapacity] = useState<number | string>(user?.capacity ?? 10);
+  const [password, setPassword] = useState('');
+  const save = useSave(
+    () => {
+      const body: Record<string, unknown> = { name, role, locale, capacity: Number(capacity) };
+      if (password) body.password = password;
+      return user ? patch(`/users/${user.id}`, body) : post('/users', { ...body, email });
+    },
+    [['admin', 'users']],
+    onClose,
+  );
+  const { fe, rest } = useFieldErrors(save.error, ['name', 'email', 'role', 'locale', 'capacity', 'password']);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(undefined);
+      }}
+    >
+      <Stack>
+        <TextInput label={t('users.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+        <TextInput label={t('users.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fe('email')} required disabled={!!user} />
+        <Select label={t('users.role')} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} error={fe('role')} />
+        <Select label={t('users.language')} value={locale} onChange={(v) => v && setLocale(v)} allowDeselect={false} data={['en', 'de', 'nb'].map((l) => ({ value: l, label: tc(`lang.${l}`) }))} error={fe('locale')} />
+        <NumberInput label={t('users.capacity')} description={t('users.capacityHelp')} value={capacity} onChange={setCapacity} min={0} max={1000} allowDecimal={false} error={fe('capacity')} />
+        <PasswordInput
+          label={user ? t('users.newPassword') : t('users.password')}
+          description={t('users.passwordHelp')}
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={fe('password')}
+          autoComplete="new-password"
+        />
+        <ErrorAlert message={rest} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" loading={save.isPending}>{user ? t('common.save') : t('users.add')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function UsersScreen() {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation();
+  const { me, admin } = useRole();
+  const users = useUsers();
+  const [editing, setEditing] = useState<User | null | 'new'>(null);
+  const toggle = useSave((u: User) => patch(`/users/${u.id}`, { disabled: !u.disabled }), [['admin', 'users']]);
+  return (
+    <>
+      <ScreenHeader
+        title={t('nav.users')}
+        description={t('users.intro')}
+        action={admin && <Button onClick={() => setEditing('new')}>{t('users.add')}</Button>}
+      />
+      <ReadOnlyNote cap="admin" />
+      <ListState loading={users.isLoading} error={users.error} empty={!users.data?.length} />
+      {!!users.data?.length && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table aria-label={t('users.table')} striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('users.name')}</Table.Th>
+                <Table.Th>{t('users.email')}</Table.Th>
+                <Table.Th>{t('users.role')}</Table.Th>
+                <Table.Th>{t('users.presence')}</Table.Th>
+                <Table.Th>{t('users.capacity')}</Table.Th>
+                <Table.Th>{t('users.status')}</Table.Th>
+                {admin && <Table.Th>{t('common.actions')}</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {users.data.map((u) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>{u.name}</Table.Td>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{t(`roles.${u.role}`)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="dot" color={PRESENCE_COLOR[u.presence] ?? 'gray'}>{tc(`presence.${u.presence}`)}</Badge>
+                  </Table.Td>
+                  <Table.Td>{u.capacity}</Table.Td>
+                  <Table.Td>{u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}</Table.Td>
+                  {admin && (
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`${t('common.edit')}: ${u.name}`}>
+                          {t('common.edit')}
+                        </Button>
+                        {u.disabled ? (
+                          <Button size="xs" variant="default" onClick={() => toggle.mutate(u)} aria-label={`${t('users.enable')}: ${u.name}`}>
+                            {t('users.enable')}
+                          </Button>
+                        ) : (
+                          <ConfirmButton
+                            label={t('users.disable')}
+                            buttonProps={{ 'aria-label': `${t('users.disable')}: ${u.name}` }}
+                            disabled={u.id === me?.user?.id}
+                            title={t('users.disableTitle', { name: u.name })}
+                            message={t('users.disableText')}
+                            confirmLabel={t('users.disable')}
+                            onConfirm={() => toggle.mutateAsync(u)}
+                          />
+                        )}
+                      </Group>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.add') : t('users.edit')}>
+        {editing !== null && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      </Modal>
+    </>
+  );
+}
