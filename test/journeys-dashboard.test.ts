@@ -174,3 +174,17 @@ test('roles: agents see neither the distribution nor the wall; leaders and super
   assert.equal(w.totals.waiting, 0);
   assert.equal(w.queues.length, 0);
 });
+
+test('journeys list: each contact names its conversation, and a known customer their name (the dashboard links down to them)', async () => {
+  const c = (await env.req('POST', '/api/v1/conversations', { body: convBody({ customer: { email: 'berit@example.com', name: 'Berit Dahl' } }) })).json;
+  assert.equal((await env.req('POST', `/api/v1/conversations/${c.id}/replies`, { body: { text: 'Hello Berit.' } })).status, 201);
+  const list = await env.req('GET', '/api/v1/journeys?limit=500', { token: env.tokens.leader });
+  assert.equal(list.status, 200, list.body);
+  const j = list.json.items.find((x: any) => x.contacts.some((k: any) => k.conversationId === c.id));
+  assert.ok(j, 'the conversation is a contact of a journey');
+  assert.equal(j.customer.name, 'Berit Dahl');
+  assert.equal(j.outcome, 'answered');
+  // Imported calls have no conversation.
+  const call = list.json.items.find((x: any) => x.customer.identity === '+4791000001');
+  assert.ok(call.contacts.every((k: any) => k.conversationId === null));
+});

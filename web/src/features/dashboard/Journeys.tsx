@@ -98,7 +98,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                       <Table.Td><Badge variant="dot" color={outcomeColor[j.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${j.outcome}`)}</Badge></Table.Td>
                       <Table.Td>
                         <Button size="compact-sm" variant="subtle" aria-expanded={isOpen} aria-controls={id}
-                          aria-label={t(isOpen ? 'journeys.hideContactsOf' : 'journeys.showContactsOf', { count: j.attempts, who: journeyWho(j) })}
+                          aria-label={`${isOpen ? t('journeys.hideContacts') : t('journeys.showContacts', { count: j.attempts })}: ${journeyWho(j)}`}
                           onClick={() => toggle(k)}>
                           {isOpen ? t('journeys.hideContacts') : t('journeys.showContacts', { count: j.attempts })}
                         </Button>
