@@ -93,6 +93,8 @@ export async function startWeb(): Promise<WebEnv> {
     env, url, demoAccountId, demoTokens, sink, smtpPort: smtp.port, browser,
     async newContext(opts = {}) {
       const c = await browser.newContext({ baseURL: url, locale: opts.locale ?? 'en-GB', viewport: { width: 1366, height: 860 } });
+      // tsx (esbuild keepNames) wraps named inner functions in __name(…); functions sent to the page need it defined.
+      await c.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
       contexts.push(c);
       return c;
     },
