@@ -23,7 +23,7 @@ interface Entry {
 const PAGE = 50;
 /** The actions the server writes (grep "audit(tx" in src/modules); the filter also offers any others it sees. */
 const KNOWN_ACTIONS = [
-  'account.updated', 'callback.attempted', 'callback.cancelled', 'conversation.assigned', 'conversation.created',
+  'account.created', 'user.signed_in',   'account.updated', 'callback.attempted', 'callback.cancelled', 'conversation.assigned', 'conversation.created',
   'conversation.merged', 'conversation.split', 'conversation.updated', 'customer.created', 'customer.identity_added',
   'customer.merged', 'events.import_failed', 'events.imported', 'macro.created', 'macro.deleted', 'macro.updated',
   'mailbox.created', 'mailbox.deleted', 'mailbox.settings_changed', 'mailbox.updated', 'queue.callback_policy',

@@ -3,12 +3,12 @@
  * the web contact form's topics, the chat widget's embed snippet, and how to read existing mailboxes over IMAP (CLI).
  */
 import { useEffect, useState } from 'react';
-import { ActionIcon, Anchor, Button, Divider, Fieldset, Group, Modal, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Divider, Fieldset, Group, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, put } from '../../lib/api';
 import { useQueues } from './QueuesScreen';
-import { ConfirmButton, CopyValue, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminModal, ConfirmButton, CopyValue, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 interface Mailbox {
   id: string;
@@ -139,11 +139,11 @@ function Mailboxes() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('mailboxes.add') : t('mailboxes.edit')}>
+      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('mailboxes.add') : t('mailboxes.edit')}>
         {editing !== null && (
           <MailboxForm mailbox={editing === 'new' ? null : editing} autoAck={editing === 'new' ? false : !!ack.get(editing.id)} onClose={() => setEditing(null)} />
         )}
-      </Modal>
+      </AdminModal>
     </section>
   );
 }

@@ -1,11 +1,11 @@
 /** Macros: canned replies or notes with placeholders, and actions (status, priority, tags, queue) applied with them. */
 import { useState } from 'react';
-import { Button, Code, Group, Modal, SegmentedControl, Select, Stack, Table, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Code, Group, SegmentedControl, Select, Stack, Table, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../lib/api';
 import { useQueues } from './QueuesScreen';
-import { ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminModal, ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 interface Macro {
   id: string;
@@ -153,9 +153,9 @@ export function MacrosScreen() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal size="lg" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('macros.add') : t('macros.edit')}>
+      <AdminModal size="lg" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('macros.add') : t('macros.edit')}>
         {editing !== null && <MacroForm macro={editing === 'new' ? null : editing} placeholders={macros.data?.placeholders ?? []} onClose={() => setEditing(null)} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

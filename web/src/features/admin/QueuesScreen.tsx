@@ -1,12 +1,12 @@
 /** Queues: time zone, business hours (weekly spans, holidays), assignment, SLA policy, team, callback policy. */
 import { useState } from 'react';
-import { ActionIcon, Button, Fieldset, Group, Modal, NumberInput, Select, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Fieldset, Group, NumberInput, Select, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
 import { useTeams } from './TeamsScreen';
 import { useSlaPolicies } from './SlaScreen';
-import { ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 type Day = (typeof DAYS)[number];
@@ -44,7 +44,15 @@ function useHoursSummary() {
   const { t } = useTranslation('admin');
   return (bh: BusinessHours | null) => {
     if (!bh) return t('queues.always');
-    const parts = DAYS.filter((d) => bh.week[d]?.length).map((d) => `${t(`days.${d}`)} ${bh.week[d]!.map(([a, b]) => `${a}–${b}`).join(', ')}`);
+    // Consecutive days with the same hours form one run: "Mon–Fri 08:00–18:00; Sat 10:00–14:00".
+    const key = (d: Day) => (bh.week[d] ?? []).map(([a, b]) => `${a}–${b}`).join(', ');
+    const parts: string[] = [];
+    for (let i = 0; i < DAYS.length; ) {
+      let j = i;
+      while (j + 1 < DAYS.length && key(DAYS[j + 1]) === key(DAYS[i])) j++;
+      if (key(DAYS[i])) parts.push(`${t(`days.${DAYS[i]}`)}${j > i ? '–' + t(`days.${DAYS[j]}`) : ''} ${key(DAYS[i])}`);
+      i = j + 1;
+    }
     const s = parts.join('; ') || t('queues.neverOpen');
     return bh.holidays?.length ? `${s} (${t('queues.holidayCount', { count: bh.holidays.length })})` : s;
   };
@@ -262,12 +270,12 @@ export function QueuesScreen() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal size="xl" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('queues.add') : t('queues.edit')}>
+      <AdminModal size="xl" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('queues.add') : t('queues.edit')}>
         {editing !== null && <QueueForm queue={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </Modal>
-      <Modal opened={callback !== null} onClose={() => setCallback(null)} title={t('queues.callbackPolicy')}>
+      </AdminModal>
+      <AdminModal opened={callback !== null} onClose={() => setCallback(null)} title={t('queues.callbackPolicy')}>
         {callback && <CallbackForm queue={callback} onClose={() => setCallback(null)} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

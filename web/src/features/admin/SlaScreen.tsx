@@ -1,11 +1,11 @@
 /** SLA policies: first reply, next reply and resolution targets, counted in business hours or around the clock. */
 import { useState } from 'react';
-import { Button, Group, Modal, NumberInput, Stack, Switch, Table, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Switch, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../../lib/api';
 import { fmtDuration } from '../../lib/format';
-import { ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
+import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
 
 export interface SlaPolicy {
   id: string;
@@ -95,9 +95,9 @@ export function SlaScreen() {
           </Table.Tbody>
         </Table>
       )}
-      <Modal opened={adding} onClose={() => setAdding(false)} title={t('sla.add')}>
+      <AdminModal opened={adding} onClose={() => setAdding(false)} title={t('sla.add')}>
         {adding && <SlaForm onClose={() => setAdding(false)} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

@@ -1,11 +1,11 @@
 /** Teams and their members (supervisors and admins). */
 import { useState } from 'react';
-import { Button, Group, Modal, MultiSelect, Stack, Table, TextInput } from '@mantine/core';
+import { Button, Group, MultiSelect, Stack, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../../lib/api';
 import { useUsers } from './UsersScreen';
-import { ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 export interface Team {
   id: string;
@@ -93,9 +93,9 @@ export function TeamsScreen() {
           </Table.Tbody>
         </Table>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('teams.add') : t('teams.editMembers')}>
+      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('teams.add') : t('teams.editMembers')}>
         {editing !== null && <TeamForm team={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

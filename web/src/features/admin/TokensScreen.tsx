@@ -1,13 +1,13 @@
 /** API tokens (admin): create with a role (the token is shown once, with a copy button), list, revoke. */
 import { useState } from 'react';
-import { Alert, Button, Code, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import type { Role } from '../../lib/session';
 import { ROLES } from './UsersScreen';
-import { ConfirmButton, CopyValue, ErrorAlert, ListState, ScreenHeader, useFieldErrors, useSave, Tag } from './ui';
+import { AdminModal, ConfirmButton, CopyValue, ErrorAlert, ListState, ScreenHeader, useFieldErrors, useSave, Tag } from './ui';
 
 interface Token {
   id: string;
@@ -101,7 +101,7 @@ export function TokensScreen() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={adding} onClose={() => setAdding(false)} title={secret ? t('tokens.createdTitle') : t('tokens.add')}>
+      <AdminModal opened={adding} onClose={() => setAdding(false)} title={secret ? t('tokens.createdTitle') : t('tokens.add')}>
         {adding &&
           (secret ? (
             <Stack>
@@ -115,7 +115,7 @@ export function TokensScreen() {
           ) : (
             <TokenForm onCreated={setSecret} onClose={() => setAdding(false)} />
           ))}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

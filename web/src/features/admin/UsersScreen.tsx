@@ -1,11 +1,11 @@
 /** Users and roles: list with presence; admins add users, change role, capacity, language, password, disable. */
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
 import type { Role } from '../../lib/session';
-import { ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
+import { AdminModal, ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
 
 export interface User {
   id: string;
@@ -146,9 +146,9 @@ export function UsersScreen() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.add') : t('users.edit')}>
+      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.add') : t('users.edit')}>
         {editing !== null && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

@@ -1,11 +1,11 @@
 /** Webhooks (admin): signed deliveries of events to a URL; the signing secret is shown once; recent deliveries. */
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
-import { ConfirmButton, CopyValue, ErrorAlert, ListState, ScreenHeader, useFieldErrors, useSave, Tag } from './ui';
+import { AdminModal, ConfirmButton, CopyValue, ErrorAlert, ListState, ScreenHeader, useFieldErrors, useSave, Tag } from './ui';
 
 interface Webhook {
   id: string;
@@ -151,7 +151,7 @@ export function WebhooksScreen() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={adding} onClose={() => setAdding(false)} title={secret ? t('webhooks.createdTitle') : t('webhooks.add')}>
+      <AdminModal opened={adding} onClose={() => setAdding(false)} title={secret ? t('webhooks.createdTitle') : t('webhooks.add')}>
         {adding &&
           (secret ? (
             <Stack>
@@ -165,10 +165,10 @@ export function WebhooksScreen() {
           ) : (
             <WebhookForm events={hooks.data?.events ?? []} onCreated={setSecret} onClose={() => setAdding(false)} />
           ))}
-      </Modal>
-      <Modal size="xl" opened={showing !== null} onClose={() => setShowing(null)} title={t('webhooks.deliveriesOf', { url: showing?.url ?? '' })}>
+      </AdminModal>
+      <AdminModal size="xl" opened={showing !== null} onClose={() => setShowing(null)} title={t('webhooks.deliveriesOf', { url: showing?.url ?? '' })}>
         {showing && <Deliveries webhook={showing} />}
-      </Modal>
+      </AdminModal>
     </>
   );
 }

@@ -1,6 +1,6 @@
 /** Small building blocks shared by the administration screens: field errors from the API, confirmations, copy boxes. */
 import { useState, type ReactNode } from 'react';
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Stack, Text, Title, type ButtonProps } from '@mantine/core';
+import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Stack, Text, Title, type ButtonProps, type ModalProps } from '@mantine/core';
 import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api';
@@ -75,7 +75,7 @@ export function ConfirmButton(props: {
       <Button size="xs" variant="light" color={props.color ?? 'red'} disabled={props.disabled} onClick={() => setOpen(true)} {...props.buttonProps}>
         {props.label}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={props.title}>
+      <AdminModal opened={open} onClose={() => setOpen(false)} title={props.title}>
         <Stack>
           <Text size="sm">{props.message}</Text>
           <ErrorAlert message={rest} />
@@ -101,7 +101,7 @@ export function ConfirmButton(props: {
             </Button>
           </Group>
         </Stack>
-      </Modal>
+      </AdminModal>
     </>
   );
 }
@@ -174,4 +174,10 @@ export function Tag({ color, children, size, testId }: { color: string; children
       {children}
     </Badge>
   );
+}
+
+/** Mantine's Modal with a named close button (axe: button-name). */
+export function AdminModal(props: ModalProps) {
+  const { t } = useTranslation('admin');
+  return <Modal {...props} closeButtonProps={{ 'aria-label': t('common.close'), ...props.closeButtonProps }} />;
 }
