@@ -2,13 +2,14 @@
 import { useState } from 'react';
 import { Alert, Button, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../../lib/session';
+import { can, useMe } from '../../lib/session';
 import { fmtDateTime } from '../../lib/format';
 import { useDistribution, useHeat, useMultiAttempt, useWaits } from './api';
 import { FilterBar, useFilterState } from './Filters';
 import { Figures } from './Figures';
 import { DistributionPlot, HeatMap, SurvivalPlot } from './Plots';
 import { MultiAttemptJourneys } from './Journeys';
+import { NotAllowed } from './NotAllowed';
 
 function Failed({ error }: { error: unknown }) {
   const { t } = useTranslation('dashboard');
@@ -17,10 +18,15 @@ function Failed({ error }: { error: unknown }) {
 
 const Spinner = () => {
   const { t } = useTranslation('dashboard');
-  return <Center h={200}><Loader aria-label={t('loading')} /></Center>;
+  return <Center h={200}><Loader role="status" aria-label={t('loading')} /></Center>;
 };
 
 export default function DashboardPage() {
+  const { data: me } = useMe();
+  return can(me?.role, 'reports') ? <Dashboard /> : <NotAllowed />;
+}
+
+function Dashboard() {
   const { t } = useTranslation('dashboard');
   const { data: me } = useMe();
   const tz = me?.account.timezone ?? 'UTC';

@@ -7,6 +7,8 @@ import { Alert, Badge, Center, Group, Loader, Paper, SimpleGrid, Stack, Text, Ti
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { onChange } from '../../lib/realtime';
+import { can, useMe } from '../../lib/session';
+import { NotAllowed } from './NotAllowed';
 import { fmtDuration, fmtNumber } from '../../lib/format';
 import { PRESENCES, useLive, type Agent, type LiveQueue, type Presence } from './api';
 
@@ -84,6 +86,11 @@ function QueueCard({ q, now, skew }: { q: LiveQueue; now: number; skew: number }
 }
 
 export default function WallPage() {
+  const { data: me } = useMe();
+  return can(me?.role, 'reports') ? <Wall /> : <NotAllowed />;
+}
+
+function Wall() {
   const { t } = useTranslation('dashboard');
   const qc = useQueryClient();
   const live = useLive();
@@ -101,7 +108,7 @@ export default function WallPage() {
     if (w) setSkew(Date.parse(w.now) - Date.now());
   }, [w]);
   if (live.error) return <Alert color="red" title={t('error')}>{live.error instanceof Error ? live.error.message : String(live.error)}</Alert>;
-  if (!w) return <Center h="60vh"><Loader aria-label={t('loading')} /></Center>;
+  if (!w) return <Center h="60vh"><Loader role="status" aria-label={t('loading')} /></Center>;
   const longest = w.queues.reduce<number | null>((m, q) => {
     const s = waitedSince(q.oldestWaitingSince, now, skew);
     return s !== null && (m === null || s > m) ? s : m;
