@@ -174,7 +174,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
               data={(macros.data?.items ?? []).map((m) => ({ value: m.id, label: m.kind === 'note' ? `${m.name} (${t('composer.noteShort')})` : m.name }))}
               nothingFoundMessage={t('composer.noMacros')}
             />
-            <FileInput size="xs" w={200} label={t('composer.attachments')} placeholder={t('composer.attachHint')} multiple clearable value={files} onChange={setFiles} />
+            <FileInput size="xs" w={200} label={t('composer.attachments')} aria-description={t('composer.attachHint')} multiple clearable value={files} onChange={setFiles} />
             {!note && (
               <Select
                 size="xs"

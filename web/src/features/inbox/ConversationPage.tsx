@@ -118,10 +118,10 @@ function MessageCard({ m, conv, userName, delivery, fresh }: { m: Message; conv:
       <Group justify="space-between" gap="xs" wrap="nowrap">
         <Group gap={6}>
           <Text size="sm" fw={600}>{who}</Text>
-          <Badge size="xs" variant="light" color={note ? 'yellow' : m.direction === 'inbound' ? 'blue' : 'teal'} autoContrast>{label}</Badge>
-          {m.automatic && <Badge size="xs" variant="outline" color="gray">{t('message.automatic')}</Badge>}
+          <Badge size="xs" variant="outline" color={note ? '#7a4a00' : m.direction === 'inbound' ? 'blue.9' : '#05664a'}>{label}</Badge>
+          {m.automatic && <Badge size="xs" variant="outline" color="gray.7">{t('message.automatic')}</Badge>}
           {delivery && (
-            <Badge size="xs" color={delivery.status === 'sent' ? 'teal' : delivery.status === 'failed' ? 'red' : 'gray'} variant="light" title={delivery.lastError ?? undefined}>
+            <Badge size="xs" color={delivery.status === 'sent' ? '#05664a' : delivery.status === 'failed' ? 'red.9' : 'gray.7'} variant="outline" title={delivery.lastError ?? undefined} data-testid="delivery-status" data-status={delivery.status}>
               {t(`delivery.${delivery.status}`, { defaultValue: delivery.status })}
               {delivery.status !== 'sent' && delivery.attempts > 0 ? ` (${t('delivery.attempts', { count: delivery.attempts })})` : ''}
             </Badge>
@@ -281,7 +281,7 @@ export default function ConversationPage() {
                 <ChannelBadge channel={c.channel} />
                 <StatusBadge status={c.status} />
                 <PriorityBadge priority={c.priority} />
-                {c.tags.map((tag) => <Badge key={tag} size="sm" variant="outline" color="gray">{tag}</Badge>)}
+                {c.tags.map((tag) => <Badge key={tag} size="sm" variant="outline" color="gray.7">{tag}</Badge>)}
               </Group>
             </Box>
             <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
@@ -319,7 +319,7 @@ export default function ConversationPage() {
             {others.length > 0 && (
               <Group gap={6}>
                 {others.map((v) => (
-                  <Badge key={v.userId} color={v.mode === 'replying' ? 'orange' : 'blue'} variant="light" data-testid="viewer">
+                  <Badge key={v.userId} color={v.mode === 'replying' ? '#a84300' : 'blue.9'} variant="filled" data-testid="viewer" data-mode={v.mode}>
                     {t(v.mode === 'replying' ? 'collision.replying' : 'collision.viewing', { name: v.name })}
                   </Badge>
                 ))}
@@ -339,7 +339,7 @@ export default function ConversationPage() {
                 data={activeUsers.map((u) => ({ value: u.id, label: u.name }))}
                 onChange={(v) => void change(() => post(`/conversations/${id}/assign`, { assigneeId: v ?? null }))} />
               {me?.user && c.assigneeId !== me.user.id && (
-                <Button size="xs" variant="light" disabled={!!c.mergedInto} onClick={() => void change(() => post(`/conversations/${id}/assign`, { assigneeId: me.user!.id }))}>
+                <Button size="xs" variant="default" disabled={!!c.mergedInto} onClick={() => void change(() => post(`/conversations/${id}/assign`, { assigneeId: me.user!.id }))}>
                   {t('conversation.assignToMe')}
                 </Button>
               )}

@@ -25,7 +25,7 @@ function Views({ current, queue }: { current: View; queue?: string }) {
   const { data } = useCounts();
   const count = (n: number | undefined) =>
     n === undefined ? null : (
-      <Badge size="sm" variant="light" color="gray" aria-label={t('views.count', { n })}>
+      <Badge size="sm" variant="light" color="gray">
         {fmtNumber(n)}
       </Badge>
     );
@@ -39,6 +39,7 @@ function Views({ current, queue }: { current: View; queue?: string }) {
           label={t(`views.${v}`)}
           rightSection={count(data?.views[v])}
           active={!queue && current === v}
+          color="dark"
           aria-current={!queue && current === v ? 'page' : undefined}
         />
       ))}
@@ -52,6 +53,7 @@ function Views({ current, queue }: { current: View; queue?: string }) {
               label={q.name}
               rightSection={count(q.open)}
               active={queue === q.id}
+              color="dark"
               aria-current={queue === q.id ? 'page' : undefined}
             />
           ))}
@@ -61,7 +63,7 @@ function Views({ current, queue }: { current: View; queue?: string }) {
   );
 }
 
-function Row({ c, index, total, selected, now, onFocus }: { c: ConversationRow; index: number; total: number; selected: boolean; now: number; onFocus: () => void }) {
+function Row({ c, index, selected, now, onFocus }: { c: ConversationRow; index: number; selected: boolean; now: number; onFocus: () => void }) {
   const { t } = useTranslation('inbox');
   const due = replyDue(c.sla);
   const solved = c.status === 'solved' || c.status === 'closed';
@@ -73,12 +75,10 @@ function Row({ c, index, total, selected, now, onFocus }: { c: ConversationRow; 
       data-testid="conversation-row"
       data-number={c.number}
       aria-current={selected ? 'true' : undefined}
-      aria-setsize={total}
-      aria-posinset={index + 1}
       onFocus={onFocus}
       style={{
         display: 'grid',
-        gridTemplateColumns: '70px minmax(0, 1fr) 110px 100px 90px 130px 150px 120px',
+        gridTemplateColumns: '56px minmax(120px, 1fr) 92px 96px 80px 110px 150px 96px',
         alignItems: 'center',
         gap: 8,
         height: ROW_HEIGHT,
@@ -102,7 +102,7 @@ function Row({ c, index, total, selected, now, onFocus }: { c: ConversationRow; 
       <StatusBadge status={c.status} />
       <PriorityBadge priority={c.priority} />
       <Text size="xs" truncate>{c.assigneeName ?? t('row.unassigned')}</Text>
-      <Box>{due && !solved ? <SlaClock metric={due.metric} at={due.at} now={now} breached={c.sla.breached.includes(due.metric)} /> : <Text size="xs" c="dimmed">–</Text>}</Box>
+      <Box>{due && !solved ? <SlaClock short metric={due.metric} at={due.at} now={now} breached={c.sla.breached.includes(due.metric)} /> : <Text size="xs" c="dimmed">–</Text>}</Box>
       <Text size="xs" c="dimmed" title={c.lastMessageAt}>{fmtRelative(c.lastMessageAt, now)}</Text>
     </Link>
   );
@@ -224,7 +224,7 @@ export default function InboxPage() {
                   move(0);
                 }
               }}
-              w={240}
+              w={200}
               size="xs"
             />
             <Select size="xs" w={130} label={t('filters.status')} clearable value={params.status ?? null} onChange={(v) => setFilter('status', v)}
@@ -270,9 +270,9 @@ export default function InboxPage() {
               {vItems.map((vi) => {
                 const c = rowAt(vi.index);
                 return (
-                  <div key={vi.key} role="listitem" style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
+                  <div key={vi.key} role="listitem" aria-setsize={total} aria-posinset={vi.index + 1} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
                     {c ? (
-                      <Row c={c} index={vi.index} total={total} selected={vi.index === sel} now={now} onFocus={() => setSel(vi.index)} />
+                      <Row c={c} index={vi.index} selected={vi.index === sel} now={now} onFocus={() => setSel(vi.index)} />
                     ) : (
                       <Box h={ROW_HEIGHT} px="md" style={{ display: 'flex', alignItems: 'center' }}>
                         <Text size="sm" c="dimmed">{t('list.loadingRow')}</Text>

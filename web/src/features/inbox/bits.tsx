@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { fmtDateTime, fmtDuration } from '../../lib/format';
 import type { Priority, Sla, Status } from './api';
 
-const CHANNEL_MARK: Record<string, string> = { email: '✉', chat: '💬', web: '🌐', phone: '☎', api: '⚙' };
+// Marks from fonts every system has (colour emoji are missing on many Linux desktops and headless browsers).
+const CHANNEL_MARK: Record<string, string> = { email: '✉', chat: '✎', web: '◎', phone: '☎', api: '⚙' };
 export function ChannelBadge({ channel }: { channel: string }) {
   const { t } = useTranslation('inbox');
   return (
@@ -25,7 +26,8 @@ export function StatusBadge({ status }: { status: Status }) {
   );
 }
 
-const PRIORITY_COLOR: Record<Priority, string> = { urgent: 'red', high: 'orange', normal: 'gray', low: 'gray' };
+// Dark enough shades for white text at badge size (WCAG AA 4.5:1).
+const PRIORITY_COLOR: Record<Priority, string> = { urgent: 'red.9', high: '#a84300', normal: 'gray.7', low: 'gray.7' };
 export function PriorityBadge({ priority }: { priority: Priority }) {
   const { t } = useTranslation('inbox');
   return (
@@ -52,16 +54,21 @@ export function replyDue(sla: Sla): { metric: 'first_reply' | 'next_reply'; at: 
   return null;
 }
 
-export function SlaClock({ metric, at, now, breached, done }: { metric: string; at: string | null; now: number; breached?: boolean; done?: boolean }) {
+/** Only the largest unit ("3 h", "25 min"), for the inbox rows. */
+const roughly = (s: number) => (s >= 86_400 ? Math.round(s / 3600) * 3600 : s >= 3600 ? Math.round(s / 3600) * 3600 : s >= 60 ? Math.round(s / 60) * 60 : s);
+
+export function SlaClock({ metric, at, now, breached, done, short }: { metric: string; at: string | null; now: number; breached?: boolean; done?: boolean; short?: boolean }) {
   const { t } = useTranslation('inbox');
   if (!at) return null;
   const left = Math.round((new Date(at).getTime() - now) / 1000);
   const over = left < 0 || breached;
-  const label = done ? t('sla.met') : over ? t('sla.overdue', { d: fmtDuration(Math.abs(left)) }) : t('sla.left', { d: fmtDuration(left) });
-  const color = done ? 'gray' : over ? 'red' : left < 3600 ? 'orange' : 'teal';
+  const d = (v: number) => fmtDuration(short ? roughly(v) : v);
+  const label = done ? t('sla.met') : over ? t('sla.overdue', { d: d(Math.abs(left)) }) : t('sla.left', { d: d(left) });
+  // Filled red when overdue, filled dark orange within the hour, outlined otherwise; all AA contrast at badge size.
+  const color = done ? 'gray.7' : over ? 'red.9' : left < 3600 ? '#a84300' : 'teal.9';
   return (
     <Tooltip label={`${t(`sla.${metric}`)}: ${fmtDateTime(at)}`}>
-      <Badge size="sm" color={color} variant={over && !done ? 'filled' : 'light'} autoContrast data-sla={over ? 'overdue' : 'ok'}>
+      <Badge size="sm" color={color} variant={!done && (over || left < 3600) ? 'filled' : 'outline'} data-sla={done ? 'met' : over ? 'overdue' : left < 3600 ? 'soon' : 'ok'}>
         <Text span size="xs" fw={600}>{label}</Text>
       </Badge>
     </Tooltip>
