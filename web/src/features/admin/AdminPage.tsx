@@ -1,7 +1,7 @@
 /**
  * Administration: a side list of sections (links, so the keyboard and the browser's back button work) and one screen
  * per section. Sections the role may not use are left out; supervisors manage queues, teams, SLA and macros and see
- * users and mailboxes; only admins change users, mailboxes, web form, webhooks, tokens and read the audit log.
+ * users and mailboxes; only admins change users, mailboxes, the web form, webhooks, tokens and the account, and read the audit log.
  */
 import { Box, Flex, NavLink, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ import { WebhooksScreen } from './WebhooksScreen';
 import { TokensScreen } from './TokensScreen';
 import { DefinitionsScreen } from './DefinitionsScreen';
 import { AuditScreen } from './AuditScreen';
+import { AccountScreen } from './AccountScreen';
 
 type Cap = 'manage' | 'admin';
 const SECTIONS: { path: string; cap: Cap; element: React.ReactNode }[] = [
@@ -29,6 +30,7 @@ const SECTIONS: { path: string; cap: Cap; element: React.ReactNode }[] = [
   { path: 'webhooks', cap: 'admin', element: <WebhooksScreen /> },
   { path: 'tokens', cap: 'admin', element: <TokensScreen /> },
   { path: 'definitions', cap: 'manage', element: <DefinitionsScreen /> },
+  { path: 'account', cap: 'admin', element: <AccountScreen /> },
   { path: 'audit', cap: 'admin', element: <AuditScreen /> },
 ];
 

@@ -31,7 +31,7 @@ export function useQueues() {
   return useQuery({ queryKey: ['admin', 'queues'], queryFn: () => get<{ items: Queue[] }>('/queues').then((r) => r.items) });
 }
 
-const ZONES: string[] = (() => {
+export const ZONES: string[] = (() => {
   try {
     return (Intl as any).supportedValuesOf('timeZone') as string[];
   } catch {
