@@ -14,7 +14,7 @@ const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 
 const Loading = () => (
   <Center h="60vh">
-    <Loader aria-label="loading" />
+    <Loader role="status" aria-label="loading" />
   </Center>
 );
 

@@ -79,7 +79,7 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
         {links.filter((l) => l.show).map((l) => (
-          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} active={loc.pathname.startsWith(l.to)} />
+          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} active={loc.pathname.startsWith(l.to)} variant="filled" />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
