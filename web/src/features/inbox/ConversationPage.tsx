@@ -216,15 +216,7 @@ export default function ConversationPage() {
       clearTimeout(timer);
     };
   }, [id]);
-  // Events and delivery status follow the conversation's changes.
-  useEffect(() => {
-    return onChange((m) => {
-      if (m.conversationId === id && (m.type === 'message.created' || m.type === 'conversation.updated')) {
-        void qc.invalidateQueries({ queryKey: ['conversation', id, 'events'] });
-        void qc.invalidateQueries({ queryKey: ['conversation', id, 'emails'] });
-      }
-    });
-  }, [id, qc]);
+  // Events and delivery status live under ['conversation', id, …], so the realtime hook refreshes them with it.
 
   const userName = useMemo(() => {
     const map = new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));

@@ -167,12 +167,25 @@ export default function InboxPage() {
     return idx < 0 ? undefined : results[idx]?.data?.items[i % PAGE_SIZE];
   };
 
+  // Focus follows the selection once its row is rendered (after scrolling, possibly after its page arrived).
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    if (pendingFocus.current === null) return;
+    const el = document.getElementById(`conv-row-${pendingFocus.current}`);
+    if (el) {
+      el.focus({ preventScroll: true });
+      pendingFocus.current = null;
+    }
+  });
   const move = (d: number) => {
     if (!total) return;
-    const n = Math.max(0, Math.min(total - 1, sel + d));
+    // After scrolling with the mouse, j/k continue from what is on screen rather than jumping back.
+    const inView = vItems.filter((v) => v.start >= virt.scrollOffset! - 1 && v.end <= (virt.scrollOffset ?? 0) + (virt.scrollRect?.height ?? 0) + 1);
+    const from = inView.length && (sel < inView[0].index || sel > inView[inView.length - 1].index) ? (d < 0 ? inView[inView.length - 1].index + 1 : inView[0].index - 1) : sel;
+    const n = Math.max(0, Math.min(total - 1, from + d));
     setSel(n);
+    pendingFocus.current = n;
     virt.scrollToIndex(n, { align: 'auto' });
-    requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`conv-row-${n}`)?.focus()));
   };
   const open = () => {
     const c = rowAt(sel);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Badge, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime, fmtDuration } from '../../lib/format';
+import i18n from '../../lib/i18n';
 import type { Priority, Sla, Status } from './api';
 
 // Marks from fonts every system has (colour emoji are missing on many Linux desktops and headless browsers).
@@ -55,14 +56,16 @@ export function replyDue(sla: Sla): { metric: 'first_reply' | 'next_reply'; at: 
 }
 
 /** Only the largest unit ("3 h", "25 min"), for the inbox rows. */
-const roughly = (s: number) => (s >= 86_400 ? Math.round(s / 3600) * 3600 : s >= 3600 ? Math.round(s / 3600) * 3600 : s >= 60 ? Math.round(s / 60) * 60 : s);
+const roughly = (s: number) => (s >= 3600 ? Math.round(s / 3600) * 3600 : s >= 60 ? Math.round(s / 60) * 60 : s);
 
 export function SlaClock({ metric, at, now, breached, done, short }: { metric: string; at: string | null; now: number; breached?: boolean; done?: boolean; short?: boolean }) {
   const { t } = useTranslation('inbox');
   if (!at) return null;
   const left = Math.round((new Date(at).getTime() - now) / 1000);
   const over = left < 0 || breached;
-  const d = (v: number) => fmtDuration(short ? roughly(v) : v);
+  const days = (v: number) =>
+    new Intl.NumberFormat(i18n.language === 'nb' ? 'nb-NO' : i18n.language === 'de' ? 'de-DE' : 'en-GB', { style: 'unit', unit: 'day', unitDisplay: 'short' }).format(Math.round(v / 86_400));
+  const d = (v: number) => (short && v >= 86_400 ? days(v) : fmtDuration(short ? roughly(v) : v));
   const label = done ? t('sla.met') : over ? t('sla.overdue', { d: d(Math.abs(left)) }) : t('sla.left', { d: d(left) });
   // Filled red when overdue, filled dark orange within the hour, outlined otherwise; all AA contrast at badge size.
   const color = done ? 'gray.7' : over ? 'red.9' : left < 3600 ? '#a84300' : 'teal.9';
