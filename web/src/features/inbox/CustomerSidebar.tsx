@@ -2,13 +2,13 @@
  * The customer beside a conversation: name, identities, language; open callbacks; past conversations (links); the
  * journey history across every channel with each contact's lived wait (GET /customers/:id/timeline).
  */
-import { Anchor, Badge, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get } from '../../lib/api';
 import { fmtDateTime, fmtDuration } from '../../lib/format';
-import type { Conversation } from './api';
+import type { Conversation, Status } from './api';
 import { ChannelBadge, StatusBadge } from './bits';
 
 interface TimelineItem {
@@ -88,7 +88,7 @@ export function CustomerSidebar({ conv }: { conv: Conversation }) {
                   <Anchor component={Link} to={`/conversations/${i.conversationId}`} size="sm" lineClamp={1}>
                     #{i.number} {i.subject}
                   </Anchor>
-                  {i.status && <StatusBadge status={i.status as any} />}
+                  {i.status && <Box style={{ flexShrink: 0 }}><StatusBadge status={i.status as Status} /></Box>}
                 </Group>
               </List.Item>
             ))}
