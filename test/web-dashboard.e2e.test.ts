@@ -1,0 +1,104 @@
+/**
+ * The leaders' dashboard in headless Chromium after importing the bank call log (../shared/data, the journeys
+ * issue's data set) into the demo account: the reported ASA (about 41 s) and the lived figures (multi-attempt journeys
+ * waited a median of about 21 minutes) are on the screen, in English, German and Norwegian number formats; the live
+ * queue wall. Screenshots: test-results/web-dashboard-*.png, web-wall.png.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, switchLanguage, watchErrors, type WebEnv } from './web-harness.js';
+import { BANK_LOG, SKIP_BANK } from './bank-reference.js';
+
+const skip = WEB_E2E_SKIP || SKIP_BANK;
+if (skip) console.log(`# ${skip}`);
+
+let w: WebEnv;
+before(async () => {
+  if (skip) return;
+  w = await startWeb();
+});
+after(async () => {
+  if (skip) return;
+  await w?.close();
+});
+
+/** The app's fmtDuration (web/src/lib/format.ts) in a locale, to know what the screen must show. */
+function duration(seconds: number, locale: string): string {
+  const s = Math.round(seconds);
+  const unit = (v: number, u: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(v);
+  if (s < 60) return unit(s, 'second');
+  if (s < 3600) return `${unit(Math.floor(s / 60), 'minute')} ${s % 60 ? unit(s % 60, 'second') : ''}`.trim();
+  return `${unit(Math.floor(s / 3600), 'hour')} ${Math.floor((s % 3600) / 60) ? unit(Math.floor((s % 3600) / 60), 'minute') : ''}`.trim();
+}
+const number = (n: number, locale: string) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+
+/** The value cell of a figure row, found by the table's accessible name and the row header. */
+const figure = (page: Page, table: string, row: string | RegExp) =>
+  page.getByRole('table', { name: table, exact: true }).getByRole('row', { name: row }).getByRole('cell');
+
+test('dashboard after importing the bank call log: reported ASA and lived figures on screen, in en, de and nb', { skip, timeout: 170_000 }, async () => {
+  const imp = await w.env.req('POST', '/api/v1/imports/seelab?tz=Asia/Jerusalem', {
+    token: w.demoTokens.admin, body: readFileSync(BANK_LOG, 'utf8'), headers: { 'content-type': 'text/tab-separated-values' },
+  });
+  assert.equal(imp.status, 201, imp.body);
+
+  const ctx = await w.newContext();
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.leader);
+  // February 1999 (the log's month), as a leader picks it; the figures the screen shows come from this request.
+  const waits = page.waitForResponse((r) => r.url().includes('/api/v1/reports/waits?') && r.url().includes('from=1999-02-01'));
+  await page.goto('/dashboard?period=custom&from=1999-02-01&to=1999-02-28&threshold=20');
+  const r = await (await waits).json();
+  // The bank's story (test/journeys.test.ts holds every figure against an independent computation).
+  assert.ok(Math.abs(r.reported.asaSeconds - 41) < 1, `ASA ${r.reported.asaSeconds}`);
+  assert.ok(Math.abs(r.journeys.multiAttemptWaitSeconds.p50 / 60 - 21) < 1, `multi-attempt p50 ${r.journeys.multiAttemptWaitSeconds.p50}`);
+  assert.ok(r.contacts > 30_000);
+
+  const locales = { English: 'en-GB', Deutsch: 'de-DE', Norsk: 'nb-NO' } as const;
+  const texts = (lang: string) => JSON.parse(readFileSync(`web/src/locales/${lang}/dashboard.json`, 'utf8'));
+  const [en, de, nb] = [texts('en'), texts('de'), texts('nb')];
+  const labelsFor = (d: any) => ({
+    reported: d.figures.reported, lived: d.figures.lived, missed: d.figures.missed,
+    asa: new RegExp(`^${esc(d.figures.asa)}`), contacts: new RegExp(`^${esc(d.figures.contacts)}`),
+    p90: new RegExp(`^${esc(d.figures.contactWait.replace('{{p}}', '90'))}`), multi: new RegExp(`^${esc(d.figures.multiAttemptWait)}`),
+  });
+  const check = async (lang: keyof typeof locales, d: any) => {
+    const l = labelsFor(d);
+    const loc = locales[lang];
+    await figure(page, l.reported, l.asa).filter({ hasText: duration(r.reported.asaSeconds, loc) }).waitFor();
+    await figure(page, l.reported, l.contacts).filter({ hasText: number(r.contacts, loc) }).waitFor();
+    await figure(page, l.lived, l.p90).filter({ hasText: duration(r.lived.contactWaitSeconds.p90, loc) }).waitFor();
+    await figure(page, l.missed, l.multi).filter({ hasText: duration(r.journeys.multiAttemptWaitSeconds.p50, loc) }).waitFor();
+  };
+  await page.getByRole('heading', { level: 1, name: en.title }).waitFor();
+  await check('English', en);
+  // The plots are there (canvas charts with a text alternative, and their tables).
+  await page.getByRole('img', { name: /^Bar chart of lived waits/ }).waitFor();
+  await page.getByRole('img', { name: /^Survival curve/ }).waitFor();
+  const period = await page.getByTestId('dashboard-period').innerText();
+  assert.match(period, /1999/);
+  await checkA11y(page, 'the dashboard');
+  await screenshot(page, 'dashboard');
+
+  // German: texts, numbers and dates change.
+  await switchLanguage(page, 'Deutsch');
+  await page.getByRole('heading', { level: 1, name: de.title }).waitFor();
+  await check('Deutsch', de);
+  const periodDe = await page.getByTestId('dashboard-period').innerText();
+  assert.notEqual(periodDe, period, 'the period is written the German way');
+  await checkA11y(page, 'the dashboard in German');
+  await screenshot(page, 'dashboard-de');
+
+  await switchLanguage(page, 'Norsk');
+  await page.getByRole('heading', { level: 1, name: nb.title }).waitFor();
+  await check('Norsk', nb);
+  assert.notEqual(await page.getByTestId('dashboard-period').innerText(), periodDe);
+  await screenshot(page, 'dashboard-nb');
+  await switchLanguage(page, 'English');
+  assert.deepEqual(errors, []);
+});
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
