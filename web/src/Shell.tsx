@@ -52,7 +52,7 @@ export function Shell() {
   const connected = useRealtime(!!me);
   const loc = useLocation();
   const links = [
-    { to: '/inbox', label: t('nav.inbox'), show: true },
+    { to: '/inbox', label: t('nav.inbox'), show: true, also: '/conversations' },
     { to: '/dashboard', label: t('nav.dashboard'), show: can(me?.role, 'reports') },
     { to: '/wall', label: t('nav.wall'), show: can(me?.role, 'reports') },
     { to: '/admin', label: t('nav.admin'), show: can(me?.role, 'manage') || can(me?.role, 'admin') },
@@ -79,7 +79,7 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
         {links.filter((l) => l.show).map((l) => (
-          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} active={loc.pathname.startsWith(l.to)} variant="filled" />
+          <NavLink key={l.to} component={RouterLink} to={l.to} label={l.label} active={loc.pathname.startsWith(l.to) || (!!l.also && loc.pathname.startsWith(l.also))} variant="filled" />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
