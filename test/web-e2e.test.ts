@@ -33,16 +33,22 @@ test('sign-in page: a wrong password is refused with a message; the README crede
   await p.getByRole('heading', { name: 'Earshot' }).waitFor();
   await checkA11y(p, 'the sign-in page');
   await screenshot(p, 'login');
-  await p.getByLabel('Email').fill(DEMO.sam);
-  await p.getByLabel('Password').fill('not-the-password');
+  await p.getByRole('textbox', { name: 'Email', exact: true }).fill(DEMO.sam);
+  await p.getByRole('textbox', { name: 'Password', exact: true }).fill('not-the-password');
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByRole('alert').filter({ hasText: 'Email or password is wrong.' }).waitFor();
-  await p.getByLabel('Password').fill('earshot-demo');
+  await p.getByRole('textbox', { name: 'Password', exact: true }).fill('earshot-demo');
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
   await p.getByText('Nordlicht Outdoor').first().waitFor();
-  await p.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
   assert.match(new URL(p.url()).pathname, /^\/inbox/);
+  // The demo inbox: the open conversations of the demo history.
+  const list = p.getByRole('list', { name: 'Conversations' });
+  await list.getByTestId('conversation-row').first().waitFor();
+  const open = (await w.env.req('GET', '/api/v1/conversations?view=open', { token: w.demoTokens.agent })).json;
+  assert.ok(open.total > 0);
+  await p.getByTestId('inbox-total').filter({ hasText: `${open.total} conversation` }).waitFor();
+  await list.getByTestId('conversation-row').filter({ hasText: open.items[0].subject }).waitFor();
   // An agent sees the inbox but not the leaders' and admins' screens.
   const nav = p.getByRole('navigation', { name: 'Main navigation' });
   assert.equal(await nav.getByRole('link', { name: 'Inbox' }).count(), 1);
@@ -88,7 +94,7 @@ test('a German browser gets the German sign-in page', { skip }, async () => {
   const { page: p } = await page('de-DE');
   await p.goto('/');
   await p.getByRole('button', { name: 'Anmelden' }).waitFor();
-  await p.getByLabel('Passwort').waitFor();
+  await p.getByRole('textbox', { name: 'Passwort', exact: true }).waitFor();
   assert.equal(await p.evaluate(() => document.documentElement.lang), 'de');
   await checkA11y(p, 'the German sign-in page');
 });
@@ -117,5 +123,53 @@ test('keyboard only: sign in with Tab and Enter', { skip }, async () => {
     return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
   });
   assert.ok(outline.style !== 'none' && outline.width > 0, `focus is visible (outline ${JSON.stringify(outline)})`);
+
+  // Open a conversation from the inbox with the keyboard (j moves down the list, Enter opens), reply with r and Ctrl+Enter.
+  await p.keyboard.press('Escape');
+  await p.getByTestId('conversation-row').first().waitFor();
+  await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await p.keyboard.press('j');
+  await until('a conversation row to have focus', () => p.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'conversation-row'));
+  const number = await p.evaluate(() => document.activeElement!.getAttribute('data-number'));
+  await p.keyboard.press('Enter');
+  await p.waitForURL('**/conversations/*');
+  await p.getByRole('heading', { level: 1, name: new RegExp(`#${number}`) }).waitFor();
+  await p.keyboard.press('r');
+  await until('the reply field to have focus', () => p.evaluate(() => document.activeElement?.tagName === 'TEXTAREA'));
+  await p.keyboard.type('Typed without a mouse.');
+  await p.keyboard.press('Control+Enter');
+  await p.getByTestId('timeline').getByText('Typed without a mouse.').waitFor();
+  const id = new URL(p.url()).pathname.split('/').pop();
+  const conv = (await w.env.req('GET', `/api/v1/conversations/${id}`, { token: w.demoTokens.agent })).json;
+  assert.equal(conv.number, Number(number));
+  assert.equal(conv.messages.at(-1).text, 'Typed without a mouse.');
+  assert.deepEqual(errors, []);
+});
+
+test('every main screen passes axe-core (no serious or critical violations) and is saved as a screenshot', { skip, timeout: 150_000 }, async () => {
+  const { page: p, errors } = await page();
+  await signIn(p, DEMO.admin);
+  const problems: string[] = [];
+  const screen = async (name: string, path: string, ready: (p: Page) => Promise<unknown>) => {
+    await p.goto(path);
+    await ready(p);
+    await p.waitForLoadState('networkidle');
+    await screenshot(p, name);
+    await checkA11y(p, `${name} (${path})`).catch((e) => problems.push(e.message));
+  };
+  await screen('inbox', '/inbox/all', (p) => p.getByTestId('conversation-row').first().waitFor());
+  const first = (await w.env.req('GET', '/api/v1/conversations?view=all&limit=1', { token: w.demoTokens.admin })).json.items[0];
+  await screen('conversation', `/conversations/${first.id}`, (p) => p.getByTestId('timeline').getByTestId('message').first().waitFor());
+  await screen('dashboard', '/dashboard', (p) => p.getByRole('table', { name: 'Reported', exact: true }).waitFor());
+  await screen('wall', '/wall', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+  // Administration: every section the admin sees.
+  await p.goto('/admin');
+  const sections = p.getByRole('navigation', { name: 'Administration sections' }).getByRole('link');
+  await sections.first().waitFor();
+  const hrefs = await sections.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+  assert.ok(hrefs.length >= 8, `admin sections: ${hrefs.join(', ')}`);
+  for (const href of hrefs)
+    await screen(`admin-${href.split('/').pop()}`, href, (p) => p.getByRole('heading', { level: 1, name: 'Administration' }).waitFor());
+  assert.deepEqual(problems, [], problems.join('\n\n'));
   assert.deepEqual(errors, []);
 });

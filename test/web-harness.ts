@@ -120,8 +120,8 @@ export function watchErrors(page: Page): string[] {
 /** Signs in through the login form and waits for the app shell (the main navigation). */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/');
-  await page.getByLabel(/^(Email|E-Mail|E-post)/).fill(email);
-  await page.getByLabel(/^(Password|Passwort|Passord)/).fill(password);
+  await page.getByRole('textbox', { name: /^(Email|E-Mail|E-post)$/ }).fill(email);
+  await page.getByRole('textbox', { name: /^(Password|Passwort|Passord)$/ }).fill(password);
   await page.getByRole('button', { name: /^(Sign in|Anmelden|Logg inn)$/ }).click();
   await page.getByRole('navigation').first().waitFor();
 }

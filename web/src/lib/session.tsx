@@ -29,8 +29,10 @@ export function useSignOut() {
   const qc = useQueryClient();
   return async () => {
     await post('/auth/logout');
-    qc.clear();
+    // Not qc.clear(): it drops the ['me'] query under its mounted observer, which then never sees the null and the
+    // app stayed on the signed-in screens (the e2e sign-out test caught it). Set me first, then forget the rest.
     qc.setQueryData(['me'], null);
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
   };
 }
 
