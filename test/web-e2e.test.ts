@@ -62,23 +62,35 @@ test('sign-in page: a wrong password is refused with a message; the README crede
   assert.deepEqual(errors, []);
 });
 
-test('language switch: English → Deutsch → Norsk changes the texts, the document language and persists', { skip }, async () => {
+test('language switch: English → Deutsch → Norsk changes the texts, relative dates, the document language, and persists', { skip }, async () => {
   const { page: p, errors } = await page();
   await signIn(p, DEMO.admin);
   const nav = p.getByRole('navigation', { name: 'Main navigation' });
   await nav.getByRole('link', { name: 'Inbox' }).waitFor();
   assert.equal(await p.evaluate(() => document.documentElement.lang), 'en');
+  // The oldest demo conversation's last activity is days ago: the row says so in the chosen language.
+  await p.goto('/inbox/all?sort=oldest');
+  const oldest = p.getByTestId('conversation-row').first();
+  await oldest.waitFor();
+  const lastAt = (await w.env.req('GET', '/api/v1/conversations?view=all&sort=oldest&limit=1', { token: w.demoTokens.admin })).json.items[0].lastMessageAt;
+  const days = Math.round((Date.parse(lastAt) - Date.now()) / 86_400_000);
+  // (Either neighbour too, in case the day rounds differently between this line and the page's render.)
+  const ago = (locale: string) => new RegExp([days - 1, days, days + 1].map((d) => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(d, 'day')).join('|'));
+  assert.ok(days <= -2, `the demo's oldest conversation is ${days} days old`);
+  await oldest.filter({ hasText: ago('en-GB') }).waitFor();
 
   await switchLanguage(p, 'Deutsch');
   await p.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Posteingang' }).waitFor();
   assert.equal(await p.evaluate(() => document.documentElement.lang), 'de');
   await p.getByRole('button', { name: 'Abmelden' }).waitFor();
+  await oldest.filter({ hasText: ago('de-DE') }).waitFor();
   await screenshot(p, 'inbox-de');
 
   await switchLanguage(p, 'Norsk');
   await p.getByRole('navigation', { name: 'Hovednavigasjon' }).getByRole('link', { name: 'Innboks' }).waitFor();
   assert.equal(await p.evaluate(() => document.documentElement.lang), 'nb');
   await p.getByRole('button', { name: 'Logg ut' }).waitFor();
+  await oldest.filter({ hasText: ago('nb-NO') }).waitFor();
   await screenshot(p, 'inbox-nb');
 
   // The choice survives a reload (stored in the browser).
