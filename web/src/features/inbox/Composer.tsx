@@ -192,7 +192,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
             </Button>
           </Group>
           {error && <Alert color="red" role="alert">{error}</Alert>}
-          <Text size="xs" c="teal.8" aria-live="polite">{sent ?? ''}</Text>
+          <Text size="xs" c="teal.9" aria-live="polite">{sent ?? ''}</Text>
         </Stack>
       </form>
     </Paper>
