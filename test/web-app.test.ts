@@ -34,6 +34,13 @@ test('the web app is served at / and its routes survive a reload; /api stays JSO
   assert.equal(a.statusCode, 200);
   assert.match(a.headers['cache-control'] as string, /immutable/);
   assert.equal((await env.app.inject({ method: 'GET', url: '/assets/missing.js', headers: { accept: 'text/html' } })).statusCode, 404);
+  // Compressed at build time: browsers that accept brotli get the .br file, others the plain one.
+  const big = readdirSync(join(WEB_DIR, 'assets')).find((f) => f.endsWith('.js.br'))!.replace(/\.br$/, '');
+  const br = await env.app.inject({ method: 'GET', url: `/assets/${big}`, headers: { 'accept-encoding': 'br, gzip' } });
+  assert.equal(br.headers['content-encoding'], 'br');
+  const plain = await env.app.inject({ method: 'GET', url: `/assets/${big}` });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.ok(br.rawPayload.length < plain.rawPayload.length / 2, `${br.rawPayload.length} vs ${plain.rawPayload.length}`);
   // No https upgrade of assets: a plain-http LAN install must load them.
   assert.doesNotMatch(root.headers['content-security-policy'] as string, /upgrade-insecure-requests/);
 });

@@ -25,6 +25,8 @@ export async function registerWeb(app: App) {
     prefix: '/',
     wildcard: false,
     index: false,
+    // .br/.gz written at build time (scripts/compress-web.mjs) for browsers that accept them.
+    preCompressed: true,
     setHeaders: (reply, path) => {
       reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
