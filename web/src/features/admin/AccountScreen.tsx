@@ -1,11 +1,11 @@
 /** The account (admin): name, time zone (reports and imports without a zone use it), default language, currency. */
 import { useEffect, useState } from 'react';
-import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch } from '../../lib/api';
 import { ZONES } from './QueuesScreen';
-import { ErrorAlert, ListState, ScreenHeader, useFieldErrors, useSave } from './ui';
+import { ErrorAlert, ListState, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useSave } from './ui';
 
 interface Account {
   id: string;
@@ -40,9 +40,8 @@ export function AccountScreen() {
       <ScreenHeader title={t('nav.account')} description={t('account.intro')} />
       <ListState loading={account.isLoading} error={account.error} empty={false} />
       {account.data && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
+        <SubmitForm
+          onSubmit={() => {
             setSaved(false);
             save.mutate(undefined);
           }}
@@ -64,12 +63,9 @@ export function AccountScreen() {
             />
             <TextInput label={t('account.currency')} description={t('account.currencyHelp')} maxLength={3} value={currency} onChange={(e) => { dirty(); setCurrency(e.currentTarget.value); }} error={fe('currency')} />
             <ErrorAlert message={rest} />
-            <Group>
-              <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>
-              {saved && <Text size="sm" c="teal.9" role="status">{t('common.saved')}</Text>}
-            </Group>
+            <SaveRow label={t('common.save')} pending={save.isPending} saved={saved} />
           </Stack>
-        </form>
+        </SubmitForm>
       )}
     </>
   );

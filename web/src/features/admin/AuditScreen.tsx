@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { useUsers } from './UsersScreen';
-import { ListState, ScreenHeader } from './ui';
+import { AdminTable, ScreenHeader } from './ui';
 
 interface Entry {
   id: number;
@@ -87,41 +87,29 @@ export function AuditScreen() {
           w={260}
         />
       </Group>
-      <ListState loading={log.isLoading} error={log.error} empty={!items.length} />
-      {!!items.length && (
-        <Table.ScrollContainer minWidth={800}>
-          <Table aria-label={t('audit.table')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('audit.when')}</Table.Th>
-                <Table.Th>{t('audit.actor')}</Table.Th>
-                <Table.Th>{t('audit.action')}</Table.Th>
-                <Table.Th>{t('audit.target')}</Table.Th>
-                <Table.Th>{t('audit.details')}</Table.Th>
-                <Table.Th>{t('audit.ip')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((e) => (
-                <Table.Tr key={e.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <time dateTime={e.at}>{fmtDateTime(e.at)}</time>
-                  </Table.Td>
-                  <Table.Td>{actorName(e)}</Table.Td>
-                  <Table.Td><Code>{e.action}</Code></Table.Td>
-                  <Table.Td>{e.targetType ? `${e.targetType} ${e.targetId ? names.get(e.targetId) ?? e.targetId.slice(0, 8) : ''}` : '–'}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace" lineClamp={2} maw={360} style={{ wordBreak: 'break-all' }}>
-                      {e.data && Object.keys(e.data).length ? JSON.stringify(e.data) : '–'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{e.ip ?? '–'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <AdminTable
+        label={t('audit.table')}
+        items={items}
+        query={log}
+        minWidth={800}
+        columns={[t('audit.when'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.details'), t('audit.ip')]}
+        row={(e) => (
+          <>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              <time dateTime={e.at}>{fmtDateTime(e.at)}</time>
+            </Table.Td>
+            <Table.Td>{actorName(e)}</Table.Td>
+            <Table.Td><Code>{e.action}</Code></Table.Td>
+            <Table.Td>{e.targetType ? `${e.targetType} ${e.targetId ? names.get(e.targetId) ?? e.targetId.slice(0, 8) : ''}` : '–'}</Table.Td>
+            <Table.Td>
+              <Text size="xs" ff="monospace" lineClamp={2} maw={360} style={{ wordBreak: 'break-all' }}>
+                {e.data && Object.keys(e.data).length ? JSON.stringify(e.data) : '–'}
+              </Text>
+            </Table.Td>
+            <Table.Td>{e.ip ?? '–'}</Table.Td>
+          </>
+        )}
+      />
       <Group mt="md">
         <Button
           variant="default"

@@ -8,7 +8,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, put } from '../../lib/api';
 import { useQueues } from './QueuesScreen';
-import { AdminModal, ConfirmButton, CopyValue, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminTable, CopyValue, EditModal, EditRemoveCell, ErrorAlert, ListState, ModalForm, ReadOnlyNote, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useRole, useSave } from './ui';
 
 interface Mailbox {
   id: string;
@@ -45,32 +45,20 @@ function MailboxForm({ mailbox, autoAck: initialAck, onClose }: { mailbox: Mailb
   );
   const { fe, rest } = useFieldErrors(save.error, ['address', 'name', 'queueId', 'onClosed', 'autoAck']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('mailboxes.address')} type="email" value={address} onChange={(e) => setAddress(e.currentTarget.value)} error={fe('address')} required data-autofocus />
-        <TextInput label={t('mailboxes.name')} description={t('mailboxes.nameHelp')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} />
-        <Select label={t('mailboxes.queue')} clearable placeholder={t('mailboxes.noQueue')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('queueId')} />
-        <Select
-          label={t('mailboxes.onClosed')}
-          value={onClosed}
-          onChange={(v) => v && setOnClosed(v)}
-          allowDeselect={false}
-          data={['reopen', 'follow_up'].map((v) => ({ value: v, label: t(`mailboxes.onClosedValues.${v}`) }))}
-          error={fe('onClosed')}
-        />
-        <Switch label={t('mailboxes.autoAck')} description={t('mailboxes.autoAckHelp')} checked={autoAck} onChange={(e) => setAutoAck(e.currentTarget.checked)} error={fe('autoAck')} />
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{mailbox ? t('common.save') : t('mailboxes.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={mailbox ? t('common.save') : t('mailboxes.add')} onClose={onClose}>
+      <TextInput label={t('mailboxes.address')} type="email" value={address} onChange={(e) => setAddress(e.currentTarget.value)} error={fe('address')} required data-autofocus />
+      <TextInput label={t('mailboxes.name')} description={t('mailboxes.nameHelp')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} />
+      <Select label={t('mailboxes.queue')} clearable placeholder={t('mailboxes.noQueue')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('queueId')} />
+      <Select
+        label={t('mailboxes.onClosed')}
+        value={onClosed}
+        onChange={(v) => v && setOnClosed(v)}
+        allowDeselect={false}
+        data={['reopen', 'follow_up'].map((v) => ({ value: v, label: t(`mailboxes.onClosedValues.${v}`) }))}
+        error={fe('onClosed')}
+      />
+      <Switch label={t('mailboxes.autoAck')} description={t('mailboxes.autoAckHelp')} checked={autoAck} onChange={(e) => setAutoAck(e.currentTarget.checked)} error={fe('autoAck')} />
+    </ModalForm>
   );
 }
 
@@ -94,56 +82,39 @@ function Mailboxes() {
       </Group>
       <Text size="sm" c="dimmed" mb="xs">{t('mailboxes.intro')}</Text>
       <ReadOnlyNote cap="admin" />
-      <ListState loading={list.isLoading} error={list.error} empty={!list.data?.length} />
-      {!!list.data?.length && (
-        <Table.ScrollContainer minWidth={700}>
-          <Table aria-label={t('mailboxes.table')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('mailboxes.address')}</Table.Th>
-                <Table.Th>{t('mailboxes.name')}</Table.Th>
-                <Table.Th>{t('mailboxes.queue')}</Table.Th>
-                <Table.Th>{t('mailboxes.onClosed')}</Table.Th>
-                <Table.Th>{t('mailboxes.autoAckShort')}</Table.Th>
-                {admin && <Table.Th>{t('common.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{m.address}</Table.Td>
-                  <Table.Td>{m.name || '–'}</Table.Td>
-                  <Table.Td>{(m.queueId && queueName.get(m.queueId)) || '–'}</Table.Td>
-                  <Table.Td>{t(`mailboxes.onClosedValues.${m.onClosed}`)}</Table.Td>
-                  <Table.Td>{ack.get(m.id) === undefined ? '…' : ack.get(m.id) ? t('common.on') : t('common.off')}</Table.Td>
-                  {admin && (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(m)} aria-label={`${t('common.edit')}: ${m.address}`}>
-                          {t('common.edit')}
-                        </Button>
-                        <ConfirmButton
-                          label={t('common.remove')}
-                          buttonProps={{ 'aria-label': `${t('common.remove')}: ${m.address}` }}
-                          title={t('mailboxes.removeTitle', { address: m.address })}
-                          message={t('mailboxes.removeText')}
-                          confirmLabel={t('common.remove')}
-                          onConfirm={() => remove.mutateAsync(m.id)}
-                        />
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('mailboxes.add') : t('mailboxes.edit')}>
-        {editing !== null && (
-          <MailboxForm mailbox={editing === 'new' ? null : editing} autoAck={editing === 'new' ? false : !!ack.get(editing.id)} onClose={() => setEditing(null)} />
+      <AdminTable
+        label={t('mailboxes.table')}
+        items={list.data}
+        query={list}
+        minWidth={700}
+        columns={[t('mailboxes.address'), t('mailboxes.name'), t('mailboxes.queue'), t('mailboxes.onClosed'), t('mailboxes.autoAckShort'), admin && t('common.actions')]}
+        row={(m) => (
+          <>
+            <Table.Td>{m.address}</Table.Td>
+            <Table.Td>{m.name || '–'}</Table.Td>
+            <Table.Td>{(m.queueId && queueName.get(m.queueId)) || '–'}</Table.Td>
+            <Table.Td>{t(`mailboxes.onClosedValues.${m.onClosed}`)}</Table.Td>
+            <Table.Td>{ack.get(m.id) === undefined ? '…' : ack.get(m.id) ? t('common.on') : t('common.off')}</Table.Td>
+            {admin && (
+              <EditRemoveCell
+                what={m.address}
+                onEdit={() => setEditing(m)}
+                removeLabel={t('common.remove')}
+                title={t('mailboxes.removeTitle', { address: m.address })}
+                message={t('mailboxes.removeText')}
+                onRemove={() => remove.mutateAsync(m.id)}
+              />
+            )}
+          </>
         )}
-      </AdminModal>
+      />
+      <EditModal
+        editing={editing}
+        setEditing={setEditing}
+        addTitle={t('mailboxes.add')}
+        editTitle={t('mailboxes.edit')}
+        form={(mailbox, close) => <MailboxForm mailbox={mailbox} autoAck={mailbox ? !!ack.get(mailbox.id) : false} onClose={close} />}
+      />
     </section>
   );
 }
@@ -179,9 +150,8 @@ function WebForm({ slug }: { slug: string }) {
       </Text>
       <ListState loading={settings.isLoading} error={settings.error} empty={false} />
       {settings.data && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
+        <SubmitForm
+          onSubmit={() => {
             setSaved(false);
             save.mutate(undefined);
           }}
@@ -217,12 +187,9 @@ function WebForm({ slug }: { slug: string }) {
             </Group>
             <Select maw={320} label={t('webform.defaultQueue')} clearable placeholder={t('mailboxes.noQueue')} value={defaultQueueId} onChange={(v) => { setSaved(false); setDefault(v); }} data={qdata} error={fe('defaultQueueId')} />
             <ErrorAlert message={rest} />
-            <Group>
-              <Button type="submit" loading={save.isPending}>{t('webform.save')}</Button>
-              {saved && <Text size="sm" c="teal.9" role="status">{t('common.saved')}</Text>}
-            </Group>
+            <SaveRow label={t('webform.save')} pending={save.isPending} saved={saved} />
           </Stack>
-        </form>
+        </SubmitForm>
       )}
     </section>
   );

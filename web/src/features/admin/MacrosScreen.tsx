@@ -1,11 +1,11 @@
 /** Macros: canned replies or notes with placeholders, and actions (status, priority, tags, queue) applied with them. */
 import { useState } from 'react';
-import { Button, Code, Group, SegmentedControl, Select, Stack, Table, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Code, Group, SegmentedControl, Select, Table, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../lib/api';
 import { useQueues } from './QueuesScreen';
-import { AdminModal, ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminTable, EditModal, EditRemoveCell, ModalForm, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 interface Macro {
   id: string;
@@ -43,46 +43,34 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'kind', 'body', 'actions/status', 'actions/priority', 'actions/addTags', 'actions/queueId', 'actions']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('macros.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
-        <div>
-          <Text size="sm" fw={500} id="macro-kind">{t('macros.kind')}</Text>
-          <SegmentedControl
-            aria-labelledby="macro-kind"
-            value={kind}
-            onChange={setKind}
-            data={[
-              { value: 'reply', label: t('macros.kinds.reply') },
-              { value: 'note', label: t('macros.kinds.note') },
-            ]}
-          />
-        </div>
-        <Textarea label={t('macros.body')} autosize minRows={5} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fe('body')} required />
-        <Text size="xs" c="dimmed">
-          {t('macros.placeholders')}{' '}
-          {placeholders.map((p) => (
-            <Code key={p} mr={4}>{`{{${p}}}`}</Code>
-          ))}
-        </Text>
-        <Group grow>
-          <Select label={t('macros.setStatus')} clearable placeholder={t('macros.unchanged')} value={status} onChange={setStatus} data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} error={fe('actions/status')} />
-          <Select label={t('macros.setPriority')} clearable placeholder={t('macros.unchanged')} value={priority} onChange={setPriority} data={PRIORITIES.map((s) => ({ value: s, label: t(`priority.${s}`) }))} error={fe('actions/priority')} />
-        </Group>
-        <TagsInput label={t('macros.addTags')} value={tags} onChange={setTags} error={fe('actions/addTags')} />
-        <Select label={t('macros.moveTo')} clearable placeholder={t('macros.unchanged')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('actions/queueId')} />
-        <ErrorAlert message={rest ?? fe('actions')} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{macro ? t('common.save') : t('macros.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest ?? fe('actions')} submitLabel={macro ? t('common.save') : t('macros.add')} onClose={onClose}>
+      <TextInput label={t('macros.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+      <div>
+        <Text size="sm" fw={500} id="macro-kind">{t('macros.kind')}</Text>
+        <SegmentedControl
+          aria-labelledby="macro-kind"
+          value={kind}
+          onChange={setKind}
+          data={[
+            { value: 'reply', label: t('macros.kinds.reply') },
+            { value: 'note', label: t('macros.kinds.note') },
+          ]}
+        />
+      </div>
+      <Textarea label={t('macros.body')} autosize minRows={5} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fe('body')} required />
+      <Text size="xs" c="dimmed">
+        {t('macros.placeholders')}{' '}
+        {placeholders.map((p) => (
+          <Code key={p} mr={4}>{`{{${p}}}`}</Code>
+        ))}
+      </Text>
+      <Group grow>
+        <Select label={t('macros.setStatus')} clearable placeholder={t('macros.unchanged')} value={status} onChange={setStatus} data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} error={fe('actions/status')} />
+        <Select label={t('macros.setPriority')} clearable placeholder={t('macros.unchanged')} value={priority} onChange={setPriority} data={PRIORITIES.map((s) => ({ value: s, label: t(`priority.${s}`) }))} error={fe('actions/priority')} />
+      </Group>
+      <TagsInput label={t('macros.addTags')} value={tags} onChange={setTags} error={fe('actions/addTags')} />
+      <Select label={t('macros.moveTo')} clearable placeholder={t('macros.unchanged')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('actions/queueId')} />
+    </ModalForm>
   );
 }
 
@@ -103,59 +91,45 @@ export function MacrosScreen() {
     ]
       .filter(Boolean)
       .join(' · ') || '–';
-  const items = macros.data?.items ?? [];
   return (
     <>
       <ScreenHeader title={t('nav.macros')} description={t('macros.intro')} action={manage && <Button onClick={() => setEditing('new')}>{t('macros.add')}</Button>} />
       <ReadOnlyNote cap="manage" />
-      <ListState loading={macros.isLoading} error={macros.error} empty={!items.length} />
-      {!!items.length && (
-        <Table.ScrollContainer minWidth={700}>
-          <Table aria-label={t('macros.table')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('macros.name')}</Table.Th>
-                <Table.Th>{t('macros.kind')}</Table.Th>
-                <Table.Th>{t('macros.body')}</Table.Th>
-                <Table.Th>{t('macros.actions')}</Table.Th>
-                {manage && <Table.Th>{t('common.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{m.name}</Table.Td>
-                  <Table.Td>{t(`macros.kinds.${m.kind}`)}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" lineClamp={2} maw={360}>{m.body}</Text>
-                  </Table.Td>
-                  <Table.Td>{describe(m.actions ?? {})}</Table.Td>
-                  {manage && (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(m)} aria-label={`${t('common.edit')}: ${m.name}`}>
-                          {t('common.edit')}
-                        </Button>
-                        <ConfirmButton
-                          label={t('common.delete')}
-                          buttonProps={{ 'aria-label': `${t('common.delete')}: ${m.name}` }}
-                          title={t('macros.deleteTitle', { name: m.name })}
-                          message={t('macros.deleteText')}
-                          confirmLabel={t('common.delete')}
-                          onConfirm={() => remove.mutateAsync(m.id)}
-                        />
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <AdminModal size="lg" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('macros.add') : t('macros.edit')}>
-        {editing !== null && <MacroForm macro={editing === 'new' ? null : editing} placeholders={macros.data?.placeholders ?? []} onClose={() => setEditing(null)} />}
-      </AdminModal>
+      <AdminTable
+        label={t('macros.table')}
+        items={macros.data?.items}
+        query={macros}
+        minWidth={700}
+        columns={[t('macros.name'), t('macros.kind'), t('macros.body'), t('macros.actions'), manage && t('common.actions')]}
+        row={(m) => (
+          <>
+            <Table.Td>{m.name}</Table.Td>
+            <Table.Td>{t(`macros.kinds.${m.kind}`)}</Table.Td>
+            <Table.Td>
+              <Text size="sm" lineClamp={2} maw={360}>{m.body}</Text>
+            </Table.Td>
+            <Table.Td>{describe(m.actions ?? {})}</Table.Td>
+            {manage && (
+              <EditRemoveCell
+                what={m.name}
+                onEdit={() => setEditing(m)}
+                removeLabel={t('common.delete')}
+                title={t('macros.deleteTitle', { name: m.name })}
+                message={t('macros.deleteText')}
+                onRemove={() => remove.mutateAsync(m.id)}
+              />
+            )}
+          </>
+        )}
+      />
+      <EditModal
+        size="lg"
+        editing={editing}
+        setEditing={setEditing}
+        addTitle={t('macros.add')}
+        editTitle={t('macros.edit')}
+        form={(macro, close) => <MacroForm macro={macro} placeholders={macros.data?.placeholders ?? []} onClose={close} />}
+      />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
 import { useTeams } from './TeamsScreen';
 import { useSlaPolicies } from './SlaScreen';
-import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { ActionsCell, AdminModal, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 type Day = (typeof DAYS)[number];
@@ -141,46 +141,34 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'timezone', 'assignment', 'teamId', 'slaPolicyId', 'businessHours/holidays', 'businessHours']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('queues.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
-        <Select label={t('queues.timezone')} description={t('queues.timezoneHelp')} searchable value={timezone} onChange={(v) => v && setTimezone(v)} allowDeselect={false} data={ZONES} error={fe('timezone')} />
-        <Select
-          label={t('queues.assignment')}
-          value={assignment}
-          onChange={(v) => v && setAssignment(v)}
-          allowDeselect={false}
-          data={['manual', 'round_robin', 'load'].map((a) => ({ value: a, label: t(`assignment.${a}`) }))}
-          error={fe('assignment')}
-        />
-        <Select label={t('queues.team')} clearable placeholder={t('queues.anyone')} value={teamId} onChange={setTeamId} data={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('teamId')} />
-        <Select label={t('queues.sla')} clearable placeholder={t('queues.noSla')} value={slaPolicyId} onChange={setSlaPolicyId} data={(sla.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('slaPolicyId')} />
-        <Switch label={t('queues.hasHours')} checked={hasHours} onChange={(e) => setHasHours(e.currentTarget.checked)} />
-        {hasHours && (
-          <>
-            <WeekEditor week={week} setWeek={setWeek} error={fe('businessHours')} />
-            <TagsInput
-              label={t('queues.holidays')}
-              description={t('queues.holidaysHelp')}
-              value={holidays}
-              onChange={setHolidays}
-              placeholder="2026-12-24"
-              error={fe('businessHours/holidays')}
-            />
-          </>
-        )}
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{queue ? t('common.save') : t('queues.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={queue ? t('common.save') : t('queues.add')} onClose={onClose}>
+      <TextInput label={t('queues.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+      <Select label={t('queues.timezone')} description={t('queues.timezoneHelp')} searchable value={timezone} onChange={(v) => v && setTimezone(v)} allowDeselect={false} data={ZONES} error={fe('timezone')} />
+      <Select
+        label={t('queues.assignment')}
+        value={assignment}
+        onChange={(v) => v && setAssignment(v)}
+        allowDeselect={false}
+        data={['manual', 'round_robin', 'load'].map((a) => ({ value: a, label: t(`assignment.${a}`) }))}
+        error={fe('assignment')}
+      />
+      <Select label={t('queues.team')} clearable placeholder={t('queues.anyone')} value={teamId} onChange={setTeamId} data={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('teamId')} />
+      <Select label={t('queues.sla')} clearable placeholder={t('queues.noSla')} value={slaPolicyId} onChange={setSlaPolicyId} data={(sla.data ?? []).map((x) => ({ value: x.id, label: x.name }))} error={fe('slaPolicyId')} />
+      <Switch label={t('queues.hasHours')} checked={hasHours} onChange={(e) => setHasHours(e.currentTarget.checked)} />
+      {hasHours && (
+        <>
+          <WeekEditor week={week} setWeek={setWeek} error={fe('businessHours')} />
+          <TagsInput
+            label={t('queues.holidays')}
+            description={t('queues.holidaysHelp')}
+            value={holidays}
+            onChange={setHolidays}
+            placeholder="2026-12-24"
+            error={fe('businessHours/holidays')}
+          />
+        </>
+      )}
+    </ModalForm>
   );
 }
 
@@ -191,23 +179,11 @@ function CallbackForm({ queue, onClose }: { queue: Queue; onClose: () => void })
   const save = useSave(() => patch(`/queues/${queue.id}/callback-policy`, { slaMinutes: Number(slaMinutes), maxAttempts: Number(maxAttempts) }), [['admin', 'queues']], onClose);
   const { fe, rest } = useFieldErrors(save.error, ['slaMinutes', 'maxAttempts']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <Text size="sm" c="dimmed">{t('queues.callbackIntro')}</Text>
-        <NumberInput label={t('queues.callbackSla')} value={slaMinutes} onChange={setSla} min={1} max={100000} allowDecimal={false} error={fe('slaMinutes')} data-autofocus />
-        <NumberInput label={t('queues.callbackAttempts')} value={maxAttempts} onChange={setMax} min={1} max={100} allowDecimal={false} error={fe('maxAttempts')} />
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={t('common.save')} onClose={onClose}>
+      <Text size="sm" c="dimmed">{t('queues.callbackIntro')}</Text>
+      <NumberInput label={t('queues.callbackSla')} value={slaMinutes} onChange={setSla} min={1} max={100000} allowDecimal={false} error={fe('slaMinutes')} data-autofocus />
+      <NumberInput label={t('queues.callbackAttempts')} value={maxAttempts} onChange={setMax} min={1} max={100} allowDecimal={false} error={fe('maxAttempts')} />
+    </ModalForm>
   );
 }
 
@@ -226,53 +202,31 @@ export function QueuesScreen() {
     <>
       <ScreenHeader title={t('nav.queues')} description={t('queues.intro')} action={manage && <Button onClick={() => setEditing('new')}>{t('queues.add')}</Button>} />
       <ReadOnlyNote cap="manage" />
-      <ListState loading={queues.isLoading} error={queues.error} empty={!queues.data?.length} />
-      {!!queues.data?.length && (
-        <Table.ScrollContainer minWidth={800}>
-          <Table aria-label={t('queues.table')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('queues.name')}</Table.Th>
-                <Table.Th>{t('queues.timezone')}</Table.Th>
-                <Table.Th>{t('queues.hours')}</Table.Th>
-                <Table.Th>{t('queues.assignment')}</Table.Th>
-                <Table.Th>{t('queues.team')}</Table.Th>
-                <Table.Th>{t('queues.sla')}</Table.Th>
-                <Table.Th>{t('queues.callbacks')}</Table.Th>
-                {manage && <Table.Th>{t('common.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {queues.data.map((q) => (
-                <Table.Tr key={q.id}>
-                  <Table.Td>{q.name}</Table.Td>
-                  <Table.Td>{q.timezone}</Table.Td>
-                  <Table.Td>{summary(q.businessHours)}</Table.Td>
-                  <Table.Td>{t(`assignment.${q.assignment}`)}</Table.Td>
-                  <Table.Td>{(q.teamId && teamName.get(q.teamId)) || t('queues.anyone')}</Table.Td>
-                  <Table.Td>{(q.slaPolicyId && slaName.get(q.slaPolicyId)) || '–'}</Table.Td>
-                  <Table.Td>{q.callbackSlaMinutes ? t('queues.callbackSummary', { minutes: q.callbackSlaMinutes, attempts: q.callbackMaxAttempts }) : '–'}</Table.Td>
-                  {manage && (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(q)} aria-label={`${t('common.edit')}: ${q.name}`}>
-                          {t('common.edit')}
-                        </Button>
-                        <Button size="xs" variant="default" onClick={() => setCallback(q)} aria-label={`${t('queues.callbackPolicy')}: ${q.name}`}>
-                          {t('queues.callbackPolicy')}
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <AdminModal size="xl" opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('queues.add') : t('queues.edit')}>
-        {editing !== null && <QueueForm queue={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </AdminModal>
+      <AdminTable
+        label={t('queues.table')}
+        items={queues.data}
+        query={queues}
+        minWidth={800}
+        columns={[t('queues.name'), t('queues.timezone'), t('queues.hours'), t('queues.assignment'), t('queues.team'), t('queues.sla'), t('queues.callbacks'), manage && t('common.actions')]}
+        row={(q) => (
+          <>
+            <Table.Td>{q.name}</Table.Td>
+            <Table.Td>{q.timezone}</Table.Td>
+            <Table.Td>{summary(q.businessHours)}</Table.Td>
+            <Table.Td>{t(`assignment.${q.assignment}`)}</Table.Td>
+            <Table.Td>{(q.teamId && teamName.get(q.teamId)) || t('queues.anyone')}</Table.Td>
+            <Table.Td>{(q.slaPolicyId && slaName.get(q.slaPolicyId)) || '–'}</Table.Td>
+            <Table.Td>{q.callbackSlaMinutes ? t('queues.callbackSummary', { minutes: q.callbackSlaMinutes, attempts: q.callbackMaxAttempts }) : '–'}</Table.Td>
+            {manage && (
+              <ActionsCell>
+                <RowButton label={t('common.edit')} what={q.name} onClick={() => setEditing(q)} />
+                <RowButton label={t('queues.callbackPolicy')} what={q.name} onClick={() => setCallback(q)} />
+              </ActionsCell>
+            )}
+          </>
+        )}
+      />
+      <EditModal size="xl" editing={editing} setEditing={setEditing} addTitle={t('queues.add')} editTitle={t('queues.edit')} form={(queue, close) => <QueueForm queue={queue} onClose={close} />} />
       <AdminModal opened={callback !== null} onClose={() => setCallback(null)} title={t('queues.callbackPolicy')}>
         {callback && <CallbackForm queue={callback} onClose={() => setCallback(null)} />}
       </AdminModal>

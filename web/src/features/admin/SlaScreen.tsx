@@ -1,11 +1,11 @@
 /** SLA policies: first reply, next reply and resolution targets, counted in business hours or around the clock. */
 import { useState } from 'react';
-import { Button, Group, NumberInput, Stack, Switch, Table, TextInput } from '@mantine/core';
+import { Button, NumberInput, Switch, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../../lib/api';
 import { fmtDuration } from '../../lib/format';
-import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
+import { AdminModal, AdminTable, ModalForm, ReadOnlyNote, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
 
 export interface SlaPolicy {
   id: string;
@@ -36,25 +36,13 @@ function SlaForm({ onClose }: { onClose: () => void }) {
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'firstReplyMinutes', 'nextReplyMinutes', 'resolutionMinutes', 'businessHours']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('sla.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
-        <NumberInput label={t('sla.firstReply')} description={t('sla.minutesHelp')} value={first} onChange={setFirst} min={1} allowDecimal={false} error={fe('firstReplyMinutes')} />
-        <NumberInput label={t('sla.nextReply')} description={t('sla.minutesHelp')} value={next} onChange={setNext} min={1} allowDecimal={false} error={fe('nextReplyMinutes')} />
-        <NumberInput label={t('sla.resolution')} description={t('sla.minutesHelp')} value={resolution} onChange={setResolution} min={1} allowDecimal={false} error={fe('resolutionMinutes')} />
-        <Switch label={t('sla.businessHours')} checked={businessHours} onChange={(e) => setBusinessHours(e.currentTarget.checked)} />
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{t('sla.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={t('sla.add')} onClose={onClose}>
+      <TextInput label={t('sla.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+      <NumberInput label={t('sla.firstReply')} description={t('sla.minutesHelp')} value={first} onChange={setFirst} min={1} allowDecimal={false} error={fe('firstReplyMinutes')} />
+      <NumberInput label={t('sla.nextReply')} description={t('sla.minutesHelp')} value={next} onChange={setNext} min={1} allowDecimal={false} error={fe('nextReplyMinutes')} />
+      <NumberInput label={t('sla.resolution')} description={t('sla.minutesHelp')} value={resolution} onChange={setResolution} min={1} allowDecimal={false} error={fe('resolutionMinutes')} />
+      <Switch label={t('sla.businessHours')} checked={businessHours} onChange={(e) => setBusinessHours(e.currentTarget.checked)} />
+    </ModalForm>
   );
 }
 
@@ -68,33 +56,23 @@ export function SlaScreen() {
     <>
       <ScreenHeader title={t('nav.sla')} description={t('sla.intro')} action={manage && <Button onClick={() => setAdding(true)}>{t('sla.add')}</Button>} />
       <ReadOnlyNote cap="manage" />
-      <ListState loading={sla.isLoading} error={sla.error} empty={!sla.data?.length} />
-      {!!sla.data?.length && (
-        <Table aria-label={t('sla.table')} striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('sla.name')}</Table.Th>
-              <Table.Th>{t('sla.firstReply')}</Table.Th>
-              <Table.Th>{t('sla.nextReply')}</Table.Th>
-              <Table.Th>{t('sla.resolution')}</Table.Th>
-              <Table.Th>{t('sla.clock')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sla.data.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>{s.name}</Table.Td>
-                <Table.Td>{d(s.firstReplyMinutes)}</Table.Td>
-                <Table.Td>{d(s.nextReplyMinutes)}</Table.Td>
-                <Table.Td>{d(s.resolutionMinutes)}</Table.Td>
-                <Table.Td>
-                  <Tag color={s.businessHours ? 'blue' : 'gray'}>{s.businessHours ? t('sla.inBusinessHours') : t('sla.aroundTheClock')}</Tag>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <AdminTable
+        label={t('sla.table')}
+        items={sla.data}
+        query={sla}
+        columns={[t('sla.name'), t('sla.firstReply'), t('sla.nextReply'), t('sla.resolution'), t('sla.clock')]}
+        row={(s) => (
+          <>
+            <Table.Td>{s.name}</Table.Td>
+            <Table.Td>{d(s.firstReplyMinutes)}</Table.Td>
+            <Table.Td>{d(s.nextReplyMinutes)}</Table.Td>
+            <Table.Td>{d(s.resolutionMinutes)}</Table.Td>
+            <Table.Td>
+              <Tag color={s.businessHours ? 'blue' : 'gray'}>{s.businessHours ? t('sla.inBusinessHours') : t('sla.aroundTheClock')}</Tag>
+            </Table.Td>
+          </>
+        )}
+      />
       <AdminModal opened={adding} onClose={() => setAdding(false)} title={t('sla.add')}>
         {adding && <SlaForm onClose={() => setAdding(false)} />}
       </AdminModal>

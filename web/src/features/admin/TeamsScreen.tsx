@@ -1,11 +1,11 @@
 /** Teams and their members (supervisors and admins). */
 import { useState } from 'react';
-import { Button, Group, MultiSelect, Stack, Table, TextInput } from '@mantine/core';
+import { Button, MultiSelect, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../../lib/api';
 import { useUsers } from './UsersScreen';
-import { AdminModal, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
+import { AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
 export interface Team {
   id: string;
@@ -29,29 +29,17 @@ function TeamForm({ team, onClose }: { team: Team | null; onClose: () => void })
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'memberIds']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('teams.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required disabled={!!team} data-autofocus />
-        <MultiSelect
-          label={t('teams.members')}
-          searchable
-          value={members}
-          onChange={setMembers}
-          data={(users.data ?? []).filter((u) => !u.disabled || members.includes(u.id)).map((u) => ({ value: u.id, label: u.name }))}
-          error={fe('memberIds')}
-        />
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{team ? t('common.save') : t('teams.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={team ? t('common.save') : t('teams.add')} onClose={onClose}>
+      <TextInput label={t('teams.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required disabled={!!team} data-autofocus />
+      <MultiSelect
+        label={t('teams.members')}
+        searchable
+        value={members}
+        onChange={setMembers}
+        data={(users.data ?? []).filter((u) => !u.disabled || members.includes(u.id)).map((u) => ({ value: u.id, label: u.name }))}
+        error={fe('memberIds')}
+      />
+    </ModalForm>
   );
 }
 
@@ -66,36 +54,24 @@ export function TeamsScreen() {
     <>
       <ScreenHeader title={t('nav.teams')} description={t('teams.intro')} action={manage && <Button onClick={() => setEditing('new')}>{t('teams.add')}</Button>} />
       <ReadOnlyNote cap="manage" />
-      <ListState loading={teams.isLoading} error={teams.error} empty={!teams.data?.length} />
-      {!!teams.data?.length && (
-        <Table aria-label={t('teams.table')} striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('teams.name')}</Table.Th>
-              <Table.Th>{t('teams.members')}</Table.Th>
-              {manage && <Table.Th>{t('common.actions')}</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {teams.data.map((tm) => (
-              <Table.Tr key={tm.id}>
-                <Table.Td>{tm.name}</Table.Td>
-                <Table.Td>{tm.memberIds.map((id) => names.get(id) ?? id).join(', ') || '–'}</Table.Td>
-                {manage && (
-                  <Table.Td>
-                    <Button size="xs" variant="default" onClick={() => setEditing(tm)} aria-label={`${t('teams.editMembers')}: ${tm.name}`}>
-                      {t('teams.editMembers')}
-                    </Button>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('teams.add') : t('teams.editMembers')}>
-        {editing !== null && <TeamForm team={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </AdminModal>
+      <AdminTable
+        label={t('teams.table')}
+        items={teams.data}
+        query={teams}
+        columns={[t('teams.name'), t('teams.members'), manage && t('common.actions')]}
+        row={(tm) => (
+          <>
+            <Table.Td>{tm.name}</Table.Td>
+            <Table.Td>{tm.memberIds.map((id) => names.get(id) ?? id).join(', ') || '–'}</Table.Td>
+            {manage && (
+              <Table.Td>
+                <RowButton label={t('teams.editMembers')} what={tm.name} onClick={() => setEditing(tm)} />
+              </Table.Td>
+            )}
+          </>
+        )}
+      />
+      <EditModal editing={editing} setEditing={setEditing} addTitle={t('teams.add')} editTitle={t('teams.editMembers')} form={(team, close) => <TeamForm team={team} onClose={close} />} />
     </>
   );
 }

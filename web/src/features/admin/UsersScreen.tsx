@@ -1,11 +1,11 @@
 /** Users and roles: list with presence; admins add users, change role, capacity, language, password, disable. */
 import { useState } from 'react';
-import { Badge, Button, Group, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, NumberInput, PasswordInput, Select, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
 import type { Role } from '../../lib/session';
-import { AdminModal, ConfirmButton, ErrorAlert, ListState, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave, Tag } from './ui';
+import { ActionsCell, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, RowConfirmButton, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
 
 export interface User {
   id: string;
@@ -45,33 +45,21 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'email', 'role', 'locale', 'capacity', 'password']);
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate(undefined);
-      }}
-    >
-      <Stack>
-        <TextInput label={t('users.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
-        <TextInput label={t('users.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fe('email')} required disabled={!!user} />
-        <Select label={t('users.role')} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} error={fe('role')} />
-        <Select label={t('users.language')} value={locale} onChange={(v) => v && setLocale(v)} allowDeselect={false} data={['en', 'de', 'nb'].map((l) => ({ value: l, label: tc(`lang.${l}`) }))} error={fe('locale')} />
-        <NumberInput label={t('users.capacity')} description={t('users.capacityHelp')} value={capacity} onChange={setCapacity} min={0} max={1000} allowDecimal={false} error={fe('capacity')} />
-        <PasswordInput
-          label={user ? t('users.newPassword') : t('users.password')}
-          description={t('users.passwordHelp')}
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={fe('password')}
-          autoComplete="new-password"
-        />
-        <ErrorAlert message={rest} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{user ? t('common.save') : t('users.add')}</Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm save={save} error={rest} submitLabel={user ? t('common.save') : t('users.add')} onClose={onClose}>
+      <TextInput label={t('users.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
+      <TextInput label={t('users.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fe('email')} required disabled={!!user} />
+      <Select label={t('users.role')} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} error={fe('role')} />
+      <Select label={t('users.language')} value={locale} onChange={(v) => v && setLocale(v)} allowDeselect={false} data={['en', 'de', 'nb'].map((l) => ({ value: l, label: tc(`lang.${l}`) }))} error={fe('locale')} />
+      <NumberInput label={t('users.capacity')} description={t('users.capacityHelp')} value={capacity} onChange={setCapacity} min={0} max={1000} allowDecimal={false} error={fe('capacity')} />
+      <PasswordInput
+        label={user ? t('users.newPassword') : t('users.password')}
+        description={t('users.passwordHelp')}
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        error={fe('password')}
+        autoComplete="new-password"
+      />
+    </ModalForm>
   );
 }
 
@@ -90,65 +78,44 @@ export function UsersScreen() {
         action={admin && <Button onClick={() => setEditing('new')}>{t('users.add')}</Button>}
       />
       <ReadOnlyNote cap="admin" />
-      <ListState loading={users.isLoading} error={users.error} empty={!users.data?.length} />
-      {!!users.data?.length && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table aria-label={t('users.table')} striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('users.name')}</Table.Th>
-                <Table.Th>{t('users.email')}</Table.Th>
-                <Table.Th>{t('users.role')}</Table.Th>
-                <Table.Th>{t('users.presence')}</Table.Th>
-                <Table.Th>{t('users.capacity')}</Table.Th>
-                <Table.Th>{t('users.status')}</Table.Th>
-                {admin && <Table.Th>{t('common.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.data.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>{u.name}</Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>{t(`roles.${u.role}`)}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="dot" color={PRESENCE_COLOR[u.presence] ?? 'gray'}>{tc(`presence.${u.presence}`)}</Badge>
-                  </Table.Td>
-                  <Table.Td>{u.capacity}</Table.Td>
-                  <Table.Td>{u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}</Table.Td>
-                  {admin && (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`${t('common.edit')}: ${u.name}`}>
-                          {t('common.edit')}
-                        </Button>
-                        {u.disabled ? (
-                          <Button size="xs" variant="default" onClick={() => toggle.mutate(u)} aria-label={`${t('users.enable')}: ${u.name}`}>
-                            {t('users.enable')}
-                          </Button>
-                        ) : (
-                          <ConfirmButton
-                            label={t('users.disable')}
-                            buttonProps={{ 'aria-label': `${t('users.disable')}: ${u.name}` }}
-                            disabled={u.id === me?.user?.id}
-                            title={t('users.disableTitle', { name: u.name })}
-                            message={t('users.disableText')}
-                            confirmLabel={t('users.disable')}
-                            onConfirm={() => toggle.mutateAsync(u)}
-                          />
-                        )}
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <AdminModal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('users.add') : t('users.edit')}>
-        {editing !== null && <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </AdminModal>
+      <AdminTable
+        label={t('users.table')}
+        items={users.data}
+        query={users}
+        minWidth={640}
+        highlightOnHover
+        columns={[t('users.name'), t('users.email'), t('users.role'), t('users.presence'), t('users.capacity'), t('users.status'), admin && t('common.actions')]}
+        row={(u) => (
+          <>
+            <Table.Td>{u.name}</Table.Td>
+            <Table.Td>{u.email}</Table.Td>
+            <Table.Td>{t(`roles.${u.role}`)}</Table.Td>
+            <Table.Td>
+              <Badge variant="dot" color={PRESENCE_COLOR[u.presence] ?? 'gray'}>{tc(`presence.${u.presence}`)}</Badge>
+            </Table.Td>
+            <Table.Td>{u.capacity}</Table.Td>
+            <Table.Td>{u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}</Table.Td>
+            {admin && (
+              <ActionsCell>
+                <RowButton label={t('common.edit')} what={u.name} onClick={() => setEditing(u)} />
+                {u.disabled ? (
+                  <RowButton label={t('users.enable')} what={u.name} onClick={() => toggle.mutate(u)} />
+                ) : (
+                  <RowConfirmButton
+                    label={t('users.disable')}
+                    what={u.name}
+                    disabled={u.id === me?.user?.id}
+                    title={t('users.disableTitle', { name: u.name })}
+                    message={t('users.disableText')}
+                    onConfirm={() => toggle.mutateAsync(u)}
+                  />
+                )}
+              </ActionsCell>
+            )}
+          </>
+        )}
+      />
+      <EditModal editing={editing} setEditing={setEditing} addTitle={t('users.add')} editTitle={t('users.edit')} form={(user, close) => <UserForm user={user} onClose={close} />} />
     </>
   );
 }

@@ -24,6 +24,17 @@ function FigureTable({ label, rows }: { label: string; rows: [string, string, st
   );
 }
 
+/** One panel: a heading (also the table's name), what it means, the table. */
+function FigureSection({ id, title, hint, rows }: { id: string; title: string; hint: string; rows: [string, string, string?][] }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Title order={2} size="h4" id={id}>{title}</Title>
+      <Text size="sm" c="dimmed" mb="xs">{hint}</Text>
+      <FigureTable label={title} rows={rows} />
+    </Paper>
+  );
+}
+
 export function Figures({ r }: { r: WaitsReport }) {
   const { t } = useTranslation('dashboard');
   const j = r.journeys;
@@ -31,49 +42,43 @@ export function Figures({ r }: { r: WaitsReport }) {
   const servedJourneys = j.answered;
   return (
     <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
-      <Paper withBorder p="md" component="section" aria-labelledby="fig-reported">
-        <Title order={2} size="h4" id="fig-reported">{t('figures.reported')}</Title>
-        <Text size="sm" c="dimmed" mb="xs">{t('figures.reportedHint')}</Text>
-        <FigureTable
-          label={t('figures.reported')}
-          rows={[
-            [t('figures.asa'), fmtDuration(r.reported.asaSeconds), t('figures.asaHint')],
-            [t('figures.serviceLevel', { seconds: fmtNumber(r.reported.thresholdSeconds) }), fmtPercent(r.reported.serviceLevel)],
-            [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate)],
-            [t('figures.contacts'), fmtNumber(r.contacts)],
-            [t('figures.answered'), fmtNumber(r.answered)],
-          ]}
-        />
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="fig-lived">
-        <Title order={2} size="h4" id="fig-lived">{t('figures.lived')}</Title>
-        <Text size="sm" c="dimmed" mb="xs">{t('figures.livedHint')}</Text>
-        <FigureTable
-          label={t('figures.lived')}
-          rows={[
-            [t('figures.contactWait', { p: 50 }), fmtDuration(lived.p50)],
-            [t('figures.contactWait', { p: 90 }), fmtDuration(lived.p90)],
-            [t('figures.contactWait', { p: 99 }), fmtDuration(lived.p99)],
-            [t('figures.journeyWait', { p: 50 }), fmtDuration(j.waitSeconds.p50), t('figures.journeyWaitHint')],
-            [t('figures.journeyWait', { p: 90 }), fmtDuration(j.waitSeconds.p90)],
-          ]}
-        />
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="fig-missed">
-        <Title order={2} size="h4" id="fig-missed">{t('figures.missed')}</Title>
-        <Text size="sm" c="dimmed" mb="xs">{t('figures.missedHint')}</Text>
-        <FigureTable
-          label={t('figures.missed')}
-          rows={[
-            [t('figures.multiAttemptShare'), `${fmtPercent(servedJourneys ? j.multiAttempt / servedJourneys : null)} (${fmtNumber(j.multiAttempt)})`, t('figures.multiAttemptShareHint')],
-            [t('figures.multiAttemptWait'), fmtDuration(j.multiAttemptWaitSeconds.p50)],
-            [t('figures.neverServed'), fmtNumber(j.neverServed)],
-            [t('figures.stillWaiting'), fmtNumber(j.stillWaiting)],
-            [t('figures.gapP90'), times(r.gap.livedP90OverReportedAsa), t('figures.gapP90Hint')],
-            [t('figures.gapMulti'), times(r.gap.multiAttemptP50OverReportedAsa), t('figures.gapMultiHint')],
-          ]}
-        />
-      </Paper>
+      <FigureSection
+        id="fig-reported"
+        title={t('figures.reported')}
+        hint={t('figures.reportedHint')}
+        rows={[
+          [t('figures.asa'), fmtDuration(r.reported.asaSeconds), t('figures.asaHint')],
+          [t('figures.serviceLevel', { seconds: fmtNumber(r.reported.thresholdSeconds) }), fmtPercent(r.reported.serviceLevel)],
+          [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate)],
+          [t('figures.contacts'), fmtNumber(r.contacts)],
+          [t('figures.answered'), fmtNumber(r.answered)],
+        ]}
+      />
+      <FigureSection
+        id="fig-lived"
+        title={t('figures.lived')}
+        hint={t('figures.livedHint')}
+        rows={[
+          [t('figures.contactWait', { p: 50 }), fmtDuration(lived.p50)],
+          [t('figures.contactWait', { p: 90 }), fmtDuration(lived.p90)],
+          [t('figures.contactWait', { p: 99 }), fmtDuration(lived.p99)],
+          [t('figures.journeyWait', { p: 50 }), fmtDuration(j.waitSeconds.p50), t('figures.journeyWaitHint')],
+          [t('figures.journeyWait', { p: 90 }), fmtDuration(j.waitSeconds.p90)],
+        ]}
+      />
+      <FigureSection
+        id="fig-missed"
+        title={t('figures.missed')}
+        hint={t('figures.missedHint')}
+        rows={[
+          [t('figures.multiAttemptShare'), `${fmtPercent(servedJourneys ? j.multiAttempt / servedJourneys : null)} (${fmtNumber(j.multiAttempt)})`, t('figures.multiAttemptShareHint')],
+          [t('figures.multiAttemptWait'), fmtDuration(j.multiAttemptWaitSeconds.p50)],
+          [t('figures.neverServed'), fmtNumber(j.neverServed)],
+          [t('figures.stillWaiting'), fmtNumber(j.stillWaiting)],
+          [t('figures.gapP90'), times(r.gap.livedP90OverReportedAsa), t('figures.gapP90Hint')],
+          [t('figures.gapMulti'), times(r.gap.multiAttemptP50OverReportedAsa), t('figures.gapMultiHint')],
+        ]}
+      />
     </SimpleGrid>
   );
 }

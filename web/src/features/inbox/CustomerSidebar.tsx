@@ -3,6 +3,7 @@
  * journey history across every channel with each contact's lived wait (GET /customers/:id/timeline).
  */
 import { Anchor, Badge, Box, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -29,6 +30,22 @@ interface TimelineItem {
 }
 
 const LANG_NAMES: Record<string, string> = { en: 'English', de: 'Deutsch', nb: 'Norsk (bokmål)' };
+
+/** A sidebar panel with a heading and a list named after it, or a dimmed line when the list is empty. */
+function ListPanel({ title, empty, children }: { title: string; empty: string; children: ReactNode[] }) {
+  return (
+    <Paper withBorder p="sm">
+      <Title order={3} size="h6">{title}</Title>
+      {children.length ? (
+        <List size="sm" spacing={4} listStyleType="none" aria-label={title}>
+          {children}
+        </List>
+      ) : (
+        <Text size="sm" c="dimmed">{empty}</Text>
+      )}
+    </Paper>
+  );
+}
 
 export function CustomerSidebar({ conv }: { conv: Conversation }) {
   const { t } = useTranslation('inbox');
@@ -59,44 +76,30 @@ export function CustomerSidebar({ conv }: { conv: Conversation }) {
         <Text size="sm" data-testid="customer-language">{cu.language ? LANG_NAMES[cu.language] ?? cu.language : '–'}</Text>
       </Paper>
 
-      <Paper withBorder p="sm">
-        <Title order={3} size="h6">{t('customer.callbacks')}</Title>
-        {callbacks.length ? (
-          <List size="sm" spacing={4} listStyleType="none" aria-label={t('customer.callbacks')}>
-            {callbacks.map((i) => (
-              <List.Item key={i.callback!.id}>
-                <Group gap={6}>
-                  <Text size="sm">{t('customer.callbackDue', { at: fmtDateTime(i.callback!.dueAt) })}</Text>
-                  {i.callback!.breached && <Badge size="xs" color="red">{t('sla.breached')}</Badge>}
-                </Group>
-                <Text size="xs" c="dimmed">{i.queue?.name ?? ''} · {t('customer.attempts', { count: i.callback!.attempts })}</Text>
-              </List.Item>
-            ))}
-          </List>
-        ) : (
-          <Text size="sm" c="dimmed">{t('customer.noCallbacks')}</Text>
-        )}
-      </Paper>
+      <ListPanel title={t('customer.callbacks')} empty={t('customer.noCallbacks')}>
+        {callbacks.map((i) => (
+          <List.Item key={i.callback!.id}>
+            <Group gap={6}>
+              <Text size="sm">{t('customer.callbackDue', { at: fmtDateTime(i.callback!.dueAt) })}</Text>
+              {i.callback!.breached && <Badge size="xs" color="red">{t('sla.breached')}</Badge>}
+            </Group>
+            <Text size="xs" c="dimmed">{i.queue?.name ?? ''} · {t('customer.attempts', { count: i.callback!.attempts })}</Text>
+          </List.Item>
+        ))}
+      </ListPanel>
 
-      <Paper withBorder p="sm">
-        <Title order={3} size="h6">{t('customer.past')}</Title>
-        {past.length ? (
-          <List size="sm" spacing={4} listStyleType="none" aria-label={t('customer.past')}>
-            {past.slice(0, 20).map((i) => (
-              <List.Item key={i.conversationId}>
-                <Group gap={6} wrap="nowrap">
-                  <Anchor component={Link} to={`/conversations/${i.conversationId}`} size="sm" lineClamp={1}>
-                    #{i.number} {i.subject}
-                  </Anchor>
-                  {i.status && <Box style={{ flexShrink: 0 }}><StatusBadge status={i.status as Status} /></Box>}
-                </Group>
-              </List.Item>
-            ))}
-          </List>
-        ) : (
-          <Text size="sm" c="dimmed">{t('customer.noPast')}</Text>
-        )}
-      </Paper>
+      <ListPanel title={t('customer.past')} empty={t('customer.noPast')}>
+        {past.slice(0, 20).map((i) => (
+          <List.Item key={i.conversationId}>
+            <Group gap={6} wrap="nowrap">
+              <Anchor component={Link} to={`/conversations/${i.conversationId}`} size="sm" lineClamp={1}>
+                #{i.number} {i.subject}
+              </Anchor>
+              {i.status && <Box style={{ flexShrink: 0 }}><StatusBadge status={i.status as Status} /></Box>}
+            </Group>
+          </List.Item>
+        ))}
+      </ListPanel>
 
       <Paper withBorder p="sm">
         <Title order={3} size="h6">{t('customer.journey')}</Title>
