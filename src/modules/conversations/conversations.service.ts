@@ -236,6 +236,8 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
       kind: 'message', direction: 'inbound', authorType: 'customer', authorCustomerId: customer.id, ...body, language, at: now,
       attachments: input.message.attachments, clientId: input.message.clientId, automatic: opts.automatic,
     });
+    // Listening (issue 6): every message a customer writes is analysed by a job committed with it.
+    if (!opts.automatic) await enqueue(tx, 'listening.analyze', { messageId });
     const chan = opts.eventChannel ? { channel: opts.eventChannel } : {};
     const events: NewEvent[] = [
       ev(ctx, p, conv, 'contact.arrived', { subject, messageId }, { identity, agentId: null, ...chan }),
@@ -513,6 +515,8 @@ export async function addCustomerMessage(ctx: Ctx, p: Principal, id: string, inp
       language: guessLanguage(body.text) ?? c.language, at: now, attachments: input.attachments, clientId: input.clientId,
       automatic: opts.automatic,
     });
+    // Listening (issue 6): every message a customer writes is analysed by a job committed with it.
+    if (!opts.automatic) await enqueue(tx, 'listening.analyze', { messageId: mid });
     const chan = opts.eventChannel ? { channel: opts.eventChannel } : {};
     const events: NewEvent[] = [ev(ctx, p, c, 'message.received', { messageId: mid, ...(opts.automatic ? { automatic: true } : {}) }, { agentId: null, ...chan })];
     // An automatic message (out-of-office, bounce) neither reopens the conversation nor starts a reply clock.
