@@ -189,6 +189,7 @@ export interface AnecdoteReport {
   timezone: string;
   total: AnecdoteFigures;
   groups: (AnecdoteFigures & { key: string | null; label: string })[];
+  /** Alerts raised for the weeks that overlap the period. */
   alerts: { week: string; contradictedShare: number; previousShare: number | null; claims: number; at: string }[];
 }
 
@@ -256,8 +257,9 @@ export async function anecdoteReport(ctx: Ctx, p: Principal, input: { from?: str
   }
   const alerts = await ctx.db.query<any>(
     `SELECT to_char(week, 'YYYY-MM-DD') AS week, share, previous_share, claims, created_at FROM anecdote_alerts
-      WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY week`,
-    [p.accountId, from, to],
+      WHERE account_id = $1 AND week > ($2::timestamptz AT TIME ZONE $4)::date - 7 AND week < ($3::timestamptz AT TIME ZONE $4)::date
+      ORDER BY week`,
+    [p.accountId, from, to, tz],
   );
   return {
     from: from.toISOString(),
