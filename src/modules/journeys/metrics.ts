@@ -106,7 +106,7 @@ function groupExpr(by: GroupBy | undefined, time: string, queue: string, channel
  * after the previous one ended, whatever the calendar says (a customer who calls at 23:50 and again at 00:05).
  */
 export function journeysCte(gapWindow = false, where = 'cf.first_touch_at >= :from AND cf.first_touch_at < :to'): string {
-  const facts = `FROM contact_facts cf WHERE cf.account_id = :account AND cf.who IS NOT NULL AND ${where}`;
+  const facts = `FROM contact_facts cf WHERE cf.account_id = :account AND cf.who IS NOT NULL AND NOT cf.probe AND ${where}`;
   const windows = gapWindow
     ? `jf0 AS (
     SELECT cf.*, cf.window_key LIKE 'day:%' AS live,
@@ -208,7 +208,7 @@ async function exactReport(db: Queryable, accountId: string, q: WaitsQuery): Pro
             avg(lived_wait_s) AS lived_mean,
             percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY lived_wait_s) AS lived_p
        FROM (SELECT cf.*, ${cg} AS g FROM contact_facts cf
-              WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to
+              WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to AND NOT cf.probe
                 AND (:queue::uuid IS NULL OR cf.queue_id = :queue) AND (:channel::text IS NULL OR cf.channel = :channel)) x
       GROUP BY ${sets} ORDER BY g NULLS FIRST`,
     values,

@@ -77,7 +77,7 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
      ), up AS (
        INSERT INTO contact_facts AS cf (account_id, contact_id, channel, queue_id, conversation_id, who, window_key, local_day, tz,
                                   first_touch_at, queue_entered_at, answered_at, abandoned_at, resolved_at, last_event_at,
-                                  outcome, queued, queue_wait_s, lived_wait_s, events, definition)
+                                  outcome, queued, queue_wait_s, lived_wait_s, events, definition, probe)
        SELECT $1, contact_id, channel, queue_id, conversation_id,
               CASE WHEN customer_id IS NOT NULL THEN 'c:' || customer_id WHEN identity IS NOT NULL THEN 'i:' || identity END,
               CASE WHEN channel = ANY($4::text[]) THEN 'day:' || to_char(day, 'YYYY-MM-DD') ELSE 'thread:' || coalesce(conversation_id::text, contact_id) END,
@@ -86,7 +86,9 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
                    WHEN outcome = 'abandoned' AND queued THEN extract(epoch FROM abandoned_at - queue_at) END,
               CASE WHEN outcome = 'answered' THEN extract(epoch FROM answered_at - first_at)
                    WHEN outcome = 'abandoned' THEN extract(epoch FROM abandoned_at - first_at) END,
-              n, $5
+              n, $5,
+              -- A probe customer's contact (modules/probes): kept out of the customer figures.
+              customer_id IS NOT NULL AND EXISTS (SELECT 1 FROM probes pr WHERE pr.account_id = $1 AND pr.customer_id = g.customer_id)
          FROM g
        ON CONFLICT (account_id, contact_id) DO UPDATE SET
          channel = excluded.channel, queue_id = excluded.queue_id, conversation_id = excluded.conversation_id,
@@ -95,7 +97,7 @@ export async function projectContacts(tx: Queryable, accountId: string, contactI
          answered_at = excluded.answered_at, abandoned_at = excluded.abandoned_at, resolved_at = excluded.resolved_at,
          last_event_at = excluded.last_event_at, outcome = excluded.outcome, queued = excluded.queued,
          queue_wait_s = excluded.queue_wait_s, lived_wait_s = excluded.lived_wait_s, events = excluded.events,
-         definition = excluded.definition
+         definition = excluded.definition, probe = excluded.probe
        RETURNING cf.local_day
      ), dirty AS (
        INSERT INTO wait_sketch_dirty (account_id, local_day)

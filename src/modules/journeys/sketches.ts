@@ -61,7 +61,7 @@ export async function refreshSketches(db: Db, accountId: string): Promise<number
     await tx.query('DELETE FROM wait_sketches WHERE account_id = $1 AND local_day = ANY($2::date[])', [accountId, days]);
     await tx.query(...named(
       `WITH c AS (
-         SELECT * FROM contact_facts WHERE account_id = :account AND local_day = ANY(:days::date[])
+         SELECT * FROM contact_facts WHERE account_id = :account AND local_day = ANY(:days::date[]) AND NOT probe
        ), counts AS (
          SELECT local_day, ${HOUR('first_touch_at')} AS hour, coalesce(queue_id, ${NO_QUEUE}) AS q, channel,
                 count(*)::int AS contacts,
