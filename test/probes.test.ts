@@ -17,7 +17,8 @@ import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import * as queues from '../src/modules/queues/queues.service.js';
 import { startSmtpServer, type SmtpHandle } from '../src/modules/channels/email/smtp.js';
-import { probeRoutes, registerProbeJobs, closeProbeSockets } from '../src/modules/probes/index.js';
+import { Command } from 'commander';
+import { probeRoutes, registerProbeJobs, closeProbeSockets, probeAdd, probeList, probeRun, registerProbeCommands } from '../src/modules/probes/index.js';
 import { enqueue } from '../src/platform/jobs.js';
 
 let env: TestEnv;
@@ -251,4 +252,40 @@ test('a probe whose front door refuses it is recorded as failed with the reason'
   // The probe's address cannot be one of a real customer's.
   const taken = await env.req('POST', '/api/v1/probes', { body: { name: 'fake', channel: 'email', target: 'support@acme.test', fromAddress: 'anna@example.com' } });
   assert.equal(taken.status, 409);
+});
+
+test('CLI: earshot probe add, list and run (prints the lived wait once a human answered, or still waiting)', async () => {
+  const t = at(14_400);
+  env.clock.now = t;
+  const added = JSON.parse(await probeAdd(env.ctx, { account: 'acme', name: 'cli-mail', channel: 'email', target: 'support@acme.test', json: true }));
+  assert.equal(added.channel, 'email');
+  await assert.rejects(probeAdd(env.ctx, { account: 'acme', name: 'bad', channel: 'fax' }), /channel: must be one of email, chat, phone/);
+
+  const running = probeRun(env.ctx, { account: 'acme', name: 'cli-mail', waitForAnswer: 30 });
+  let conv: string | null = null;
+  for (let i = 0; i < 200 && !conv; i++) {
+    const r = await env.db.query<{ conversation_id: string | null }>(`SELECT conversation_id FROM probe_runs WHERE probe_id = $1 AND status = 'waiting'`, [added.id]);
+    conv = r.rows[0]?.conversation_id ?? null;
+    if (!conv) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(conv, 'the probe email arrived');
+  env.clock.now = new Date(t.getTime() + 42_000);
+  assert.equal((await reply(conv!, 'Hello, we are here.')).status, 201);
+  const { text, run } = await running;
+  assert.equal(run.status, 'answered');
+  assert.equal(text, 'cli-mail (email): answered by a human after 42 s lived wait.\n');
+
+  const still = await probeRun(env.ctx, { account: 'acme', channel: 'phone' });
+  assert.match(still.text, /^line \(phone\): still waiting after 0 s \(run [0-9a-f-]{36}\)\.\n$/);
+  await assert.rejects(probeRun(env.ctx, { account: 'acme', name: 'no-such' }), /Probe not found/);
+
+  const list = await probeList(env.ctx, { account: 'acme' });
+  assert.match(list, /^cli-mail\temail\tsupport@acme\.test\ton demand\tanswered 42 s$/m);
+  assert.match(list, /^line\tphone\tPhones\tevery 15 min\twaiting$/m);
+  // The command is there with its options.
+  const program = new Command();
+  registerProbeCommands(program);
+  const probe = program.commands.find((c) => c.name() === 'probe')!;
+  assert.deepEqual(probe.commands.map((c) => c.name()), ['add', 'list', 'run']);
+  assert.ok(probe.commands[2].options.some((o) => o.long === '--wait-for-answer'));
 });

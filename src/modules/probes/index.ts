@@ -7,7 +7,7 @@ import type { JobRunner } from '../../platform/jobs.js';
 import { checkRun, runDueProbe } from './probes.service.js';
 
 export { default as probeRoutes } from './probes.routes.js';
-export { registerProbeCommands } from './probes.cli.js';
+export { registerProbeCommands, probeAdd, probeList, probeRun } from './probes.cli.js';
 export { closeProbeSockets } from './probes.service.js';
 
 export function registerProbeJobs(runner: JobRunner, ctx: Ctx) {

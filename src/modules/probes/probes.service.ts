@@ -143,7 +143,8 @@ export async function findProbe(ctx: Ctx, accountId: string, idOrName: string): 
 
 /** Chat probes keep their visitor socket open until answered or their limit (a closed socket would count as leaving). */
 const heldSockets = new Map<string, { ws: WebSocket; timer: NodeJS.Timeout }>();
-function release(runId: string) {
+/** Closes the chat probe socket held for one run, if this process holds it. */
+export function release(runId: string) {
   const h = heldSockets.get(runId);
   if (!h) return;
   heldSockets.delete(runId);
