@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { Command } from 'commander';
-import type { TestEnv } from './helpers.js';
-import { setupListening } from './listening-harness.js';
+import { setup, type TestEnv } from './helpers.js';
 import { startSmtpServer, type SmtpHandle } from '../src/modules/channels/email/smtp.js';
 import { registerAnecdoteCommands, reportAnecdotes } from '../src/modules/listening/index.js';
 
@@ -19,7 +18,7 @@ const CALL_AT = new Date('2026-11-16T09:00:00Z'); // a Monday
 const MAIL_AT = new Date('2026-11-18T10:00:00Z');
 
 before(async () => {
-  env = await setupListening();
+  env = await setup();
   smtp = await startSmtpServer(env.ctx, { port: 0, host: '127.0.0.1' });
 });
 after(async () => {

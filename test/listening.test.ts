@@ -8,9 +8,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TestEnv } from './helpers.js';
-import { convBody } from './helpers.js';
-import { setupListening } from './listening-harness.js';
+import { convBody, setup, type TestEnv } from './helpers.js';
 import { analyzeMessage } from '../src/modules/listening/listening.service.js';
 import { ruleClassifier, setClassifier, type Analysis, type Classifier } from '../src/modules/listening/analyze.js';
 import { createConversation } from '../src/modules/conversations/conversations.service.js';
@@ -46,7 +44,7 @@ const tableClassifier: Classifier = {
 };
 
 before(async () => {
-  env = await setupListening();
+  env = await setup();
   setClassifier(tableClassifier);
 });
 after(async () => {
@@ -255,7 +253,8 @@ test('verdicts: contradicted at twice the measured wait, agrees below, blind spo
 
 test('supervisors are alerted once when the contradicted share of a week rises above the previous four', async () => {
   // A webhook subscribed to the alert (the event is not yet in the shared list the webhook API accepts).
-  await env.db.query(`INSERT INTO webhooks (account_id, url, secret, events) VALUES ($1, 'http://127.0.0.1:9/hook', 's', '{anecdotes.alert}')`, [env.accountId]);
+  const hook = await env.req('POST', '/api/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['anecdotes.alert'] } });
+  assert.equal(hook.status, 201, hook.body);
   // Previous weeks: claims the data agrees with.
   for (const d of ['2026-10-20', '2026-10-27', '2026-11-03', '2026-11-04']) await claim(`${d}T10:00:00Z`, 'held WAIT:1', 60);
   // This week: contradicted claims; the alert comes with the ALERT_MIN_CLAIMS-th.

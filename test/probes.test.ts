@@ -8,17 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { setup, type TestEnv } from './helpers.js';
-import { buildApp } from '../src/server/app.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import * as queues from '../src/modules/queues/queues.service.js';
 import { startSmtpServer, type SmtpHandle } from '../src/modules/channels/email/smtp.js';
 import { Command } from 'commander';
-import { probeRoutes, registerProbeJobs, closeProbeSockets, probeAdd, probeList, probeRun, registerProbeCommands } from '../src/modules/probes/index.js';
+import { closeProbeSockets, probeAdd, probeList, probeRun, registerProbeCommands } from '../src/modules/probes/index.js';
 import { enqueue } from '../src/platform/jobs.js';
 
 let env: TestEnv;
@@ -26,52 +22,8 @@ let smtp: SmtpHandle;
 const T0 = new Date('2026-11-25T12:00:00Z'); // a Wednesday, inside Mon–Fri 09–17 UTC
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 
-/**
- * helpers.ts `setup()`; until app.ts registers `probeRoutes` and `registerProbeJobs`, a second app on the same database
- * with them (recording route hits like helpers.ts does).
- */
-async function setupProbes(): Promise<TestEnv> {
-  const env = await setup({ publicRateLimit: 1000 });
-  if (env.app.hasRoute({ method: 'GET', url: '/api/v1/reports/probes' })) {
-    if (!(env.app.jobs as any).handlers?.has?.('probe.due')) registerProbeJobs(env.app.jobs, env.ctx);
-    return env;
-  }
-  const app = await buildApp({ db: env.db, config: env.config, logger: false, now: () => env.clock.now ?? new Date() });
-  await app.register(probeRoutes, { prefix: '/api/v1' });
-  registerProbeJobs(app.jobs, app.ctx);
-  const hits = new Set<string>();
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.url) hits.add(`${req.method} ${req.routeOptions.url}`);
-  });
-  await app.ready();
-  const closeFirst = env.close.bind(env);
-  return {
-    ...env,
-    app,
-    ctx: app.ctx,
-    async req(method, url, opts = {}) {
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      const token = opts.token === undefined ? env.tokens.admin : opts.token;
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await app.inject({ method: method as any, url, headers, ...(opts.body !== undefined ? { payload: opts.body as any } : {}) });
-      let json: any = null;
-      try {
-        json = res.body ? JSON.parse(res.body) : null;
-      } catch {}
-      return { status: res.statusCode, json, headers: res.headers, body: res.body };
-    },
-    async close() {
-      const dir = join(process.cwd(), '.tmp', 'route-hits');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${process.pid}-${randomBytes(3).toString('hex')}.json`), JSON.stringify([...hits]));
-      await app.close();
-      await closeFirst();
-    },
-  };
-}
-
 before(async () => {
-  env = await setupProbes();
+  env = await setup({ publicRateLimit: 1000 });
   env.clock.now = T0;
   const p = systemPrincipal(env.accountId);
   const agent = await accounts.addUser(env.ctx, p, { email: 'agent@acme.test', name: 'Agnes Agent', role: 'agent' });

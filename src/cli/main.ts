@@ -14,6 +14,8 @@ import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
 import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
+import { registerAnecdoteCommands } from '../modules/listening/index.js';
+import { registerProbeCommands } from '../modules/probes/index.js';
 
 const roleArg = (v: string) => {
   if (!ROLES.includes(v as Role)) throw new InvalidArgumentError(`'${v}' is not a role; use ${ROLES.join(', ')}`);
@@ -169,6 +171,8 @@ export function buildCli() {
 
   registerSimulateCommands(program);
   registerJourneyCommands(program);
+  registerAnecdoteCommands(program);
+  registerProbeCommands(program);
   for (const m of Object.values(CHANNEL_MODULES)) m.cli?.(program);
   return program;
 }

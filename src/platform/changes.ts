@@ -9,7 +9,7 @@ export const CHANGES_CHANNEL = 'earshot_changes';
 
 export interface Change {
   accountId: string;
-  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing';
+  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing' | 'anecdotes.alert';
   conversationId?: string;
   messageId?: string;
   customerId?: string;

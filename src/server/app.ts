@@ -29,6 +29,8 @@ import eventRoutes from '../modules/events/events.routes.js';
 import auditRoutes from '../modules/audit/audit.routes.js';
 import journeyRoutes from '../modules/journeys/journeys.routes.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
+import { listeningRoutes, registerListeningJobs } from '../modules/listening/index.js';
+import { closeProbeSockets, probeRoutes, registerProbeJobs } from '../modules/probes/index.js';
 import { VERSION } from '../platform/version.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -82,6 +84,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts));
   for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
+  registerListeningJobs(jobs, ctx);
+  registerProbeJobs(jobs, ctx);
   app.decorate('jobs', jobs);
   app.decorateRequest('principal', null);
 
@@ -156,6 +160,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(auditRoutes);
       await api.register(journeyRoutes);
       for (const m of Object.values(CHANNEL_MODULES)) if (m.routes) await api.register(m.routes);
+      await api.register(listeningRoutes);
+      await api.register(probeRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -164,6 +170,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   appRoute = await registerWeb(app);
 
   app.addHook('onClose', async () => {
+    closeProbeSockets();
     await jobs.stop();
   });
   return app as App;

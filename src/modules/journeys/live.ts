@@ -58,6 +58,7 @@ export async function waitsDistribution(db: Queryable, accountId: string, q: Dis
     `SELECT width_bucket(lived_wait_s, :edges::float8[])::int AS b, count(*)::int AS n
        FROM contact_facts cf
       WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to AND lived_wait_s IS NOT NULL
+        AND NOT cf.probe
         AND (:queue::uuid IS NULL OR cf.queue_id = :queue) AND (:channel::text IS NULL OR cf.channel = :channel)
       GROUP BY 1`,
     values,
@@ -65,7 +66,7 @@ export async function waitsDistribution(db: Queryable, accountId: string, q: Dis
   const asa = await db.query<{ asa: number | null }>(...named(
     `SELECT avg(queue_wait_s) FILTER (WHERE outcome = 'answered') AS asa
        FROM contact_facts cf
-      WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to
+      WHERE cf.account_id = :account AND cf.first_touch_at >= :from AND cf.first_touch_at < :to AND NOT cf.probe
         AND (:queue::uuid IS NULL OR cf.queue_id = :queue) AND (:channel::text IS NULL OR cf.channel = :channel)`,
     values,
   ));

@@ -13,9 +13,9 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
-import { publishChange, type Change } from '../../platform/changes.js';
+import { publishChange } from '../../platform/changes.js';
 import { audit } from '../audit/audit.service.js';
-import { emitWebhook, type WebhookEvent } from '../webhooks/webhooks.service.js';
+import { emitWebhook } from '../webhooks/webhooks.service.js';
 import { journeysCte } from '../journeys/metrics.js';
 import { DAY_WINDOW_CHANNELS } from '../journeys/projection.js';
 
@@ -149,9 +149,8 @@ export async function maybeAlert(tx: Tx, accountId: string, week: string, now: D
   );
   if (!ins.rows.length) return null;
   const alert = { week, contradictedShare: share, previousShare: previous, claims: s.this_checked, contradicted: s.this_contra };
-  // 'anecdotes.alert' is not (yet) in the shared unions of change types and webhook events; see docs/listening-audit.md.
-  await publishChange(tx, { accountId, type: 'anecdotes.alert' } as unknown as Change);
-  await emitWebhook(tx, accountId, 'anecdotes.alert' as WebhookEvent, alert, now);
+  await publishChange(tx, { accountId, type: 'anecdotes.alert' });
+  await emitWebhook(tx, accountId, 'anecdotes.alert', alert, now);
   await audit(tx, systemPrincipal(accountId), 'anecdotes.alert', null, alert);
   return alert;
 }

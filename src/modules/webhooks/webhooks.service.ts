@@ -12,7 +12,7 @@ import { enqueue } from '../../platform/jobs.js';
 import { randomToken } from '../../platform/password.js';
 import { audit } from '../audit/audit.service.js';
 
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'sla.breached'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'sla.breached', 'anecdotes.alert'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export function sign(secret: string, timestamp: number, body: string) {
