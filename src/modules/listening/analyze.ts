@@ -191,18 +191,21 @@ function sentences(text: string): Hit[] {
 const sentenceOf = (ss: Hit[], pos: number) => ss.find((s) => pos >= s.start && pos < s.end) ?? ss[ss.length - 1];
 
 function durations(c: Compiled, text: string): Dur[] {
-  const found: Dur[] = [];
-  for (const f of c.fixed) for (const m of all(f.re, text)) found.push({ start: m.index, end: m.index + m[0].length, minutes: f.minutes, future: false });
+  const candidates: Dur[] = [];
+  for (const f of c.fixed) for (const m of all(f.re, text)) candidates.push({ start: m.index, end: m.index + m[0].length, minutes: f.minutes, future: false });
   for (const m of all(c.duration, text)) {
     const start = m.index, end = start + m[0].length;
-    if (found.some((d) => start < d.end && end > d.start)) continue;
     const raw = m[1].toLowerCase().replace(/\s+/g, ' ');
     const n = /^\d/.test(raw) ? Number(raw.replace(',', '.')) : c.numbers.get(raw);
     const unit = c.units.get(m[3].toLowerCase().replace(/\s+/g, ' '));
     if (n === undefined || unit === undefined) continue;
     const value = (n + (m[2] ? 0.5 : 0) + (m[4] ? 0.5 : 0)) * unit;
-    found.push({ start, end, minutes: value, future: false });
+    candidates.push({ start, end, minutes: value, future: false });
   }
+  // Overlaps ("half an hour" vs "an hour", "to og en halv time" vs "en halv time"): the longest reading wins.
+  candidates.sort((a, b) => (b.end - b.start) - (a.end - a.start));
+  const found: Dur[] = [];
+  for (const d of candidates) if (!found.some((f) => d.start < f.end && d.end > f.start)) found.push(d);
   found.sort((a, b) => a.start - b.start);
   // "an hour and a quarter", "en time og et kvarter": adjacent durations joined by "and" add up.
   const merged: Dur[] = [];
