@@ -33,7 +33,7 @@ export const de: LangPack = {
   wait: {
     verbs: ['warte', 'warten', 'wartet', 'wartete', 'warteten', 'gewartet', 'wartend'],
     phrases: [
-      'warteschleife', 'in der leitung', 'in der schleife', 'warteschlange', 'ewig gewartet',
+      'warteschleife', 'warteschleifen\\p{L}*', 'wartemusik', 'in der leitung', '(?:niemanden|keinen) (?:zu )?erreich\\p{L}*', 'jemanden zu erreichen', 'komme nicht durch', 'nicht durchgekommen', 'versuche seit', 'in der schleife', 'warteschlange', 'ewig gewartet',
       'keine (?:antwort|rückmeldung|reaktion|nachricht|rückantwort)', 'kein rückruf', 'keinen rückruf', 'keine e-mail zurück',
       '(?:noch )?immer (?:noch )?(?:keine|kein|keinen) (?:antwort|rückmeldung|reaktion|nachricht|rückruf|e-mail)', 'noch nichts gehört', 'nichts (?:mehr )?gehört', 'niemand (?:geht|ging) ran', 'niemand (?:antwortet|hat geantwortet|meldet sich|hat sich gemeldet|ruft zurück)',
       'geht keiner ran', 'ging keiner ran', 'meldet sich (?:keiner|niemand)', 'nie zurückgerufen', 'nie geantwortet', 'bis (?:jemand|endlich jemand) (?:rangeht|ranging|antwortet)',
@@ -47,18 +47,18 @@ export const de: LangPack = {
   urgency: {
     bereavement: {
       strong: ['verstorben', 'verstorbene[nrm]?', 'beerdigung', 'trauerfeier', 'beisetzung', 'todesfall', 'trauerfall', 'sterbeurkunde', 'sterbefall', 'nachlass',
-        `${FAMILY} [\\p{L} ]{0,25}(?:gestorben|verstorben|tot)`, 'ist gestorben', 'sind gestorben', 'von uns gegangen'],
+        `${FAMILY} [\\p{L} ]{0,25}(?:gestorben|verstorben|tot)`, 'ist gestorben', 'sind gestorben', 'von uns gegangen', 'verstarb', 'verschieden'],
     },
     medical: {
       strong: ['krankenhaus', 'klinik', 'notaufnahme', 'notarzt', 'krankenwagen', 'rettungswagen', 'intensivstation', 'operation', 'operiert', 'chemo(?:therapie)?', 'krebs', 'herzinfarkt', 'schlaganfall',
-        'insulin', 'diabetes', 'diabetiker(?:in)?', 'rezept', 'medikamente?n?', 'schwer krank', 'sehr krank', 'hohes fieber', 'fieber', 'notfall', 'in den wehen', 'epilep\\p{L}*', 'sauerstoff'],
+        'insulin', 'diabetes', 'diabetiker(?:in)?', 'rezept', 'medikamente?n?', 'schwer krank', 'sehr krank', 'hohes fieber', 'fieber', 'notfall', 'in den wehen', 'schwanger', 'dialyse\\p{L}*', 'starke schmerzen', 'schmerzen', 'rollstuhl', 'behindert\\p{L}*', 'epilep\\p{L}*', 'sauerstoff'],
     },
     travel: {
       strong: ['abflug (?:ist )?(?:heute|morgen|in)', 'boarding'],
       weak: ['flug', 'flieger', 'flugzeug', 'zug', 'fähre', 'flughafen', 'fliege', 'fliegt', 'fliegen', 'reise', 'abflug', 'check-in', 'bahn'],
     },
     deadline: {
-      strong: ['frist', 'deadline', 'läuft (?:heute|morgen) ab', 'letzter tag', 'fällig (?:heute|morgen)'],
+      strong: ['\\p{L}*frist', 'deadline', 'läuft (?:heute|morgen) ab', 'letzter tag', 'fällig (?:heute|morgen)'],
       weak: ['termin', 'vorstellungsgespräch', 'prüfung', 'gericht', 'visum', 'einreichen', 'abgeben', 'antrag', 'steuererklärung', 'hochzeit', 'notartermin'],
     },
     safety: {
@@ -67,13 +67,13 @@ export const de: LangPack = {
     },
   },
   insults: ['idiot', 'idioten', 'vollidiot', 'vollidioten', 'depp', 'trottel', 'arschloch', 'arschlöcher', 'wichser', 'hurensohn', 'schlampe', 'fotze', 'miststück', 'drecksau', 'sau', 'schwein',
-    'dumme kuh', 'blöde kuh', 'dumme gans', 'blöde gans', 'penner', 'spacko', 'vollpfosten', 'dummkopf', 'hohlkopf', 'versager', 'flachwichser', 'opfer', 'bastard', 'dreckskerl', 'affe'],
-  addressees: ['du', 'sie', 'ihr', 'dich', 'dir', 'euch', 'ihr (?:mitarbeiter|berater|kollege)', 'ihre (?:mitarbeiterin|beraterin|kollegin)', '(?:der|die|ihr|ihre|euer|eure) (?:mitarbeiter|mitarbeiterin|berater|beraterin|agent|typ|frau|mann|dame)', 'hör zu'],
+    'tussi', 'dumme kuh', 'blöde kuh', 'dumme gans', 'blöde gans', 'penner', 'spacko', 'vollpfosten', 'dummkopf', 'hohlkopf', 'versager', 'flachwichser', 'opfer', 'bastard', 'dreckskerl', 'affe'],
+  addressees: ['du', 'sie', 'ihr', 'dich', 'dir', 'euch', 'ihr (?:mitarbeiter|berater|kollege)', 'ihre (?:mitarbeiterin|beraterin|kollegin)', '(?:der|die|ihr|ihre|euer|eure) (?:mitarbeiter|mitarbeiterin|berater|beraterin|agent|typ|frau|mann|dame)', 'hör zu', '(?:die|der) \\p{L}+ (?:am telefon|an der hotline|im chat)'],
   abusePhrases: ['halt die klappe', 'halt(?:et)? den mund', 'halt(?:s)? maul', 'fick dich', 'fickt euch', 'verpiss dich', 'leck mich', 'fahr zur hölle', 'geh sterben', 'schwuchtel', 'spast(?:i)?', 'mongo'],
   criticism: ['schrott', 'mist', 'müll', 'scheiße', 'scheisse', 'scheiß\\p{L}*', 'scheiss\\p{L}*', 'beschissen', 'katastrophe', 'katastrophal', 'inkompetent', 'unfähig', 'nutzlos', 'unbrauchbar', 'schlechteste[nrs]?',
-    'ein witz', 'abzocke', 'abzocker', 'miserabel', 'grottig', 'grottenschlecht', 'unterirdisch', 'armselig', 'erbärmlich', 'verdammte?[nrs]?', 'sollte sich schämen', 'saftladen', 'chaos', 'totaler reinfall'],
+    'ein witz', 'ein (?:schlechter|schlechten|schlechte) witz', 'witzlos', 'betrüger', 'verbrecher', 'amateure', 'stümper', 'dilettanten', 'abzocke', 'abzocker', 'miserabel', 'grottig', 'grottenschlecht', 'unterirdisch', 'armselig', 'erbärmlich', 'verdammte?[nrs]?', 'sollte sich schämen', 'saftladen', 'chaos', 'totaler reinfall'],
   threats: ['ich (?:bring|bringe) (?:dich|sie|euch) um', 'weiß,? wo (?:du|sie|ihr) wohn\\p{L}*', 'weiß,? wo (?:euer|ihr) büro', 'pass (?:bloß |bloss )?auf', '(?:wirst|werden) es bereuen',
-    'mach(?:e)? (?:dich|sie|euch) fertig', 'schlag(?:e)? (?:dich|sie|euch)', 'zünde [\\p{L} ]{0,20}an', 'abstechen', 'umbringen', 'dir was antun', 'ihnen was antun'],
+    'mach(?:e)? (?:dich|sie|euch) fertig', 'schlag(?:e)? (?:dich|sie|euch)', 'zünde [\\p{L} ]{0,20}an', 'abstechen', 'umbringen', 'dir was antun', 'ihnen was antun', 'kurz und klein', '(?:mache|mach) (?:alles|euren laden|den laden) kaputt', 'zünde (?:euch|den laden|alles) an'],
   positive: ['danke', 'vielen dank', 'dankeschön', 'super', 'toll', 'prima', 'klasse', 'schnelle[nrs]?', 'super schnell', 'hilfreich', 'freundlich\\p{L}*', 'perfekt', 'großartig', 'hervorragend', 'zufrieden', 'gut', 'lieb', 'freue mich', 'freu mich'],
   negative: ['immer noch', 'noch immer', 'niemand', 'nie', 'frechheit', 'unverschämt', 'ärgerlich', 'verärgert', 'enttäuscht', 'falsch', 'kaputt', 'defekt', 'verschwunden', 'funktioniert nicht', 'nicht angekommen', 'keine', 'problem', 'beschwerde', 'anwalt', 'aufgelegt', 'unglaublich', 'nicht wahr sein', 'nichts funktioniert'],
   intensifiers: ['frechheit', 'unverschämt', 'unglaublich', 'unmöglich', 'skandal', 'reicht', 'die nase voll', 'satt', 'absolut', 'echt', 'kann doch nicht wahr sein'],
