@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/listening.ts        (BENCH_LISTENING_MESSAGES=5000, BENCH_LISTENING_SECONDS=3)
  *
- * Messages: a few thousand mixed en/de/nb (and some da/sv/fr) customer messages built from the labelled, grown and
+ * Messages: a few thousand mixed en/de/nb (and some da/sv/fr) customer messages built from the labelled, grown, round-1 and
  * held-out sets, each wrapped in a varying greeting, order number and sign-off so lengths and texts vary (one-liners
  * to short emails). Figure: messages/s through `analyze()` (the rule classifier, language detected, no hint).
  * Baseline, same run, same texts: a plain lower-casing + Unicode tokenising pass (`toLowerCase().match(/[\p{L}\p{N}]+/gu)`),
@@ -18,7 +18,7 @@ const N = Number(process.env.BENCH_LISTENING_MESSAGES ?? 5000);
 const SECONDS = Number(process.env.BENCH_LISTENING_SECONDS ?? 3);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-const sources = [here('../../shared/data/text/messages-labelled.json'), here('../test/fixtures/listening/grown.json'), here('../test/fixtures/listening/held-out.json')]
+const sources = [here('../../shared/data/text/messages-labelled.json'), here('../test/fixtures/listening/grown.json'), here('../test/fixtures/listening/round1.json'), here('../test/fixtures/listening/held-out.json')]
   .filter(existsSync)
   .flatMap((p) => JSON.parse(readFileSync(p, 'utf8')) as { text: string; lang: string }[]);
 
