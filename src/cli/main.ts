@@ -15,6 +15,7 @@ import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
 import { registerAnecdoteCommands } from '../modules/listening/index.js';
+import { registerListeningCommands } from '../modules/listening/cli.js';
 import { registerProbeCommands } from '../modules/probes/index.js';
 
 const roleArg = (v: string) => {
@@ -172,6 +173,7 @@ export function buildCli() {
   registerSimulateCommands(program);
   registerJourneyCommands(program);
   registerAnecdoteCommands(program);
+  registerListeningCommands(program);
   registerProbeCommands(program);
   for (const m of Object.values(CHANNEL_MODULES)) m.cli?.(program);
   return program;
