@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 if (skip) console.log(`# ${skip}`);
@@ -130,6 +130,40 @@ test('reply to an email: it arrives over SMTP into the open inbox, the agent rep
     await agent.getByTestId('delivery-status').and(agent.locator('[data-status="sent"]')).first().waitFor();
   });
   await screenshot(agent, 'email-2-replied');
+  assert.deepEqual(errors, []);
+});
+
+test('listening findings under an email: a German wait claim shows "Says they waited 40 min" with its evidence', { skip }, async () => {
+  const { page: agent, errors } = await agentPage(DEMO.sam);
+  const customer = nodemailer.createTransport({ host: '127.0.0.1', port: w.smtpPort, secure: false, ignoreTLS: true });
+  const subject = `Rechnung doppelt abgebucht ${Date.now()}`;
+  await customer.sendMail({
+    from: 'Jonas Becker <jonas.becker@kunde.test>',
+    to: 'support@demo.earshot.test',
+    subject,
+    text: 'Guten Tag, meine Rechnung wurde doppelt abgebucht. Ich habe 40 Minuten in der Warteschleife gehangen und niemand hat abgenommen.',
+  });
+  customer.close();
+  await row(agent, subject).waitFor({ timeout: 15_000 });
+  const list = await api('GET', '/conversations?view=all&channel=email&limit=100');
+  const conv = (list.json.items as { id: string; subject: string }[]).find((c) => c.subject === subject)!;
+  assert.ok(conv, 'the conversation is listed');
+  const detail = (await api('GET', `/conversations/${conv.id}`)).json;
+  const msg = detail.messages.find((m: any) => m.direction === 'inbound');
+  // The server's job runner analyses the message moments after it arrived.
+  await until('the listening analysis', async () => (await api('GET', `/messages/${msg.id}/findings`)).json.analysed === true);
+
+  await row(agent, subject).click();
+  const findings = agent.getByRole('list', { name: 'What the customer says' });
+  await findings.waitFor();
+  const wait = findings.locator('[data-finding="wait"]');
+  await wait.getByText(/Says they waited 40 min/).waitFor();
+  // The evidence is in accessible text (and in a tooltip on hover).
+  assert.match((await wait.textContent()) ?? '', /Evidence: “[^”]*40 Minuten/);
+  await wait.hover();
+  await agent.getByRole('tooltip').filter({ hasText: '40 Minuten' }).waitFor();
+  await screenshot(agent, 'email-3-findings');
+  await checkA11y(agent, 'findings under a message');
   assert.deepEqual(errors, []);
 });
 

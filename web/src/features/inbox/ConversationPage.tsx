@@ -17,6 +17,7 @@ import { PRIORITIES, STATUSES, useConversation, useQueues, useUsers, type Conver
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, useNow } from './bits';
 import { Composer } from './Composer';
 import { CustomerSidebar } from './CustomerSidebar';
+import { FindingBadges } from './Findings';
 import { MergeDialog } from './MergeDialog';
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 
@@ -130,6 +131,7 @@ function MessageCard({ m, conv, userName, delivery, fresh }: { m: Message; conv:
         <Text size="xs" c="dimmed">{fmtDateTime(m.createdAt)}</Text>
       </Group>
       <Text size="sm" mt={6} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} lang={m.language ?? undefined}>{m.text}</Text>
+      {!note && m.direction === 'inbound' && m.authorType === 'customer' && <FindingBadges conversationId={conv.id} m={m} />}
       {delivery?.status === 'failed' && delivery.lastError && <Text size="xs" c="red" mt={4}>{delivery.lastError}</Text>}
       {!!m.attachments.length && (
         <Group gap="xs" mt={6}>
