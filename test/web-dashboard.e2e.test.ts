@@ -140,4 +140,40 @@ test('queue wall: a new email raises "waiting now" live; an agent going busy sho
   assert.deepEqual(errors, []);
 });
 
+test('anecdote audit: a contradicted wait claim shows on the dashboard, one click from its conversation', { skip, timeout: 60_000 }, async () => {
+  // A customer message in the demo account, recorded as a claim of 45 minutes where 5 minutes were measured.
+  const m = (await w.env.db.query<{ id: string; conversation_id: string; customer_id: string | null }>(
+    `SELECT m.id, m.conversation_id, c.customer_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE c.account_id = $1 AND NOT EXISTS (SELECT 1 FROM anecdote_checks a WHERE a.message_id = m.id)
+      ORDER BY m.created_at LIMIT 1`, [w.demoAccountId])).rows[0];
+  assert.ok(m, 'a demo message to hang the claim on');
+  const now = new Date();
+  await w.env.db.query(
+    `INSERT INTO anecdote_checks (message_id, account_id, conversation_id, customer_id, queue_id, channel, claimed_minutes,
+       measured_contact_seconds, measured_journey_seconds, verdict, week, message_at, created_at)
+     VALUES ($1, $2, $3, $4, NULL, 'email', 45, 300, NULL, 'contradicted', date_trunc('week', $5::timestamptz)::date, $5, $5)`,
+    [m.id, w.demoAccountId, m.conversation_id, m.customer_id, now]);
+  const api = (await w.env.req('GET', '/api/v1/reports/anecdotes?by=week', { token: w.demoTokens.leader })).json;
+  assert.ok(api.total.contradicted >= 1);
+
+  const page = await (await w.newContext()).newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.leader);
+  await page.goto('/dashboard?period=7d');
+  const section = page.getByRole('region', { name: 'What customers say vs what we measured' });
+  await section.getByRole('table', { name: 'Anecdote audit figures' }).getByRole('row', { name: /^Claims checked/ }).waitFor();
+  await section.getByRole('table', { name: 'Anecdote audit by Week' }).getByRole('row', { name: /^Week of/ }).first().waitFor();
+  const link = section.getByRole('table', { name: 'Latest contradicted claims and blind spots' })
+    .getByRole('link', { name: new RegExp(`^Open conversation: claimed ${esc(duration(45 * 60, 'en-GB'))}, measured ${esc(duration(300, 'en-GB'))}`) }).first();
+  assert.equal(await link.getAttribute('href'), `/conversations/${m.conversation_id}`);
+  // The switch regroups the table.
+  await section.getByText('Channel', { exact: true }).click();
+  await section.getByRole('table', { name: 'Anecdote audit by Channel' }).getByRole('row', { name: /^Email/ }).waitFor();
+  await checkA11y(page, 'the anecdote audit');
+  await section.screenshot({ path: 'test-results/web-dashboard-anecdotes.png' });
+  await link.click();
+  await page.waitForURL(`**/conversations/${m.conversation_id}`);
+  assert.deepEqual(errors, []);
+});
+
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -31,3 +31,7 @@ export function fmtDuration(seconds: number | null | undefined): string {
   if (s < 3600) return `${unit(Math.floor(s / 60), 'minute')} ${s % 60 ? unit(s % 60, 'second') : ''}`.trim();
   return `${unit(Math.floor(s / 3600), 'hour')} ${Math.floor((s % 3600) / 60) ? unit(Math.floor((s % 3600) / 60), 'minute') : ''}`.trim();
 }
+
+/** A calendar day (YYYY-MM-DD or a date) in the chosen language, e.g. "23 Nov 2026" / "23.11.2026". */
+export const fmtDate = (day: string | Date | null | undefined, timeZone = 'UTC') =>
+  !day ? '–' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone }).format(typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T12:00:00Z`) : new Date(day));

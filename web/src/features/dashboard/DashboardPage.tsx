@@ -10,6 +10,7 @@ import { Figures } from './Figures';
 import { DistributionPlot, HeatMap, SurvivalPlot } from './Plots';
 import { MultiAttemptJourneys } from './Journeys';
 import { NotAllowed } from './NotAllowed';
+import { AnecdoteAudit } from './Anecdotes';
 
 function Failed({ error }: { error: unknown }) {
   const { t } = useTranslation('dashboard');
@@ -71,6 +72,7 @@ function Dashboard() {
               timeZone={tz}
               onMore={journeys.data.items.length >= limit && limit < 500 ? () => setLimit((l) => Math.min(500, l * 5)) : undefined}
             /> : <Spinner />}
+          <AnecdoteAudit filters={filters} timeZone={tz} />
         </>
       )}
     </Stack>

@@ -130,3 +130,41 @@ export const useQueues = () => useQuery({ queryKey: ['queues'], queryFn: () => g
 export const useLive = () => useQuery({ queryKey: ['reports', 'live'], queryFn: () => get<LiveWall>('/reports/live'), refetchInterval: 10_000 });
 
 export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;
+
+/** The anecdote audit (GET /reports/anecdotes, src/modules/listening/anecdotes.ts). */
+export interface AnecdoteExample {
+  messageId: string;
+  conversationId: string;
+  claimedMinutes: number | null;
+  measuredContactSeconds: number | null;
+  measuredJourneySeconds: number | null;
+  at: string;
+}
+export interface AnecdoteFigures {
+  claims: number;
+  agrees: number;
+  contradicted: number;
+  blindSpots: number;
+  noFigure: number;
+  contradictedShare: number | null;
+  blindSpotShare: number | null;
+  examples: { contradicted: AnecdoteExample[]; blindSpots: AnecdoteExample[] };
+}
+export type AnecdoteGroup = 'queue' | 'channel' | 'week';
+export interface AnecdoteReport {
+  from: string;
+  to: string;
+  by: AnecdoteGroup | null;
+  timezone: string;
+  total: AnecdoteFigures;
+  groups: (AnecdoteFigures & { key: string | null; label: string })[];
+  alerts: { week: string; contradictedShare: number; previousShare: number | null; claims: number; at: string }[];
+}
+
+/** The audit for the dashboard's period ("all" = since 1970: the API's own default is the last 28 days). */
+export const useAnecdotes = (f: Filters, by: AnecdoteGroup) =>
+  useQuery({
+    queryKey: ['reports', 'anecdotes', f.from, f.to, by],
+    queryFn: () => get<AnecdoteReport>(`/reports/anecdotes${qs({ from: f.from ?? (f.to ? undefined : '1970-01-01'), to: f.to, by })}`),
+    placeholderData: keepPreviousData,
+  });
