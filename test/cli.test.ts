@@ -5,23 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { scratchPgDatabase } from './helpers.js';
-import { CLI, CWD, childEnv, run, show, tempDataDir } from './cli-run.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const addr = srv.address();
-  assert.ok(addr && typeof addr === 'object');
-  const port = addr.port;
-  await new Promise<void>((res) => srv.close(() => res()));
-  return port;
-}
+import { CLI, CWD, childEnv, freePort, run, show, tempDataDir } from './cli-run.js';
 
 /** Starts `serve`, waits for /api/health to answer 200, returns the child, the health JSON and a stop function. */
 async function startServer(args: string[], env: Record<string, string> = {}) {

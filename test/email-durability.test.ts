@@ -7,28 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { scratchPgDatabase } from './helpers.js';
-import { CLI, CWD, childEnv, run, show } from './cli-run.js';
+import { CLI, CWD, childEnv, freePort, run, show } from './cli-run.js';
 import { openDb } from '../src/platform/db.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 const TOTAL = 200;
 const SENDERS = 8;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as any).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(dbArgs: string[], env: Record<string, string>, smtpPort: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
