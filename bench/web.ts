@@ -28,8 +28,8 @@ import { createQueue } from '../src/modules/queues/queues.service.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import { seedConversations } from './seed-conversations.js';
 import { fmt, printTable, ratio } from './common.js';
+import { CHROMIUM, launchChromium } from '../test/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const N = Number(process.env.BENCH_WEB_N ?? 10_000);
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 3);
 const SMALL = 100;
@@ -209,12 +209,7 @@ async function main() {
   const base = `http://127.0.0.1:${(app.server.address() as any).port}`;
   const seedS = (Date.now() - t) / 1000;
 
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   let stat: Server | null = null;
   try {
     // Warm-up (the server's first requests compile routes and fill caches; Chromium starts its renderer).

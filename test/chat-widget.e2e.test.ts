@@ -7,19 +7,20 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import { setup, type TestEnv } from './helpers.js';
+import { CHROMIUM_MISSING, launchChromium, serveHtml } from './chromium.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM} (Debian package 'chromium'); skipping the widget e2e test`;
+const skip = CHROMIUM_MISSING ? `${CHROMIUM_MISSING}; skipping the widget e2e test` : false;
 if (skip) console.log(`# ${skip}`);
 
 let env: TestEnv;
 let host: Server;
-let browser: any;
+let browser: Browser;
 let earshot = '';
 let hostUrl = '';
 
@@ -30,22 +31,11 @@ before(async () => {
   await env.db.query(`UPDATE users SET presence = 'available' WHERE id = $1`, [agent.id]);
   await env.app.listen({ port: 0, host: '127.0.0.1' });
   earshot = `http://127.0.0.1:${(env.app.server.address() as any).port}`;
-  host = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><title>Acme Outdoor</title>
+  ({ url: hostUrl, server: host } = await serveHtml(`<!doctype html><html><head><title>Acme Outdoor</title>
 <style>* { color: red !important; font-size: 30px !important; } body { background: #f4f4f4; }</style></head>
 <body><h1>Acme Outdoor</h1><p>Tents, stoves and sleeping bags.</p>
-<script src="${earshot}/widget.js" data-account="acme" data-lang="en"></script></body></html>`);
-  });
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
-  hostUrl = `http://127.0.0.1:${(host.address() as any).port}/`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // launch() gives Chromium a fresh profile in a temporary folder of its own (it refuses --user-data-dir).
-  });
+<script src="${earshot}/widget.js" data-account="acme" data-lang="en"></script></body></html>`));
+  browser = await launchChromium();
   mkdirSync('test-results', { recursive: true });
 });
 

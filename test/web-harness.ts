@@ -23,11 +23,12 @@ import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../src/demo/seed.js';
 import { startSmtpServer } from '../src/modules/channels/email/smtp.js';
 import { systemPrincipal, type Role } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
+import { CHROMIUM_MISSING, launchChromium } from './chromium.js';
+export { serveHtml } from './chromium.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export { DEMO_PASSWORD };
 export const DEMO = {
   admin: 'admin@demo.earshot.test',
@@ -39,21 +40,11 @@ export const DEMO = {
 } as const;
 
 /** Why the browser tests cannot run here (false when they can). */
-export const WEB_E2E_SKIP: string | false = !existsSync(CHROMIUM)
-  ? `Chromium not found at ${CHROMIUM} (Debian package 'chromium'); skipping the web e2e tests`
+export const WEB_E2E_SKIP: string | false = CHROMIUM_MISSING
+  ? `${CHROMIUM_MISSING}; skipping the web e2e tests`
   : !existsSync(join(WEB_DIR, 'index.html'))
     ? `the web app is not built (${WEB_DIR}/index.html missing; npm test runs npm run build:web first)`
     : false;
-
-/** DESIGN.md's flags for headless Chromium in containers and CI. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  // launch() gives Chromium a fresh profile in a temporary folder of its own (it refuses --user-data-dir).
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
 
 export interface WebEnv {
   /** The test environment (database, app, the 'acme' account's tokens — not the demo's). */

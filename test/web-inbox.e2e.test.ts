@@ -6,11 +6,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, serveHtml, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 if (skip) console.log(`# ${skip}`);
@@ -23,14 +23,9 @@ before(async () => {
   w = await startWeb();
   // Someone is on duty, so the widget offers a live chat.
   await w.env.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role = 'agent'`, [w.demoAccountId]);
-  host = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><head><title>Nordlicht Outdoor shop</title></head>
+  ({ url: hostUrl, server: host } = await serveHtml(`<!doctype html><html lang="en"><head><title>Nordlicht Outdoor shop</title></head>
 <body><h1>Nordlicht Outdoor</h1><p>Tents, stoves and sleeping bags.</p>
-<script src="${w.url}/widget.js" data-account="demo" data-lang="en"></script></body></html>`);
-  });
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
-  hostUrl = `http://127.0.0.1:${(host.address() as any).port}/`;
+<script src="${w.url}/widget.js" data-account="demo" data-lang="en"></script></body></html>`));
 });
 after(async () => {
   if (skip) return;
