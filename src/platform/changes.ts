@@ -13,6 +13,9 @@ export interface Change {
   conversationId?: string;
   messageId?: string;
   customerId?: string;
+  /** chat.typing: who is typing, and whether they started or stopped. */
+  from?: 'agent' | 'visitor';
+  on?: boolean;
 }
 
 export async function publishChange(tx: Tx, change: Change) {

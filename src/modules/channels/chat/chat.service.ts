@@ -11,7 +11,7 @@ import { AppError, invalid, isUuid } from '../../../platform/errors.js';
 import { sha256 } from '../../../platform/password.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
-import { CHANGES_CHANNEL, publishChange } from '../../../platform/changes.js';
+import { publishChange } from '../../../platform/changes.js';
 import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
@@ -307,10 +307,7 @@ export async function visitorBack(ctx: Ctx, conversationId: string) {
 
 /** Typing indicators travel on the changes channel (ids and a flag only), so every server process sees them. */
 export async function publishTyping(tx: Tx, accountId: string, conversationId: string, from: 'agent' | 'visitor', on: boolean) {
-  await tx.query('SELECT pg_notify($1, $2)', [
-    CHANGES_CHANNEL,
-    JSON.stringify({ accountId, type: 'chat.typing', conversationId, from, on }),
-  ]);
+  await publishChange(tx, { accountId, type: 'chat.typing', conversationId, from, on });
 }
 
 /** Agent typing (POST /conversations/:id/typing): only for a conversation of the agent's account. */
