@@ -14,6 +14,7 @@ import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
 import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
+import { FEATURE_MODULES } from '../modules/features.js';
 import { registerAnecdoteCommands } from '../modules/listening/index.js';
 import { registerListeningCommands } from '../modules/listening/cli.js';
 import { registerProbeCommands } from '../modules/probes/index.js';
@@ -176,6 +177,7 @@ export function buildCli() {
   registerListeningCommands(program);
   registerProbeCommands(program);
   for (const m of Object.values(CHANNEL_MODULES)) m.cli?.(program);
+  for (const m of Object.values(FEATURE_MODULES)) m.cli?.(program);
   return program;
 }
 

@@ -29,6 +29,7 @@ import eventRoutes from '../modules/events/events.routes.js';
 import auditRoutes from '../modules/audit/audit.routes.js';
 import journeyRoutes from '../modules/journeys/journeys.routes.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
+import { FEATURE_MODULES } from '../modules/features.js';
 import { listeningRoutes, registerListeningJobs } from '../modules/listening/index.js';
 import { closeProbeSockets, probeRoutes, registerProbeJobs } from '../modules/probes/index.js';
 import { VERSION } from '../platform/version.js';
@@ -84,6 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts));
   for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
+  for (const m of Object.values(FEATURE_MODULES)) m.jobs?.(jobs, ctx);
   registerListeningJobs(jobs, ctx);
   registerProbeJobs(jobs, ctx);
   app.decorate('jobs', jobs);
@@ -162,11 +164,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       for (const m of Object.values(CHANNEL_MODULES)) if (m.routes) await api.register(m.routes);
       await api.register(listeningRoutes);
       await api.register(probeRoutes);
+      for (const m of Object.values(FEATURE_MODULES)) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );
   await registerRealtime(app);
   for (const m of Object.values(CHANNEL_MODULES)) if (m.pages) await app.register(m.pages);
+  for (const m of Object.values(FEATURE_MODULES)) if (m.pages) await app.register(m.pages);
   appRoute = await registerWeb(app);
 
   app.addHook('onClose', async () => {

@@ -11,6 +11,12 @@ const ConversationPage = lazy(() => import('./features/inbox/ConversationPage'))
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
 const WallPage = lazy(() => import('./features/dashboard/WallPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+const LeadersPage = lazy(() => import('./features/leaders/LeadersPage'));
+const RespectPage = lazy(() => import('./features/respect/RespectPage'));
+const HeartPage = lazy(() => import('./features/heart/HeartPage'));
+const SatisfactionPage = lazy(() => import('./features/csat/SatisfactionPage'));
+const KnowledgePage = lazy(() => import('./features/knowledge/KnowledgePage'));
+const CommunityPage = lazy(() => import('./features/community/CommunityPage'));
 
 const Loading = () => (
   <Center h="60vh">
@@ -33,6 +39,12 @@ export function App() {
             <Route path="/dashboard" element={<DashboardPage />} />
             <Route path="/wall" element={<WallPage />} />
             <Route path="/admin/*" element={<AdminPage />} />
+            <Route path="/leaders/*" element={<LeadersPage />} />
+            <Route path="/respect/*" element={<RespectPage />} />
+            <Route path="/heart/*" element={<HeartPage />} />
+            <Route path="/satisfaction" element={<SatisfactionPage />} />
+            <Route path="/knowledge/*" element={<KnowledgePage />} />
+            <Route path="/community/*" element={<CommunityPage />} />
             <Route path="*" element={<Navigate to="/inbox" replace />} />
           </Route>
         </Routes>

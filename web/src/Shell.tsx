@@ -55,6 +55,12 @@ export function Shell() {
     { to: '/inbox', label: t('nav.inbox'), show: true, also: '/conversations' },
     { to: '/dashboard', label: t('nav.dashboard'), show: can(me?.role, 'reports') },
     { to: '/wall', label: t('nav.wall'), show: can(me?.role, 'reports') },
+    { to: '/leaders', label: t('nav.leaders'), show: true },
+    { to: '/respect', label: t('nav.respect'), show: true },
+    { to: '/heart', label: t('nav.heart'), show: true },
+    { to: '/knowledge', label: t('nav.knowledge'), show: true },
+    { to: '/community', label: t('nav.community'), show: true },
+    { to: '/satisfaction', label: t('nav.csat'), show: can(me?.role, 'reports') },
     { to: '/admin', label: t('nav.admin'), show: can(me?.role, 'manage') || can(me?.role, 'admin') },
   ];
   return (

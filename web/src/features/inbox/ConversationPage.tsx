@@ -17,6 +17,7 @@ import { PRIORITIES, STATUSES, useConversation, useQueues, useUsers, type Conver
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, useNow } from './bits';
 import { Composer } from './Composer';
 import { CustomerSidebar } from './CustomerSidebar';
+import { ConversationExtras } from '../extras';
 import { FindingBadges } from './Findings';
 import { MergeDialog } from './MergeDialog';
 import { ShortcutHelp, useShortcuts } from './shortcuts';
@@ -368,6 +369,7 @@ export default function ConversationPage() {
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: 3.5 }}>
         <CustomerSidebar conv={c} />
+        <ConversationExtras conv={c} />
       </Grid.Col>
       <ShortcutHelp opened={help} onClose={helpCtl.close} />
       <MergeDialog conv={c} opened={merge} onClose={mergeCtl.close} />
