@@ -12,13 +12,29 @@ export interface ActiveMeasure {
 
 /**
  * The approved, unexpired measures on a customer at `now`. Contract for other modules (channels, community):
- * keep this signature.
+ * keep this signature. A measure on a customer that was later merged into this one applies too.
  */
-export async function activeMeasures(_tx: Tx, _accountId: string, _customerId: string, _now: Date): Promise<ActiveMeasure[]> {
-  throw new Error('activeMeasures: not built yet (issue 7, respect module)');
+export async function activeMeasures(tx: Tx, accountId: string, customerId: string, now: Date): Promise<ActiveMeasure[]> {
+  const { rows } = await tx.query<{ id: string; kind: MeasureKind; channels: string[] | null; until: Date | string | null }>(
+    `SELECT m.id, m.kind, m.channels, m.until FROM respect_measures m
+      WHERE m.account_id = $1 AND m.status = 'active' AND (m.until IS NULL OR m.until > $3)
+        AND (m.customer_id = $2 OR m.customer_id IN (SELECT id FROM customers WHERE account_id = $1 AND merged_into = $2))
+      ORDER BY m.until NULLS LAST, m.id`,
+    [accountId, customerId, now],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    channels: r.kind === 'restriction' ? (r.channels ?? []) : null,
+    until: r.until == null ? null : new Date(r.until).toISOString(),
+  }));
 }
 
 /** Whether the customer may start a contact on this channel now (false under a ban, or a restriction excluding it). */
-export async function channelAllowed(_tx: Tx, _accountId: string, _customerId: string, _channel: string, _now: Date): Promise<boolean> {
-  throw new Error('channelAllowed: not built yet (issue 7, respect module)');
+export async function channelAllowed(tx: Tx, accountId: string, customerId: string, channel: string, now: Date): Promise<boolean> {
+  for (const m of await activeMeasures(tx, accountId, customerId, now)) {
+    if (m.kind === 'ban') return false;
+    if (m.kind === 'restriction' && !(m.channels ?? []).includes(channel)) return false;
+  }
+  return true;
 }
