@@ -38,8 +38,8 @@ export function renderMarkdown(md: string): string {
     } else if (h) {
       flushPara();
       closeList();
-      // Article pages have their own h1; headings in the body start at h2.
-      const n = h[1].length + 1;
+      // Article pages have their own h1; # and ## are h2, ### is h3 (no skipped heading levels).
+      const n = h[1].length === 3 ? 3 : 2;
       out.push(`<h${n}>${inline(h[2])}</h${n}>`);
     } else if (ul || ol) {
       flushPara();
