@@ -17,6 +17,7 @@ import { dueAt, pickAgent, slaClockFor } from '../queues/queues.service.js';
 import { emitWebhook } from '../webhooks/webhooks.service.js';
 import { getMacro, render } from '../macros/macros.service.js';
 import { deliverReply } from '../channels/deliver.js';
+import { scheduleSurvey } from '../csat/schedule.js';
 
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -589,6 +590,8 @@ async function applyStatus(ctx: Ctx, tx: Tx, p: Principal, c: ConvRow, to: Statu
   if (to === 'solved' || to === 'closed') {
     if (c.status !== 'solved') events.push(ev(ctx, p, c, 'contact.resolved', {}));
     await tx.query('UPDATE conversations SET status = $2, solved_at = coalesce(solved_at, $3) WHERE id = $1', [c.id, to, now]);
+    // Satisfaction (issue 7): the survey job after the configured delay; a reopen before it runs cancels it.
+    if (c.status !== 'solved') await scheduleSurvey(tx, c.account_id, c.id, now);
   } else {
     if (c.status === 'solved') events.push(ev(ctx, p, c, 'contact.reopened', {}));
     await tx.query('UPDATE conversations SET status = $2, solved_at = NULL WHERE id = $1', [c.id, to]);

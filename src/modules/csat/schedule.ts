@@ -1,0 +1,19 @@
+/**
+ * The one hook of the satisfaction survey in the conversation service (kept apart from csat.service.ts so the
+ * conversation service imports nothing else of this module).
+ */
+import type { Tx } from '../../platform/context.js';
+import { enqueue } from '../../platform/jobs.js';
+
+/**
+ * Called inside the transaction that solves a conversation: enqueues the `csat.survey` job after the configured delay
+ * (default 10 minutes). The job re-reads the conversation, so a reopen (or a later solve) before it runs cancels it.
+ */
+export async function scheduleSurvey(tx: Tx, accountId: string, conversationId: string, solvedAt: Date): Promise<void> {
+  const s = await tx.query<{ enabled: boolean; delay_minutes: number }>('SELECT enabled, delay_minutes FROM csat_settings WHERE account_id = $1', [accountId]);
+  if (s.rows[0] && !s.rows[0].enabled) return;
+  const done = await tx.query('SELECT 1 FROM csat_surveys WHERE conversation_id = $1', [conversationId]);
+  if (done.rows.length) return;
+  const delayMs = (s.rows[0]?.delay_minutes ?? 10) * 60_000;
+  await enqueue(tx, 'csat.survey', { conversationId, solvedAt: solvedAt.toISOString() }, { runAt: new Date(solvedAt.getTime() + delayMs), maxAttempts: 8 });
+}
