@@ -1,5 +1,17 @@
-/** The respect module (issue 7): see src/modules/features.ts. */
+/** The respect module (issue 7): see src/modules/features.ts and docs/respect.md. */
 import type { FeatureModule } from '../features.js';
+import respectRoutes from './respect.routes.js';
+import respectPages from './respect.pages.js';
+import { EXPIRE_JOB, ROUTE_BANNED_JOB, expireMeasure, routeBanned } from './respect.service.js';
+import { respectDemo } from './demo.js';
 
-const module: FeatureModule = {};
+const module: FeatureModule = {
+  routes: respectRoutes,
+  pages: respectPages,
+  jobs: (runner, ctx) => {
+    runner.on(EXPIRE_JOB, (payload) => expireMeasure(ctx, payload));
+    runner.on(ROUTE_BANNED_JOB, (payload) => routeBanned(ctx, payload));
+  },
+  demo: respectDemo,
+};
 export default module;
