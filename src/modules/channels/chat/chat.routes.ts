@@ -5,10 +5,12 @@
  *   POST /conversations/:id/typing  an agent is typing (agents)
  *
  * Frames are JSON. Visitor → server: hello {account, visitorToken?, conversationId?, lastSeq?, queue?},
- * start {name, email?, lang?, queue?, text, clientId, uploads?}, message {clientId, text, uploads?}, typing {on}, leave.
+ * start {name, email?, lang?, queue?, text, clientId, uploads?}, message {clientId, text, uploads?}, typing {on}, leave,
+ * rate {score 1–5, comment?} (the answer to a satisfaction prompt).
  * Server → visitor: welcome {visitorToken, conversationId, mode, availability}, ack {clientId, messageId, conversationId},
  * message {seq, id, from, text, clientId, attachments, at}, typing {on}, availability {available, reason?},
- * moved_to_email {conversationId}, ended {outcome}, error {code, message, clientId?}.
+ * moved_to_email {conversationId}, ended {outcome}, error {code, message, clientId?},
+ * survey {conversationId, question, language, labels, thanks, expiresAt} (satisfaction prompt after solved), rated {conversationId, score, thanks}.
  *
  * New messages reach this process through the changes channel (LISTEN/NOTIFY), so an agent answering through any
  * server process reaches the visitor's socket on this one; each socket is sent the chat's messages after the last seq it
@@ -22,6 +24,7 @@ import { IdParams } from '../../../server/schemas.js';
 import { CHANGES_CHANNEL } from '../../../platform/changes.js';
 import { AppError } from '../../../platform/errors.js';
 import * as svc from './chat.service.js';
+import { answerChat, chatPrompt } from '../../csat/csat.service.js';
 
 interface Sock {
   ws: WebSocket;
@@ -35,6 +38,8 @@ interface Sock {
   chain: Promise<void>;
   typingAt: number;
   typingOn: boolean;
+  /** The chat whose satisfaction prompt this socket was shown (issue 7). */
+  surveyShown: string | null;
 }
 
 const send = (s: Sock, frame: Record<string, unknown>) => {
@@ -89,6 +94,7 @@ export class ChatHub {
     }
     if (!c.conversationId || !this.byConv.has(c.conversationId)) return;
     if (c.type === 'message.created') void this.pump(c.conversationId);
+    else if (c.type === 'conversation.updated') void this.offerSurvey(c.conversationId);
     else if (c.type === 'chat.typing' && c.from === 'agent')
       for (const s of this.byConv.get(c.conversationId) ?? []) send(s, { type: 'typing', on: !!c.on });
   }
@@ -119,6 +125,23 @@ export class ChatHub {
       if (!this.closing) this.app.log.error({ err: err?.message, conversationId }, 'chat delivery failed');
     } finally {
       this.pumping.delete(conversationId);
+    }
+  }
+
+  /** Satisfaction (issue 7): shows the chat's pending survey prompt to its sockets that have not seen it. */
+  async offerSurvey(conversationId: string) {
+    try {
+      const socks = [...(this.byConv.get(conversationId) ?? [])].filter((s) => s.surveyShown !== conversationId);
+      if (!socks.length) return;
+      const prompt = await chatPrompt(this.ctx, conversationId);
+      if (!prompt) return;
+      for (const s of socks) {
+        if (s.conversationId !== conversationId || s.surveyShown === conversationId) continue;
+        s.surveyShown = conversationId;
+        send(s, { type: 'survey', ...prompt });
+      }
+    } catch (err: any) {
+      if (!this.closing) this.app.log.error({ err: err?.message, conversationId }, 'chat survey prompt failed');
     }
   }
 
@@ -161,7 +184,7 @@ export class ChatHub {
   }
 
   connect(ws: WebSocket, ip: string) {
-    const s: Sock = { ws, ip, session: null, token: null, conversationId: null, sentSeq: 0, queue: null, avail: null, chain: Promise.resolve(), typingAt: 0, typingOn: false };
+    const s: Sock = { ws, ip, session: null, token: null, conversationId: null, sentSeq: 0, queue: null, avail: null, chain: Promise.resolve(), typingAt: 0, typingOn: false, surveyShown: null };
     this.socks.add(s);
     ws.on('message', (raw, isBinary) => {
       let frame: any;
@@ -218,6 +241,13 @@ export class ChatHub {
         s.typingOn = on;
         s.typingAt = now;
         await svc.publishTyping(this.ctx.db, session.accountId, s.conversationId, 'visitor', on);
+        return;
+      }
+      case 'rate': {
+        // The answer to the satisfaction prompt (issue 7): {score 1–5, comment?}, stored with the portal's and the email survey's.
+        const conv = s.conversationId ?? (await svc.openChat(this.ctx, session))?.conversationId ?? null;
+        const r = await answerChat(this.ctx, session.id, conv, f.score, f.comment);
+        for (const x of this.sessionSocks(session.id)) if (x === s || x.conversationId === r.conversationId) send(x, { type: 'rated', ...r });
         return;
       }
       case 'leave': {
@@ -281,6 +311,7 @@ export class ChatHub {
     if (open) {
       this.attach(s, open.conversationId, lastSeq);
       void this.pump(open.conversationId);
+      void this.offerSurvey(open.conversationId);
     }
   }
 
