@@ -10,7 +10,7 @@ import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { analyze } from '../listening/analyze.js';
 import { updateConversation } from '../conversations/conversations.service.js';
-import { asLocale, rt, untilText } from './texts.js';
+import { asLocale, refusalText, rt, untilText } from './texts.js';
 
 
 export type MeasureKind = 'warning' | 'cool_off' | 'restriction' | 'ban';
@@ -625,4 +625,23 @@ export async function respectReport(ctx: Ctx, p: Principal, q: { from?: string; 
     refusedByReason: refused.rows,
     appeals: { open: ap.open ?? 0, upheld: ap.upheld ?? 0, overturned: ap.overturned ?? 0 },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------- front doors
+
+/**
+ * For the chat and contact-form doors: refuses politely (403 `respect_refused`, the message in the visitor's
+ * language) when the customer behind one of these identities may not start a contact on `channel` now. An unknown
+ * visitor is let in. Inbound email never calls this: mail is always stored (see routeBanned).
+ */
+export async function refuseIfBlocked(tx: Tx, accountId: string, identities: { kind: 'email' | 'chat'; value: string }[], channel: string, now: Date, locale: Locale) {
+  for (const id of identities) {
+    const r = await tx.query<{ id: string }>(
+      `SELECT coalesce(c.merged_into, c.id) AS id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+        WHERE i.account_id = $1 AND i.kind = $2 AND i.value = $3`,
+      [accountId, id.kind, id.value],
+    );
+    if (r.rows[0] && !(await channelAllowed(tx, accountId, r.rows[0].id, channel, now)))
+      throw new AppError('respect_refused', refusalText(locale), 403, { channel });
+  }
 }

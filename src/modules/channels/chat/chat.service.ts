@@ -16,6 +16,7 @@ import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
 import * as conv from '../../conversations/conversations.service.js';
+import { refuseIfBlocked } from '../../respect/respect.service.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */
 export const GRACE_MS = 2 * 60_000;
@@ -199,6 +200,8 @@ export async function startChat(ctx: Ctx, session: Session, input: StartInput) {
   const text = str(input.text, 'text', MAX_TEXT) ?? '';
   const clientId = str(input.clientId, 'clientId', 100);
   if (!clientId) throw invalid('clientId', 'every message needs a client id');
+  // Respect (issue 7): a banned customer, or one restricted to other channels, may not start a chat.
+  await refuseIfBlocked(ctx.db, session.accountId, [...(email ? [{ kind: 'email' as const, value: email }] : []), { kind: 'chat', value: normaliseIdentity('chat', session.id) }], 'chat', ctx.now(), (language ?? 'en') as 'en' | 'de' | 'nb');
   const queue = await resolveQueue(ctx, session.accountId, input.queue);
   const avail = await availability(ctx, session.accountId, queue);
   if (!avail.available && !email) throw new AppError('email_required', 'No agent is available now: leave an email address and we answer by email', 400, { field: 'email' });

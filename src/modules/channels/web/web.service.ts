@@ -11,6 +11,8 @@ import { randomToken } from '../../../platform/password.js';
 import { audit } from '../../audit/audit.service.js';
 import { createConversation } from '../../conversations/conversations.service.js';
 import { enqueueEmail } from '../email/outbound.js';
+import { normaliseIdentity } from '../../customers/customers.service.js';
+import { refuseIfBlocked } from '../../respect/respect.service.js';
 import { t, type TextKey } from './texts.js';
 
 export interface PublicAccount {
@@ -201,6 +203,8 @@ export async function submitContact(ctx: Ctx, account: PublicAccount, input: Con
   const email = input.email!.trim();
   const subject = input.subject!.trim();
   const text = input.message!.trim();
+  // Respect (issue 7): a banned customer, or one restricted to other channels, may not use the form.
+  await refuseIfBlocked(ctx.db, account.id, [{ kind: 'email', value: normaliseIdentity('email', email) }], 'web', ctx.now(), locale);
   const conv = await createConversation(
     ctx,
     systemPrincipal(account.id),
