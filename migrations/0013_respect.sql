@@ -72,3 +72,10 @@ CREATE TABLE respect_refusals (
   created_at timestamptz NOT NULL
 );
 CREATE INDEX respect_refusals_time ON respect_refusals (account_id, created_at);
+
+-- Conversations of a banned customer moved into the cool-off queue (once each: a supervisor may move one back).
+CREATE TABLE respect_routed (
+  conversation_id uuid PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+  measure_id uuid NOT NULL REFERENCES respect_measures(id) ON DELETE CASCADE,
+  routed_at timestamptz NOT NULL
+);

@@ -422,7 +422,7 @@ export async function approveMeasure(ctx: Ctx, p: Principal, id: string, input: 
     await tx.query('UPDATE respect_measures SET evidence = $2, decision_note = $3 WHERE id = $1', [id, JSON.stringify(evidence), input.note?.trim() || null]);
     await activate(ctx, tx, p, id, uid);
     await audit(tx, p, 'respect.approved', { type: 'respect_measure', id }, { kind: m.kind, note: input.note ?? null });
-    if (m.kind === 'ban') await enqueue(tx, ROUTE_BANNED_JOB, { accountId: p.accountId, customerId: m.customer_id });
+    if (m.kind === 'ban') await enqueue(tx, ROUTE_BANNED_JOB, { accountId: p.accountId, customerId: m.customer_id, measureId: id });
     await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
   });
   if (moveTo && m.conversation_id) await updateConversation(ctx, p, m.conversation_id, { queueId: moveTo });
@@ -472,22 +472,36 @@ export async function expireMeasure(ctx: Ctx, payload: { measureId: string }) {
   });
 }
 
+/** How often the ban sweep looks for new conversations of a banned customer (inbound mail keeps arriving). */
+export const SWEEP_MS = 5 * 60_000;
+
 /**
  * Inbound email is never refused: under a ban it is stored as always, and this job moves the customer's open
- * conversations into the cool-off queue (once per conversation: only those not there yet and not routed before).
+ * conversations into the cool-off queue, once each (a supervisor may move one back). It runs when the ban is approved
+ * and then every SWEEP_MS while the ban is in force, so mail arriving later is routed too.
  */
-export async function routeBanned(ctx: Ctx, payload: { accountId: string; customerId: string; conversationId?: string }) {
+export async function routeBanned(ctx: Ctx, payload: { accountId: string; customerId: string; measureId: string; at?: string }) {
   const now = ctx.now();
-  if (!(await activeMeasures(ctx.db, payload.accountId, payload.customerId, now)).some((m) => m.kind === 'ban')) return;
+  const m = (await ctx.db.query<{ status: string; until: Date }>('SELECT status, until FROM respect_measures WHERE id = $1', [payload.measureId])).rows[0];
+  if (!m || m.status !== 'active' || new Date(m.until) <= now) return;
   const q = (await settingsIn(ctx.db, payload.accountId)).coolOffQueueId;
-  if (!q) return;
-  const r = await ctx.db.query<{ id: string }>(
-    `SELECT c.id FROM conversations c WHERE c.account_id = $1 AND c.customer_id = $2 AND c.status NOT IN ('solved', 'closed')
-        AND c.merged_into IS NULL AND c.queue_id IS DISTINCT FROM $3 AND ($4::uuid IS NULL OR c.id = $4)`,
-    [payload.accountId, payload.customerId, q, payload.conversationId ?? null],
-  );
-  const sys = systemPrincipal(payload.accountId);
-  for (const c of r.rows) await updateConversation(ctx, sys, c.id, { queueId: q });
+  if (q) {
+    const r = await ctx.db.query<{ id: string }>(
+      `SELECT c.id FROM conversations c WHERE c.account_id = $1
+          AND (c.customer_id = $2 OR c.customer_id IN (SELECT id FROM customers WHERE account_id = $1 AND merged_into = $2))
+          AND c.status NOT IN ('solved', 'closed') AND c.merged_into IS NULL AND c.queue_id IS DISTINCT FROM $3
+          AND NOT EXISTS (SELECT 1 FROM respect_routed x WHERE x.conversation_id = c.id)`,
+      [payload.accountId, payload.customerId, q],
+    );
+    const sys = systemPrincipal(payload.accountId);
+    for (const c of r.rows) {
+      await updateConversation(ctx, sys, c.id, { queueId: q });
+      await ctx.db.query('INSERT INTO respect_routed (conversation_id, measure_id, routed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [c.id, payload.measureId, now]);
+    }
+  }
+  // From the later of now and this run's planned time, so a clock that stands still (tests) cannot loop.
+  const next = new Date(Math.max(now.getTime(), payload.at ? Date.parse(payload.at) : 0) + SWEEP_MS);
+  if (next < new Date(m.until)) await enqueue(ctx.db, ROUTE_BANNED_JOB, { ...payload, at: next.toISOString() }, { runAt: next });
 }
 
 // ---------------------------------------------------------------------------------------------------- appeals
