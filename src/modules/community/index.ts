@@ -1,5 +1,8 @@
-/** The community module (issue 7): see src/modules/features.ts. */
+/** The community module (issue 7): see src/modules/features.ts and docs/community.md. */
 import type { FeatureModule } from '../features.js';
+import routes from './community.routes.js';
+import pages from './pages.js';
+import { seedCommunity } from './demo.js';
 
-const module: FeatureModule = {};
+const module: FeatureModule = { routes, pages, demo: seedCommunity };
 export default module;
