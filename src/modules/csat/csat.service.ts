@@ -402,6 +402,9 @@ export interface ChatPrompt {
   language: Locale;
   labels: string[];
   thanks: string;
+  /** Texts for the widget's comment box and button, in the survey's language. */
+  commentLabel: string;
+  sendLabel: string;
   expiresAt: string;
 }
 
@@ -417,7 +420,7 @@ export async function chatPrompt(ctx: Ctx, conversationId: string): Promise<Chat
   if (!s) return null;
   return {
     conversationId, question: s.question, language: s.language, labels: scoreLabels(s.language), thanks: ct(s.language, 'chat_thanks'),
-    expiresAt: new Date(s.expires_at).toISOString(),
+    commentLabel: ct(s.language, 'page_comment'), sendLabel: ct(s.language, 'page_send'), expiresAt: new Date(s.expires_at).toISOString(),
   };
 }
 
