@@ -422,7 +422,7 @@ export async function approveMeasure(ctx: Ctx, p: Principal, id: string, input: 
     await tx.query('UPDATE respect_measures SET evidence = $2, decision_note = $3 WHERE id = $1', [id, JSON.stringify(evidence), input.note?.trim() || null]);
     await activate(ctx, tx, p, id, uid);
     await audit(tx, p, 'respect.approved', { type: 'respect_measure', id }, { kind: m.kind, note: input.note ?? null });
-    if (m.kind === 'ban') await enqueue(tx, ROUTE_BANNED_JOB, { accountId: p.accountId, customerId: m.customer_id, measureId: id });
+    if (m.kind === 'ban') await enqueue(tx, ROUTE_BANNED_JOB, { accountId: p.accountId, customerId: m.customer_id, measureId: id }, { runAt: ctx.now() });
     await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
   });
   if (moveTo && m.conversation_id) await updateConversation(ctx, p, m.conversation_id, { queueId: moveTo });
@@ -528,7 +528,7 @@ export async function recordAppeal(ctx: Ctx, p: Principal, measureId: string, in
     const m = await lockMeasure(tx, p, measureId);
     return addAppeal(ctx, tx, p, m, text.slice(0, 10_000), 'agent', p.userId);
   });
-  return { id, ...(await getMeasure(ctx, p, measureId)) };
+  return { appealId: id, measure: await getMeasure(ctx, p, measureId) };
 }
 
 /** The public appeal page's view of a token (null when unknown). */
