@@ -310,7 +310,7 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
            SELECT DISTINCT ON (c.customer_id) c.id, c.number, c.channel, coalesce(q.name, '') AS queue,
                   coalesce(c.language, cu.language, '') AS language
              FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN queues q ON q.id = c.queue_id
-            WHERE c.account_id = $1 AND c.status = ANY($2::text[]) AND NOT c.automatic AND c.merged_into IS NULL AND c.created_at < $3
+            WHERE c.account_id = $1 AND c.status = ANY($2::text[]) AND NOT c.automatic AND c.merged_into IS NULL AND c.created_at <= $3
               AND NOT EXISTS (SELECT 1 FROM probes pr WHERE pr.account_id = c.account_id AND pr.customer_id = c.customer_id)
               AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'message'
                             AND m.author_type = 'customer' AND NOT m.automatic)
