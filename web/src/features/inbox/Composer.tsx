@@ -10,6 +10,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../../lib/api';
 import { STATUSES, useMacros, type Conversation, type Message } from './api';
+import { ArticlePicker } from '../knowledge/ArticlePicker';
 
 const toBase64 = (f: File) =>
   new Promise<string>((resolve, reject) => {
@@ -174,6 +175,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
               data={(macros.data?.items ?? []).map((m) => ({ value: m.id, label: m.kind === 'note' ? `${m.name} (${t('composer.noteShort')})` : m.name }))}
               nothingFoundMessage={t('composer.noMacros')}
             />
+            <ArticlePicker language={conv.language ?? conv.customer?.language ?? null} disabled={closed} onInsert={(s) => change(text ? `${text.trimEnd()}\n\n${s}` : s)} />
             <FileInput size="xs" w={200} label={t('composer.attachments')} aria-description={t('composer.attachHint')} multiple clearable value={files} onChange={setFiles} />
             {!note && (
               <Select
