@@ -248,30 +248,67 @@ test('reminder exactly once after the configured days; expired links are refused
   assert.equal((await rating(a.id)).score, 3);
 });
 
-test('the portal rating and the survey are one answer: rated in the portal → no survey; the survey page shows it', async () => {
+/** Signs in to the portal through the emailed magic link (as test/portal.test.ts does); returns the cookie. */
+async function portalSignIn(email: string): Promise<string> {
+  const ip = '10.9.9.9';
+  const f = await env.app.inject({ method: 'GET', url: '/portal/acme?lang=en', remoteAddress: ip });
+  const formToken = /name="formToken" value="([^"]+)"/.exec(f.body)![1];
+  const r = await env.app.inject({
+    method: 'POST', url: '/portal/acme/link?lang=en', remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ email, formToken, website: '' }),
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  await runJobs();
+  const mail = await env.db.query<{ text_body: string }>(
+    `SELECT text_body FROM outbound_emails WHERE $1 = ANY(to_addresses) AND text_body LIKE '%/signin?token=%' ORDER BY created_at DESC LIMIT 1`,
+    [email],
+  );
+  const token = /\/portal\/acme\/signin\?token=([\w-]+)/.exec(mail.rows[0].text_body)![1];
+  const s = await page('POST', '/portal/acme/signin', { token });
+  assert.equal(s.statusCode, 303, s.body);
+  return `earshot_portal=${/earshot_portal=([^;]+)/.exec(String(s.headers['set-cookie']))![1]}`;
+}
+const portalRate = async (cookie: string, id: string, score: string, comment = '') => {
+  const pg = await env.app.inject({ method: 'GET', url: `/portal/acme/conversations/${id}`, headers: { cookie } });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(pg.body)![1];
+  return env.app.inject({
+    method: 'POST', url: `/portal/acme/conversations/${id}/rating`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ score, comment, csrf }),
+  });
+};
+
+test('the portal rating and the survey are one answer: rated in the portal → no survey; the portal shows the survey answer', async () => {
   assert.equal((await env.req('PUT', '/api/v1/csat/settings', { body: { delayMinutes: 10 } })).status, 200);
   const c = await solvedConversation({ customer: { email: 'paula@example.com', name: 'Paula Portal' } });
-  // The customer rates in the portal within the delay (the portal writes conversation_ratings, migration 0008).
-  await env.db.query(
-    `INSERT INTO conversation_ratings (conversation_id, account_id, customer_id, score, comment, created_at, updated_at) VALUES ($1, $2, $3, 2, 'Too slow', $4, $4)`,
-    [c.id, env.accountId, c.customerId, env.clock.now],
-  );
+  tick(5_000); // the portal form's minimum age
+  const cookie = await portalSignIn('paula@example.com');
+  const rated = await portalRate(cookie, c.id, '2', 'Too slow');
+  assert.equal(rated.statusCode, 200, rated.body);
   tick(11 * MIN);
   await runJobs();
-  assert.equal(await survey(c.id), null, 'not asked twice');
-  // The other way round: surveyed first, then the portal shows the survey's answer (same row).
-  const d = await solvedConversation({ customer: { email: 'sven@example.com', name: 'Sven' } });
+  assert.equal(await survey(c.id), null, 'rated in the portal within the delay: not asked again');
+  assert.deepEqual(await rating(c.id), { score: 2, comment: 'Too slow', source: 'portal' });
+  // The other way round: surveyed first; the portal shows the survey's answer (the same row) and changes it.
+  const d = await solvedConversation({ customer: { email: 'paula@example.com', name: 'Paula Portal' }, subject: 'Second order' });
   tick(11 * MIN);
   await runJobs();
-  const t = tokenIn((await surveyMailsTo('sven@example.com'))[0].text_body);
+  const t = tokenIn((await surveyMailsTo('paula@example.com'))[0].text_body);
   await page('POST', `/survey/${t}`, { score: '1', comment: 'Nobody called back' });
-  const r = await env.db.query<any>('SELECT score, comment FROM conversation_ratings WHERE conversation_id = $1', [d.id]);
-  assert.deepEqual(r.rows, [{ score: 1, comment: 'Nobody called back' }]);
+  const shown = await env.app.inject({ method: 'GET', url: `/portal/acme/conversations/${d.id}`, headers: { cookie } });
+  assert.match(shown.body, /value="1" checked/);
+  assert.match(shown.body, /Nobody called back/);
+  assert.equal((await portalRate(cookie, d.id, '3', 'They called after all')).statusCode, 200);
+  assert.deepEqual(await rating(d.id), { score: 3, comment: 'They called after all', source: 'portal' });
   const again = await page('GET', `/survey/${t}`);
-  assert.match(again.body, /Your answer so far: 1 of 5/);
-  assert.match(again.body, /value="1" checked/);
-  const rep = await env.req('GET', '/api/v1/csat/report');
-  assert.equal(rep.json.bySource.portal, 1);
+  assert.match(again.body, /Your answer so far: 3 of 5/);
+  assert.match(again.body, /value="3" checked/);
+  // Answered in the portal: the survey's reminder is not sent.
+  tick(4 * DAY);
+  await runJobs();
+  assert.equal((await surveyMailsTo('paula@example.com')).length, 1);
+  assert.equal((await survey(d.id)).reminded_at, null);
+  const rep = await env.req('GET', `/api/v1/csat/report?from=${new Date(now - 10 * DAY).toISOString()}`);
+  assert.equal(rep.json.bySource.portal, 2);
   assert.equal((await env.req('PUT', '/api/v1/csat/settings', { body: { delayMinutes: 0 } })).status, 200);
 });
 

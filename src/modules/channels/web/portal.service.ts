@@ -195,7 +195,10 @@ export async function replyOwn(ctx: Ctx, accountId: string, customerId: string, 
 
 export const RATABLE = ['solved', 'closed'];
 
-/** Stores or changes the customer's rating of a solved conversation. */
+/**
+ * Stores or changes the customer's rating of a solved conversation. The same row is the satisfaction survey's answer
+ * (csat module, issue 7): rated here → no survey is sent; answered by survey → shown here, changeable here.
+ */
 export async function rateOwn(ctx: Ctx, accountId: string, customerId: string, id: string, score: number, comment: string | null) {
   const c = await getOwn(ctx, accountId, customerId, id);
   if (!RATABLE.includes(c.status)) throw new AppError('not_solved', 'Only a solved conversation can be rated', 409);
@@ -207,7 +210,7 @@ export async function rateOwn(ctx: Ctx, accountId: string, customerId: string, i
       `INSERT INTO conversation_ratings (conversation_id, account_id, customer_id, score, comment, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6)
        ON CONFLICT (conversation_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, customer_id = EXCLUDED.customer_id,
-                                                   updated_at = EXCLUDED.updated_at`,
+                                                   source = 'portal', updated_at = EXCLUDED.updated_at`,
       [id, accountId, customerId, score, comment, now],
     );
     await audit(tx, systemPrincipal(accountId), prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', { type: 'conversation', id }, {
