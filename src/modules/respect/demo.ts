@@ -20,7 +20,7 @@ export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
     customer: { name: 'Dieter Krause', email: 'dieter.krause@example.de', language: 'de' }, channel: 'chat',
     subject: 'Reklamation Schlafsack', message: { text: 'Sie sind ein inkompetenter Idiot. Ich will mein Geld zurück.' }, queueId: seed.queues.de,
   });
-  const a2 = await conv.addCustomerMessage(ctx, sys, a.id, { text: 'Ihr Produkt ist Schrott und Sie sind eine dumme Kuh.' });
+  await conv.addCustomerMessage(ctx, sys, a.id, { text: 'Ihr Produkt ist Schrott und Sie sind eine dumme Kuh.' });
   const msgs = await ctx.db.query<{ id: string }>(`SELECT id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at`, [a.id]);
   const m1 = await proposeMeasure(ctx, lena, {
     customerId: a.customerId, conversationId: a.id, kind: 'restriction', channels: ['email'], reasonCategory: 'insult',
@@ -28,7 +28,6 @@ export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
     abusedUserIds: [lena.userId!], durationDays: 30,
   });
   await approveMeasure(ctx, martin, m1.id, { note: 'Two insults in a row; email keeps the customer reachable.' });
-  void a2;
 
   // Awaiting approval: an English customer threatened Sam (reported by Sam; Martin, Ingrid or Alex may decide).
   const b = await conv.createConversation(ctx, sys, {
@@ -40,13 +39,10 @@ export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
     customerId: b.customerId, conversationId: b.id, kind: 'ban', reasonCategory: 'threat',
     reasonText: 'Threatened Sam personally after a warranty refusal.', messageIds: bm.rows.map((r) => r.id), abusedUserIds: [sam.userId!], durationDays: 60,
   });
-  // Demo customers have example.* addresses: their notices are kept but never sent.
+  // Demo customers have example.* addresses: the notices of these two conversations are kept but never sent.
   await ctx.db.transaction(async (tx) => {
-    await tx.query(
-      `DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued'
-          AND (payload->>'outboundEmailId')::uuid IN (SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued')`,
-      [seed.accountId],
-    );
-    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE account_id = $1 AND status = 'queued'`, [seed.accountId]);
+    const mine = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued' AND conversation_id = ANY($2::uuid[])`;
+    await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${mine})`, [seed.accountId, [a.id, b.id]]);
+    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE id IN (${mine})`, [seed.accountId, [a.id, b.id]]);
   });
 }
