@@ -142,3 +142,16 @@ test('help pages render in de and nb, search with marked snippets, and hide draf
   assert.equal(hidden.statusCode, 404);
   assert.match(hidden.body, /nicht öffentlich/);
 });
+
+test('the portal links to the help pages and the community; the widget searches the public endpoint before a chat', async () => {
+  const portal = await env.app.inject({ method: 'GET', url: '/portal/acme?lang=de' });
+  assert.match(portal.body, /href="\/help\/acme\?lang=de">Hilfeartikel<\/a>/);
+  assert.match(portal.body, /href="\/portal\/acme\/community\?lang=de"/);
+  const widget = await env.app.inject({ method: 'GET', url: '/widget.js' });
+  assert.equal(widget.statusCode, 200);
+  assert.match(widget.body, /\/api\/v1\/public\/kb\/' \+ encodeURIComponent\(ACCOUNT\) \+ '\/search\?limit=5&lang=' \+ LANG/);
+  // What the widget asks for, with its parameters: German stems, the article's own URL for the link.
+  const r = await pubGet('/api/v1/public/kb/acme/search?limit=5&lang=de&q=R%C3%BCcksendungen');
+  assert.equal(r.json.items[0].url, '/help/acme/returns?lang=de');
+  assert.equal((await env.app.inject({ method: 'GET', url: r.json.items[0].url })).statusCode, 200);
+});

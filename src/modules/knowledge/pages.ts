@@ -73,3 +73,7 @@ ${searchForm(a, locale)}${footer(a, locale)}`;
     return html(reply, page({ locale, title: art.title, accountName: a.name, path: `/help/${a.slug}/${art.slug}`, body }));
   });
 }
+
+/** Links from the customer portal to the help articles and the community (used by channels/web/pages.ts). */
+export const portalHelpLinks = (slug: string, locale: Locale) =>
+  `<p><a href="/help/${esc(slug)}?lang=${locale}">${esc(kt(locale, 'help_title'))}</a> · <a href="/portal/${esc(slug)}/community?lang=${locale}">${esc(kt(locale, 'community'))}</a></p>`;

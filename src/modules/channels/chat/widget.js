@@ -384,6 +384,55 @@
     return store.outbox.some(function (f) { return f.type === 'start'; });
   }
 
+  // ---- help articles (knowledge base): a search before starting a chat; public API, published public articles only
+  (function helpSearch() {
+    var KB = {
+      en: { label: 'Search our help articles first', search: 'Search', none: 'No article found — start a chat below.' },
+      de: { label: 'Erst in unseren Hilfeartikeln suchen', search: 'Suchen', none: 'Kein Artikel gefunden – starten Sie unten einen Chat.' },
+      nb: { label: 'Søk i hjelpeartiklene våre først', search: 'Søk', none: 'Fant ingen artikkel – start en chat nedenfor.' },
+    }[LANG];
+    var style = document.createElement('style');
+    style.textContent = '.kb{display:flex;flex-direction:column;gap:6px;border-bottom:1px solid #ddd;padding-bottom:8px}.kb label{font-size:13px;color:#333}' +
+      '.kb .row{display:flex;gap:6px}.kb ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}' +
+      '.kb a{color:#1f5fa8}.kb small{display:block;color:#555}.kb mark{background:#fff3b0}';
+    root.appendChild(style);
+    var box = document.createElement('div');
+    box.className = 'kb';
+    box.setAttribute('role', 'search');
+    box.innerHTML = '<label for="earshot-kb-q"></label><div class="row"><input id="earshot-kb-q" type="search" maxlength="200">' +
+      '<button class="primary kb-go" type="button"></button></div><ul aria-live="polite"></ul>';
+    box.querySelector('label').textContent = KB.label;
+    box.querySelector('.kb-go').textContent = KB.search;
+    form.insertBefore(box, form.firstChild);
+    var input = box.querySelector('input'), out = box.querySelector('ul');
+    function mark(el, snippet) {
+      String(snippet || '').split(/[\u27e6\u27e7]/).forEach(function (part, i) {
+        var n = i % 2 ? document.createElement('mark') : document.createTextNode(part);
+        if (i % 2) n.textContent = part;
+        el.appendChild(n);
+      });
+    }
+    function run() {
+      var q = input.value.trim();
+      if (!q) return;
+      fetch(ORIGIN + '/api/v1/public/kb/' + encodeURIComponent(ACCOUNT) + '/search?limit=5&lang=' + LANG + '&q=' + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (r) {
+          out.textContent = '';
+          if (!r.items.length) { var li0 = document.createElement('li'); li0.textContent = KB.none; out.appendChild(li0); return; }
+          r.items.forEach(function (it) {
+            var li = document.createElement('li'), a = document.createElement('a'), sm = document.createElement('small');
+            a.href = ORIGIN + it.url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = it.title; a.lang = it.lang;
+            mark(sm, it.snippet);
+            li.appendChild(a); li.appendChild(sm); out.appendChild(li);
+          });
+        })
+        .catch(function () { out.textContent = ''; });
+    }
+    box.querySelector('.kb-go').onclick = run;
+    input.onkeydown = function (e) { if (e.key === 'Enter') { e.preventDefault(); run(); } };
+  })();
+
   if (store.token || store.open) connect();
   renderAvailability();
 })();

@@ -11,6 +11,7 @@ import { esc, errorBox, page } from './html.js';
 import { localeOf, t, type TextKey } from './texts.js';
 import * as web from './web.service.js';
 import * as portal from './portal.service.js';
+import { portalHelpLinks } from '../../knowledge/pages.js';
 
 export const PORTAL_COOKIE = 'earshot_portal';
 const HONEYPOT = 'website';
@@ -211,7 +212,7 @@ ${field('subject', 'text', 'off')}
 <div class="hp" aria-hidden="true"><label for="f-${HONEYPOT}">${esc(t(locale, 'honeypot'))}</label><input id="f-${HONEYPOT}" name="${HONEYPOT}" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${esc(t(locale, 'send_link'))}</button>
 </form>
-<p><a href="/contact/${esc(a.slug)}">${esc(t(locale, 'new_request'))}</a></p>`,
+<p><a href="/contact/${esc(a.slug)}">${esc(t(locale, 'new_request'))}</a></p>${portalHelpLinks(a.slug, locale)}`,
     });
 
   app.get('/portal/:account', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
@@ -237,7 +238,7 @@ ${field('subject', 'text', 'off')}
         accountName: a.name,
         path: portalPath(a),
         headerExtra: signOutForm(a, locale, s.sid),
-        body: `${items}<p><a href="/contact/${esc(a.slug)}">${esc(t(locale, 'new_request'))}</a></p>`,
+        body: `${items}<p><a href="/contact/${esc(a.slug)}">${esc(t(locale, 'new_request'))}</a></p>${portalHelpLinks(a.slug, locale)}`,
       }),
     );
   });
