@@ -134,7 +134,8 @@ export const saveSettings = (s: Partial<Settings>) => put<Settings>('/heart/sett
 export const toMinor = (major: number | string) => Math.round(Number(major) * 100);
 export function money(minor: number, currency: string, locale: string) {
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);
+    const tag = locale === 'nb' ? 'nb-NO' : locale === 'de' ? 'de-DE' : locale === 'en' ? 'en-GB' : locale;
+    return new Intl.NumberFormat(tag, { style: 'currency', currency }).format(minor / 100);
   } catch {
     return `${(minor / 100).toFixed(2)} ${currency}`;
   }
