@@ -75,6 +75,8 @@ test('approval: below threshold and within budgets approved at once; above thres
   assert.equal(setTeam.status, 200, setTeam.body);
   assert.equal(setTeam.json.amount, 20000);
   assert.equal((await as('anna', 'PUT', '/api/v1/heart/budgets', { subjectType: 'user', subjectId: people.anna.id, month: '2026-03', amount: 99999 })).status, 403);
+  const budgetAudit = (await env.req('GET', '/api/v1/audit?action=heart.budget_set')).json.items;
+  assert.deepEqual(budgetAudit.map((x: any) => [x.actorId, x.targetId, x.data.month, x.data.amount, x.data.previous]), [[people.sue.id, teamId, '2026-03', 20000, null]]);
 
   const s1 = await spend('anna', 4000);
   assert.equal(s1.status, 201, s1.body);
@@ -156,6 +158,8 @@ test('decisions: never the spender, never an agent or a leader; rejected spend d
   assert.equal((await as('sue', 'POST', `/api/v1/heart/spends/${bo.id}/decision`, { decision: 'approve' })).json.status, 'approved');
   assert.ok(annaOver);
 
+  const approvedAudit = (await env.req('GET', '/api/v1/audit?action=heart.goodwill_approved')).json.items;
+  assert.deepEqual(approvedAudit.map((x: any) => [x.actorId, x.targetId, x.data.note]), [[people.sue.id, bo.id, null], [people.sven.id, s.json.id, 'Fine this once']]);
   const audit = await env.req('GET', '/api/v1/audit?action=heart.goodwill_rejected');
   assert.equal(audit.json.items.length, 1);
   assert.equal(audit.json.items[0].actorId, people.sven.id);
