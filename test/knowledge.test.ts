@@ -152,6 +152,7 @@ test('the portal links to the help pages and the community; the widget searches 
   assert.match(widget.body, /\/api\/v1\/public\/kb\/' \+ encodeURIComponent\(ACCOUNT\) \+ '\/search\?limit=5&lang=' \+ LANG/);
   // What the widget asks for, with its parameters: German stems, the article's own URL for the link.
   const r = await pubGet('/api/v1/public/kb/acme/search?limit=5&lang=de&q=R%C3%BCcksendungen');
+  assert.equal(r.headers['access-control-allow-origin'], '*', 'readable from any site that embeds the widget');
   assert.equal(r.json.items[0].url, '/help/acme/returns?lang=de');
   assert.equal((await env.app.inject({ method: 'GET', url: r.json.items[0].url })).statusCode, 200);
 });

@@ -81,7 +81,9 @@ export default async function knowledgeRoutes(app: App) {
       params: AccountParams,
       querystring: Type.Object({ q: Type.String({ maxLength: 500 }), lang: Type.Optional(Locale), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }),
     },
-  }, async (req) => {
+  }, async (req, reply) => {
+    // Read-only public data: any site embedding the widget may read it (a simple GET, no preflight).
+    reply.header('access-control-allow-origin', '*');
     const a = await web.publicAccount(ctx, req.params.account);
     const lang = req.query.lang ?? a.locale;
     const hits = await svc.publicSearch(ctx, a.id, req.query.q, lang, req.query.limit ?? 10);
@@ -98,7 +100,8 @@ export default async function knowledgeRoutes(app: App) {
       params: Type.Object({ account: Type.String({ maxLength: 63 }), slug: Type.String({ maxLength: 100 }) }),
       querystring: Type.Object({ lang: Type.Optional(Locale) }),
     },
-  }, async (req) => {
+  }, async (req, reply) => {
+    reply.header('access-control-allow-origin', '*');
     const a = await web.publicAccount(ctx, req.params.account);
     const art = await svc.publicArticle(ctx, a.id, req.params.slug, req.query.lang ?? a.locale, a.locale);
     return { ...art, url: `/help/${a.slug}/${art.slug}?lang=${art.lang}` };
