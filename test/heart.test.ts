@@ -20,8 +20,8 @@ let teamId: string;
 let conv1: string;
 let conv2: string;
 
-async function person(key: string, name: string, role: 'agent' | 'supervisor' | 'leader' | 'admin') {
-  const u = await accounts.addUser(env.ctx, systemPrincipal(env.accountId), { email: `${key}@acme.test`, name, role, password: PASSWORD });
+async function person(key: string, name: string, role: 'agent' | 'supervisor' | 'leader' | 'admin', locale: 'en' | 'de' | 'nb' = 'en') {
+  const u = await accounts.addUser(env.ctx, systemPrincipal(env.accountId), { email: `${key}@acme.test`, name, role, password: PASSWORD, locale });
   const s = await accounts.login(env.ctx, { email: `${key}@acme.test`, password: PASSWORD, account: 'acme' }, {});
   people[key] = { id: u.id, cookie: `earshot_session=${s.sessionToken}` };
 }
@@ -34,7 +34,7 @@ before(async () => {
   await person('anna', 'Anna Agent', 'agent');
   await person('bo', 'Bo Agent', 'agent');
   await person('sue', 'Sue Supervisor', 'supervisor');
-  await person('sven', 'Sven Supervisor', 'supervisor');
+  await person('sven', 'Sven Supervisor', 'supervisor', 'de');
   await person('lea', 'Lea Leader', 'leader');
   const t = await accounts.createTeam(env.ctx, systemPrincipal(env.accountId), {
     name: 'Team Nord', memberIds: [people.anna.id, people.bo.id, people.sue.id],
@@ -135,6 +135,15 @@ test('decisions: never the spender, never an agent or a leader; rejected spend d
   const s = await spend('sue', 7000);
   assert.equal(s.json.status, 'pending');
   assert.deepEqual(s.json.approvalReasons, ['above_threshold', 'team_budget']);
+  // The other supervisors hear of it by email, in their language; never the spender.
+  await env.app.jobs.runDue(new Date(env.clock.now!.getTime() + 1000));
+  const mails = (await env.db.query(`SELECT to_addresses, subject, text_body FROM outbound_emails WHERE kind = 'system' AND text_body LIKE '%' || $1 || '%'`, ['worth 7000'])).rows;
+  assert.deepEqual(mails.map((m: any) => m.to_addresses), [['sven@acme.test']]);
+  assert.match(mails[0].subject, /^Kulanz wartet auf Ihre Freigabe: 70,00\s€ zu #\d+$/);
+  assert.match(mails[0].text_body, /über der Freigabeschwelle, über das Restbudget des Teams/);
+  assert.match(mails[0].text_body, /\/heart\/goodwill$/);
+  const bosMail = (await env.db.query(`SELECT to_addresses FROM outbound_emails WHERE kind = 'system' AND text_body LIKE '%worth 1500%'`)).rows;
+  assert.deepEqual(bosMail.map((m: any) => m.to_addresses[0]).sort(), ['sue@acme.test', 'sven@acme.test']);
   const own = await as('sue', 'POST', `/api/v1/heart/spends/${s.json.id}/decision`, { decision: 'approve' });
   assert.equal(own.status, 403, own.body);
   assert.match(own.json.error.message, /own goodwill/);

@@ -8,6 +8,8 @@ import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { audit } from '../audit/audit.service.js';
 import { addNote } from '../conversations/conversations.service.js';
+import { enqueueEmail } from '../channels/email/outbound.js';
+import { enqueue } from '../../platform/jobs.js';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Moments feed (contract for the leaders' digest)
@@ -336,10 +338,55 @@ export async function spendGoodwill(ctx: Ctx, p: Principal, conversationId: stri
       conversationId: conv.id, kind: input.kind, amount: value, currency: settings.currency, teamId, month: month.slice(0, 7),
       approvalReasons: reasons, agentRemaining: mine.remaining, teamRemaining: team?.remaining ?? null,
     });
+    // Supervisors and admins hear of it by email (after the commit; the job re-reads the spend).
+    if (status === 'pending') await enqueue(tx, 'heart.approval_requested', { spendId: id }, { runAt: now });
     return getSpend(tx, p.accountId, id);
   });
   await noteSpend(ctx, p, spend, spend.status === 'approved' ? 'approved' : 'pending');
   return spend;
+}
+
+const MAIL = {
+  subject: {
+    en: 'Goodwill awaiting your approval: {amount} on #{n}',
+    de: 'Kulanz wartet auf Ihre Freigabe: {amount} zu #{n}',
+    nb: 'Goodwill venter på din godkjenning: {amount} på #{n}',
+  },
+  body: {
+    en: '{name} wants to give goodwill on conversation #{n}: {kind}, {amount}.\n"{description}"\nIt needs approval because: {reasons}.\n\nApprove or reject it: {url}',
+    de: '{name} möchte Kulanz zu Konversation #{n} gewähren: {kind}, {amount}.\n„{description}“\nFreigabe nötig, weil: {reasons}.\n\nFreigeben oder ablehnen: {url}',
+    nb: '{name} vil gi goodwill på samtale #{n}: {kind}, {amount}.\n«{description}»\nMå godkjennes fordi: {reasons}.\n\nGodkjenn eller avvis: {url}',
+  },
+  reasons: {
+    above_threshold: { en: 'above the approval threshold', de: 'über der Freigabeschwelle', nb: 'over godkjenningsterskelen' },
+    agent_budget: { en: 'beyond the agent’s remaining budget', de: 'über das Restbudget der Person', nb: 'utover agentens gjenværende budsjett' },
+    team_budget: { en: 'beyond the team’s remaining budget', de: 'über das Restbudget des Teams', nb: 'utover teamets gjenværende budsjett' },
+  } as Record<string, Record<'en' | 'de' | 'nb', string>>,
+} as const;
+
+const fill = (tpl: string, v: Record<string, string | number>) => tpl.replace(/\{(\w+)\}/g, (_, k) => String(v[k] ?? ''));
+
+/** Job `heart.approval_requested`: emails each supervisor and admin (not the spender) in their language, once. */
+export async function notifyApprovers(ctx: Ctx, payload: { spendId: string }): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const a = await tx.query<{ account_id: string }>('SELECT account_id FROM goodwill_spends WHERE id = $1 FOR UPDATE', [payload.spendId]);
+    if (!a.rows[0]) return;
+    const s = await getSpend(tx, a.rows[0].account_id, payload.spendId);
+    if (s.status !== 'pending') return;
+    const users = (await tx.query<{ email: string; locale: 'en' | 'de' | 'nb' }>(
+      `SELECT email, locale FROM users WHERE account_id = $1 AND role IN ('supervisor', 'admin') AND disabled_at IS NULL AND id <> $2 ORDER BY email`,
+      [a.rows[0].account_id, s.spenderId],
+    )).rows;
+    const url = `${(ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`).replace(/\/+$/, '')}/heart/goodwill`;
+    for (const u of users) {
+      const lang = u.locale;
+      const v = {
+        name: s.spenderName, n: s.conversationNumber, kind: NOTE.kind[s.kind][lang], amount: formatMoney(s.amount, s.currency, lang),
+        description: s.description, reasons: s.approvalReasons.map((r) => MAIL.reasons[r]?.[lang] ?? r).join(', '), url,
+      };
+      await enqueueEmail(tx, { accountId: a.rows[0].account_id, kind: 'system', to: [u.email], subject: fill(MAIL.subject[lang], v), text: fill(MAIL.body[lang], v) });
+    }
+  });
 }
 
 async function noteSpend(ctx: Ctx, p: Principal, s: Spend, what: 'approved' | 'pending' | 'decidedApproved' | 'decidedRejected') {

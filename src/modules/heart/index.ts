@@ -2,6 +2,13 @@
 import type { FeatureModule } from '../features.js';
 import heartRoutes from './heart.routes.js';
 import { heartDemo } from './heart.demo.js';
+import { notifyApprovers } from './heart.service.js';
 
-const module: FeatureModule = { routes: heartRoutes, demo: heartDemo };
+const module: FeatureModule = {
+  routes: heartRoutes,
+  jobs: (runner, ctx) => {
+    runner.on('heart.approval_requested', (payload) => notifyApprovers(ctx, payload as { spendId: string }));
+  },
+  demo: heartDemo,
+};
 export default module;
