@@ -92,7 +92,7 @@ function Answers({ rows, promote }: { rows: AnswerRow[]; promote: boolean }) {
           {rows.map((a) => (
             <Table.Tr key={a.id}>
               <Table.Td>
-                {me.data ? <Anchor href={`/community/${me.data.account.slug}/questions/${a.questionId}`} target="_blank">{a.questionTitle}</Anchor> : a.questionTitle}
+                {me.data ? <Anchor underline="always" href={`/community/${me.data.account.slug}/questions/${a.questionId}`} target="_blank">{a.questionTitle}</Anchor> : a.questionTitle}
               </Table.Td>
               <Table.Td><Text size="sm" lang={a.lang} lineClamp={3}>{a.body}</Text></Table.Td>
               <Table.Td>{a.author}</Table.Td>
@@ -137,7 +137,7 @@ export default function CommunityPage() {
       </section>
       <section aria-labelledby="c-promote">
         <Title order={2} size="h4" id="c-promote" mb="xs">{t('toPromote')}</Title>
-        <Text size="sm" c="dimmed" mb="xs">{t('promoteHint')} <Anchor component={Link} to="/knowledge">{t('knowledgeLink')}</Anchor></Text>
+        <Text size="sm" c="dimmed" mb="xs">{t('promoteHint')} <Anchor component={Link} to="/knowledge" underline="always">{t('knowledgeLink')}</Anchor></Text>
         <Answers rows={ov.data?.toPromote ?? []} promote />
       </section>
       <section aria-labelledby="c-unanswered">
@@ -146,7 +146,7 @@ export default function CommunityPage() {
         <Stack gap={4}>
           {(ov.data?.unanswered ?? []).map((q) => (
             <Text key={q.id} lang={q.lang}>
-              {me.data ? <Anchor href={`/community/${me.data.account.slug}/questions/${q.id}`} target="_blank">{q.title}</Anchor> : q.title}{' '}
+              {me.data ? <Anchor underline="always" href={`/community/${me.data.account.slug}/questions/${q.id}`} target="_blank">{q.title}</Anchor> : q.title}{' '}
               <Text span size="sm" c="dimmed">{t('by', { name: q.author })} · {fmtDateTime(q.createdAt)}</Text>
             </Text>
           ))}

@@ -36,7 +36,7 @@ export function ArticlePicker({ language, onInsert, disabled }: { language: stri
   return (
     <>
       <Button size="xs" variant="default" onClick={() => setOpen(true)} disabled={disabled}>{t('insert.button')}</Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('insert.title')} size="lg">
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('insert.title')} size="lg" closeButtonProps={{ 'aria-label': t('close') }}>
         <Stack gap="xs">
           <TextInput label={t('search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} data-autofocus description={t('insert.hint', { lang: t(`lang.${lang}`) })} />
           {error && <Text c="red" role="alert">{error}</Text>}

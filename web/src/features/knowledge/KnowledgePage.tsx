@@ -157,7 +157,7 @@ export default function KnowledgePage() {
         </Table.Tbody>
       </Table>
       {list.data && !list.data.items.length && <Text c="dimmed">{t('none')}</Text>}
-      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing === 'new' ? t('new') : t('edit')} size="xl">
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing === 'new' ? t('new') : t('edit')} size="xl" closeButtonProps={{ 'aria-label': t('close') }}>
         {editing && <Editor id={editing} onClose={() => setEditing(null)} />}
       </Modal>
     </Stack>
