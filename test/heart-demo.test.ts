@@ -46,6 +46,7 @@ test('the demo hook seeds budgets, spends (one pending), an exception and two co
   assert.equal(pending.length, 1);
   assert.equal(pending[0].spenderId, users['ola@demo.earshot.test']);
   assert.equal((await listSpends(env.ctx, sys, { status: 'approved' })).length, 4);
+  assert.equal((await env.db.query(`SELECT 1 FROM jobs WHERE kind = 'heart.approval_requested'`)).rows.length, 0, 'the demo history emails nobody');
   assert.equal((await listExceptions(env.ctx, sys, {})).length, 1);
   const moments = await feed(env.ctx, sys, {});
   assert.equal(moments.length, 2);

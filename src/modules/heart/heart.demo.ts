@@ -51,6 +51,12 @@ export async function heartDemo(ctx: Ctx, seed: DemoSeed): Promise<void> {
   }
   if (no2) await svc.spendGoodwill(ctx, ola, no2, { kind: 'refund', amount: 2500, description: 'Refusjon av fraktkostnaden' });
   if (en1) await svc.spendGoodwill(ctx, sam, en1, { kind: 'gift', amount: 2000, description: 'A thank-you card and a coffee voucher' });
+  // Demo history: the pending spend is listed on /heart, but nobody is emailed about it.
+  await ctx.db.query(
+    `DELETE FROM jobs WHERE kind = 'heart.approval_requested' AND status = 'queued'
+        AND (payload->>'spendId')::uuid IN (SELECT id FROM goodwill_spends WHERE account_id = $1)`,
+    [seed.accountId],
+  );
   // The first moment gets kudos too.
   const feed = await svc.feed(ctx, sys, { limit: 10 });
   const first = feed.find((m) => m.agentId === lena.userId);
