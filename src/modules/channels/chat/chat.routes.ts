@@ -216,7 +216,7 @@ export class ChatHub {
     if (f.type === 'hello') return this.hello(s, f);
     if (!s.session) throw new AppError('hello_first', 'Say hello first', 400);
     const session = s.session;
-    if ((f.type === 'start' || f.type === 'message') && !this.allow(`w:${session.id}`))
+    if ((f.type === 'start' || f.type === 'message' || f.type === 'rate') && !this.allow(`w:${session.id}`))
       throw new AppError('rate_limited', 'Too many messages from this chat; wait a minute and send again', 429);
     switch (f.type) {
       case 'start': {
