@@ -64,7 +64,7 @@ export function ProposeDialog(props: { opened: boolean; onClose: () => void; cus
   }
 
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t('propose.title')} size="lg">
+    <Modal opened={props.opened} onClose={props.onClose} title={t('propose.title')} size="lg" closeButtonProps={{ 'aria-label': t('close') }}>
       {done ? (
         <Stack>
           <Alert color="teal" role="status">{done}</Alert>

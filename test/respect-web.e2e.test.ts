@@ -1,0 +1,89 @@
+/**
+ * The respect screen in headless Chromium on the demo data (test/web-harness.ts): the supervisor sees the ban
+ * proposal awaiting approval with its classified evidence and approves it; the customer's notice reaches the SMTP
+ * sink with an appeal link. An agent reports criticism from a conversation's side panel and sees the refusal.
+ * Screenshots: test-results/web-respect-*.png.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { simpleParser } from 'mailparser';
+import type { Page } from 'playwright-core';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, watchErrors, type WebEnv } from './web-harness.js';
+
+const skip = WEB_E2E_SKIP;
+if (skip) console.log(`# ${skip}`);
+
+let w: WebEnv;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on one part of the page (the dialog), so other features' panels behind it are not judged here. */
+async function a11yWithin(page: Page, selector: string) {
+  if (!(await page.evaluate(() => typeof (window as any).axe !== 'undefined'))) await page.evaluate(AXE);
+  const bad = await page.evaluate(async (sel) => {
+    const r = await (window as any).axe.run(document.querySelector(sel), { resultTypes: ['violations'] });
+    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  }, selector);
+  assert.deepEqual(bad, [], `axe-core violations in ${selector}`);
+}
+before(async () => {
+  if (skip) return;
+  w = await startWeb();
+});
+after(async () => {
+  if (skip) return;
+  await w?.close();
+});
+
+test('a supervisor approves the awaiting ban on /respect; the customer gets the notice with an appeal link', { skip }, async () => {
+  const page = await (await w.newContext()).newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.supervisor);
+  await page.goto('/respect');
+  await page.getByRole('heading', { level: 2, name: 'Respect' }).waitFor();
+  const card = page.getByTestId('awaiting-measure').filter({ hasText: 'Rick Hollis' });
+  await card.waitFor();
+  await card.getByText('Threat', { exact: true }).first().waitFor();
+  await page.getByTestId('active-measure').filter({ hasText: 'Dieter Krause' }).waitFor();
+  await page.getByRole('table', { name: 'Measures per reason and kind' }).waitFor();
+  await checkA11y(page, 'the respect screen');
+  await screenshot(page, 'respect-1-awaiting');
+  const before = w.sink.messages.length;
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await page.getByTestId('active-measure').filter({ hasText: 'Rick Hollis' }).waitFor();
+  const out = (await w.sink.waitFor(before + 1, 20_000)).slice(before).find((m) => m.rcptTo.includes('rick.hollis@example.com'));
+  assert.ok(out, 'the notice was sent to the customer');
+  const mail = await simpleParser(out!.raw);
+  assert.match(mail.text ?? '', /threats toward our staff/);
+  assert.match(mail.text ?? '', /\/appeal\/[\w-]{20,}/);
+  assert.deepEqual(errors, []);
+});
+
+test('an agent reports criticism from the conversation panel and sees the refusal', { skip }, async () => {
+  const c = await w.env.req('POST', '/api/v1/conversations', {
+    token: w.demoTokens.admin,
+    body: { customer: { email: 'critic@example.com', name: 'Carla Critic', language: 'en' }, channel: 'email', subject: 'Terrible tent',
+      message: { text: 'Your product is garbage and your service is the worst I have ever seen.' } },
+  });
+  assert.equal(c.status, 201, c.body);
+  const page = await (await w.newContext()).newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.sam);
+  await page.goto(`/conversations/${c.json.id}`);
+  await page.getByRole('heading', { level: 1, name: /Terrible tent/ }).waitFor();
+  await page.getByRole('button', { name: 'Report abuse' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Report abuse toward staff' });
+  await dialog.waitFor();
+  await dialog.getByRole('combobox', { name: 'Measure' }).click();
+  await page.getByRole('option', { name: 'Ban' }).click();
+  await dialog.getByRole('textbox', { name: /What happened/ }).fill('Rude about our tents');
+  await dialog.getByRole('checkbox', { name: /Your product is garbage/ }).check();
+  await a11yWithin(page, '[role="dialog"]');
+  await dialog.getByRole('button', { name: 'Propose' }).click();
+  await dialog.getByRole('alert').filter({ hasText: 'Criticism of the company or product is not abuse' }).waitFor();
+  await screenshot(page, 'respect-2-criticism-refused');
+  const audit = await w.env.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE account_id = $1 AND action = 'respect.refused_criticism'`, [w.demoAccountId]);
+  assert.equal(audit.rows[0].n, 1);
+  assert.deepEqual(errors, []);
+});
