@@ -123,3 +123,21 @@ test('the chat widget searches published help articles before a chat', { skip },
     host.server.close();
   }
 });
+
+test('the public help and community pages pass axe in Norwegian and German', { skip }, async () => {
+  const ctx = await w.newContext({ locale: 'nb-NO' });
+  const p = await ctx.newPage();
+  await p.goto('/help/demo?lang=nb&q=teltet');
+  await p.getByRole('heading', { level: 1, name: 'Hjelpeartikler' }).waitFor();
+  await p.getByRole('link', { name: 'Stell av teltet' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Stell av teltet' }).waitFor();
+  await checkA11y(p, 'help article (nb)');
+  await p.goto('/community/demo?lang=de');
+  await p.getByRole('heading', { level: 1, name: 'Community' }).waitFor();
+  await checkA11y(p, 'community list (de)');
+  await p.getByRole('link', { name: 'Wie lange dauert eine Rücksendung?' }).click();
+  await p.getByText('Geprüfte Antwort').first().waitFor();
+  await checkA11y(p, 'community question (de)');
+  await screenshot(p, 'community-public');
+  await ctx.close();
+});
