@@ -3,18 +3,20 @@
  * measure with this customer's messages as evidence). Rendered by features/extras.tsx.
  */
 import { useState } from 'react';
-import { Badge, Button, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime } from '../../lib/format';
 import { useMe } from '../../lib/session';
 import type { Conversation } from '../inbox/api';
 import { useMeasures } from './api';
 import { ProposeDialog } from './ProposeDialog';
+import { AppealDialog } from './AppealDialog';
 
 export function ConversationPanel({ conv }: { conv: Conversation }) {
   const { t } = useTranslation('respect');
   const me = useMe().data;
   const [open, setOpen] = useState(false);
+  const [appealFor, setAppealFor] = useState<string | null>(null);
   const active = useMeasures({ customerId: conv.customerId, status: 'active' }).data ?? [];
   const proposed = useMeasures({ customerId: conv.customerId, status: 'proposed' }).data ?? [];
   const candidates = conv.messages
@@ -30,11 +32,15 @@ export function ConversationPanel({ conv }: { conv: Conversation }) {
           <Text size="sm" key={m.id} data-testid="panel-measure">
             <Badge size="sm" variant="outline" color="red.9" tt="none" mr={6}>{t(`kinds.${m.kind}`)}</Badge>
             {t('panel.until', { until: fmtDateTime(m.until, me.account.timezone) })}
+            {m.openAppeals === 0 && (
+              <Anchor component="button" type="button" size="sm" ml={6} onClick={() => setAppealFor(m.id)}>{t('appeal.open')}</Anchor>
+            )}
           </Text>
         ))}
         {proposed.length > 0 && <Text size="sm" c="dimmed">{t('panel.proposed', { count: proposed.length })}</Text>}
         <Button size="xs" variant="default" onClick={() => setOpen(true)}>{t('reportAbuse')}</Button>
       </Stack>
+      {appealFor && <AppealDialog measureId={appealFor} onClose={() => setAppealFor(null)} />}
       {open && <ProposeDialog opened onClose={() => setOpen(false)} customerId={conv.customerId} conversationId={conv.id} candidates={candidates} />}
     </Paper>
   );

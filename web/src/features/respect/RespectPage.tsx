@@ -14,6 +14,7 @@ import { can, useMe } from '../../lib/session';
 import { useAppeals, useFlags, useMeasures, useReport, type Flag, type Measure } from './api';
 import { EvidenceList } from './bits';
 import { ProposeDialog } from './ProposeDialog';
+import { RespectSettings } from './Settings';
 
 /** POSTs an action and shows its error (four-eyes refusals are expected answers, not crashes). */
 function useAction() {
@@ -267,6 +268,7 @@ export default function RespectPage() {
       <Section title={t('active.title')}><Active tz={tz} manage={manage} /></Section>
       {decider && <Section title={t('appeals.title')}><Appeals tz={tz} /></Section>}
       {can(me?.role, 'reports') && <Section title={t('report.title')}><ReportView /></Section>}
+      {manage && <Section title={t('settings.title')}><RespectSettings /></Section>}
     </Stack>
   );
 }
