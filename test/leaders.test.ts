@@ -299,6 +299,10 @@ test('the morning digest: a real email at the leader’s local digest hour, in t
   // Once a day; the next one is scheduled for Tuesday.
   const next = (await env.req('GET', '/api/v1/leaders')).json.items.find((x: any) => x.userId === u.leader.id);
   assert.equal(new Date(next.nextDigestAt).toISOString(), '2027-03-16T06:00:00.000Z');
+  // The draw job ran at 06:00 Oslo time, an hour before the digest, and scheduled the next working day's.
+  const drawn = await env.db.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM leader_draws WHERE leader_id = $1 AND day = '2027-03-15'`, [u.leader.id]);
+  assert.equal(drawn.rows.length, 1, 'the leaders.draw job drew Monday’s sample');
+  assert.equal(new Date(next.nextDrawAt).toISOString(), '2027-03-16T05:00:00.000Z');
   assert.equal((await env.db.query(`SELECT count(*)::int AS n FROM leader_digests WHERE leader_id = $1`, [u.leader.id])).rows[0].n, 1);
 
   // Norwegian for a Norwegian leader (preview), and no digest while absent.
@@ -309,6 +313,27 @@ test('the morning digest: a real email at the leader’s local digest hour, in t
   await env.req('POST', `/api/v1/leaders/${u.leader.id}/absences`, { body: { from: '2027-03-16', to: '2027-03-16' } });
   await env.app.jobs.runDue(new Date('2027-03-16T06:00:01Z'));
   assert.equal((await env.db.query(`SELECT count(*)::int AS n FROM leader_digests WHERE leader_id = $1`, [u.leader.id])).rows[0].n, 1, 'skipped while absent');
+});
+
+test('stratified by channel: each stratum gets its turn, whatever the seed', async () => {
+  env.clock.now = day('2027-05-03');
+  const ceo = await accounts.addUser(env.ctx, systemPrincipal(env.accountId), { email: 'ceo@acme.test', name: 'Cleo CEO', role: 'leader' });
+  const s = await env.req('PUT', `/api/v1/leaders/${ceo.id}/settings`, { body: { requestsPerDay: 2, stratify: ['channel'] } });
+  assert.deepEqual(s.json.stratify, ['channel']);
+  for (const [i, channel] of ['email', 'email', 'email', 'api', 'api'].entries()) {
+    const r = await env.req('POST', '/api/v1/conversations', { body: { customer: { email: `strat${i}@example.com` }, channel, subject: `S${i}`, message: { text: 'Hi' } } });
+    assert.equal(r.status, 201, r.body);
+  }
+  const d = (await drawReq({ leaderId: ceo.id, date: '2027-05-03' })).json.items[0];
+  const cands = (await env.req('GET', `/api/v1/leaders/draws/${d.id}`)).json.candidates;
+  assert.ok(cands.every((c: any) => c.stratum === 'email' || c.stratum === 'api'));
+  const channels = d.items.map((i: any) => i.channel).sort();
+  assert.deepEqual(channels, ['api', 'email']);
+  for (let seed = 0; seed < 30; seed++) {
+    const picks = pickSample(seed, cands, 2);
+    const strata = picks.map((id) => cands.find((c: any) => c.id === id).stratum).sort();
+    assert.deepEqual(strata, ['api', 'email'], `seed ${seed}`);
+  }
 });
 
 test('CLI: earshot leaders draw and list', async () => {
