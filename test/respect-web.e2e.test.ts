@@ -52,6 +52,7 @@ test('a supervisor approves the awaiting ban on /respect; the customer gets the 
   const before = w.sink.messages.length;
   await card.getByRole('button', { name: 'Approve' }).click();
   await page.getByTestId('active-measure').filter({ hasText: 'Rick Hollis' }).waitFor();
+  assert.equal(await page.getByRole('combobox', { name: 'Cool-off queue' }).inputValue(), 'Supervisors', 'the demo cool-off queue in the settings');
   const out = (await w.sink.waitFor(before + 1, 20_000)).slice(before).find((m) => m.rcptTo.includes('rick.hollis@example.com'));
   assert.ok(out, 'the notice was sent to the customer');
   const mail = await simpleParser(out!.raw);
@@ -85,5 +86,32 @@ test('an agent reports criticism from the conversation panel and sees the refusa
   await screenshot(page, 'respect-2-criticism-refused');
   const audit = await w.env.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE account_id = $1 AND action = 'respect.refused_criticism'`, [w.demoAccountId]);
   assert.equal(audit.rows[0].n, 1);
+  assert.deepEqual(errors, []);
+});
+
+test('an agent records an appeal from the conversation panel; a third person (the leader) overturns it on /respect', { skip }, async () => {
+  const conv = await w.env.db.query<{ id: string }>(`SELECT id FROM conversations WHERE account_id = $1 AND subject = 'Reklamation Schlafsack'`, [w.demoAccountId]);
+  const lena = await (await w.newContext()).newPage();
+  const errors = watchErrors(lena);
+  await signIn(lena, DEMO.lena);
+  await lena.goto(`/conversations/${conv.rows[0].id}`);
+  await lena.getByTestId('panel-measure').filter({ hasText: 'Restriction' }).waitFor();
+  await lena.getByRole('button', { name: 'Record appeal' }).click();
+  const dialog = lena.getByRole('dialog', { name: 'Record an appeal for the customer' });
+  await dialog.getByRole('textbox', { name: /The customer's appeal/ }).fill('Herr Krause rief an und entschuldigte sich.');
+  await dialog.getByRole('button', { name: 'Record appeal' }).click();
+  await dialog.getByRole('status').waitFor();
+
+  const ingrid = await (await w.newContext()).newPage();
+  errors.push(...watchErrors(ingrid));
+  await signIn(ingrid, DEMO.leader);
+  await ingrid.goto('/respect');
+  const appeal = ingrid.getByTestId('open-appeal').filter({ hasText: 'Herr Krause rief an' });
+  await appeal.waitFor();
+  await appeal.getByRole('button').first().click();
+  await appeal.waitFor({ state: 'detached' });
+  const m = await w.env.db.query(`SELECT status FROM respect_measures WHERE account_id = $1 AND conversation_id = $2`, [w.demoAccountId, conv.rows[0].id]);
+  assert.equal(m.rows[0].status, 'overturned');
+  await screenshot(ingrid, 'respect-3-appeal-decided');
   assert.deepEqual(errors, []);
 });
