@@ -6,9 +6,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { simpleParser } from 'mailparser';
 import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const skip = WEB_E2E_SKIP;
 if (skip) console.log(`# ${skip}`);
 
@@ -97,6 +100,21 @@ test('an agent prepares a drawn request from the "To prepare" list', { skip }, a
     (await w.env.req('GET', `/api/v1/leaders/items?conversationId=${target.conversationId}`, { token: w.demoTokens.agent })).json.items[0].status === 'prepared');
   const it = (await w.env.req('GET', `/api/v1/leaders/items?conversationId=${target.conversationId}`, { token: w.demoTokens.agent })).json.items[0];
   assert.equal(it.preparedByName, 'Sam Carter');
+  // Beside the conversation, the team sees the sample's state and can edit the preparation from there.
+  await p.goto(`/conversations/${target.conversationId}`);
+  const panel = p.getByTestId('leaders-panel');
+  await panel.getByText('prepared', { exact: true }).waitFor();
+  await panel.getByText(`For ${target.assigneeName}`).waitFor();
+  await panel.getByRole('button', { name: 'Edit preparation' }).click();
+  await panel.getByRole('textbox', { name: 'Summary' }).waitFor();
+  assert.equal(await panel.getByRole('textbox', { name: 'Summary' }).inputValue(), 'Parcel not arrived; tracking shows it stuck in Oslo.');
+  // axe-core on the leaders panel itself (the conversation page carries the other features' panels too).
+  await p.evaluate(AXE_SOURCE);
+  const bad = await p.evaluate(async () => {
+    const r = await (window as any).axe.run('[data-testid="leaders-panel"]', { resultTypes: ['violations'] });
+    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.help}`);
+  });
+  assert.deepEqual(bad, [], 'no serious accessibility problems in the leaders panel');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

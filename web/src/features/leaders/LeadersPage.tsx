@@ -51,7 +51,8 @@ function Context({ item }: { item: ItemDetail }) {
         </Paper>
       ))}
       <Title order={4}>{t('journey')}</Title>
-      <div style={{ overflowX: 'auto' }}>
+      {/* Focusable, so keyboard users can scroll it where the column is narrow (the conversation sidebar). */}
+      <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('journey')}>
         <Table aria-label={t('journey')} fz="sm">
           <Table.Thead>
             <Table.Tr>
@@ -218,7 +219,7 @@ function FollowTab() {
       <Title order={2}>{t('followThrough')}</Title>
       {items.data && !items.data.length && <Text>{t('noAnswers')}</Text>}
       {!!items.data?.length && (
-        <div style={{ overflowX: 'auto' }}>
+        <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('followThrough')}>
           <Table aria-label={t('followThrough')}>
             <Table.Thead>
               <Table.Tr>
@@ -337,7 +338,7 @@ function SettingsTab() {
         )}
       </Group>
       <ErrorText error={draw.error} />
-      <div style={{ overflowX: 'auto' }}>
+      <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('settings.title')}>
         <Table aria-label={t('settings.title')}>
           <Table.Thead>
             <Table.Tr>
