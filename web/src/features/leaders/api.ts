@@ -68,9 +68,10 @@ export interface Today {
   week: { week: string; count: number; cap: number | null };
 }
 
-export const useToday = (enabled: boolean) => useQuery({ queryKey: ['leaders', 'today'], queryFn: () => get<Today>('/leaders/today'), enabled });
+export const useToday = (enabled: boolean) =>
+  useQuery({ queryKey: ['leaders', 'today'], queryFn: () => get<Today>('/leaders/today'), enabled, refetchInterval: 60_000 });
 export const useItems = (f: { status?: string; conversationId?: string }) =>
-  useQuery({ queryKey: ['leaders', 'items', f], queryFn: () => get<{ items: Item[] }>(`/leaders/items${qs(f)}`).then((r) => r.items) });
+  useQuery({ queryKey: ['leaders', 'items', f], queryFn: () => get<{ items: Item[] }>(`/leaders/items${qs(f)}`).then((r) => r.items), refetchInterval: 60_000 });
 export const useItem = (id: string | null) =>
   useQuery({ queryKey: ['leaders', 'item', id], queryFn: () => get<ItemDetail>(`/leaders/items/${id}`), enabled: !!id });
 export const useLeaders = () => useQuery({ queryKey: ['leaders', 'list'], queryFn: () => get<{ items: Leader[] }>('/leaders').then((r) => r.items) });
