@@ -65,3 +65,30 @@ test('a leader reads satisfaction: figures, lived wait vs score with a table, co
   await screenshot(page, 'csat-panel');
   assert.deepEqual(errors, []);
 });
+
+test('an admin changes the survey settings on the satisfaction screen', { skip, timeout: 90_000 }, async () => {
+  const ctx = await w.newContext();
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.admin);
+  await page.goto('/satisfaction');
+  const form = page.getByTestId('csat-settings');
+  await form.waitFor();
+  const reminder = form.getByRole('textbox', { name: /Reminder after \(days\)/ });
+  await reminder.fill('5');
+  await form.getByRole('textbox', { name: 'Question in German' }).fill('Wie fanden Sie unsere Hilfe?');
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  await form.getByText('Settings saved.').waitFor();
+  const s = await w.env.req('GET', '/api/v1/csat/settings', { token: w.demoTokens.admin });
+  assert.equal(s.json.reminderDays, 5);
+  assert.equal(s.json.questions.de, 'Wie fanden Sie unsere Hilfe?');
+  // A reminder after the link expired is refused with the reason shown.
+  await reminder.fill('29');
+  await form.getByRole('textbox', { name: /Link valid for \(days\)/ }).fill('10');
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  await form.getByRole('alert').waitFor();
+  assert.match(await form.getByRole('alert').innerText(), /reminder|Some input/i);
+  await page.mouse.move(0, 0); // not hovering the button (its hover shade is not what axe should judge)
+  await checkA11y(page, 'satisfaction settings');
+  assert.deepEqual(errors.filter((e) => !e.startsWith('4')), []);
+});

@@ -17,6 +17,7 @@ import { NotAllowed } from '../dashboard/NotAllowed';
 import { useQueues } from '../admin/QueuesScreen';
 import { useCsatPoints, useCsatReport, type Agg, type CsatFilter, type CsatPoints } from './api';
 import { scoreColor } from './ConversationPanel';
+import { SettingsPanel } from './SettingsPanel';
 
 // The dashboards' Chart registers bars, lines and heat maps; the scatter of answers is registered here.
 echarts.use([ScatterChart]);
@@ -221,6 +222,7 @@ export default function SatisfactionPage() {
           </Paper>
         </>
       )}
+      {can(me.data?.role, 'admin') && <SettingsPanel />}
     </Stack>
   );
 }
