@@ -308,6 +308,18 @@ test('enforcement: chat start and the contact form refuse a banned customer poli
   assert.equal(form.json.error.code, 'respect_refused');
   assert.match(form.json.error.message, /Wir können über diesen Kanal derzeit keine neuen Anfragen/);
   assert.equal((await env.db.query(`SELECT count(*)::int AS n FROM conversations WHERE subject = 'Hallo'`)).rows[0].n, 0);
+  // The server-rendered form page says the same, not a generic error.
+  const formPage = await env.app.inject({ method: 'GET', url: '/contact/acme?lang=de', remoteAddress: '10.9.9.9' });
+  const formToken = /name="formToken" value="([^"]+)"/.exec(formPage.body)?.[1] ?? '';
+  env.clock.now = new Date(T0.getTime() + 30_000);
+  const html = await env.app.inject({
+    method: 'POST', url: '/contact/acme?lang=de', remoteAddress: '10.9.9.9',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ name: 'X', email: c.email, subject: 'Hallo', message: 'Neue Anfrage', formToken, website: '' }).toString(),
+  });
+  env.clock.now = T0;
+  assert.equal(html.statusCode, 403, html.body);
+  assert.match(html.body, /Wir können über diesen Kanal derzeit keine neuen Anfragen/);
   const { session } = await chat.createSession(env.ctx, env.accountId, null);
   await assert.rejects(chat.startChat(env.ctx, session, { email: c.email, text: 'hi', clientId: 'c1', lang: 'nb' } as any), (e: any) => {
     assert.equal(e.code, 'respect_refused');

@@ -81,7 +81,6 @@ export interface Digest {
   anecdotes: { contradicted: number; claims: number; examples: { text: string; claimedMinutes: number | null; measuredSeconds: number | null }[] };
   moments: MomentSummary[];
   /** Sections that could not be filled (a module not built or a report failing), so the reader knows. */
-  missing: string[];
 }
 
 const fmtDur = (s: number | null, l: L) => {
@@ -98,7 +97,6 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   const day = localDay(at, s.timezone);
   const dayAgo = new Date(at.getTime() - 86_400_000);
   const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
-  const missing: string[] = [];
   const v = await ctx.db.query<any>(
     `SELECT m.id AS "messageId", m.conversation_id AS "conversationId", left(m.text, 600) AS text, coalesce(f.lang, m.language) AS lang,
             c.channel, m.created_at AS at,
@@ -130,15 +128,9 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
       abandonRate: r.reported.abandonRate,
     };
   };
-  const empty: DigestFigures = { contacts: 0, asaSeconds: null, livedP50Seconds: null, livedP90Seconds: null, journeyP90Seconds: null, abandonRate: null };
-  let figures = { day: empty, week: empty };
-  try {
-    figures = { day: await fig(dayAgo), week: await fig(weekAgo) };
-  } catch {
-    missing.push('figures');
-  }
-  let anecdotes: Digest['anecdotes'] = { contradicted: 0, claims: 0, examples: [] };
-  try {
+  const figures = { day: await fig(dayAgo), week: await fig(weekAgo) };
+  let anecdotes: Digest['anecdotes'];
+  {
     const a = await anecdoteReport(ctx, sys, { from: weekAgo.toISOString(), to: at.toISOString() });
     const ex = a.total.examples.contradicted.slice(0, 3);
     const texts = ex.length
@@ -153,16 +145,8 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
         measuredSeconds: e.measuredContactSeconds ?? e.measuredJourneySeconds,
       })),
     };
-  } catch {
-    missing.push('anecdotes');
   }
-  let moments: MomentSummary[] = [];
-  try {
-    moments = await listMoments(ctx, sys, { since: dayAgo, limit: 5 });
-  } catch {
-    // The heart module may not be built in this deployment (its contract throws): the digest says there are none.
-    missing.push('moments');
-  }
+  const moments: MomentSummary[] = await listMoments(ctx, sys, { since: dayAgo, limit: 5 });
 
   const findingTags = (f: DigestVoice['findings']) => {
     if (!f) return [];
@@ -236,7 +220,7 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
 
   return {
     leaderId: s.userId, locale: l, day, to: s.email, subject, text: text.join('\n'), html: h.join('\n'),
-    voices, requests, figures, anecdotes, moments, missing,
+    voices, requests, figures, anecdotes, moments,
   };
 }
 

@@ -464,14 +464,7 @@ async function listItemRows(
     [accountId, f.drawId ?? null, f.status ?? null, f.leaderId ?? null, f.assigneeId ?? null, f.conversationId ?? null, f.id ?? null],
   );
   const answered = r.rows.filter((i) => i.status === 'answered');
-  let sat = new Map<string, Satisfaction>();
-  if (answered.length) {
-    try {
-      sat = await satisfactionFor(tx, accountId, answered.map((i) => i.conversationId));
-    } catch {
-      // The csat module may not be built in this deployment yet (its contract throws): follow-through shows no score.
-    }
-  }
+  const sat = answered.length ? await satisfactionFor(tx, accountId, answered.map((i) => i.conversationId)) : new Map<string, Satisfaction>();
   return r.rows.map(({ customerRepliedAt, ...i }) => ({
     ...i,
     followThrough: i.status === 'answered' && i.answeredAt

@@ -80,7 +80,10 @@ export default async function pages(app: App) {
     let status = 500;
     let key: TextKey = 'err_generic';
     let back: string | undefined;
+    // A message already written for the visitor in their language (respect: a refused chat or form).
+    let said: string | undefined;
     if (err instanceof PageError) ({ status, key, backHref: back } = err);
+    else if (err instanceof AppError && err.code === 'respect_refused') (status = err.status), (said = err.message);
     else if (err?.statusCode === 429 || err?.status === 429) (status = 429), (key = 'err_rate');
     else if (err instanceof AppError && err.status === 404) (status = 404), (key = 'err_not_found');
     else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_token_bad');
@@ -93,7 +96,7 @@ export default async function pages(app: App) {
         title: t(locale, 'error_title'),
         accountName: a?.name ?? 'Earshot',
         path: req.url.split('?')[0],
-        body: `${errorBox([t(locale, key)])}${back ? `<p><a href="${esc(back)}">${esc(t(locale, 'back'))}</a></p>` : ''}`,
+        body: `${errorBox([said ?? t(locale, key)])}${back ? `<p><a href="${esc(back)}">${esc(t(locale, 'back'))}</a></p>` : ''}`,
       }),
       status,
     );

@@ -42,9 +42,9 @@ export function ConversationPanel({ conv }: { conv: Conversation }) {
         </Alert>
       )}
       <Group gap="xs" mb="sm">
-        <Button size="xs" variant="light" onClick={() => setDialog('spend')}>{t('panel.spend')}</Button>
-        <Button size="xs" variant="light" onClick={() => setDialog('exception')}>{t('panel.exception')}</Button>
-        <Button size="xs" variant="light" onClick={() => setDialog('moment')}>{t('panel.moment')}</Button>
+        <Button size="xs" variant="default" onClick={() => setDialog('spend')}>{t('panel.spend')}</Button>
+        <Button size="xs" variant="default" onClick={() => setDialog('exception')}>{t('panel.exception')}</Button>
+        <Button size="xs" variant="default" onClick={() => setDialog('moment')}>{t('panel.moment')}</Button>
       </Group>
       {h.spends.length > 0 && (
         <>
