@@ -416,3 +416,16 @@ test('report and points: lived journey wait (an abandoned call before the chat) 
   assert.equal((await env.req('GET', '/api/v1/csat/report', { token: env.tokens.agent })).status, 403);
   assert.equal((await env.req('GET', '/api/v1/csat/points', { token: env.tokens.agent })).status, 403);
 });
+
+test('the widget loads the satisfaction prompt script from the server (other origins may load it)', async () => {
+  const r = await env.req('GET', '/csat-widget.js', { token: '' });
+  assert.equal(r.status, 200);
+  assert.match(String(r.headers['content-type']), /^application\/javascript/);
+  assert.equal(r.headers['cross-origin-resource-policy'], 'cross-origin');
+  assert.match(r.body, /window\.__earshotSurvey = show/);
+  assert.match(r.body, /type: 'rate', score: score/);
+  const again = await env.req('GET', '/csat-widget.js', { token: '', headers: { 'if-none-match': String(r.headers.etag) } });
+  assert.equal(again.status, 304);
+  const widget = await env.req('GET', '/widget.js', { token: '' });
+  assert.match(widget.body, /\/csat-widget\.js/);
+});

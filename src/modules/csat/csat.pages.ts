@@ -3,6 +3,9 @@
  * score from the emailed link preselected — and never records: mail scanners prefetch links. POST records the answer
  * (changeable until the link expires).
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import type { Locale } from '../../platform/i18n.js';
@@ -11,6 +14,13 @@ import { esc, errorBox, page } from '../channels/web/html.js';
 import { localeOf } from '../channels/web/texts.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
+
+/** The chat widget's satisfaction prompt (widget-survey.js beside this module; npm run build copies it into dist/). */
+function surveyScript(): string {
+  const path = fileURLToPath(new URL('./widget-survey.js', import.meta.url));
+  if (!existsSync(path)) throw new Error(`${path} is missing; run npm run build (it copies src assets into dist)`);
+  return readFileSync(path, 'utf8');
+}
 
 type Req = FastifyRequest<{ Params: { token: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string> }>;
 
@@ -30,6 +40,18 @@ export default async function pages(app: App) {
         done(err as Error, undefined);
       }
     });
+
+  const js = surveyScript();
+  const etag = `"${createHash('sha256').update(js).digest('hex').slice(0, 20)}"`;
+  // Loaded by widget.js on the customer's pages when a survey prompt arrives: other origins may load it.
+  app.get('/csat-widget.js', { schema: { hide: true }, config: { auth: false } }, async (req, reply) => {
+    reply.header('cross-origin-resource-policy', 'cross-origin');
+    reply.header('access-control-allow-origin', '*');
+    reply.header('cache-control', 'public, max-age=300');
+    reply.header('etag', etag);
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.type('application/javascript; charset=utf-8').send(js);
+  });
 
   const html = (reply: FastifyReply, body: string, status = 200) =>
     reply

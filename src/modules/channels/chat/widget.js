@@ -70,7 +70,6 @@
     '.msg.pending{opacity:.6}.msg.failed{background:#b42318}.msg .file{display:block;font-size:12px;opacity:.85}' +
     '.typing{padding:0 10px 4px;font-size:12px;color:#555;min-height:18px}' +
     '.composer{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd;align-items:flex-end}.composer textarea{flex:1;height:38px}' +
-    '.survey{align-self:stretch;border:1px solid #bbb;border-radius:10px;padding:8px;display:flex;flex-direction:column;gap:6px}.survey .scores{display:flex;gap:4px}.survey .scores button{flex:1;padding:6px 0;border:1px solid #1f6feb;border-radius:6px;background:#fff;color:#1f6feb;cursor:pointer}.survey .scores button[aria-pressed=true]{background:#1f6feb;color:#fff}' +
     '.composer label{cursor:pointer;padding:6px}.composer input[type=file]{display:none}.end{font-size:12px;background:none;border:0;color:#555;cursor:pointer;padding:4px 10px;text-align:right}' +
     '</style>' +
     '<button class="launcher" type="button"></button>' +
@@ -216,7 +215,6 @@
     store.outbox = [];
     save();
     list.textContent = '';
-    surveyEl = null;
     lastSeq = 0; seen = {}; pending = {};
     showChat(false);
   }
@@ -303,11 +301,13 @@
       case 'moved_to_email':
         setNotice(T.moved);
         break;
-      case 'survey':
-        showSurvey(m);
+      case 'survey': // satisfaction prompt (issue 7): its own script, loaded when needed
+        var S = function () { window.__earshotSurvey(m, list, sendRaw); };
+        if (window.__earshotSurvey) S();
+        else { var sv = document.createElement('script'); sv.src = ORIGIN + '/csat-widget.js'; sv.onload = S; document.head.appendChild(sv); }
         break;
       case 'rated':
-        if (surveyEl) { surveyEl.textContent = m.thanks; surveyEl = null; }
+        if (window.__earshotSurvey) window.__earshotSurvey.done(m);
         break;
       case 'ended':
         resetChat();
@@ -331,55 +331,6 @@
         break;
     }
   }
-  // Satisfaction prompt after the chat was solved (issue 7): texts come in the survey's language from the server.
-  var surveyEl = null;
-  function showSurvey(m) {
-    if (surveyEl) return;
-    var score = 0;
-    surveyEl = document.createElement('div');
-    surveyEl.className = 'survey';
-    surveyEl.setAttribute('role', 'group');
-    var q = document.createElement('div');
-    q.id = 'es-survey-q';
-    q.textContent = m.question;
-    surveyEl.setAttribute('aria-labelledby', q.id);
-    var row = document.createElement('div');
-    row.className = 'scores';
-    var buttons = [1, 2, 3, 4, 5].map(function (n) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = String(n);
-      b.title = m.labels[n - 1];
-      b.setAttribute('aria-label', n + ' – ' + m.labels[n - 1]);
-      b.setAttribute('aria-pressed', 'false');
-      b.onclick = function () {
-        score = n;
-        buttons.forEach(function (x, i) { x.setAttribute('aria-pressed', String(i + 1 === n)); });
-      };
-      row.appendChild(b);
-      return b;
-    });
-    var comment = document.createElement('textarea');
-    comment.rows = 2;
-    comment.maxLength = 5000;
-    comment.placeholder = m.commentLabel;
-    comment.setAttribute('aria-label', m.commentLabel);
-    var send = document.createElement('button');
-    send.type = 'button';
-    send.className = 'primary';
-    send.textContent = m.sendLabel;
-    send.onclick = function () {
-      if (score) sendRaw({ type: 'rate', score: score, comment: comment.value });
-      else buttons[0].focus();
-    };
-    surveyEl.appendChild(q);
-    surveyEl.appendChild(row);
-    surveyEl.appendChild(comment);
-    surveyEl.appendChild(send);
-    list.appendChild(surveyEl);
-    list.scrollTop = list.scrollHeight;
-  }
-
   function hasStart() {
     return store.outbox.some(function (f) { return f.type === 'start'; });
   }
