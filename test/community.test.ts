@@ -7,6 +7,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setup, type TestEnv } from './helpers.js';
+import * as respect from '../src/modules/respect/respect.service.js';
+import type { Principal } from '../src/platform/context.js';
 import { sha256 } from '../src/platform/password.js';
 import { findOrCreateCustomer } from '../src/modules/customers/customers.service.js';
 
@@ -175,13 +177,18 @@ test('helpful votes: once per member per answer, never on one\'s own; points and
 });
 
 test('a member under an active ban cannot post, answer or vote', async () => {
-  const u = await env.db.query<{ id: string }>(`INSERT INTO users (account_id, email, name, role) VALUES ($1, 'mod@acme.test', 'Mod', 'supervisor') RETURNING id`, [env.accountId]);
-  // The respect module's table, written as its approval would leave it (the four-eyes flow is tested there).
-  await env.db.query(
-    `INSERT INTO respect_measures (account_id, customer_id, kind, reason_category, reporter_id, status, duration_days, until, decided_by, decided_at)
-     VALUES ($1, $2, 'ban', 'insult', $3, 'active', 30, now() + interval '30 days', $3, now())`,
-    [env.accountId, cora.customerId, u.rows[0].id],
-  );
+  // Through the respect module's own four-eyes flow: one supervisor reports the threat posted above, another approves.
+  const person = async (email: string): Promise<Principal> => {
+    const u = await env.db.query<{ id: string }>(`INSERT INTO users (account_id, email, name, role) VALUES ($1, $2, $2, 'supervisor') RETURNING id`, [env.accountId, email]);
+    return { accountId: env.accountId, role: 'supervisor', kind: 'user', userId: u.rows[0].id, tokenId: null };
+  };
+  const reporter = await person('mod@acme.test');
+  const approver = await person('mod2@acme.test');
+  const m = await respect.proposeMeasure(env.ctx, reporter, {
+    customerId: cora.customerId, kind: 'ban', reasonCategory: 'threat', reasonText: 'Threatened other members in a post', durationDays: 30,
+    publicEvidence: [{ source: 'community', text: 'I will find you and hurt you.' }],
+  });
+  await respect.approveMeasure(env.ctx, approver, m.id);
   const qs = await env.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE kind = 'question' AND status = 'visible' LIMIT 1`);
   const r = await post('/community/acme/ask?lang=nb', { title: 'Et spørsmål til', body: 'Hei', csrf: cora.csrf }, cora.cookie);
   assert.equal(r.statusCode, 403);
