@@ -130,6 +130,25 @@ test('collision: a reply written while the customer wrote again is held back (40
   assert.equal(forced.status, 201);
 });
 
+test('collision: messages stored in the same instant are ordered by id, so whoever saw the last one may send', async () => {
+  env.clock.now = new Date('2026-11-25T10:00:00Z');
+  try {
+    const c = await create();
+    await env.req('POST', `/api/v1/conversations/${c.id}/messages`, { body: { text: 'Same instant' } });
+    const g = (await env.req('GET', `/api/v1/conversations/${c.id}`)).json;
+    const shown = g.messages.filter((m: any) => m.kind === 'message');
+    assert.equal(shown.length, 2);
+    assert.equal(shown[0].createdAt, shown[1].createdAt, 'both stored at the same time');
+    const first = await env.req('POST', `/api/v1/conversations/${c.id}/replies`, { body: { text: 'Too early', lastSeenMessageId: shown[0].id } });
+    assert.equal(first.status, 409, 'the one shown after it is new to whoever saw only the first');
+    assert.equal(first.json.error.messages.length, 1);
+    const last = await env.req('POST', `/api/v1/conversations/${c.id}/replies`, { body: { text: 'Seen both', lastSeenMessageId: shown[1].id } });
+    assert.equal(last.status, 201, last.body);
+  } finally {
+    env.clock.now = null;
+  }
+});
+
 test('a message sent twice with the same clientId is stored once (customer messages and replies)', async () => {
   const c = await create();
   const events = async () => (await env.req('GET', `/api/v1/conversations/${c.id}/events`)).json.items.map((e: any) => e.type);

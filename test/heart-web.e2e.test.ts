@@ -38,11 +38,11 @@ test('an agent sees their budget, the moments feed and gives kudos once', { skip
   await checkA11y(p, 'heart: goodwill (agent)');
   await screenshot(p, 'heart-goodwill-agent');
   await p.getByRole('tab', { name: 'Moments' }).click();
-  const give = p.getByRole('button', { name: 'Give kudos for “Das Zelt kam rechtzeitig zum Urlaub”' });
+  const give = p.getByRole('button', { name: 'Give kudos: Das Zelt kam rechtzeitig zum Urlaub' });
   await give.waitFor();
   await checkA11y(p, 'heart: moments');
   await give.click();
-  await until('kudos given', async () => (await p.getByRole('button', { name: 'Give kudos for “Das Zelt kam rechtzeitig zum Urlaub”' }).isDisabled()));
+  await until('kudos given', async () => (await p.getByRole('button', { name: 'Kudos given: Das Zelt kam rechtzeitig zum Urlaub' }).isDisabled()));
   const feed = (await w.env.req('GET', '/api/v1/heart/moments', { token: w.demoTokens.supervisor })).json.items;
   assert.equal(feed.find((m: any) => m.title === 'Das Zelt kam rechtzeitig zum Urlaub').kudos, 3);
   assert.deepEqual(errors, []);

@@ -9,15 +9,21 @@ export const CHANGES_CHANNEL = 'earshot_changes';
 
 export interface Change {
   accountId: string;
-  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing' | 'anecdotes.alert';
+  type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing' | 'anecdotes.alert'
+    | 'feature.changed';
   conversationId?: string;
   messageId?: string;
   customerId?: string;
   /** chat.typing: who is typing, and whether they started or stopped. */
   from?: 'agent' | 'visitor';
   on?: boolean;
+  /** feature.changed: which people workflow changed (leaders, heart, respect, community, kb); its screens refetch. */
+  feature?: string;
 }
 
 export async function publishChange(tx: Tx, change: Change) {
   await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, JSON.stringify(change)]);
 }
+
+/** Something in a people workflow changed (a leader's item prepared, a spend approved…): its screens refetch. */
+export const featureChanged = (tx: Tx, accountId: string, feature: string) => publishChange(tx, { accountId, type: 'feature.changed', feature });

@@ -10,6 +10,7 @@
  *   one's own). Badges follow the points.
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
+import { featureChanged } from '../../platform/changes.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
@@ -102,6 +103,7 @@ async function writePost(
       [accountId, post.kind, post.questionId ?? null, m.id, post.title?.trim() ?? null, body, a.lang, a.abuse, a.threat, evidence, held ? 'held' : 'visible', now],
     );
     const id = r.rows[0].id;
+    await featureChanged(tx, accountId, 'community');
     await audit(tx, systemPrincipal(accountId), held ? `community.${post.kind}.held` : `community.${post.kind}.posted`, { type: 'community_post', id }, {
       memberId: m.id, customerId, classification: a.abuse, threat: a.threat, evidence, lang: a.lang,
     });
@@ -255,6 +257,7 @@ export async function approve(ctx: Ctx, p: Principal, id: string): Promise<{ id:
     const post = await lockPost(tx, p.accountId, id);
     if (post.status !== 'held') throw conflict('not_held', `This post is ${post.status}, not held`);
     await tx.query(`UPDATE community_posts SET status = 'visible', moderated_by = $2, moderated_at = $3 WHERE id = $1`, [id, p.userId, ctx.now()]);
+    await featureChanged(tx, p.accountId, 'community');
     await audit(tx, p, 'community.post.approved', { type: 'community_post', id }, { classification: post.classification, threat: post.threat });
     return { id, status: 'visible' };
   });
@@ -276,6 +279,7 @@ export async function remove(ctx: Ctx, p: Principal, id: string, reason: string)
     }
     if (post.status === 'removed') throw conflict('already_removed', 'This post is already removed');
     await tx.query(`UPDATE community_posts SET status = 'removed', moderated_by = $2, moderated_at = $3, moderation_reason = $4 WHERE id = $1`, [id, p.userId, ctx.now(), why]);
+    await featureChanged(tx, p.accountId, 'community');
     await audit(tx, p, 'community.post.removed', { type: 'community_post', id }, { reason: why, classification: post.classification, threat: post.threat, was: post.status });
     return false;
   });
@@ -294,6 +298,7 @@ export async function verify(ctx: Ctx, p: Principal, id: string): Promise<{ id: 
     if (post.verified_at) return { id, verifiedAt: new Date(post.verified_at).toISOString() };
     const now = ctx.now();
     await tx.query('UPDATE community_posts SET verified_by = $2, verified_at = $3 WHERE id = $1', [id, p.userId, now]);
+    await featureChanged(tx, p.accountId, 'community');
     await audit(tx, p, 'community.answer.verified', { type: 'community_post', id }, { questionId: post.question_id });
     return { id, verifiedAt: now.toISOString() };
   });

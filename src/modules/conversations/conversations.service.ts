@@ -460,8 +460,10 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
       const newer = await tx.query(
         `SELECT m.id, m.author_type AS "authorType", m.author_user_id AS "authorUserId", left(m.text, 200) AS text
            FROM messages m WHERE m.conversation_id = $1 AND m.kind = 'message'
-            AND m.id <> $2 AND m.created_at >= (SELECT created_at FROM messages WHERE id = $2 AND conversation_id = $1)
-          ORDER BY m.created_at`,
+            -- After the seen one in the order the conversation shows (time, then id): two messages stored in the
+            -- same instant must not count as "new" to someone who saw the later of them.
+            AND (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = $2 AND conversation_id = $1)
+          ORDER BY m.created_at, m.id`,
         [id, isUuid(input.lastSeenMessageId) ? input.lastSeenMessageId : null],
       );
       if (newer.rows.length)

@@ -4,6 +4,7 @@
  * See docs/heart.md for the rules.
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
+import { featureChanged } from '../../platform/changes.js';
 import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { audit } from '../audit/audit.service.js';
@@ -334,6 +335,7 @@ export async function spendGoodwill(ctx: Ctx, p: Principal, conversationId: stri
        status === 'approved' ? now : null, now],
     );
     const id = r.rows[0].id;
+    await featureChanged(tx, p.accountId, 'heart');
     await audit(tx, p, status === 'approved' ? 'heart.goodwill_spent' : 'heart.goodwill_requested', { type: 'goodwill_spend', id }, {
       conversationId: conv.id, kind: input.kind, amount: value, currency: settings.currency, teamId, month: month.slice(0, 7),
       approvalReasons: reasons, agentRemaining: mine.remaining, teamRemaining: team?.remaining ?? null,
@@ -417,6 +419,7 @@ export async function decideSpend(
     await tx.query(`UPDATE goodwill_spends SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1`, [
       s.id, status, userId, now, note,
     ]);
+    await featureChanged(tx, p.accountId, 'heart');
     await audit(tx, p, `heart.goodwill_${status}`, { type: 'goodwill_spend', id: s.id }, {
       conversationId: s.conversationId, amount: s.amount, currency: s.currency, spenderId: s.spenderId, note,
     });
@@ -682,6 +685,7 @@ export async function captureMoment(ctx: Ctx, p: Principal, conversationId: stri
        c.given ? c.how : null, c.note?.trim() || null, consentAt, userId, sharing, now],
     );
     const id = r.rows[0].id;
+    await featureChanged(tx, p.accountId, 'heart');
     await audit(tx, p, 'heart.moment_captured', { type: 'moment', id }, {
       conversationId: conv.id, consent: c.given, consentHow: c.given ? c.how : null, sharing,
     });
@@ -711,6 +715,7 @@ export async function withdrawConsent(ctx: Ctx, p: Principal, id: string, input:
         WHERE id = $1`,
       [m.id, ctx.now(), input.note?.trim() || null],
     );
+    await featureChanged(tx, p.accountId, 'heart');
     await audit(tx, p, 'heart.moment_consent_withdrawn', { type: 'moment', id: m.id }, { previousSharing: m.sharing, note: input.note ?? null });
     return getMoment(tx, p.accountId, m.id);
   });
@@ -729,6 +734,7 @@ export async function giveKudos(ctx: Ctx, p: Principal, id: string): Promise<{ m
       [m.id, userId, ctx.now()],
     );
     if (r.rowCount === 0) throw conflict('kudos_given', 'You have given kudos to this moment already');
+    await featureChanged(tx, p.accountId, 'heart');
     await audit(tx, p, 'heart.kudos_given', { type: 'moment', id: m.id }, { agentId: m.agentId });
     const n = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM moment_kudos WHERE moment_id = $1', [m.id])).rows[0].n;
     return { momentId: m.id, kudos: n };

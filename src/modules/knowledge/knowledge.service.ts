@@ -243,16 +243,20 @@ export async function searchArticles(
     `WITH q AS (SELECT websearch_to_tsquery('english', $2) AS en, websearch_to_tsquery('german', $2) AS de,
                        websearch_to_tsquery('norwegian', $2) AS nb),
      m AS (
-       SELECT DISTINCT ON (a.id) a.id, a.slug, a.status, a.visibility, t.lang, t.title,
-              ts_rank(t.tsv, CASE t.lang WHEN 'de' THEN q.de WHEN 'nb' THEN q.nb ELSE q.en END) AS rank,
-              ts_headline(CASE t.lang WHEN 'de' THEN 'german' WHEN 'nb' THEN 'norwegian' ELSE 'english' END::regconfig, t.body,
-                          CASE t.lang WHEN 'de' THEN q.de WHEN 'nb' THEN q.nb ELSE q.en END,
-                          'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       SELECT DISTINCT ON (a.id) a.id, a.slug, a.status, a.visibility, t.lang, t.title, t.body,
+              ts_rank(t.tsv, CASE t.lang WHEN 'de' THEN q.de WHEN 'nb' THEN q.nb ELSE q.en END) AS rank
          FROM kb_translations t JOIN kb_articles a ON a.id = t.article_id, q
         WHERE ${conds.join(' AND ')}
           AND ((t.lang = 'en' AND t.tsv @@ q.en) OR (t.lang = 'de' AND t.tsv @@ q.de) OR (t.lang = 'nb' AND t.tsv @@ q.nb))
-        ORDER BY a.id, (t.lang = $3) DESC, rank DESC)
-     SELECT * FROM m ORDER BY (lang = $3) DESC, rank DESC, title LIMIT $4`,
+        ORDER BY a.id, (t.lang = $3) DESC, rank DESC),
+     top AS (SELECT * FROM m ORDER BY (lang = $3) DESC, rank DESC, title LIMIT $4)
+     -- Snippets only for the hits shown: ts_headline re-parses the body, and on every match it cost more than the search.
+     SELECT top.id, top.slug, top.status, top.visibility, top.lang, top.title, top.rank,
+            ts_headline(CASE top.lang WHEN 'de' THEN 'german' WHEN 'nb' THEN 'norwegian' ELSE 'english' END::regconfig, top.body,
+                        CASE top.lang WHEN 'de' THEN q.de WHEN 'nb' THEN q.nb ELSE q.en END,
+                        'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       FROM top, q
+      ORDER BY (top.lang = $3) DESC, top.rank DESC, top.title`,
     [accountId, o.q, o.lang, o.limit ?? 20],
   );
   return r.rows.map((x) => ({ ...x, snippet: markdownToText(x.snippet), rank: Number(x.rank) }));

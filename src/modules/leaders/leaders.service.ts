@@ -5,6 +5,7 @@
  * leader from burning out. Design: docs/leaders.md.
  */
 import { createHash, randomInt } from 'node:crypto';
+import { featureChanged } from '../../platform/changes.js';
 import { DateTime } from 'luxon';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { can, requireCap, systemPrincipal } from '../../platform/context.js';
@@ -350,6 +351,7 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
       });
     }
     await tx.query('UPDATE leader_draws SET unassigned = $2 WHERE id = $1', [drawId, JSON.stringify(unassigned)]);
+    await featureChanged(tx, p.accountId, 'leaders');
     await audit(tx, p, 'leader.drawn', { type: 'leader_draw', id: drawId }, {
       leaderId, day, seed, candidates: candidates.length, candidatesHash: candidatesHash(candidates), picks, note,
     });
@@ -535,6 +537,7 @@ export async function prepare(ctx: Ctx, p: Principal, id: string, input: { summa
       `UPDATE leader_items SET status = 'prepared', summary = $2, proposed_answer = $3, notes = $4, prepared_by = $5, prepared_at = $6 WHERE id = $1`,
       [id, summary, proposed, input.notes?.trim() || null, p.userId, ctx.now()],
     );
+    await featureChanged(tx, p.accountId, 'leaders');
     await audit(tx, p, 'leader.item_prepared', { type: 'leader_item', id }, { again: it.status === 'prepared' });
     return itemRow(tx, p, id);
   });
@@ -557,6 +560,7 @@ export async function answer(ctx: Ctx, p: Principal, id: string, input: { text: 
       const r = await tx.query<{ status: string }>('SELECT status FROM leader_items WHERE id = $1 FOR UPDATE', [id]);
       if (r.rows[0]?.status !== 'prepared') throw conflict('leader_item_not_prepared', `This request is ${r.rows[0]?.status} already`);
       await tx.query(`UPDATE leader_items SET status = 'answered', answer_message_id = $2, answered_at = $3 WHERE id = $1`, [id, ids.messageId, ctx.now()]);
+      await featureChanged(tx, p.accountId, 'leaders');
       await audit(tx, p, 'leader.item_answered', { type: 'leader_item', id }, { conversationId: item.conversationId, messageId: ids.messageId, edited: text !== item.proposedAnswer });
     },
   });
@@ -578,6 +582,7 @@ export async function handBack(ctx: Ctx, p: Principal, id: string, input: { reas
     if (!p.userId || p.userId !== it.assignee_id) throw forbidden('Only the leader this request is assigned to hands it back');
     if (!['drawn', 'prepared'].includes(it.status)) throw conflict('leader_item_closed', `This request is ${it.status} already`);
     await tx.query(`UPDATE leader_items SET status = 'handed_back', hand_back_reason = $2, handed_back_at = $3 WHERE id = $1`, [id, reason, ctx.now()]);
+    await featureChanged(tx, p.accountId, 'leaders');
     await audit(tx, p, 'leader.item_handed_back', { type: 'leader_item', id }, { conversationId: it.conversation_id, reason });
     return itemRow(tx, p, id);
   });

@@ -12,6 +12,7 @@ export interface ChangeMsg {
   customerId?: string;
   from?: string;
   on?: boolean;
+  feature?: string;
 }
 type Listener = (m: ChangeMsg) => void;
 const listeners = new Set<Listener>();
@@ -50,6 +51,7 @@ export function useRealtime(enabled: boolean) {
         }
         if (m.type === 'viewers.changed' && m.conversationId) void qc.invalidateQueries({ queryKey: ['conversation', m.conversationId] });
         if (m.type === 'customer.updated' && m.customerId) void qc.invalidateQueries({ queryKey: ['customer', m.customerId] });
+        if (m.type === 'feature.changed' && m.feature) void qc.invalidateQueries({ queryKey: [m.feature] });
       };
       ws.onclose = () => {
         setConnected(false);

@@ -117,7 +117,7 @@ function SpendDialog({ h, onClose }: { h: ConversationHeart; onClose: () => void
     h.conversationId,
   );
   return (
-    <Modal opened onClose={onClose} title={t('panel.spend')}>
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} title={t('panel.spend')}>
       <form onSubmit={(e) => { e.preventDefault(); m.mutate(undefined, { onSuccess: onClose }); }}>
         <Stack>
           <Text size="sm">{t('spendDialog.intro', { amount: fmt(h.approvalThreshold, h.currency) })}</Text>
@@ -147,7 +147,7 @@ function ExceptionDialog({ h, onClose }: { h: ConversationHeart; onClose: () => 
     h.conversationId,
   );
   return (
-    <Modal opened onClose={onClose} title={t('panel.exception')}>
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} title={t('panel.exception')}>
       <form onSubmit={(e) => { e.preventDefault(); m.mutate(undefined, { onSuccess: onClose }); }}>
         <Stack>
           <TextInput label={t('exceptions.policy')} value={policy} onChange={(e) => setPolicy(e.currentTarget.value)} required data-autofocus />
@@ -186,7 +186,7 @@ function MomentDialog({ h, onClose }: { h: ConversationHeart; onClose: () => voi
     h.conversationId,
   );
   return (
-    <Modal opened onClose={onClose} title={t('panel.moment')} size="lg">
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} title={t('panel.moment')} size="lg">
       <form onSubmit={(e) => { e.preventDefault(); m.mutate(undefined, { onSuccess: onClose }); }}>
         <Stack>
           <TextInput label={t('momentDialog.title')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required data-autofocus />

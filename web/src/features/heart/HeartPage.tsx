@@ -156,7 +156,7 @@ function DecisionModal({ spend, decision, onClose }: { spend: Spend; decision: '
   const [note, setNote] = useState('');
   const m = useHeartMutation(() => decide(spend.id, decision, note || undefined), spend.conversationId);
   return (
-    <Modal opened onClose={onClose} title={t(decision === 'approve' ? 'approvals.approve' : 'approvals.reject')}>
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} title={t(decision === 'approve' ? 'approvals.approve' : 'approvals.reject')}>
       <form onSubmit={(e) => { e.preventDefault(); m.mutate(undefined, { onSuccess: onClose }); }}>
         <Stack>
           <Text size="sm">{spend.description}</Text>
@@ -317,8 +317,8 @@ function MomentCard({ m }: { m: FeedMoment }) {
       </Group>
       <Text mt="xs" style={{ whiteSpace: 'pre-wrap' }}>{m.story}</Text>
       <Group mt="sm" gap="sm">
-        <Button size="xs" variant={m.kudosByMe ? 'filled' : 'light'} disabled={disabled} loading={give.isPending} onClick={() => give.mutate(undefined)}
-          aria-label={t('moments.kudosFor', { title: m.title })}>
+        <Button size="xs" variant={m.kudosByMe ? 'filled' : 'default'} disabled={disabled} loading={give.isPending} onClick={() => give.mutate(undefined)}
+          aria-label={`${m.kudosByMe ? t('moments.kudosGiven') : t('moments.kudos')}: ${m.title}`}>
           {m.kudosByMe ? t('moments.kudosGiven') : t('moments.kudos')}
         </Button>
         <Text size="sm" aria-live="polite">{t('moments.kudosCount', { count: m.kudos })}</Text>
@@ -371,7 +371,7 @@ function ReportTab() {
                 <Table.Tr key={a.userId}>
                   <Table.Td>{a.name}</Table.Td>{cols(a)}<Table.Td>{a.exceptions}</Table.Td>
                   {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'user', id: a.userId, name: a.name, amount: a.budget })}
-                    aria-label={t('report.setBudgetFor', { name: a.name })}>{t('report.setBudget')}</Button></Table.Td>}
+                    aria-label={`${t('report.setBudget')}: ${a.name}`}>{t('report.setBudget')}</Button></Table.Td>}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -384,7 +384,7 @@ function ReportTab() {
                 <Table.Tr key={tm.teamId}>
                   <Table.Td>{tm.name}</Table.Td>{cols(tm)}
                   {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'team', id: tm.teamId, name: tm.name, amount: tm.budget })}
-                    aria-label={t('report.setBudgetFor', { name: tm.name })}>{t('report.setBudget')}</Button></Table.Td>}
+                    aria-label={`${t('report.setBudget')}: ${tm.name}`}>{t('report.setBudget')}</Button></Table.Td>}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -413,7 +413,7 @@ function BudgetModal({ month, target, onClose }: { month: string; target: { type
   const [amount, setAmount] = useState<number | string>(target.amount / 100);
   const m = useHeartMutation(() => put('/heart/budgets', { subjectType: target.type, subjectId: target.id, month, amount: toMinor(amount) }));
   return (
-    <Modal opened onClose={onClose} title={t('report.setBudgetFor', { name: target.name })}>
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} title={t('report.setBudgetFor', { name: target.name })}>
       <form onSubmit={(e) => { e.preventDefault(); m.mutate(undefined, { onSuccess: onClose }); }}>
         <Stack>
           <Text size="sm">{t('report.budgetMonth', { month })}</Text>
