@@ -4,22 +4,12 @@
  * German; the conversation's side panel shows the answer; axe-core finds no serious violations.
  * Screenshots: test-results/web-csat.png, web-csat-panel.png.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, switchLanguage, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, signIn, switchLanguage, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
-
-let w: WebEnv;
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 test('a leader reads satisfaction: figures, lived wait vs score with a table, comments one click from the conversation', { skip, timeout: 120_000 }, async () => {
   const rep = await w.env.req('GET', '/api/v1/csat/report', { token: w.demoTokens.leader });
@@ -56,12 +46,7 @@ test('a leader reads satisfaction: figures, lived wait vs score with a table, co
   const panel = page.getByTestId('csat-panel');
   await panel.waitFor();
   assert.match(await panel.innerText(), new RegExp(`${first.score} of 5`, "i"));
-  // Only this panel: the conversation page also holds the other issue-7 panels, checked by their own tests.
-  const bad = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document.querySelector('[data-testid=csat-panel]'), { resultTypes: ['violations'] });
-    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.help}`);
-  });
-  assert.deepEqual(bad, [], 'axe-core on the satisfaction panel');
+  await checkA11y(page, 'the conversation page with the satisfaction panel');
   await screenshot(page, 'csat-panel');
   assert.deepEqual(errors, []);
 });

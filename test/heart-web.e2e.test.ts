@@ -3,23 +3,13 @@
  * supervisor approves the pending goodwill spend; an agent spends goodwill from the conversation panel. axe-core on
  * each screen.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
-
-let w: WebEnv;
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 async function page(): Promise<{ page: Page; errors: string[] }> {
   const ctx = await w.newContext();

@@ -4,22 +4,12 @@
  * reply from the composer; an agent verifies and promotes a community answer in /community; the chat widget's help
  * search finds a published article. axe-core on each screen.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, serveHtml, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, serveHtml, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
-
-let w: WebEnv;
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 test('a supervisor writes an article in three languages and publishes it; the help page shows it', { skip }, async () => {
   const ctx = await w.newContext({ locale: 'de-DE' });

@@ -4,26 +4,13 @@
  * in her own name, and the customer receives it by email (the harness's SMTP sink); axe-core and a screenshot. Then an
  * agent (Sam) prepares a request from the "To prepare" list.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { simpleParser } from 'mailparser';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
-
-let w: WebEnv;
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 test('the leader sees today’s prepared requests, answers one, and the customer receives it by email', { skip }, async () => {
   const prepared = (await w.env.req('GET', '/api/v1/leaders/items?status=prepared', { token: w.demoTokens.agent })).json.items as any[];
@@ -108,13 +95,7 @@ test('an agent prepares a drawn request from the "To prepare" list', { skip }, a
   await panel.getByRole('button', { name: 'Edit preparation' }).click();
   await panel.getByRole('textbox', { name: 'Summary' }).waitFor();
   assert.equal(await panel.getByRole('textbox', { name: 'Summary' }).inputValue(), 'Parcel not arrived; tracking shows it stuck in Oslo.');
-  // axe-core on the leaders panel itself (the conversation page carries the other features' panels too).
-  await p.evaluate(AXE_SOURCE);
-  const bad = await p.evaluate(async () => {
-    const r = await (window as any).axe.run('[data-testid="leaders-panel"]', { resultTypes: ['violations'] });
-    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.help}`);
-  });
-  assert.deepEqual(bad, [], 'no serious accessibility problems in the leaders panel');
+  await checkA11y(p, 'the conversation page with the leaders panel');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

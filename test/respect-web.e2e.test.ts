@@ -4,37 +4,14 @@
  * sink with an appeal link. An agent reports criticism from a conversation's side panel and sees the refusal.
  * Screenshots: test-results/web-respect-*.png.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { simpleParser } from 'mailparser';
-import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, watchErrors, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
 
-let w: WebEnv;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core on one part of the page (the dialog), so other features' panels behind it are not judged here. */
-async function a11yWithin(page: Page, selector: string) {
-  if (!(await page.evaluate(() => typeof (window as any).axe !== 'undefined'))) await page.evaluate(AXE);
-  const bad = await page.evaluate(async (sel) => {
-    const r = await (window as any).axe.run(document.querySelector(sel), { resultTypes: ['violations'] });
-    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  }, selector);
-  assert.deepEqual(bad, [], `axe-core violations in ${selector}`);
-}
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 test('a supervisor approves the awaiting ban on /respect; the customer gets the notice with an appeal link', { skip }, async () => {
   const page = await (await w.newContext()).newPage();
@@ -80,7 +57,7 @@ test('an agent reports criticism from the conversation panel and sees the refusa
   await page.getByRole('option', { name: 'Ban' }).click();
   await dialog.getByRole('textbox', { name: /What happened/ }).fill('Rude about our tents');
   await dialog.getByRole('checkbox', { name: /Your product is garbage/ }).check();
-  await a11yWithin(page, '[role="dialog"]');
+  await checkA11y(page, 'respect: report dialog on the conversation page');
   await dialog.getByRole('button', { name: 'Propose' }).click();
   await dialog.getByRole('alert').filter({ hasText: 'Criticism of the company or product is not abuse' }).waitFor();
   await screenshot(page, 'respect-2-criticism-refused');

@@ -4,28 +4,19 @@
  * waited a median of about 21 minutes) are on the screen, in English, German and Norwegian number formats; the live
  * queue wall. Screenshots: test-results/web-dashboard-*.png, web-wall.png.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, startWeb, switchLanguage, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, switchLanguage, until, watchErrors, webSuite } from './web-harness.js';
 import { BANK_LOG, SKIP_BANK } from './bank-reference.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
 const skipBank = skip || SKIP_BANK;
 if (!skip && SKIP_BANK) console.log(`# ${SKIP_BANK}: the dashboard test with the bank call log is skipped`);
 
-let w: WebEnv;
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
-});
-after(async () => {
-  if (skip) return;
-  await w?.close();
-});
+const w = webSuite();
 
 /** The app's fmtDuration (web/src/lib/format.ts) in a locale, to know what the screen must show. */
 function duration(seconds: number, locale: string): string {

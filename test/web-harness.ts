@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { setup, type TestEnv } from './helpers.js';
 import { startSmtpSink, type SmtpSink } from './dovecot.js';
@@ -62,6 +63,32 @@ export interface WebEnv {
   /** A new browser context (own cookies and storage) with an English UI unless a locale is given. */
   newContext(opts?: { locale?: string }): Promise<BrowserContext>;
   close(): Promise<void>;
+}
+
+/**
+ * One demo server and browser for a test file: started before its tests and closed after them, or nothing when the
+ * browser tests cannot run here (`WEB_E2E_SKIP` says why; printed once). The returned object stands for the running
+ * WebEnv inside the tests (`w.env`, `w.newContext()` …); using it when nothing started throws, naming why.
+ * `onStart` runs once the server is up (a file's own set-up: a host page, presence …).
+ */
+export function webSuite(onStart?: (w: WebEnv) => Promise<void>): WebEnv {
+  const skip = WEB_E2E_SKIP;
+  if (skip) console.log(`# ${skip}`);
+  let started: WebEnv | undefined;
+  before(async () => {
+    if (skip) return;
+    started = await startWeb();
+    await onStart?.(started);
+  });
+  after(async () => {
+    if (!skip) await started?.close();
+  });
+  return new Proxy({} as WebEnv, {
+    get(_target, key) {
+      if (!started) throw new Error(`the web suite is not running (${skip || 'used outside a test'})`);
+      return started[key as keyof WebEnv];
+    },
+  });
 }
 
 /** Starts server + demo data + SMTP in and out + Chromium. */

@@ -4,23 +4,18 @@
  * (it shows up in the open inbox without a reload; the reply reaches the SMTP sink threaded), and merging two
  * conversations in the merge dialog. Screenshots: test-results/web-chat-*.png, web-email-*.png, web-merge-*.png.
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, serveHtml, screenshot, signIn, startWeb, until, watchErrors, type WebEnv } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, serveHtml, screenshot, signIn, until, watchErrors, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-if (skip) console.log(`# ${skip}`);
-
-let w: WebEnv;
 let host: Server;
 let hostUrl = '';
-before(async () => {
-  if (skip) return;
-  w = await startWeb();
+const w = webSuite(async (w) => {
   // Someone is on duty, so the widget offers a live chat.
   await w.env.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role = 'agent'`, [w.demoAccountId]);
   ({ url: hostUrl, server: host } = await serveHtml(`<!doctype html><html lang="en"><head><title>Nordlicht Outdoor shop</title></head>
@@ -30,7 +25,6 @@ before(async () => {
 after(async () => {
   if (skip) return;
   host?.close();
-  await w?.close();
 });
 
 const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });

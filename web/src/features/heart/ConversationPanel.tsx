@@ -84,8 +84,8 @@ export function ConversationPanel({ conv }: { conv: Conversation }) {
                   <Text size="sm" span>{m.title}</Text>
                   <Badge size="sm" variant="light" color={m.sharing === 'team' ? 'green.9' : 'gray.8'}>{t(`sharing.${m.sharing}`)}</Badge>
                   {m.consentGiven && !m.consentWithdrawnAt && (
-                    <Button size="compact-xs" variant="subtle" color="red.9" loading={withdrawM.isPending} onClick={() => withdrawM.mutate(m.id)}
-                      aria-label={t('panel.withdrawFor', { title: m.title })}>{t('panel.withdraw')}</Button>
+                    <Button size="compact-xs" variant="subtle" c="red.9" loading={withdrawM.isPending} onClick={() => withdrawM.mutate(m.id)}
+                      aria-label={`${t('panel.withdraw')}: ${m.title}`}>{t('panel.withdraw')}</Button>
                   )}
                 </Group>
               </List.Item>

@@ -304,7 +304,7 @@ function AbsenceForm({ leader }: { leader: Leader }) {
       {leader.absences.map((a) => (
         <Group key={a.id} gap="xs">
           <Text size="sm">{fmtDate(a.from)} – {fmtDate(a.to)}{a.note ? ` (${a.note})` : ''}</Text>
-          <Button size="compact-xs" variant="subtle" onClick={() => remove.mutate(a.id)} aria-label={t('removeAbsence', { from: a.from, to: a.to })}>{t('remove')}</Button>
+          <Button size="compact-xs" variant="subtle" onClick={() => remove.mutate(a.id)} aria-label={`${t('remove')}: ${a.from} – ${a.to}`}>{t('remove')}</Button>
         </Group>
       ))}
       <Group gap="xs" align="end">
