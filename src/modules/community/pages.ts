@@ -7,12 +7,12 @@
  * /community/<account>; the session stays the portal's (checked with sessionCustomer on every request, ended by the
  * portal's sign-out), and forms carry the portal's CSRF token for it.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import { cookieSecure } from '../../server/auth.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { esc, errorBox, page } from '../channels/web/html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, type Form } from '../channels/web/html.js';
 import { localeOf } from '../channels/web/texts.js';
 import { PORTAL_COOKIE } from '../channels/web/pages.js';
 import * as web from '../channels/web/web.service.js';
@@ -22,7 +22,6 @@ import { ct, type CtKey } from './texts.js';
 
 export const COMMUNITY_COOKIE = 'earshot_community';
 
-type Form = Record<string, string>;
 type Req = FastifyRequest<{ Params: { account: string; id?: string }; Querystring: Record<string, string | undefined>; Body: Form }>;
 
 class PageError extends Error {
@@ -39,21 +38,10 @@ const CSS = `<style>.badge{display:inline-block;font-size:.75rem;font-weight:600
 export default async function communityPages(app: App) {
   const ctx = app.ctx;
   const pub = ctx.config.publicRateLimit;
-  const pageLimit = { max: pub, timeWindow: '1 minute' };
-  const postLimit = { max: Math.max(1, Math.ceil(pub / 6)), timeWindow: '1 minute' };
+  const { pageLimit, postLimit } = publicLimits(pub);
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    try {
-      const out: Form = {};
-      for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
-      done(null, out);
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  acceptForms(app);
 
-  const html = (reply: FastifyReply, body: string, status = 200) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const base = (a: web.PublicAccount) => `/community/${a.slug}`;
 
   app.setErrorHandler((err: any, req: FastifyRequest, reply) => {
@@ -71,7 +59,7 @@ export default async function communityPages(app: App) {
     if (status >= 500) req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'community page failed');
     const slug = (req.params as any)?.account;
     back ??= typeof slug === 'string' && /^[a-z0-9-]+$/.test(slug) ? `/community/${slug}?lang=${locale}` : undefined;
-    return html(reply, page({
+    return sendHtml(reply, page({
       locale, title: ct(locale, 'error_title'), accountName: 'Earshot', path: req.url.split('?')[0],
       body: `${errorBox([ct(locale, key)])}${back ? `<p><a href="${esc(back)}">${esc(ct(locale, 'back'))}</a></p>` : ''}`,
     }), status);
@@ -169,7 +157,7 @@ ${me.box}
 <p class="check"><input id="c-un" name="unanswered" type="checkbox" value="1"${unanswered ? ' checked' : ''}> <label for="c-un">${esc(ct(locale, 'unanswered_first'))}</label></p>
 <input type="hidden" name="lang" value="${locale}"></form>
 <h2>${esc(ct(locale, 'questions'))}</h2>${items}${askForm}${top}`;
-    return html(reply, page({ locale, title: ct(locale, 'title'), accountName: a.name, path: base(a), body }));
+    return sendHtml(reply, page({ locale, title: ct(locale, 'title'), accountName: a.name, path: base(a), body }));
   });
 
   app.get('/community/:account/questions/:id', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
@@ -198,7 +186,7 @@ ${post(q)}
 <h2>${esc(ct(locale, 'answers'))}</h2>
 ${answers}
 ${me.box}${answerForm}`;
-    return html(reply, page({ locale, title: q.title, accountName: a.name, path: `${base(a)}/questions/${q.id}`, body }));
+    return sendHtml(reply, page({ locale, title: q.title, accountName: a.name, path: `${base(a)}/questions/${q.id}`, body }));
   });
 
   app.post('/community/:account/join', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
-import { esc, errorBox, page } from '../channels/web/html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/html.js';
 import { localeOf } from '../channels/web/texts.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
@@ -27,19 +27,9 @@ type Req = FastifyRequest<{ Params: { token: string }; Querystring: Record<strin
 export default async function pages(app: App) {
   const ctx = app.ctx;
   const pub = ctx.config.publicRateLimit;
-  const pageLimit = { max: pub, timeWindow: '1 minute' };
-  const postLimit = { max: Math.max(1, Math.ceil(pub / 6)), timeWindow: '1 minute' };
+  const { pageLimit, postLimit } = publicLimits(pub);
 
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded'))
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-      try {
-        const out: Record<string, string> = {};
-        for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
-        done(null, out);
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+  acceptForms(app);
 
   const js = surveyScript();
   const etag = `"${createHash('sha256').update(js).digest('hex').slice(0, 20)}"`;
@@ -53,14 +43,9 @@ export default async function pages(app: App) {
     return reply.type('application/javascript; charset=utf-8').send(js);
   });
 
+  // The page's URL is the answer's token: not passed on as a referrer, not indexed.
   const html = (reply: FastifyReply, body: string, status = 200) =>
-    reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-robots-tag', 'noindex')
-      .send(body);
+    sendHtml(reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex'), body, status);
 
   const pathOf = (req: FastifyRequest) => req.url.split('?')[0];
 

@@ -1,9 +1,9 @@
 /** Public help pages: /help/:account (search and list) and /help/:account/:slug (one article), no script. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { esc, page } from '../channels/web/html.js';
+import { esc, page, publicLimits, sendHtml } from '../channels/web/html.js';
 import { localeOf } from '../channels/web/texts.js';
 import * as web from '../channels/web/web.service.js';
 import * as svc from './knowledge.service.js';
@@ -18,16 +18,14 @@ const EXTRA_CSS = `<style>.article{background:#fff;border:1px solid #d8dce1;bord
 
 export default async function knowledgePages(app: App) {
   const ctx = app.ctx;
-  const limit = { max: ctx.config.publicRateLimit, timeWindow: '1 minute' };
-  const html = (reply: FastifyReply, body: string, status = 200) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const { pageLimit: limit } = publicLimits(ctx.config.publicRateLimit);
 
   app.setErrorHandler((err: any, req: FastifyRequest, reply) => {
     const locale = localeOf(req as any);
     const status = err?.statusCode === 429 ? 429 : err instanceof AppError && err.status === 404 ? 404 : 500;
     if (status === 500) req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'help page failed');
     const msg = status === 404 ? kt(locale, 'not_found') : status === 429 ? kt(locale, 'err_rate') : kt(locale, 'err_generic');
-    return html(reply, page({ locale, title: kt(locale, 'error_title'), accountName: 'Earshot', path: req.url.split('?')[0], body: `<div class="error" role="alert"><p>${esc(msg)}</p></div>` }), status);
+    return sendHtml(reply, page({ locale, title: kt(locale, 'error_title'), accountName: 'Earshot', path: req.url.split('?')[0], body: `<div class="error" role="alert"><p>${esc(msg)}</p></div>` }), status);
   });
 
   const searchForm = (a: web.PublicAccount, locale: Locale, q = '') =>
@@ -57,7 +55,7 @@ export default async function knowledgePages(app: App) {
           : `<p>${esc(kt(locale, 'no_articles'))}</p>`
       }`;
     }
-    return html(reply, page({ locale, title: kt(locale, 'help_title'), accountName: a.name, path: `/help/${a.slug}`, body: `${EXTRA_CSS}${searchForm(a, locale, q)}${body}${footer(a, locale)}` }));
+    return sendHtml(reply, page({ locale, title: kt(locale, 'help_title'), accountName: a.name, path: `/help/${a.slug}`, body: `${EXTRA_CSS}${searchForm(a, locale, q)}${body}${footer(a, locale)}` }));
   });
 
   app.get('/help/:account/:slug', { config: { rateLimit: limit }, schema: { hide: true } }, async (req: Req, reply) => {
@@ -70,7 +68,7 @@ ${art.lang !== locale ? `<p class="muted">${esc(kt(locale, 'other_lang'))}</p>` 
 <article class="article" lang="${art.lang}">${art.html}</article>
 <p class="muted">${esc(kt(locale, 'updated'))}: ${esc(when)}</p>
 ${searchForm(a, locale)}${footer(a, locale)}`;
-    return html(reply, page({ locale, title: art.title, accountName: a.name, path: `/help/${a.slug}/${art.slug}`, body }));
+    return sendHtml(reply, page({ locale, title: art.title, accountName: a.name, path: `/help/${a.slug}/${art.slug}`, body }));
   });
 }
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
-import { esc, errorBox, page } from '../channels/web/html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/html.js';
 import * as svc from './respect.service.js';
 import { asLocale, rt } from './texts.js';
 
@@ -11,15 +11,9 @@ type Req = FastifyRequest<{ Params: { token: string }; Querystring: { lang?: str
 
 export default async function respectPages(app: App) {
   const ctx = app.ctx;
-  const limit = { max: ctx.config.publicRateLimit, timeWindow: '1 minute' };
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
-    done(null, out);
-  });
+  const { pageLimit, postLimit } = publicLimits(ctx.config.publicRateLimit);
+  acceptForms(app);
 
-  const send = (reply: any, body: string, status = 200) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   async function render(req: Req, extra: { error?: string; done?: boolean } = {}) {
     const m = await svc.measureByToken(ctx, req.params.token);
@@ -43,18 +37,18 @@ export default async function respectPages(app: App) {
     return { status: extra.error ? 400 : 200, html: page({ locale, title: rt(locale, 'appeal_title'), accountName: m.account, path, body }) };
   }
 
-  app.get('/appeal/:token', { config: { rateLimit: limit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/appeal/:token', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
     const r = await render(req);
-    return send(reply, r.html, r.status);
+    return sendHtml(reply, r.html, r.status);
   });
 
-  app.post('/appeal/:token', { config: { rateLimit: { max: Math.max(1, Math.ceil(ctx.config.publicRateLimit / 6)), timeWindow: '1 minute' } }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/appeal/:token', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
     const m = await svc.measureByToken(ctx, req.params.token);
     const locale: Locale = req.query?.lang ? asLocale(req.query.lang) : m?.customerLocale ?? 'en';
     const text = String(req.body?.text ?? '').trim();
     if (m && !text) {
       const r = await render(req, { error: rt(locale, 'appeal_empty') });
-      return send(reply, r.html, 400);
+      return sendHtml(reply, r.html, 400);
     }
     try {
       if (m) await svc.customerAppeal(ctx, req.params.token, text);
@@ -62,9 +56,9 @@ export default async function respectPages(app: App) {
       // Already appealed or no longer in force: the page says so.
       if (!(err instanceof AppError) || err.status !== 409) throw err;
       const r = await render(req);
-      return send(reply, r.html, 409);
+      return sendHtml(reply, r.html, 409);
     }
     const r = await render(req, { done: !!m });
-    return send(reply, r.html, m ? 200 : 404);
+    return sendHtml(reply, r.html, m ? 200 : 404);
   });
 }

@@ -1,4 +1,5 @@
 /** Server-rendered pages: one small accessible layout, inline CSS, no script. Every value goes through `esc`. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Locale } from '../../../platform/i18n.js';
 import { LOCALES } from '../../../platform/i18n.js';
 import { t } from './texts.js';
@@ -83,3 +84,34 @@ ${o.body}
 
 export const errorBox = (messages: string[]) =>
   messages.length ? `<div class="error" role="alert">${messages.map((m) => `<p>${esc(m)}</p>`).join('')}</div>` : '';
+
+// ---------------------------------------------------------------------------------------------------------------
+// What every plugin of public pages needs (portal and form, help, community, survey, appeal).
+
+/** A posted form: the first value of each field. */
+export type Form = Record<string, string>;
+
+/** Parses `application/x-www-form-urlencoded` posts in this plugin into a Form (the first value of a field wins). */
+export function acceptForms(app: FastifyInstance<any, any, any, any, any>, bodyLimit = 64 * 1024) {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+    try {
+      const out: Form = {};
+      for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
+      done(null, out);
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}
+
+/** Rate limits of public pages: reading at the public limit; sending forms, rarer, at a sixth of it. */
+export function publicLimits(publicRateLimit: number) {
+  return {
+    pageLimit: { max: publicRateLimit, timeWindow: '1 minute' },
+    postLimit: { max: Math.max(1, Math.ceil(publicRateLimit / 6)), timeWindow: '1 minute' },
+  };
+}
+
+/** Sends a rendered page: HTML, never cached (it may carry a session's or a token's content). */
+export const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
+  reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);

@@ -7,7 +7,7 @@ import type { App } from '../../../server/app.js';
 import { cookieSecure } from '../../../server/auth.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
-import { esc, errorBox, page } from './html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, type Form } from './html.js';
 import { localeOf, t, type TextKey } from './texts.js';
 import * as web from './web.service.js';
 import * as portal from './portal.service.js';
@@ -16,7 +16,6 @@ import { portalHelpLinks } from '../../knowledge/pages.js';
 export const PORTAL_COOKIE = 'earshot_portal';
 const HONEYPOT = 'website';
 
-type Form = Record<string, string>;
 type Req = FastifyRequest<{ Params: { account: string; id?: string }; Querystring: Record<string, string | undefined>; Body: Form }>;
 
 declare module 'fastify' {
@@ -35,19 +34,10 @@ class PageError extends Error {
 export default async function pages(app: App) {
   const ctx = app.ctx;
   const pub = ctx.config.publicRateLimit;
-  const pageLimit = { max: pub, timeWindow: '1 minute' };
   // Sending forms (new requests, sign-in links, sign-in) is rarer than reading: a sixth of the public limit.
-  const postLimit = { max: Math.max(1, Math.ceil(pub / 6)), timeWindow: '1 minute' };
+  const { pageLimit, postLimit } = publicLimits(pub);
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
-    try {
-      const out: Form = {};
-      for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
-      done(null, out);
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  acceptForms(app, 256 * 1024);
 
   const account = async (req: Req) => (req.webAccount = await web.publicAccount(ctx, req.params.account));
   const loc = (req: FastifyRequest) => localeOf(req as any, req.webAccount?.locale ?? 'en');
@@ -72,8 +62,6 @@ export default async function pages(app: App) {
     }
   };
 
-  const html = (reply: FastifyReply, body: string, status = 200) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   app.setErrorHandler((err: any, req, reply) => {
     const locale = loc(req);
@@ -89,7 +77,7 @@ export default async function pages(app: App) {
     else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_token_bad');
     else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'web page failed');
     const a = req.webAccount;
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
@@ -140,7 +128,7 @@ ${field('subject', 'text', 'off')}
   app.get('/contact/:account', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
-    return html(reply, await contactForm(a, loc(req)));
+    return sendHtml(reply, await contactForm(a, loc(req)));
   });
 
   app.post('/contact/:account', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
@@ -153,9 +141,9 @@ ${field('subject', 'text', 'off')}
     const topics = await web.topicsFor(ctx, a.id);
     const problems = web.contactProblems(body, topics, locale).map((p) => t(locale, p.key, p.vars));
     if (tokenProblem) problems.unshift(t(locale, tokenProblem));
-    if (problems.length) return html(reply, await contactForm(a, locale, body, problems), 400);
+    if (problems.length) return sendHtml(reply, await contactForm(a, locale, body, problems), 400);
     const conv = await web.submitContact(ctx, a, body, locale);
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
@@ -223,7 +211,7 @@ ${field('subject', 'text', 'off')}
     rememberLang(req, reply);
     const locale = loc(req);
     const s = await signedIn(req, a);
-    if (!s) return html(reply, await signInPage(a, locale));
+    if (!s) return sendHtml(reply, await signInPage(a, locale));
     const list = await portal.listOwn(ctx, a.id, s.customerId);
     const items = list.length
       ? `<ul class="list">${list
@@ -233,7 +221,7 @@ ${field('subject', 'text', 'off')}
           )
           .join('')}</ul>`
       : `<p>${esc(t(locale, 'no_requests'))}</p>`;
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
@@ -253,12 +241,12 @@ ${field('subject', 'text', 'off')}
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', portalPath(a));
     if (body[HONEYPOT]) throw new PageError(400, 'err_spam', portalPath(a));
     const tokenProblem = await web.checkFormToken(ctx, a.id, 'portal-link', body.formToken, 0);
-    if (tokenProblem) return html(reply, await signInPage(a, locale, [t(locale, tokenProblem)]), 400);
+    if (tokenProblem) return sendHtml(reply, await signInPage(a, locale, [t(locale, tokenProblem)]), 400);
     const email = (body.email ?? '').trim();
-    if (!portal.validEmail(email)) return html(reply, await signInPage(a, locale, [t(locale, 'err_email')]), 400);
+    if (!portal.validEmail(email)) return sendHtml(reply, await signInPage(a, locale, [t(locale, 'err_email')]), 400);
     await portal.requestLink(ctx, a, email, locale);
     // The same answer whether or not the address is known.
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
@@ -278,7 +266,7 @@ ${field('subject', 'text', 'off')}
     const locale = loc(req);
     const token = req.query.token ?? '';
     reply.header('referrer-policy', 'no-referrer');
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
@@ -299,7 +287,7 @@ ${field('subject', 'text', 'off')}
     const locale = loc(req);
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', portalPath(a));
     const s = await portal.consumeLink(ctx, a, req.body?.token ?? '');
-    if (!s) return html(reply, await signInPage(a, locale, [t(locale, 'err_link')]), 400);
+    if (!s) return sendHtml(reply, await signInPage(a, locale, [t(locale, 'err_link')]), 400);
     reply.setCookie(PORTAL_COOKIE, s.sessionToken, { ...cookieOpts(req, a), expires: s.expiresAt });
     return reply.redirect(`${portalPath(a)}?lang=${locale}`, 303);
   });
@@ -310,7 +298,7 @@ ${field('subject', 'text', 'off')}
     const s = await signedInPost(req, a);
     await portal.endSession(ctx, s.sid);
     reply.clearCookie(PORTAL_COOKIE, cookieOpts(req, a));
-    return html(reply, await signInPage(a, locale, [], `<div class="ok" role="status"><p>${esc(t(locale, 'signed_out'))}</p></div>`));
+    return sendHtml(reply, await signInPage(a, locale, [], `<div class="ok" role="status"><p>${esc(t(locale, 'signed_out'))}</p></div>`));
   });
 
   const conversationPage = async (req: Req, reply: FastifyReply, a: web.PublicAccount, s: { customerId: string; sid: string }, status = 200, notes: { ok?: string; problems?: string[] } = {}) => {
@@ -346,7 +334,7 @@ ${field('subject', 'text', 'off')}
 <textarea id="f-comment" name="comment" maxlength="5000">${esc(c.rating?.comment ?? '')}</textarea>
 <button type="submit">${esc(t(locale, 'rate_send'))}</button></form>`
       : '';
-    return html(
+    return sendHtml(
       reply,
       page({
         locale,
