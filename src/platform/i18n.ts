@@ -43,3 +43,13 @@ export function translate(acceptLanguage: string | undefined, key: string): stri
 
 export const textKeys = () => Object.keys(TEXTS);
 export const textFor = (key: string, locale: Locale) => TEXTS[key]?.[locale];
+
+/** Fills `{name}` placeholders from `vars`; a name without a value stays as written. Values are not escaped here. */
+export const fillText = (template: string, vars: Record<string, string | number> = {}) =>
+  template.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+
+/** The `t(locale, key, vars)` of a module's text table (every key in en, de and nb). */
+export const textsOf =
+  <K extends string>(table: Record<K, Record<Locale, string>>) =>
+  (locale: Locale, key: K, vars: Record<string, string | number> = {}): string =>
+    fillText(table[key][locale], vars);

@@ -1,5 +1,5 @@
 /** Texts of the public community pages (/community/:account) in en, de, nb. */
-import type { Locale } from '../../platform/i18n.js';
+import { textsOf, type Locale } from '../../platform/i18n.js';
 
 export const CT = {
   title: { en: 'Community', de: 'Community', nb: 'Fellesskap' },
@@ -57,5 +57,4 @@ export const CT = {
 } satisfies Record<string, Record<Locale, string>>;
 
 export type CtKey = keyof typeof CT;
-export const ct = (locale: Locale, key: CtKey, vars: Record<string, string | number> = {}) =>
-  CT[key][locale].replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+export const ct = textsOf(CT);

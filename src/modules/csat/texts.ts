@@ -1,5 +1,5 @@
 /** Customer-facing texts of the satisfaction survey (email, survey page, chat prompt) in en, de and nb. */
-import type { Locale } from '../../platform/i18n.js';
+import { textsOf, type Locale } from '../../platform/i18n.js';
 
 export const DEFAULT_QUESTION: Record<Locale, string> = {
   en: 'How satisfied are you with how we handled your request?',
@@ -65,9 +65,7 @@ const T = {
 
 export type CsatTextKey = keyof typeof T;
 
-export function ct(locale: Locale, key: CsatTextKey, vars: Record<string, string | number> = {}): string {
-  return T[key][locale].replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-}
+export const ct = textsOf(T);
 
 export const scoreLabels = (locale: Locale) => [1, 2, 3, 4, 5].map((n) => ct(locale, `score_${n}` as CsatTextKey));
 

@@ -1,5 +1,5 @@
 /** Texts of the public help pages (/help/:account) in en, de, nb. */
-import type { Locale } from '../../platform/i18n.js';
+import { textsOf, type Locale } from '../../platform/i18n.js';
 
 export const KB_TEXTS = {
   help_title: { en: 'Help articles', de: 'Hilfeartikel', nb: 'Hjelpeartikler' },
@@ -21,5 +21,4 @@ export const KB_TEXTS = {
 } satisfies Record<string, Record<Locale, string>>;
 
 export type KbTextKey = keyof typeof KB_TEXTS;
-export const kt = (locale: Locale, key: KbTextKey, vars: Record<string, string | number> = {}) =>
-  KB_TEXTS[key][locale].replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+export const kt = textsOf(KB_TEXTS);

@@ -1,5 +1,5 @@
 /** Customer-facing texts of the respect module (emails, the appeal page, refusals at the front doors), en/de/nb. */
-import type { Locale } from '../../platform/i18n.js';
+import { fillText, type Locale } from '../../platform/i18n.js';
 
 type Texts = Record<string, string>;
 
@@ -121,7 +121,7 @@ const ALL: Record<Locale, Texts> = { en: EN, de: DE, nb: NB };
 
 export function rt(locale: Locale, key: string, vars: Record<string, string | number> = {}): string {
   const s = ALL[locale][key] ?? EN[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
+  return fillText(s, vars);
 }
 
 export const asLocale = (v: unknown, fallback: Locale = 'en'): Locale => {

@@ -1,5 +1,5 @@
 /** Texts of the contact form and the portal, in English, German and Norwegian Bokmål. `{name}` marks a value. */
-import { pickLocale, type Locale } from '../../../platform/i18n.js';
+import { pickLocale, textsOf, type Locale } from '../../../platform/i18n.js';
 
 export const TEXTS = {
   lang_name: { en: 'English', de: 'Deutsch', nb: 'Norsk' },
@@ -172,9 +172,7 @@ export const TEXTS = {
 export type TextKey = keyof typeof TEXTS;
 
 /** The text for `key` in `locale`, with `{name}` placeholders filled in (values are not escaped here). */
-export function t(locale: Locale, key: TextKey, vars: Record<string, string | number> = {}): string {
-  return TEXTS[key][locale].replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-}
+export const t = textsOf(TEXTS);
 
 const isLocale = (v: unknown): v is Locale => v === 'en' || v === 'de' || v === 'nb';
 
