@@ -3,9 +3,6 @@
  * score from the emailed link preselected — and never records: mail scanners prefetch links. POST records the answer
  * (changeable until the link expires).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.js';
 import type { Locale } from '../../platform/i18n.js';
@@ -14,13 +11,7 @@ import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../cha
 import { localeOf } from '../channels/web/texts.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
-
-/** The chat widget's satisfaction prompt (widget-survey.js beside this module; npm run build copies it into dist/). */
-function surveyScript(): string {
-  const path = fileURLToPath(new URL('./widget-survey.js', import.meta.url));
-  if (!existsSync(path)) throw new Error(`${path} is missing; run npm run build (it copies src assets into dist)`);
-  return readFileSync(path, 'utf8');
-}
+import { serveEmbedScript } from '../channels/chat/embed.js';
 
 type Req = FastifyRequest<{ Params: { token: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string> }>;
 
@@ -31,17 +22,8 @@ export default async function pages(app: App) {
 
   acceptForms(app);
 
-  const js = surveyScript();
-  const etag = `"${createHash('sha256').update(js).digest('hex').slice(0, 20)}"`;
-  // Loaded by widget.js on the customer's pages when a survey prompt arrives: other origins may load it.
-  app.get('/csat-widget.js', { schema: { hide: true }, config: { auth: false } }, async (req, reply) => {
-    reply.header('cross-origin-resource-policy', 'cross-origin');
-    reply.header('access-control-allow-origin', '*');
-    reply.header('cache-control', 'public, max-age=300');
-    reply.header('etag', etag);
-    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type('application/javascript; charset=utf-8').send(js);
-  });
+  // Loaded by widget.js on the customer's pages when a survey prompt arrives (widget-survey.js beside this module).
+  serveEmbedScript(app, '/csat-widget.js', new URL('./widget-survey.js', import.meta.url));
 
   // The page's URL is the answer's token: not passed on as a referrer, not indexed.
   const html = (reply: FastifyReply, body: string, status = 200) =>
