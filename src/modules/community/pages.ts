@@ -12,7 +12,7 @@ import type { App } from '../../server/app.js';
 import { cookieSecure } from '../../server/auth.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, type Form } from '../channels/web/html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sameOrigin, sendHtml, type Form } from '../channels/web/html.js';
 import { localeOf } from '../channels/web/texts.js';
 import { PORTAL_COOKIE } from '../channels/web/pages.js';
 import * as web from '../channels/web/web.service.js';
@@ -64,17 +64,6 @@ export default async function communityPages(app: App) {
       body: `${errorBox([ct(locale, key)])}${back ? `<p><a href="${esc(back)}">${esc(ct(locale, 'back'))}</a></p>` : ''}`,
     }), status);
   });
-
-  const sameOrigin = (req: FastifyRequest) => {
-    const origin = req.headers.origin;
-    if (!origin || origin === 'null') return origin !== 'null';
-    try {
-      const o = new URL(origin);
-      return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
-    } catch {
-      return false;
-    }
-  };
 
   /** The signed-in customer (portal session handed over to the community path), or null. */
   const session = async (req: Req, a: web.PublicAccount) => {

@@ -1,5 +1,5 @@
 /** Server-rendered pages: one small accessible layout, inline CSS, no script. Every value goes through `esc`. */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../../platform/i18n.js';
 import { LOCALES } from '../../../platform/i18n.js';
 import { t } from './texts.js';
@@ -115,3 +115,16 @@ export function publicLimits(publicRateLimit: number) {
 /** Sends a rendered page: HTML, never cached (it may carry a session's or a token's content). */
 export const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
   reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+/** Cross-site form posts are refused (cookies alone are not proof of intent): the Origin, if sent, must be this host. */
+export function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin !== 'null';
+  try {
+    // Both through URL, so a default port written out ("localhost:80") compares equal to one left out.
+    const o = new URL(origin);
+    return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@ import type { App } from '../../../server/app.js';
 import { cookieSecure } from '../../../server/auth.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, type Form } from './html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sameOrigin, sendHtml, type Form } from './html.js';
 import { localeOf, t, type TextKey } from './texts.js';
 import * as web from './web.service.js';
 import * as portal from './portal.service.js';
@@ -47,19 +47,6 @@ export default async function pages(app: App) {
     const q = (req.query as Record<string, unknown>)?.lang;
     if (q === 'en' || q === 'de' || q === 'nb')
       reply.setCookie('lang', q, { path: '/', sameSite: 'lax', maxAge: 365 * 86_400, secure: cookieSecure(app, req) });
-  };
-
-  /** Cross-site form posts are refused (cookies alone are not proof of intent). */
-  const sameOrigin = (req: FastifyRequest) => {
-    const origin = req.headers.origin;
-    if (!origin || origin === 'null') return origin !== 'null';
-    try {
-      // Both through URL, so a default port written out ("localhost:80") compares equal to one left out.
-      const o = new URL(origin);
-      return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
-    } catch {
-      return false;
-    }
   };
 
 
