@@ -92,9 +92,10 @@ async function startChat(v: Visitor, text: string, extra: Record<string, unknown
 }
 
 /** Waits until the job queue has a due job of this kind (the socket close handler writes it asynchronously). */
-async function waitForJob(kind: string) {
+/** Waits until the socket's close has enqueued this conversation's job (earlier tests leave jobs of the same kind). */
+async function waitForJob(kind: string, conversationId: string) {
   for (let i = 0; i < 200; i++) {
-    const r = await env.db.query('SELECT 1 FROM jobs WHERE kind = $1', [kind]);
+    const r = await env.db.query(`SELECT 1 FROM jobs WHERE kind = $1 AND payload->>'conversationId' = $2`, [kind, conversationId]);
     if (r.rows.length) return;
     await new Promise((res) => setTimeout(res, 25));
   }
@@ -304,7 +305,7 @@ test('a visitor who disconnects unanswered and stays away past the grace period 
   const v = await Visitor.open();
   const { conversationId } = await startChat(v, 'Connection about to drop');
   await v.close();
-  await waitForJob('chat.grace');
+  await waitForJob('chat.grace', conversationId);
   // Not yet due: nothing happens.
   await env.app.jobs.runDue(new Date(WED_NOON.getTime() + GRACE_MS / 2));
   assert.ok(!(await events(conversationId)).some((e) => e.type === 'contact.abandoned'));
