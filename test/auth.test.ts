@@ -46,10 +46,19 @@ test('wrong password and unknown email both answer 401 with the same error', asy
   assert.equal(a.cookie, '');
 });
 
-test('logout ends the session', async () => {
+test('logout ends the session; the web app\'s session probe answers 200 with signedIn before and after', async () => {
   const { cookie } = await login('lena@acme.test', 'correct horse battery');
+  const before = await env.req('GET', '/api/v1/auth/session', { token: '', cookie });
+  assert.equal(before.status, 200);
+  assert.equal(before.json.signedIn, true);
+  assert.equal(before.json.user.email, 'lena@acme.test');
+  assert.equal(before.json.account.slug, 'acme');
   assert.equal((await env.req('POST', '/api/v1/auth/logout', { token: '', cookie })).status, 200);
   assert.equal((await env.req('GET', '/api/v1/me', { token: '', cookie })).status, 401);
+  const after = await env.req('GET', '/api/v1/auth/session', { token: '', cookie });
+  assert.equal(after.status, 200);
+  assert.deepEqual(after.json, { signedIn: false });
+  assert.deepEqual((await env.req('GET', '/api/v1/auth/session', { token: '' })).json, { signedIn: false });
 });
 
 test('a cookie-authenticated write from a foreign origin is refused', async () => {

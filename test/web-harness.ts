@@ -125,12 +125,23 @@ export async function startWeb(): Promise<WebEnv> {
   };
 }
 
-/** Collects uncaught page errors and failed API calls (5xx) so a test can assert none happened. */
-export function watchErrors(page: Page): string[] {
+/**
+ * Collects what a person's browser would show as broken: uncaught page errors, console errors (which include every
+ * failed request Chromium logs, e.g. "Failed to load resource: … 404"), and failed API calls (5xx), so a test can
+ * assert none happened (`assert.deepEqual(errors, [])`). `allow` lists patterns a test expects on purpose (a wrong
+ * password's 401); each must say why at the call.
+ */
+export function watchErrors(page: Page, allow: RegExp[] = []): string[] {
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  const push = (s: string) => {
+    if (!allow.some((re) => re.test(s))) errors.push(s);
+  };
+  page.on('pageerror', (e) => push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') push(`console error: ${m.text()} (${m.location().url || page.url()})`);
+  });
   page.on('response', (r) => {
-    if (r.status() >= 500) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    if (r.status() >= 500) push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   return errors;
 }

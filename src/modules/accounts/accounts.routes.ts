@@ -38,6 +38,24 @@ export default async function accountRoutes(app: App) {
     return { ok: true };
   });
 
+  // The web app's sign-in probe: 200 either way, so a signed-out visitor's browser logs no failed request (a 401 from
+  // /me is shown as a console error by every browser). API clients keep using /me, which answers 401.
+  app.get('/auth/session', {
+    config: { auth: false },
+    schema: { tags: ['auth'], summary: 'The web app\'s session probe: who is signed in by this cookie, or signedIn false', security: [] },
+  }, async (req) => {
+    const sid = req.cookies[SESSION_COOKIE];
+    const p = sid ? await svc.principalFromSession(ctx, sid) : null;
+    if (!p) return { signedIn: false };
+    return {
+      signedIn: true,
+      role: p.role,
+      kind: p.kind,
+      user: p.userId ? await svc.getUser(ctx, p, p.userId) : null,
+      account: await svc.getAccount(ctx, p),
+    };
+  });
+
   app.get('/me', { schema: { tags: ['auth'], summary: 'Who am I: user (or token), role and account' } }, async (req) => {
     const p = who(req);
     return {

@@ -1,6 +1,6 @@
 /** Who is signed in (GET /me), shared through React Query; 401 means signed out. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, get, post } from './api';
+import { get, post } from './api';
 
 export type Role = 'agent' | 'supervisor' | 'leader' | 'admin';
 export interface Me {
@@ -13,13 +13,10 @@ export interface Me {
 export function useMe() {
   return useQuery<Me | null>({
     queryKey: ['me'],
+    // /auth/session answers 200 when signed out too: a 401 would be logged as a console error by the browser.
     queryFn: async () => {
-      try {
-        return await get<Me>('/me');
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) return null;
-        throw e;
-      }
+      const s = await get<(Me & { signedIn: true }) | { signedIn: false }>('/auth/session');
+      return s.signedIn ? s : null;
     },
     staleTime: 60_000,
   });
