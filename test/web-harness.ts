@@ -11,7 +11,7 @@
  * - Helpers: sign in through the login form, an axe-core check that fails on serious/critical violations with a
  *   readable list, screenshots to test-results/web-<name>.png, waiting for a condition without sleeps.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
@@ -194,4 +194,26 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 /** Chooses a language in the switch (the segmented control in the header or on the sign-in page), as a user clicks it. */
 export async function switchLanguage(page: Page, label: 'English' | 'Deutsch' | 'Norsk'): Promise<void> {
   await page.locator('label', { hasText: new RegExp(`^${label}$`) }).first().click();
+}
+
+/**
+ * One step of a user journey, timed as the person waits for it: from the action (click, navigation) until the outcome
+ * the step awaits is on screen. Appends `{journey, step, ms, engine}` to test-results/journey-timings.jsonl, which the
+ * closing notes quote; returns what fn returns.
+ */
+export async function step<T>(journey: string, name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await fn();
+  const ms = Math.round(performance.now() - t0);
+  mkdirSync('test-results', { recursive: true });
+  appendFileSync(join('test-results', 'journey-timings.jsonl'),
+    JSON.stringify({ journey, step: name, ms, engine: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite' }) + '\n');
+  return out;
+}
+
+/** A phone-sized context (390 × 844, touch), for the agent screens' mobile checks. */
+export async function phoneContext(w: WebEnv, opts: { locale?: string } = {}): Promise<BrowserContext> {
+  const c = await w.browser.newContext({ baseURL: w.url, locale: opts.locale ?? 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  await c.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+  return c;
 }
