@@ -19,7 +19,7 @@ const run = only.length ? only : files.sort();
 rmSync('.tmp/route-hits', { recursive: true, force: true });
 rmSync('.tmp/routes.json', { force: true });
 console.log(`Running ${run.length} test files against ${process.env.TEST_DATABASE_URL ? 'PostgreSQL (TEST_DATABASE_URL)' : 'embedded PGlite'}`);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...run], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...run], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 if (!only.length) {
   if (!existsSync('.tmp/routes.json')) {

@@ -41,7 +41,7 @@ const portFree = (port: number) => new Promise<boolean>((resolve) => {
   s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
 });
 
-test('README quick start: a fresh clone, `npm install && npm start`, and the demo admin signs in', { skip, timeout: 900_000 }, async (t) => {
+test('README quick start: a fresh clone, `npm install && npm start`, and the demo admin signs in', { skip, timeout: 540_000 }, async (t) => {
   assert.equal(quick, 'npm install && npm start', `README's quick start block changed: ${JSON.stringify(quick)}`);
   assert.ok(adminEmail && password, 'README lists the demo admin and its password');
   const dir = mkdtempSync(join(tmpdir(), 'earshot-quickstart-'));
@@ -62,6 +62,11 @@ test('README quick start: a fresh clone, `npm install && npm start`, and the dem
   let out = '';
   const started = performance.now();
   child = spawn('sh', ['-c', quick], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, ended with the test — also when the runner stops this file (a time-out sends SIGTERM,
+  // which skips t.after), so no server is left holding the port.
+  const killGroup = () => { try { process.kill(-child!.pid!, 'SIGKILL'); } catch { /* gone */ } };
+  process.once('exit', killGroup);
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { killGroup(); process.exit(1); });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   let exited: number | null | undefined;
@@ -74,7 +79,7 @@ test('README quick start: a fresh clone, `npm install && npm start`, and the dem
     } catch {
       return false;
     }
-  }, 600_000);
+  }, 480_000);
   console.log(`# quick start: serving after ${Math.round((performance.now() - started) / 1000)} s (install, build, migrate, demo data)`);
 
   const browser = await launchChromium();
