@@ -31,9 +31,22 @@ async function as(email: string | null, width: Width): Promise<Page> {
   return c.newPage();
 }
 
-/** Opens a screen, waits for what shows it is ready, then runs the checks. */
-async function check(name: string, email: string | null, path: string, ready: (p: Page) => Promise<unknown>) {
+/**
+ * Opens a screen at both widths, waits for what shows it is ready, then runs the checks; what fails is collected in
+ * `problems` (one line per screen and width), so one run shows every broken screen, not only the first.
+ */
+async function check(problems: string[], name: string, email: string | null, path: string, ready: (p: Page) => Promise<unknown>) {
   for (const width of ['desktop', 'phone'] as Width[]) {
+    try {
+      await checkOne(name, email, path, ready, width);
+    } catch (e) {
+      problems.push(`${name} (${width}): ${(e as Error).message}`);
+    }
+  }
+}
+
+async function checkOne(name: string, email: string | null, path: string, ready: (p: Page) => Promise<unknown>, width: Width) {
+  {
     const page = await as(email, width);
     const errors = watchErrors(page);
     await page.goto(path);
@@ -58,17 +71,24 @@ async function check(name: string, email: string | null, path: string, ready: (p
   }
 }
 
+/** Runs the checks of one group of screens and fails once, listing every problem. */
+async function screens(fn: (check: (name: string, email: string | null, path: string, ready: (p: Page) => Promise<unknown>) => Promise<void>) => Promise<void>) {
+  const problems: string[] = [];
+  await fn((name, email, path, ready) => check(problems, name, email, path, ready));
+  assert.deepEqual(problems, []);
+}
+
 const main = (p: Page) => p.getByRole('main').first().waitFor();
 const heading = (p: Page) => p.getByRole('heading', { level: 1 }).first().waitFor();
 
-test('public pages: contact form, portal, help centre, community', { skip }, async () => {
+test('public pages: contact form, portal, help centre, community', { skip }, () => screens(async (check) => {
   await check('contact', null, '/contact/demo', (p) => p.getByRole('button', { name: 'Send' }).waitFor());
   await check('portal', null, '/portal/demo', (p) => p.locator('form').first().waitFor());
   await check('help', null, '/help/demo', heading);
   await check('community-public', null, '/community/demo', heading);
-});
+}));
 
-test("an agent's screens: inbox, conversation, knowledge, community, heart, leaders, respect", { skip }, async () => {
+test("an agent's screens: inbox, conversation, knowledge, community, heart, leaders, respect", { skip }, () => screens(async (check) => {
   await check('inbox', DEMO.lena, '/inbox/open', (p) => p.getByTestId('conversation-row').first().waitFor());
   const first = (await w.env.req('GET', '/api/v1/conversations?view=open&limit=1', { token: w.demoTokens.agent })).json.items[0];
   await check('conversation', DEMO.lena, `/conversations/${first.id}`, (p) => p.getByTestId('timeline').waitFor());
@@ -77,15 +97,15 @@ test("an agent's screens: inbox, conversation, knowledge, community, heart, lead
   await check('heart', DEMO.lena, '/heart', main);
   await check('leaders', DEMO.lena, '/leaders', main);
   await check('respect', DEMO.lena, '/respect', main);
-});
+}));
 
-test("a supervisor's screens: dashboard, wall, satisfaction", { skip }, async () => {
+test("a supervisor's screens: dashboard, wall, satisfaction", { skip }, () => screens(async (check) => {
   await check('dashboard', DEMO.supervisor, '/dashboard', (p) => p.getByTestId('dashboard-period').waitFor());
   await check('wall', DEMO.supervisor, '/wall', main);
   await check('satisfaction', DEMO.supervisor, '/satisfaction', main);
-});
+}));
 
-test("an admin's screens: every administration section", { skip }, async () => {
+test("an admin's screens: every administration section", { skip }, () => screens(async (check) => {
   for (const section of ['account', 'users', 'teams', 'queues', 'sla', 'channels', 'macros', 'webhooks', 'tokens', 'definitions', 'audit'])
     await check(`admin-${section}`, DEMO.admin, `/admin/${section}`, main);
-});
+}));
