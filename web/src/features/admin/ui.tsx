@@ -5,6 +5,7 @@ import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-quer
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api';
 import { can, useMe } from '../../lib/session';
+import { ScrollX } from '../../lib/ScrollX';
 
 /** The API's field path without the request part: "body/email" → "email", "topics/0/key" stays. */
 export function errorField(err: unknown): string | undefined {
@@ -215,7 +216,7 @@ export function AdminTable<T extends { id: Key }>(props: {
   return (
     <>
       <ListState loading={props.query.isLoading} error={props.query.error} empty={!items?.length} />
-      {table && (minWidth ? <Table.ScrollContainer minWidth={minWidth}>{table}</Table.ScrollContainer> : table)}
+      {table && <ScrollX label={props.label}>{minWidth ? <div style={{ minWidth }}>{table}</div> : table}</ScrollX>}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import { ApiError, get, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { useMe } from '../../lib/session';
+import { ScrollX } from '../../lib/ScrollX';
 
 interface Held {
   id: string; kind: 'question' | 'answer'; questionTitle: string | null; title: string | null; body: string; lang: string;
@@ -78,36 +79,38 @@ function Answers({ rows, promote }: { rows: AnswerRow[]; promote: boolean }) {
   return (
     <>
       {error && <Alert color="red" role="alert">{error}</Alert>}
-      <Table>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('col.question')}</Table.Th>
-            <Table.Th>{t('col.answer')}</Table.Th>
-            <Table.Th>{t('col.author')}</Table.Th>
-            <Table.Th>{t('col.helpful')}</Table.Th>
-            <Table.Th>{t('col.action')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((a) => (
-            <Table.Tr key={a.id}>
-              <Table.Td>
-                {me.data ? <Anchor underline="always" href={`/community/${me.data.account.slug}/questions/${a.questionId}`} target="_blank">{a.questionTitle}</Anchor> : a.questionTitle}
-              </Table.Td>
-              <Table.Td><Text size="sm" lang={a.lang} lineClamp={3}>{a.body}</Text></Table.Td>
-              <Table.Td>{a.author}</Table.Td>
-              <Table.Td>{a.helpful}</Table.Td>
-              <Table.Td>
-                {promote ? (
-                  <Button size="xs" loading={busy === a.id} onClick={() => void act(a.id, () => post(`/community/answers/${a.id}/promote`))}>{t('promote')}</Button>
-                ) : (
-                  <Button size="xs" color="teal" loading={busy === a.id} onClick={() => void act(a.id, () => post(`/community/answers/${a.id}/verify`))}>{t('verify')}</Button>
-                )}
-              </Table.Td>
+      <ScrollX label={promote ? t('toPromote') : t('toVerify')}>
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('col.question')}</Table.Th>
+              <Table.Th>{t('col.answer')}</Table.Th>
+              <Table.Th>{t('col.author')}</Table.Th>
+              <Table.Th>{t('col.helpful')}</Table.Th>
+              <Table.Th>{t('col.action')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  {me.data ? <Anchor underline="always" href={`/community/${me.data.account.slug}/questions/${a.questionId}`} target="_blank">{a.questionTitle}</Anchor> : a.questionTitle}
+                </Table.Td>
+                <Table.Td><Text size="sm" lang={a.lang} lineClamp={3}>{a.body}</Text></Table.Td>
+                <Table.Td>{a.author}</Table.Td>
+                <Table.Td>{a.helpful}</Table.Td>
+                <Table.Td>
+                  {promote ? (
+                    <Button size="xs" loading={busy === a.id} onClick={() => void act(a.id, () => post(`/community/answers/${a.id}/promote`))}>{t('promote')}</Button>
+                  ) : (
+                    <Button size="xs" color="teal" loading={busy === a.id} onClick={() => void act(a.id, () => post(`/community/answers/${a.id}/verify`))}>{t('verify')}</Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollX>
     </>
   );
 }
@@ -154,16 +157,18 @@ export default function CommunityPage() {
       </section>
       <section aria-labelledby="c-helpers">
         <Title order={2} size="h4" id="c-helpers" mb="xs">{t('helpers')}</Title>
-        <Table>
-          <Table.Thead>
-            <Table.Tr><Table.Th>{t('col.member')}</Table.Th><Table.Th>{t('col.points')}</Table.Th><Table.Th>{t('col.badge')}</Table.Th></Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(ov.data?.helpers ?? []).map((h) => (
-              <Table.Tr key={h.id}><Table.Td>{h.displayName}</Table.Td><Table.Td>{h.points}</Table.Td><Table.Td>{h.badge ? t(`badge.${h.badge}`) : ''}</Table.Td></Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ScrollX label={t('helpers')}>
+          <Table>
+            <Table.Thead>
+              <Table.Tr><Table.Th>{t('col.member')}</Table.Th><Table.Th>{t('col.points')}</Table.Th><Table.Th>{t('col.badge')}</Table.Th></Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(ov.data?.helpers ?? []).map((h) => (
+                <Table.Tr key={h.id}><Table.Td>{h.displayName}</Table.Td><Table.Td>{h.points}</Table.Td><Table.Td>{h.badge ? t(`badge.${h.badge}`) : ''}</Table.Td></Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       </section>
     </Stack>
   );

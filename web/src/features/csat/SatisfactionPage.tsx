@@ -18,6 +18,7 @@ import { useQueues } from '../admin/QueuesScreen';
 import { useCsatPoints, useCsatReport, type Agg, type CsatFilter, type CsatPoints } from './api';
 import { scoreColor } from './ConversationPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { ScrollX } from '../../lib/ScrollX';
 
 // The dashboards' Chart registers bars, lines and heat maps; the scatter of answers is registered here.
 echarts.use([ScatterChart]);
@@ -39,29 +40,31 @@ function Figure({ label, value, hint }: { label: string; value: string; hint?: s
 function AggTable({ label, first, rows }: { label: string; first: string; rows: (Agg & { key: string; name: string })[] }) {
   const { t } = useTranslation('csat');
   return (
-    <Table aria-label={label} fz="sm" striped>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th scope="col">{first}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.responses')}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.average')}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.csat')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {rows.length === 0 && (
-          <Table.Tr><Table.Td colSpan={4}>{t('empty')}</Table.Td></Table.Tr>
-        )}
-        {rows.map((r) => (
-          <Table.Tr key={r.key}>
-            <Table.Th scope="row" fw={400}>{r.name}</Table.Th>
-            <Table.Td ta="right">{fmtNumber(r.responses)}</Table.Td>
-            <Table.Td ta="right">{fmtNumber(r.average, 2)}</Table.Td>
-            <Table.Td ta="right">{pct(r.csat)}</Table.Td>
+    <ScrollX label={label}>
+      <Table aria-label={label} fz="sm" striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{first}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.responses')}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.average')}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.csat')}</Table.Th>
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.length === 0 && (
+            <Table.Tr><Table.Td colSpan={4}>{t('empty')}</Table.Td></Table.Tr>
+          )}
+          {rows.map((r) => (
+            <Table.Tr key={r.key}>
+              <Table.Th scope="row" fw={400}>{r.name}</Table.Th>
+              <Table.Td ta="right">{fmtNumber(r.responses)}</Table.Td>
+              <Table.Td ta="right">{fmtNumber(r.average, 2)}</Table.Td>
+              <Table.Td ta="right">{pct(r.csat)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollX>
   );
 }
 
@@ -93,32 +96,34 @@ function WaitChart({ data }: { data: CsatPoints }) {
     };
   }, [data, t]);
   const table = (
-    <Table aria-label={t('chart.tableLabel')} fz="sm">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th scope="col">{t('chart.bucket')}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.responses')}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.average')}</Table.Th>
-          <Table.Th scope="col" ta="right">{t('figures.csat')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {data.buckets.map((b) => (
-          <Table.Tr key={b.key}>
-            <Table.Th scope="row" fw={400}>{t(`buckets.${b.key}`)}</Table.Th>
-            <Table.Td ta="right">{fmtNumber(b.responses)}</Table.Td>
-            <Table.Td ta="right">{fmtNumber(b.average, 2)}</Table.Td>
-            <Table.Td ta="right">{pct(b.csat)}</Table.Td>
+    <ScrollX label={t('chart.tableLabel')}>
+      <Table aria-label={t('chart.tableLabel')} fz="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('chart.bucket')}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.responses')}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.average')}</Table.Th>
+            <Table.Th scope="col" ta="right">{t('figures.csat')}</Table.Th>
           </Table.Tr>
-        ))}
-        <Table.Tr>
-          <Table.Th scope="row" fw={400}>{t('buckets.unknown')}</Table.Th>
-          <Table.Td ta="right">{fmtNumber(data.unknownWait.responses)}</Table.Td>
-          <Table.Td ta="right">{fmtNumber(data.unknownWait.average, 2)}</Table.Td>
-          <Table.Td ta="right">{pct(data.unknownWait.csat)}</Table.Td>
-        </Table.Tr>
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {data.buckets.map((b) => (
+            <Table.Tr key={b.key}>
+              <Table.Th scope="row" fw={400}>{t(`buckets.${b.key}`)}</Table.Th>
+              <Table.Td ta="right">{fmtNumber(b.responses)}</Table.Td>
+              <Table.Td ta="right">{fmtNumber(b.average, 2)}</Table.Td>
+              <Table.Td ta="right">{pct(b.csat)}</Table.Td>
+            </Table.Tr>
+          ))}
+          <Table.Tr>
+            <Table.Th scope="row" fw={400}>{t('buckets.unknown')}</Table.Th>
+            <Table.Td ta="right">{fmtNumber(data.unknownWait.responses)}</Table.Td>
+            <Table.Td ta="right">{fmtNumber(data.unknownWait.average, 2)}</Table.Td>
+            <Table.Td ta="right">{pct(data.unknownWait.csat)}</Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+    </ScrollX>
   );
   return (
     <ChartPanel
@@ -193,30 +198,32 @@ export default function SatisfactionPage() {
               <Text size="sm">{t('comments.none')}</Text>
             ) : (
               <div style={{ overflowX: 'auto' }}>
-                <Table aria-label={t('comments.title')} fz="sm" data-testid="csat-comments">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">{t('comments.score')}</Table.Th>
-                      <Table.Th scope="col">{t('comments.comment')}</Table.Th>
-                      <Table.Th scope="col">{t('filters.channel')}</Table.Th>
-                      <Table.Th scope="col">{t('comments.at')}</Table.Th>
-                      <Table.Th scope="col">{t('comments.conversation')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {r.comments.map((c) => (
-                      <Table.Tr key={c.conversationId}>
-                        <Table.Td><Badge color={scoreColor(c.score)} variant="filled">{t('panel.score', { score: c.score })}</Badge></Table.Td>
-                        <Table.Td style={{ whiteSpace: 'pre-wrap', maxWidth: 420 }}>{c.comment}</Table.Td>
-                        <Table.Td>{t(`channel.${c.channel}`, { defaultValue: c.channel })}</Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{fmtDateTime(c.at)}</Table.Td>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/conversations/${c.conversationId}`}>{t('comments.open', { number: c.number })}</Anchor>
-                        </Table.Td>
+                <ScrollX label={t('comments.title')}>
+                  <Table aria-label={t('comments.title')} fz="sm" data-testid="csat-comments">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">{t('comments.score')}</Table.Th>
+                        <Table.Th scope="col">{t('comments.comment')}</Table.Th>
+                        <Table.Th scope="col">{t('filters.channel')}</Table.Th>
+                        <Table.Th scope="col">{t('comments.at')}</Table.Th>
+                        <Table.Th scope="col">{t('comments.conversation')}</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {r.comments.map((c) => (
+                        <Table.Tr key={c.conversationId}>
+                          <Table.Td><Badge color={scoreColor(c.score)} variant="filled">{t('panel.score', { score: c.score })}</Badge></Table.Td>
+                          <Table.Td style={{ whiteSpace: 'pre-wrap', maxWidth: 420 }}>{c.comment}</Table.Td>
+                          <Table.Td>{t(`channel.${c.channel}`, { defaultValue: c.channel })}</Table.Td>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{fmtDateTime(c.at)}</Table.Td>
+                          <Table.Td>
+                            <Anchor component={Link} to={`/conversations/${c.conversationId}`}>{t('comments.open', { number: c.number })}</Anchor>
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </ScrollX>
               </div>
             )}
           </Paper>

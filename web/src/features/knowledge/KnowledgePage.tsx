@@ -7,6 +7,7 @@ import { ApiError, del, post, put } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { can, useMe } from '../../lib/session';
 import { LANGS, snippetParts, useArticle, useArticles, type Lang } from './api';
+import { ScrollX } from '../../lib/ScrollX';
 
 type Draft = Record<Lang, { title: string; body: string }>;
 const empty = (): Draft => ({ en: { title: '', body: '' }, de: { title: '', body: '' }, nb: { title: '', body: '' } });
@@ -126,36 +127,38 @@ export default function KnowledgePage() {
             data={[{ value: 'all', label: t('status.all') }, { value: 'draft', label: t('status.draft') }, { value: 'published', label: t('status.published') }]} />
         </div>
       </Group>
-      <Table striped highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('col.title')}</Table.Th>
-            <Table.Th>{t('col.status')}</Table.Th>
-            <Table.Th>{t('col.languages')}</Table.Th>
-            <Table.Th>{t('col.tags')}</Table.Th>
-            <Table.Th>{t('col.updated')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(list.data?.items ?? []).map((a) => (
-            <Table.Tr key={a.id}>
-              <Table.Td>
-                <Button variant="subtle" size="compact-sm" onClick={() => setEditing(a.id)} lang={a.lang}>{a.title}</Button>
-                {a.snippet && <Text size="xs" c="dimmed" lang={a.lang}>{snippetParts(a.snippet).map((p, i) => (i % 2 ? <mark key={i}>{p}</mark> : <span key={i}>{p}</span>))}</Text>}
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  <Badge color={a.status === 'published' ? 'teal' : 'gray'}>{t(`status.${a.status}`)}</Badge>
-                  {a.visibility === 'internal' && <Badge color="grape" variant="light">{t('visibility.internal')}</Badge>}
-                </Group>
-              </Table.Td>
-              <Table.Td>{a.langs.map((l) => t(`lang.${l}`)).join(', ')}</Table.Td>
-              <Table.Td>{a.tags.join(', ')}</Table.Td>
-              <Table.Td>{fmtDateTime(a.updatedAt)}</Table.Td>
+      <ScrollX label={t('title')}>
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('col.title')}</Table.Th>
+              <Table.Th>{t('col.status')}</Table.Th>
+              <Table.Th>{t('col.languages')}</Table.Th>
+              <Table.Th>{t('col.tags')}</Table.Th>
+              <Table.Th>{t('col.updated')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {(list.data?.items ?? []).map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  <Button variant="subtle" size="compact-sm" onClick={() => setEditing(a.id)} lang={a.lang}>{a.title}</Button>
+                  {a.snippet && <Text size="xs" c="dimmed" lang={a.lang}>{snippetParts(a.snippet).map((p, i) => (i % 2 ? <mark key={i}>{p}</mark> : <span key={i}>{p}</span>))}</Text>}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    <Badge color={a.status === 'published' ? 'teal' : 'gray'}>{t(`status.${a.status}`)}</Badge>
+                    {a.visibility === 'internal' && <Badge color="grape" variant="light">{t('visibility.internal')}</Badge>}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{a.langs.map((l) => t(`lang.${l}`)).join(', ')}</Table.Td>
+                <Table.Td>{a.tags.join(', ')}</Table.Td>
+                <Table.Td>{fmtDateTime(a.updatedAt)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollX>
       {list.data && !list.data.items.length && <Text c="dimmed">{t('none')}</Text>}
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing === 'new' ? t('new') : t('edit')} size="xl" closeButtonProps={{ 'aria-label': t('close') }}>
         {editing && <Editor id={editing} onClose={() => setEditing(null)} />}
