@@ -33,6 +33,33 @@ export interface Config {
   /** A live Asterisk queue_log to follow (QUEUE_LOG_FOLLOW=/var/log/asterisk/queue_log, with QUEUE_LOG_ACCOUNT). */
   queueLogFollow?: string;
   queueLogAccount?: string;
+  // ---- timeouts of outbound calls and the job runner's lanes (issue 13); docs/ARCHITECTURE.md "Jobs"
+  /** Outgoing SMTP: TCP connect (SMTP_OUTBOUND_CONNECT_TIMEOUT_MS, default 10 s). */
+  smtpOutboundConnectTimeoutMs: number;
+  /** Outgoing SMTP: the relay's 220 greeting (SMTP_OUTBOUND_GREETING_TIMEOUT_MS, default 15 s). */
+  smtpOutboundGreetingTimeoutMs: number;
+  /** Outgoing SMTP: silence on an open connection, e.g. no 250 after DATA (SMTP_OUTBOUND_SOCKET_TIMEOUT_MS, default 60 s). */
+  smtpOutboundSocketTimeoutMs: number;
+  /** Outgoing SMTP: one whole send, connect to 250 (SMTP_OUTBOUND_DEADLINE_MS, default 120 s). */
+  smtpOutboundDeadlineMs: number;
+  /** One webhook delivery: connect, answer and body (WEBHOOK_TIMEOUT_MS, default 10 s). */
+  webhookTimeoutMs: number;
+  /** IMAP: TCP connect (IMAP_CONNECT_TIMEOUT_MS, default 15 s). */
+  imapConnectTimeoutMs: number;
+  /** IMAP: the server's greeting (IMAP_GREETING_TIMEOUT_MS, default 15 s). */
+  imapGreetingTimeoutMs: number;
+  /** IMAP: silence on an open connection before a NOOP probe / giving up (IMAP_SOCKET_TIMEOUT_MS, default 120 s). */
+  imapSocketTimeoutMs: number;
+  /** IMAP: one poll or sync, connect to logout (IMAP_SYNC_DEADLINE_MS, default 10 min); progress is kept per message. */
+  imapSyncDeadlineMs: number;
+  /** AMI: TCP connect, banner and the answer to Login, and to a Ping (AMI_CONNECT_TIMEOUT_MS, default 10 s). */
+  amiConnectTimeoutMs: number;
+  /** AMI: silence after which the client sends a Ping (AMI_PING_MS, default 30 s); no answer = reconnect. */
+  amiPingMs: number;
+  /** Job runner: jobs of one kind (one lane) that run at the same time (JOB_CONCURRENCY, default 2). */
+  jobConcurrency: number;
+  /** Job runner: a job still running after this is abandoned as a failed attempt and retried (JOB_DEADLINE_MS, default 5 min). */
+  jobDeadlineMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -41,6 +68,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (v === undefined || v === '') return dflt;
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got '${v}'`);
+    return n;
+  };
+  // A timeout or a concurrency of 0 would mean "never" or "nothing runs": refused.
+  const pos = (name: string, dflt: number) => {
+    const n = int(name, dflt);
+    if (n === 0) throw new Error(`${name} must be at least 1, got '0'`);
     return n;
   };
   const cookieSecure = (env.COOKIE_SECURE ?? 'auto') as Config['cookieSecure'];
@@ -70,6 +103,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     amiUrl: env.AMI_URL || undefined,
     queueLogFollow: env.QUEUE_LOG_FOLLOW || undefined,
     queueLogAccount: env.QUEUE_LOG_ACCOUNT || undefined,
+    smtpOutboundConnectTimeoutMs: pos('SMTP_OUTBOUND_CONNECT_TIMEOUT_MS', 10_000),
+    smtpOutboundGreetingTimeoutMs: pos('SMTP_OUTBOUND_GREETING_TIMEOUT_MS', 15_000),
+    smtpOutboundSocketTimeoutMs: pos('SMTP_OUTBOUND_SOCKET_TIMEOUT_MS', 60_000),
+    smtpOutboundDeadlineMs: pos('SMTP_OUTBOUND_DEADLINE_MS', 120_000),
+    webhookTimeoutMs: pos('WEBHOOK_TIMEOUT_MS', 10_000),
+    imapConnectTimeoutMs: pos('IMAP_CONNECT_TIMEOUT_MS', 15_000),
+    imapGreetingTimeoutMs: pos('IMAP_GREETING_TIMEOUT_MS', 15_000),
+    imapSocketTimeoutMs: pos('IMAP_SOCKET_TIMEOUT_MS', 120_000),
+    imapSyncDeadlineMs: pos('IMAP_SYNC_DEADLINE_MS', 600_000),
+    amiConnectTimeoutMs: pos('AMI_CONNECT_TIMEOUT_MS', 10_000),
+    amiPingMs: pos('AMI_PING_MS', 30_000),
+    jobConcurrency: pos('JOB_CONCURRENCY', 2),
+    jobDeadlineMs: pos('JOB_DEADLINE_MS', 300_000),
     ...overrides,
   };
 }

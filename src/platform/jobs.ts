@@ -3,10 +3,41 @@
  * change never sends an email or a webhook), claimed with FOR UPDATE SKIP LOCKED (so several server processes share
  * the work), retried with exponential backoff, and reclaimed when a process died while running one.
  * Handlers get ids in the payload, re-read state and must be safe to run twice.
+ *
+ * Lanes: every kind runs in its own lane (or a lane named at `on()`), with at most `concurrency` jobs of that lane
+ * running at once in this process, so one slow kind (mail to a relay that hangs) can never occupy every slot: the
+ * other lanes keep claiming and running. Each job has a deadline: a handler still running after it is abandoned —
+ * its AbortSignal fires, the attempt is recorded as failed with a clear error and retried with the usual backoff,
+ * and its slot is free again — so the runner never waits forever on one peer.
  */
 import type { Db, Queryable } from './db.js';
 
-export type JobHandler = (payload: any, job: JobRow) => Promise<void>;
+/** `signal` fires at the job's deadline (and at shutdown): pass it to outbound calls so an abandoned attempt stops. */
+export type JobHandler = (payload: any, job: JobRow, signal: AbortSignal) => Promise<void>;
+export interface LaneOptions {
+  /** Lane name; default: the kind. Kinds sharing a lane share its slots. */
+  lane?: string;
+  /** Jobs of this lane running at once (default: the runner's concurrency). */
+  concurrency?: number;
+  /** Deadline of one attempt of this kind in ms (default: the runner's deadline). */
+  deadlineMs?: number;
+}
+export interface RunnerOptions {
+  /** Jobs per lane running at once (config.jobConcurrency). */
+  concurrency?: number;
+  /** One attempt's deadline (config.jobDeadlineMs). */
+  deadlineMs?: number;
+  /** A job 'running' longer than this is reclaimed (its process died); at least the deadline plus a minute. */
+  staleAfterMs?: number;
+}
+
+/** The error recorded for an attempt abandoned at its deadline. */
+export class JobDeadlineError extends Error {
+  constructor(kind: string, id: number, ms: number) {
+    super(`job ${kind} #${id} still running after its deadline of ${ms} ms: attempt abandoned, will be retried`);
+    this.name = 'JobDeadlineError';
+  }
+}
 export interface JobRow {
   id: number;
   kind: string;
@@ -36,58 +67,157 @@ export async function enqueue(
 export const backoffMs = (attempts: number) => Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
 
 export class JobRunner {
-  private handlers = new Map<string, JobHandler>();
+  private handlers = new Map<string, { handler: JobHandler; lane: string; deadlineMs: number }>();
+  private lanes = new Map<string, { max: number; active: number }>();
   private timer: NodeJS.Timeout | null = null;
   private stopListening: (() => Promise<void>) | null = null;
   private running = false;
   private wake = false;
   private stopped = true;
+  /** Running attempts (all lanes), for stop(). */
+  private inflight = new Map<Promise<void>, AbortController>();
+  /** Resolvers of runDue loops waiting for a slot or a wake-up. */
+  private waiters: (() => void)[] = [];
+  private lastReclaim = 0;
+  readonly concurrency: number;
+  readonly deadlineMs: number;
+  private staleAfterMs: number;
 
   constructor(
     private db: Db,
-    private log: { error: (o: object, msg: string) => void } = console as any,
-    private staleAfterMs = 5 * 60_000,
-  ) {}
+    private log: { error: (o: object, msg: string) => void; warn?: (o: object, msg: string) => void } = console as any,
+    opts: RunnerOptions = {},
+  ) {
+    this.concurrency = Math.max(1, opts.concurrency ?? 2);
+    this.deadlineMs = Math.max(1, opts.deadlineMs ?? 5 * 60_000);
+    this.staleAfterMs = Math.max(opts.staleAfterMs ?? 5 * 60_000, this.deadlineMs + 60_000);
+  }
 
-  on(kind: string, handler: JobHandler) {
-    this.handlers.set(kind, handler);
+  on(kind: string, handler: JobHandler, opts: LaneOptions = {}) {
+    const lane = opts.lane ?? kind;
+    this.handlers.set(kind, { handler, lane, deadlineMs: opts.deadlineMs ?? this.deadlineMs });
+    const l = this.lanes.get(lane);
+    const max = Math.max(1, opts.concurrency ?? l?.max ?? this.concurrency);
+    if (l) l.max = max;
+    else this.lanes.set(lane, { max, active: 0 });
     return this;
   }
 
-  /** Claims and runs every job due at `now`; returns how many ran. Tests call this directly with a chosen time. */
-  async runDue(now: Date = new Date(), limit = 1000): Promise<number> {
-    let count = 0;
+  /** Jobs of a lane running now in this process (tests, status). */
+  activeIn(lane: string): number {
+    return this.lanes.get(lane)?.active ?? 0;
+  }
+
+  /** Kinds whose lane has a free slot. */
+  private claimableKinds(): string[] {
+    const out: string[] = [];
+    for (const [kind, h] of this.handlers) {
+      const l = this.lanes.get(h.lane)!;
+      if (l.active < l.max) out.push(kind);
+    }
+    return out;
+  }
+
+  private async reclaimStale(now: Date) {
+    this.lastReclaim = Date.now();
     await this.db.query(
       `UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < $1`,
       [new Date(now.getTime() - this.staleAfterMs)],
     );
-    while (count < limit) {
-      const r = await this.db.query<JobRow>(
-        `UPDATE jobs SET status = 'running', locked_at = now(), attempts = attempts + 1
-         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 AND kind = ANY($2)
-                     ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
-         RETURNING id, kind, payload, attempts, max_attempts`,
-        [now, [...this.handlers.keys()]],
-      );
-      const job = r.rows[0];
-      if (!job) break;
-      count++;
-      const handler = this.handlers.get(job.kind)!;
+  }
+
+  /**
+   * Claims and runs every job due at `now` (default: the clock at each claim), lanes side by side, each within its
+   * slots; returns when nothing due is left and nothing runs, with how many ran. Jobs that running jobs enqueue
+   * (due by then) run in the same call. Tests call this directly with a chosen time.
+   */
+  runDue(now?: Date, limit = 1000): Promise<number> {
+    return this.drain(now, limit, false);
+  }
+
+  private async drain(now: Date | undefined, limit: number, background: boolean): Promise<number> {
+    const at = () => now ?? new Date();
+    await this.reclaimStale(at());
+    let count = 0;
+    const mine = new Set<Promise<void>>();
+    for (;;) {
+      if (!now && Date.now() - this.lastReclaim > 30_000) await this.reclaimStale(at());
+      while (count < limit && !(background && this.stopped)) {
+        const kinds = this.claimableKinds();
+        if (!kinds.length) break;
+        const r = await this.db.query<JobRow>(
+          `UPDATE jobs SET status = 'running', locked_at = now(), attempts = attempts + 1
+           WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 AND kind = ANY($2)
+                       ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
+           RETURNING id, kind, payload, attempts, max_attempts`,
+          [at(), kinds],
+        );
+        const job = r.rows[0];
+        if (!job) break;
+        count++;
+        const p = this.execute(job, now);
+        mine.add(p);
+        void p.finally(() => {
+          mine.delete(p);
+          this.poke();
+        });
+      }
+      if (!mine.size) break;
+      // Wait until one of ours finishes (a slot is free, it may have enqueued more) or a wake-up (NOTIFY, poll).
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return count;
+  }
+
+  private poke() {
+    const w = this.waiters.splice(0);
+    for (const f of w) f();
+  }
+
+  /** Runs one claimed job within its lane slot and deadline, and records the outcome. Never throws. */
+  private execute(job: JobRow, now: Date | undefined): Promise<void> {
+    const h = this.handlers.get(job.kind)!;
+    const lane = this.lanes.get(h.lane)!;
+    lane.active++;
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const p = (async () => {
       try {
-        await handler(job.payload, job);
+        // Settles at the deadline, or when stop() aborts the attempt.
+        const deadline = new Promise<never>((_, reject) => {
+          ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true });
+          timer = setTimeout(() => ac.abort(new JobDeadlineError(job.kind, job.id, h.deadlineMs)), h.deadlineMs);
+        });
+        deadline.catch(() => {});
+        const run = Promise.resolve().then(() => h.handler(job.payload, job, ac.signal));
+        // An abandoned attempt may still settle later: its outcome is no longer ours to record.
+        run.catch(() => {});
+        await Promise.race([run, deadline]);
         await this.db.query(`UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL WHERE id = $1`, [job.id]);
       } catch (err: any) {
         const final = job.attempts >= job.max_attempts;
         const message = String(err?.message ?? err).slice(0, 2000);
-        await this.db.query(
-          `UPDATE jobs SET status = $2, last_error = $3, locked_at = NULL, run_at = $4,
-             finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1`,
-          [job.id, final ? 'failed' : 'queued', message, new Date(now.getTime() + backoffMs(job.attempts))],
-        );
+        const base = now ?? new Date();
+        try {
+          await this.db.query(
+            `UPDATE jobs SET status = $2, last_error = $3, locked_at = NULL, run_at = $4,
+               finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1`,
+            [job.id, final ? 'failed' : 'queued', message, new Date(base.getTime() + backoffMs(job.attempts))],
+          );
+        } catch (e: any) {
+          // The database went away (shutdown): the row stays 'running' and is reclaimed later.
+          if (!this.stopped) this.log.error({ jobId: job.id, kind: job.kind, err: e?.message }, 'job outcome not recorded');
+        }
         if (final) this.log.error({ jobId: job.id, kind: job.kind, err: message }, 'job failed for good');
+        else if (err instanceof JobDeadlineError) this.log.warn?.({ jobId: job.id, kind: job.kind, err: message }, 'job abandoned at its deadline');
+      } finally {
+        clearTimeout(timer);
+        lane.active--;
       }
-    }
-    return count;
+    })();
+    this.inflight.set(p, ac);
+    void p.finally(() => this.inflight.delete(p));
+    return p;
   }
 
   /** Runs in the background: on NOTIFY and every pollMs. */
@@ -105,7 +235,9 @@ export class JobRunner {
   private kick() {
     if (this.stopped) return;
     if (this.running) {
+      // The loop may be waiting for a slot while other lanes have due jobs: let it claim again.
       this.wake = true;
+      this.poke();
       return;
     }
     this.running = true;
@@ -113,7 +245,7 @@ export class JobRunner {
       try {
         do {
           this.wake = false;
-          await this.runDue();
+          await this.drain(undefined, 1000, true);
         } while (this.wake && !this.stopped);
       } catch (err: any) {
         if (!this.stopped) this.log.error({ err: err?.message }, 'job runner error');
@@ -123,10 +255,20 @@ export class JobRunner {
     })();
   }
 
-  async stop() {
+  /**
+   * Stops claiming; waits up to `graceMs` for running jobs, then aborts the rest (their signals fire; a row left
+   * 'running' is reclaimed by the next process).
+   */
+  async stop(graceMs = 10_000) {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     await this.stopListening?.();
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    this.stopListening = null;
+    const end = Date.now() + graceMs;
+    while (this.inflight.size && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    for (const ac of this.inflight.values()) ac.abort(new Error('server shutting down'));
+    this.poke();
+    while (this.running && Date.now() < end + 1000) await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -81,9 +81,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
-  const jobs = new JobRunner(db, app.log as any)
+  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs })
     .on('sla.check', (payload) => checkSla(ctx, payload))
-    .on('webhook.deliver', (payload, job) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts));
+    .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal));
   for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
   for (const m of Object.values(FEATURE_MODULES)) m.jobs?.(jobs, ctx);
   registerListeningJobs(jobs, ctx);

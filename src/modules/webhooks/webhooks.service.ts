@@ -110,8 +110,14 @@ export async function emitWebhook(tx: Tx, accountId: string, event: WebhookEvent
   }
 }
 
-/** Job handler: re-reads the delivery; a delivered one is not sent again. Throws to make the job retry. */
-export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, attempt: number, maxAttempts: number) {
+/**
+ * Job handler: re-reads the delivery; a delivered one is not sent again. Throws to make the job retry.
+ * One attempt has WEBHOOK_TIMEOUT_MS (connect, answer and body together); a receiver that accepts the connection and
+ * never answers is an attempt that failed with "timed out after … ms", retried with the job backoff. `signal` (the
+ * job's deadline, shutdown) aborts it too. A receiver that processed the request but answered too late gets it again:
+ * deliveries are at least once, and the `Earshot-Delivery` id lets the receiver drop the repeat.
+ */
+export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, attempt: number, maxAttempts: number, signal?: AbortSignal) {
   const r = await ctx.db.query<{ status: string; body: string; event: string; url: string; secret: string; active: boolean }>(
     `SELECT d.status, d.body, d.event, w.url, w.secret, w.active FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.id = $1`,
@@ -122,6 +128,8 @@ export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, 
   const t = Math.floor(Date.now() / 1000);
   let status: number | null = null;
   let error: string | null = null;
+  const timeoutMs = ctx.config.webhookTimeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const res = await fetch(d.url, {
       method: 'POST',
@@ -134,13 +142,15 @@ export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, 
       },
       body: d.body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(10_000),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
     status = res.status;
     await res.body?.cancel().catch(() => {});
     if (status < 200 || status >= 300) error = `receiver answered ${status}`;
   } catch (err: any) {
-    error = err?.cause?.code ?? err?.name ?? String(err);
+    if (timeout.aborted) error = `no answer: timed out after ${timeoutMs} ms (WEBHOOK_TIMEOUT_MS)`;
+    else if (signal?.aborted) error = `abandoned: ${signal.reason?.message ?? signal.reason}`;
+    else error = err?.cause?.code ?? err?.name ?? String(err);
   }
   await ctx.db.query(
     `UPDATE webhook_deliveries SET attempts = $2::int, response_status = $3::int, last_error = $4::text,

@@ -11,6 +11,11 @@
  * imapflow does not IDLE); an EXISTS during IDLE breaks it and a sync runs. Poll mode (or a server without IDLE):
  * a fresh connection every `config.imapPollMs`. Errors are recorded on the source and retried with backoff (5 s
  * doubling to 5 min). Passwords are never logged: imapflow's own logger is off and errors are recorded by message.
+ *
+ * Timeouts (config): connect, greeting, socket silence (imapflow probes a quiet IDLE with NOOP and gives up when that
+ * gets no answer) and one sync's deadline, after which the connection is closed and the sync fails with that error; a
+ * server that accepts and never speaks costs one greeting timeout, not a stuck poller. Progress is per message, so a
+ * sync cut short keeps what it stored.
  */
 import { ImapFlow } from 'imapflow';
 import type { Ctx } from '../../../platform/context.js';
@@ -52,7 +57,8 @@ async function loadSource(ctx: Ctx, id: string): Promise<SourceRow> {
   return r.rows[0];
 }
 
-function client(s: SourceRow): ImapFlow {
+function client(ctx: Ctx, s: SourceRow): ImapFlow {
+  const cfg = ctx.config;
   return new ImapFlow({
     host: s.host,
     port: s.port,
@@ -60,15 +66,46 @@ function client(s: SourceRow): ImapFlow {
     auth: { user: s.username, pass: s.password },
     logger: false,
     disableAutoIdle: true,
-    maxIdleTime: 5 * 60_000,
+    // IDLE is renewed before the socket timeout would probe it.
+    maxIdleTime: Math.max(1000, Math.min(5 * 60_000, Math.floor(cfg.imapSocketTimeoutMs / 2))),
+    connectionTimeout: cfg.imapConnectTimeoutMs,
+    greetingTimeout: cfg.imapGreetingTimeoutMs,
+    socketTimeout: cfg.imapSocketTimeoutMs,
     emitLogs: false,
   } as any);
 }
 
+/** Message of a sync cut at IMAP_SYNC_DEADLINE_MS. */
+const deadlineText = (ms: number) => `sync took longer than ${ms} ms (IMAP_SYNC_DEADLINE_MS): connection closed, retried`;
+
+/**
+ * Runs `fn` on an open client within IMAP_SYNC_DEADLINE_MS: at the deadline the connection is closed, which fails
+ * whatever command waits, and the error says which limit cut it.
+ */
+async function withinDeadline<T>(ctx: Ctx, c: ImapFlow, fn: () => Promise<T>): Promise<T> {
+  const ms = ctx.config.imapSyncDeadlineMs;
+  let expired = false;
+  const t = setTimeout(() => {
+    expired = true;
+    c.close();
+  }, ms);
+  try {
+    return await fn();
+  } catch (err) {
+    if (expired) throw new Error(deadlineText(ms), { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
 /** An error message fit for the source row and logs: never the password. */
-function errorText(err: any, s: Pick<SourceRow, 'password'>): string {
+function errorText(err: any, s: Pick<SourceRow, 'password'>, cfg?: Ctx['config']): string {
   let m = String(err?.responseText || err?.message || err);
   if (err?.authenticationFailed) m = `authentication failed for this user (${m})`;
+  else if (cfg && err?.code === 'GREETING_TIMEOUT') m = `the server sent no greeting within ${cfg.imapGreetingTimeoutMs} ms (IMAP_GREETING_TIMEOUT_MS)`;
+  else if (cfg && err?.code === 'CONNECT_TIMEOUT') m = `could not connect within ${cfg.imapConnectTimeoutMs} ms (IMAP_CONNECT_TIMEOUT_MS)`;
+  else if (cfg && err?.code === 'ETIMEOUT') m = `the server went silent for ${cfg.imapSocketTimeoutMs} ms (IMAP_SOCKET_TIMEOUT_MS)`;
   if (s.password) m = m.split(s.password).join('***');
   return m.slice(0, 1000);
 }
@@ -126,16 +163,18 @@ async function recordError(ctx: Ctx, id: string, message: string) {
 /** Connects, syncs the source's folder once and disconnects (poll mode, tests, `earshot imap poll`). */
 export async function pollImapOnce(ctx: Ctx, sourceId: string, log?: Log): Promise<SyncResult> {
   const s = await loadSource(ctx, sourceId);
-  const c = client(s);
+  const c = client(ctx, s);
   c.on('error', () => {});
   try {
-    await c.connect();
-    await c.mailboxOpen(s.folder, { readOnly: true });
-    const r = await syncOpen(ctx, s, c, log);
+    const r = await withinDeadline(ctx, c, async () => {
+      await c.connect();
+      await c.mailboxOpen(s.folder, { readOnly: true });
+      return syncOpen(ctx, s, c, log);
+    });
     await recordOk(ctx, s.id);
     return r;
   } catch (err) {
-    const message = errorText(err, s);
+    const message = errorText(err, s, ctx.config);
     await recordError(ctx, s.id, message);
     throw new Error(`IMAP ${s.username}@${s.host}:${s.port}/${s.folder}: ${message}`);
   } finally {
@@ -176,24 +215,26 @@ export function startImapPoller(ctx: Ctx, sourceId: string, opts: { pollMs?: num
   let backoff = 5_000;
 
   async function idleSession(s: SourceRow) {
-    const c = client(s);
+    const c = client(ctx, s);
     state.client = c;
     let dirty = true;
     const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
-    c.on('error', (err: any) => log?.warn?.({ source: s.id, err: errorText(err, s) }, 'IMAP connection error'));
+    c.on('error', (err: any) => log?.warn?.({ source: s.id, err: errorText(err, s, ctx.config) }, 'IMAP connection error'));
     c.on('exists', () => {
       dirty = true;
       // Any command breaks IDLE; the loop below then syncs.
       c.noop().catch(() => {});
     });
     try {
-      await c.connect();
-      await c.mailboxOpen(s.folder, { readOnly: true });
+      await withinDeadline(ctx, c, async () => {
+        await c.connect();
+        await c.mailboxOpen(s.folder, { readOnly: true });
+      });
       backoff = 5_000;
       while (!state.stopped && c.usable) {
         if (dirty) {
           dirty = false;
-          const r = await syncOpen(ctx, s, c, log);
+          const r = await withinDeadline(ctx, c, () => syncOpen(ctx, s, c, log));
           await recordOk(ctx, s.id);
           notify(r);
           continue;
@@ -228,7 +269,7 @@ export function startImapPoller(ctx: Ctx, sourceId: string, opts: { pollMs?: num
         }
       } catch (err: any) {
         if (state.stopped) break;
-        const message = errorText(err, s);
+        const message = errorText(err, s, ctx.config);
         await recordError(ctx, s.id, message);
         log?.warn?.({ source: s.id, err: message, retryInMs: backoff }, 'IMAP sync failed; retrying');
         await sleep(backoff, state);

@@ -8,6 +8,12 @@
  * send fails with a clear error and is retried later, so mail queued before the relay was configured still leaves.
  * A crash between the relay's 250 and marking the row sent sends it again on reclaim (at least once); it carries the
  * same Message-ID, so receivers see one message.
+ *
+ * Timeouts (config, docs/channels-email-outbound.md): connect, the relay's greeting, silence on the open connection
+ * (socket) and one whole send (deadline); the job's own deadline and shutdown abort a send through `signal`. A send
+ * that times out is a failed attempt like any other and is retried with the backoff. The one case that can send
+ * twice: the message was transmitted (DATA and the final dot) and the relay's 250 never came. The relay may have
+ * queued it; we cannot know, so we retry (at least once, never at most once); the retry carries the same Message-ID.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Ctx } from '../../../platform/context.js';
@@ -32,15 +38,50 @@ interface OutboundRow {
 
 const transports = new Map<string, Transporter>();
 
-/** One nodemailer transport per relay URL, reused by every send. */
-export function transportFor(url: string): Transporter {
-  let t = transports.get(url);
+export interface SmtpTimeouts {
+  connectMs: number;
+  greetingMs: number;
+  socketMs: number;
+}
+
+/**
+ * One nodemailer transport per relay URL and timeouts, reused by every send (a new connection per send). The
+ * timeouts are transport options: given as createTransport's second argument they would be message defaults and
+ * ignored (which left nodemailer's 10-minute socket timeout in force).
+ */
+export function transportFor(url: string, timeouts: SmtpTimeouts): Transporter {
+  const key = `${url} ${timeouts.connectMs}/${timeouts.greetingMs}/${timeouts.socketMs}`;
+  let t = transports.get(key);
   if (!t) {
     if (!/^smtps?:\/\//i.test(url)) throw new Error('SMTP_OUTBOUND_URL must start with smtp:// or smtps://');
-    t = nodemailer.createTransport(url, { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 } as any);
-    transports.set(url, t);
+    t = nodemailer.createTransport({
+      url,
+      connectionTimeout: timeouts.connectMs,
+      greetingTimeout: timeouts.greetingMs,
+      socketTimeout: timeouts.socketMs,
+      // After a timeout the socket is dropped at once, not left waiting for the silent peer to close.
+      socketCloseTimeout: 0,
+    } as any);
+    transports.set(key, t);
   }
   return t;
+}
+
+/** A send error in words: which timeout fired, after how long, and which setting governs it. */
+function describeSendError(err: any, cfg: Ctx['config'], deadline: AbortSignal, job?: AbortSignal): string {
+  if (deadline.aborted) return `no 250 from the relay: the whole send timed out after ${cfg.smtpOutboundDeadlineMs} ms (SMTP_OUTBOUND_DEADLINE_MS); retried`;
+  if (job?.aborted) return `send abandoned: ${job.reason?.message ?? job.reason}`;
+  if (err?.code === 'ETIMEDOUT') {
+    switch (err.timeoutType) {
+      case 'CONNECT_TIMEOUT':
+        return `could not connect to the relay within ${cfg.smtpOutboundConnectTimeoutMs} ms (SMTP_OUTBOUND_CONNECT_TIMEOUT_MS); retried`;
+      case 'GREETING_TIMEOUT':
+        return `the relay sent no greeting within ${cfg.smtpOutboundGreetingTimeoutMs} ms (SMTP_OUTBOUND_GREETING_TIMEOUT_MS); retried`;
+      default:
+        return `the relay went silent for ${cfg.smtpOutboundSocketTimeoutMs} ms (SMTP_OUTBOUND_SOCKET_TIMEOUT_MS), e.g. no 250 after DATA; retried`;
+    }
+  }
+  return String(err?.message ?? err);
 }
 
 /** Closes the cached transports (server shutdown, tests). */
@@ -87,11 +128,13 @@ function mailHeaders(h: Record<string, string | string[]>) {
 }
 
 /** Sends one outbound email (the `email.send` job). Throws to be retried. */
-export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: string }, job?: Pick<JobRow, 'attempts' | 'max_attempts'>) {
+export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: string }, job?: Pick<JobRow, 'attempts' | 'max_attempts'>, signal?: AbortSignal) {
   const r = await ctx.db.query<OutboundRow>('SELECT * FROM outbound_emails WHERE id = $1', [payload.outboundEmailId]);
   const row = r.rows[0];
   if (!row || row.status === 'sent') return;
   const attempt = row.attempts + 1;
+  const cfg = ctx.config;
+  const deadline = AbortSignal.timeout(cfg.smtpOutboundDeadlineMs);
   try {
     const url = ctx.config.smtpOutboundUrl;
     if (!url) throw new Error('SMTP_OUTBOUND_URL is not set: outgoing email waits until a relay is configured (env SMTP_OUTBOUND_URL or serve --smtp-outbound)');
@@ -102,7 +145,9 @@ export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: st
         )).rows
       : [];
     const h = mailHeaders(row.headers ?? {});
-    await transportFor(url).sendMail({
+    const timeouts = { connectMs: cfg.smtpOutboundConnectTimeoutMs, greetingMs: cfg.smtpOutboundGreetingTimeoutMs, socketMs: cfg.smtpOutboundSocketTimeoutMs };
+    await transportFor(url, timeouts).sendMail({
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
       from: row.from_address ?? fallbackFrom(ctx),
       to: row.to_addresses,
       subject: row.subject,
@@ -121,7 +166,7 @@ export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: st
       [row.id, ctx.now(), attempt],
     );
   } catch (err: any) {
-    const message = String(err?.message ?? err).slice(0, 1000);
+    const message = describeSendError(err, cfg, deadline, signal).slice(0, 1000);
     // 5xx from the relay is permanent (the address or the message is refused): failed now, not retried for a day.
     const permanent = Number(err?.responseCode) >= 500 && Number(err?.responseCode) < 600;
     const final = permanent || (job ? job.attempts >= job.max_attempts : false);
@@ -131,7 +176,7 @@ export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: st
       [row.id, attempt, message, final ? 'failed' : 'queued', next],
     );
     if (permanent) return;
-    throw err;
+    throw new Error(message, { cause: err });
   }
   // The delivery status is shown with the conversation: tell its viewers to refetch.
   if (row.conversation_id)

@@ -8,7 +8,7 @@ import { imapCli } from './imap.cli.js';
 const module: ChannelModule = {
   routes,
   jobs(runner, ctx) {
-    runner.on('email.send', (payload, job) => sendOutboundEmail(ctx, payload, job));
+    runner.on('email.send', (payload, job, signal) => sendOutboundEmail(ctx, payload, job, signal));
   },
   async start(app) {
     const url = app.ctx.config.smtpOutboundUrl;

@@ -9,6 +9,11 @@
  * split anywhere (even inside CRLF), so the parser buffers until a block is complete.
  *
  * Never logs the secret: connection details are logged as `ami://user@host:port`.
+ *
+ * Timeouts: connecting, the banner and the answer to Login must all come within AMI_CONNECT_TIMEOUT_MS, or the
+ * attempt is dropped with an error naming the step and retried with backoff. A logged-in connection that has been
+ * silent for AMI_PING_MS gets `Action: Ping`; no answer within AMI_CONNECT_TIMEOUT_MS means the peer is gone
+ * (a half-open TCP connection says nothing) and the client reconnects.
  */
 import net from 'node:net';
 import type { Ctx } from '../../../platform/context.js';
@@ -101,6 +106,10 @@ export interface AmiClientOptions {
   maxBackoffMs?: number;
   /** How long events gather before they are written in one transaction. */
   tickMs?: number;
+  /** Connect + banner + Login answer, and a Ping's answer (default config.amiConnectTimeoutMs). */
+  connectTimeoutMs?: number;
+  /** Silence after which a Ping is sent (default config.amiPingMs). */
+  pingMs?: number;
 }
 
 export type AmiStatus = 'connecting' | 'logged-in' | 'login-failed' | 'disconnected' | 'stopped';
@@ -145,13 +154,44 @@ export class AmiClient {
     s.setEncoding('utf8');
     s.setKeepAlive(true, 30_000);
     let loginId: string | null = null;
+    let connected = false;
+    const limitMs = this.o.connectTimeoutMs ?? this.ctx.config.amiConnectTimeoutMs;
+    const pingMs = this.o.pingMs ?? this.ctx.config.amiPingMs;
+    const giveUp = (why: string) => {
+      this.lastError = `AMI ${this.where}: ${why}; reconnecting`;
+      this.o.log.warn({ ami: this.where }, this.lastError);
+      s.destroy();
+    };
+    // Connect, banner and Login answer share one limit.
+    let setupTimer: NodeJS.Timeout | null = setTimeout(() => {
+      const step = !connected ? 'could not connect' : parser.banner === null ? 'connected but no banner' : 'no answer to Login';
+      giveUp(`${step} within ${limitMs} ms (AMI_CONNECT_TIMEOUT_MS)`);
+    }, limitMs);
+    let pongTimer: NodeJS.Timeout | null = null;
+    const clearTimers = () => {
+      if (setupTimer) clearTimeout(setupTimer);
+      if (pongTimer) clearTimeout(pongTimer);
+      setupTimer = pongTimer = null;
+    };
+    s.once('connect', () => (connected = true));
+    s.on('timeout', () => {
+      if (this.status !== 'logged-in' || pongTimer) return;
+      s.write(`Action: Ping\r\nActionID: earshot-${++this.actionId}\r\n\r\n`);
+      pongTimer = setTimeout(() => giveUp(`silent for ${pingMs} ms and no answer to Ping within ${limitMs} ms (AMI_PING_MS, AMI_CONNECT_TIMEOUT_MS)`), limitMs);
+    });
     s.on('data', (chunk: string) => {
+      // Anything from the peer proves it is there.
+      if (pongTimer) clearTimeout(pongTimer);
+      pongTimer = null;
       for (const m of parser.push(chunk)) {
         if (loginId === null) continue;
         if (m.Response !== undefined && m.ActionID === loginId) {
           if (m.Response === 'Success') {
             this.status = 'logged-in';
             this.lastError = null;
+            if (setupTimer) clearTimeout(setupTimer);
+            setupTimer = null;
+            s.setTimeout(pingMs);
             this.logins++;
             this.delay = this.o.backoffMs ?? 1000;
             this.o.log.info({ ami: this.where }, 'AMI logged in');
@@ -182,6 +222,7 @@ export class AmiClient {
       this.o.log.warn({ ami: this.where, err: err.message }, 'AMI connection error');
     });
     s.on('close', () => {
+      clearTimers();
       if (this.socket === s) this.socket = null;
       if (this.status !== 'login-failed') this.status = 'disconnected';
       this.notify();
