@@ -91,6 +91,12 @@ test('account create, user add and token create on an empty data folder', { time
   assert.match(u.stderr, /a@acme\.test \(agent\) added to 'acme-gmbh'/, show(u));
   assert.doesNotMatch(u.stderr, /Password:/, 'a given password is not echoed');
 
+  // --invite: no password; the user is emailed an invitation link (issue 13).
+  const inv = await run(['user', 'add', '--account', 'acme-gmbh', '--email', 'i@acme.test', '--name', 'I', '--role', 'agent', '--invite', '--data', dir]);
+  assert.equal(inv.code, 0, show(inv));
+  assert.match(inv.stderr, /i@acme\.test \(agent\) added to 'acme-gmbh'\. Invitation emailed \(the link works until \d{4}-/, show(inv));
+  assert.doesNotMatch(inv.stderr, /Password:/, show(inv));
+
   const tk = await run(['token', 'create', '--account', 'acme-gmbh', '--role', 'admin', '--data', dir]);
   assert.equal(tk.code, 0, show(tk));
   const token = tk.stdout.trim();

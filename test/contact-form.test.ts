@@ -220,6 +220,50 @@ test('honeypot, missing, forged, too fast, too old, foreign-account and cross-si
   assert.equal(await count('outbound_emails'), mails);
 });
 
+test('a browser posting from the page itself is accepted whatever Origin its referrer policy makes it send; cross-site posts are refused', async () => {
+  // Chromium sends `Origin: null` on a form post from a page whose referrer policy is no-referrer, and names the
+  // relation in Sec-Fetch-Site. Issue 13: every real submission was refused ("came from another site").
+  const send = async (headers: Record<string, string>) => {
+    const ip = nextIp();
+    const token = await freshToken(ip);
+    at(10_000);
+    return post('/contact/acme', ip, { ...fields({ subject: `Origin check ${JSON.stringify(headers)}` }), formToken: token }, headers);
+  };
+  const nullOrigin = await send({ origin: 'null', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' });
+  assert.equal(nullOrigin.statusCode, 200, nullOrigin.body);
+  assert.match(nullOrigin.body, /Thank you/);
+  const own = await send({ origin: 'http://localhost', 'sec-fetch-site': 'same-origin' });
+  assert.equal(own.statusCode, 200);
+  const typed = await send({ 'sec-fetch-site': 'none' });
+  assert.equal(typed.statusCode, 200, 'a user-initiated request (Sec-Fetch-Site: none) is not cross-site');
+
+  const refusedBy = async (headers: Record<string, string>) => {
+    const r = await send(headers);
+    assert.equal(r.statusCode, 403, `${JSON.stringify(headers)} is refused`);
+    assert.match(r.body, /came from another site/);
+  };
+  const before = await count('conversations');
+  await refusedBy({ origin: 'null', 'sec-fetch-site': 'cross-site' }); // a sandboxed frame or a no-referrer page elsewhere
+  await refusedBy({ 'sec-fetch-site': 'cross-site' });
+  await refusedBy({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+  await refusedBy({ origin: 'http://shop.localhost', 'sec-fetch-site': 'same-site' }); // a sibling subdomain is another site's page
+  await refusedBy({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }); // contradictory: the Origin wins
+  await refusedBy({ origin: 'null' }); // an old browser without Sec-Fetch-Site: nothing proves the page was ours
+  assert.equal(await count('conversations'), before);
+});
+
+test('the public pages ask browsers to send their Origin to this site only (referrer policy same-origin)', async () => {
+  for (const url of ['/contact/acme', '/portal/acme']) {
+    const r = await page(url, nextIp());
+    assert.equal(r.headers['referrer-policy'], 'same-origin', url);
+    assert.match(r.body, /<meta name="referrer" content="same-origin">/, url);
+  }
+  // The sign-in page carries its token in the URL: it keeps sending no referrer at all.
+  const s = await page('/portal/acme/signin?token=abc', nextIp());
+  assert.equal(s.headers['referrer-policy'], 'no-referrer');
+  assert.match(s.body, /<meta name="referrer" content="no-referrer">/);
+});
+
 test('sending the form too often from one address answers 429 with a page', async () => {
   const ip = nextIp();
   const limit = Math.ceil(env.config.publicRateLimit / 6);

@@ -13,6 +13,8 @@ import { createMailbox } from '../src/modules/channels/email/mailboxes.service.j
 import { ingestEmail } from '../src/modules/channels/email/inbound.js';
 import { capReferences, replySubject } from '../src/modules/channels/deliver.js';
 import { acknowledgeIngested } from '../src/modules/channels/email/outbound-ack.js';
+import { senderMailbox } from '../src/modules/channels/email/outbound.js';
+import { createQueue } from '../src/modules/queues/queues.service.js';
 
 let env: TestEnv;
 let sink: SmtpSink;
@@ -283,6 +285,51 @@ test('chat and phone conversations are not emailed; web conversations are, threa
   assert.equal(a.inReplyTo, undefined);
   assert.equal(b.inReplyTo, a.messageId);
   assert.deepEqual([b.references].flat(), [a.messageId]);
+});
+
+test('the sending mailbox follows the conversation: the mailbox the customer wrote to, else its queue\'s, else the account\'s first', async () => {
+  // Issue 13: a reply to an English customer in "Support EN" went out from the account's first (German) mailbox.
+  const sys = systemPrincipal(env.accountId);
+  const en = await createQueue(env.ctx, sys, { name: 'Support EN (from)' });
+  await createMailbox(env.ctx, sys, { address: 'english@acme.test', name: 'Acme English', queueId: en.id });
+  /** Replies in conversation `id` and returns the From of the mail the customer receives. */
+  const replyFrom = async (id: string, to: string) => {
+    const before = sink.messages.length;
+    const r = await env.req('POST', `/api/v1/conversations/${id}/replies`, { body: { text: `Answer to ${to}` } });
+    assert.equal(r.status, 201, r.body);
+    await runJobs();
+    await sink.waitFor(before + 1);
+    const mail = sink.messages.slice(before).find((x) => x.rcptTo.includes(to));
+    assert.ok(mail, `a mail to ${to}`);
+    const m = await parse(mail.raw);
+    return { address: m.from?.value[0].address, name: m.from?.value[0].name, envelope: mail.mailFrom, replyTo: m.replyTo?.value[0].address };
+  };
+  const conv = async (email: string, channel: string, queueId?: string) => {
+    const c = await env.req('POST', '/api/v1/conversations', {
+      body: { customer: { email, name: email.split('@')[0] }, channel, subject: `Question via ${channel}`, message: { text: 'Hello, where is my order?' }, ...(queueId ? { queueId } : {}) },
+    });
+    assert.equal(c.status, 201, c.body);
+    return c.json.id as string;
+  };
+
+  // An email conversation in the English queue that came in without an inbound mail (the API, an import): the queue's mailbox.
+  const byQueue = await replyFrom(await conv('emily@customer.test', 'email', en.id), 'emily@customer.test');
+  assert.deepEqual(byQueue, { address: 'english@acme.test', name: 'Acme English', envelope: 'english@acme.test', replyTo: byQueue.replyTo });
+  assert.match(byQueue.replyTo ?? '', /^reply\+[\w-]+@acme\.test$/);
+  // A contact-form (web) conversation in the English queue: the same.
+  assert.equal((await replyFrom(await conv('dan@customer.test', 'web', en.id), 'dan@customer.test')).address, 'english@acme.test');
+  // No queue with a mailbox: the account's first mailbox.
+  assert.equal((await replyFrom(await conv('olga@customer.test', 'email'), 'olga@customer.test')).address, 'support@acme.test');
+  // The customer wrote to a mailbox: that one answers, even after the conversation moved to the English queue.
+  const raw = inboundRaw({ from: 'Hans <hans@customer.test>', subject: 'Zelt' });
+  const r = await ingestEmail(env.ctx, { raw: Buffer.from(raw.raw.toString().replace('To: support@acme.test', 'To: hallo@acme.test')), rcptTo: ['hallo@acme.test'], source: 'smtp' });
+  assert.equal(r.status, 'stored');
+  if (r.status !== 'stored') return;
+  assert.equal((await env.req('PATCH', `/api/v1/conversations/${r.conversationId}`, { body: { queueId: en.id } })).status, 200);
+  assert.equal((await replyFrom(r.conversationId, 'hans@customer.test')).address, 'hallo@acme.test');
+  // Mail a conversation causes without naming a sender (a confirmation, a survey) follows the same rule.
+  const sys2 = await env.db.transaction((tx) => senderMailbox(tx, env.accountId, null));
+  assert.equal(sys2?.address, 'support@acme.test', 'without a conversation: the account default');
 });
 
 test('delivery status: 404 for an unknown or foreign conversation', async () => {

@@ -137,21 +137,24 @@ export function buildCli() {
       .requiredOption('--email <email>', 'sign-in email')
       .requiredOption('--name <name>', 'display name')
       .addOption(new Option('--role <role>', `one of ${ROLES.join(', ')}`).argParser(roleArg).makeOptionMandatory())
-      .option('--password <password>', 'at least 10 characters; env EARSHOT_PASSWORD; generated and printed when missing')
+      .option('--password <password>', 'at least 10 characters; env EARSHOT_PASSWORD; generated and printed when missing (unless --invite)')
+      .option('--invite', 'no password: email the user an invitation link to choose one (sent by `earshot serve`\'s job runner)')
       .addOption(new Option('--locale <locale>', 'language of the user interface').choices(['en', 'de', 'nb'])),
   ).action(async (o) => {
     await withDb(o, async (ctx) => {
       const a = await accounts.findAccount(ctx, o.account);
-      let password: string | undefined = o.password ?? process.env.EARSHOT_PASSWORD;
+      let password: string | undefined = o.password ?? (o.invite ? undefined : process.env.EARSHOT_PASSWORD);
+      if (o.invite && password) throw new Error('--invite and --password exclude each other: an invited user chooses the password');
       let generated = false;
-      if (!password) {
+      if (!password && !o.invite) {
         const { randomToken } = await import('../platform/password.js');
         password = randomToken(12);
         generated = true;
       }
-      const u = await accounts.addUser(ctx, systemPrincipal(a.id, 'cli'), { email: o.email, name: o.name, role: o.role, password, locale: o.locale });
+      const u = await accounts.addUser(ctx, systemPrincipal(a.id, 'cli'), { email: o.email, name: o.name, role: o.role, password, locale: o.locale, invite: !!o.invite });
       process.stdout.write(`${u.id}\n`);
-      process.stderr.write(`User ${u.email} (${u.role}) added to '${a.slug}'.${generated ? ` Password: ${password}` : ''}\n`);
+      const how = generated ? ` Password: ${password}` : o.invite ? ` Invitation emailed (the link works until ${new Date(u.invitedUntil!).toISOString()}; it leaves through SMTP_OUTBOUND_URL when \`earshot serve\` runs).` : '';
+      process.stderr.write(`User ${u.email} (${u.role}) added to '${a.slug}'.${how}\n`);
     });
   });
 

@@ -19,6 +19,26 @@ const TEXTS: Record<string, Record<Locale, string>> = {
   },
   conversation_closed: { en: 'This conversation is closed.', de: 'Dieses Gespräch ist geschlossen.', nb: 'Denne samtalen er lukket.' },
   no_agent_available: { en: 'No agent is free right now.', de: 'Gerade ist niemand frei.', nb: 'Ingen er ledig akkurat nå.' },
+  token_unknown: {
+    en: 'This link is not valid. Ask for a new one with "Forgot password?" on the sign-in page.',
+    de: 'Dieser Link ist ungültig. Fordern Sie auf der Anmeldeseite mit „Passwort vergessen?“ einen neuen an.',
+    nb: 'Denne lenken er ugyldig. Be om en ny med «Glemt passordet?» på innloggingssiden.',
+  },
+  token_used: {
+    en: 'This link has been used already. Ask for a new one with "Forgot password?" on the sign-in page.',
+    de: 'Dieser Link wurde bereits verwendet. Fordern Sie auf der Anmeldeseite mit „Passwort vergessen?“ einen neuen an.',
+    nb: 'Denne lenken er allerede brukt. Be om en ny med «Glemt passordet?» på innloggingssiden.',
+  },
+  token_expired: {
+    en: 'This link has expired. Ask for a new one with "Forgot password?" on the sign-in page.',
+    de: 'Dieser Link ist abgelaufen. Fordern Sie auf der Anmeldeseite mit „Passwort vergessen?“ einen neuen an.',
+    nb: 'Denne lenken er utløpt. Be om en ny med «Glemt passordet?» på innloggingssiden.',
+  },
+  password_set: {
+    en: 'This user has set a password already; they can use "Forgot password?" on the sign-in page.',
+    de: 'Diese Person hat bereits ein Passwort; sie kann auf der Anmeldeseite „Passwort vergessen?“ nutzen.',
+    nb: 'Denne brukeren har allerede et passord; hen kan bruke «Glemt passordet?» på innloggingssiden.',
+  },
   callback_closed: {
     en: 'This callback is closed already.',
     de: 'Dieser Rückruf ist bereits abgeschlossen.',

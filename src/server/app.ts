@@ -19,6 +19,7 @@ import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
 import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
+import { sendResetLinks } from '../modules/accounts/passwords.service.js';
 import accountRoutes from '../modules/accounts/accounts.routes.js';
 import conversationRoutes from '../modules/conversations/conversations.routes.js';
 import customerRoutes from '../modules/customers/customers.routes.js';
@@ -83,7 +84,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('ctx', ctx);
   const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs })
     .on('sla.check', (payload) => checkSla(ctx, payload))
-    .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal));
+    .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal))
+    .on('auth.password_reset', (payload) => sendResetLinks(ctx, payload));
   for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
   for (const m of Object.values(FEATURE_MODULES)) m.jobs?.(jobs, ctx);
   registerListeningJobs(jobs, ctx);

@@ -5,6 +5,7 @@ import { Center, Loader } from '@mantine/core';
 import { useMe } from './lib/session';
 import { Shell } from './Shell';
 import { LoginPage } from './features/auth/LoginPage';
+import { SetPasswordPage } from './features/auth/SetPasswordPage';
 
 const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
 const ConversationPage = lazy(() => import('./features/inbox/ConversationPage'));
@@ -26,6 +27,8 @@ const Loading = () => (
 
 export function App() {
   const { data: me, isLoading } = useMe();
+  // The invitation / reset link's page works signed in or out (the link is for whoever holds the mail).
+  if (window.location.pathname === '/set-password') return <SetPasswordPage />;
   if (isLoading) return <Loading />;
   if (!me) return <LoginPage />;
   return (

@@ -3,6 +3,7 @@ import type { App } from '../../server/app.js';
 import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
 import { IdParams, Locale, Role } from '../../server/schemas.js';
 import * as svc from './accounts.service.js';
+import * as pw from './passwords.service.js';
 
 export default async function accountRoutes(app: App) {
   const ctx = app.ctx;
@@ -56,6 +57,43 @@ export default async function accountRoutes(app: App) {
     };
   });
 
+  // Invitations and "Forgot password?" (passwords.service.ts). The link's token travels in the body, never in a URL.
+  const tokenLimit = { max: ctx.config.loginRateLimit, timeWindow: '1 minute' };
+  const Token = Type.String({ minLength: 1, maxLength: 200, description: 'the token from the emailed link (#token=…)' });
+  app.post('/auth/password/forgot', {
+    config: { auth: false, rateLimit: tokenLimit },
+    schema: {
+      tags: ['auth'],
+      summary: 'Forgot password: emails a single-use reset link (valid 1 hour) to every active user with this address; answers the same for unknown addresses',
+      security: [],
+      body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    await pw.requestReset(ctx, req.body.email);
+    return reply.code(202).send({ ok: true });
+  });
+  app.post('/auth/password/check', {
+    config: { auth: false, rateLimit: { max: ctx.config.publicRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'What an invitation or reset link is for (state valid, used, expired or unknown), before the person types a password',
+      security: [],
+      body: Type.Object({ token: Token }, { additionalProperties: false }),
+    },
+  }, async (req) => pw.checkToken(ctx, req.body.token));
+  app.post('/auth/password/set', {
+    config: { auth: false, rateLimit: tokenLimit },
+    schema: {
+      tags: ['auth'],
+      summary: 'Set the password with an invitation or reset link (once, before it expires); ends every session of the user',
+      security: [],
+      body: Type.Object({ token: Token, password: Type.String({ minLength: 10, maxLength: 1000 }) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const r = await pw.setPasswordWithToken(ctx, req.body.token, req.body.password, { ip: req.ip });
+    return { ok: true, email: r.email };
+  });
+
   app.get('/me', { schema: { tags: ['auth'], summary: 'Who am I: user (or token), role and account' } }, async (req) => {
     const p = who(req);
     return {
@@ -92,7 +130,7 @@ export default async function accountRoutes(app: App) {
   app.post('/users', {
     schema: {
       tags: ['users'],
-      summary: 'Add a user (admin)',
+      summary: 'Add a user (admin); without a password the user gets an invitation email',
       body: Type.Object({
         email: Type.String({ format: 'email' }),
         name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -101,9 +139,17 @@ export default async function accountRoutes(app: App) {
         locale: Type.Optional(Locale),
         timezone: Type.Optional(Type.String()),
         capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+        invite: Type.Optional(Type.Boolean({ description: 'without a password: email an invitation link (default true)' })),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => reply.code(201).send(await svc.addUser(ctx, who(req), req.body)));
+  app.post('/users/:id/invitation', {
+    schema: {
+      tags: ['users'],
+      summary: 'Send the invitation email again (admin; users who have not set a password); earlier links stop working',
+      params: IdParams,
+    },
+  }, async (req, reply) => reply.code(201).send(await pw.sendInvitation(ctx, who(req), req.params.id)));
   app.get('/users/:id', { schema: { tags: ['users'], summary: 'One user', params: IdParams } }, async (req) => {
     const p = who(req);
     return svc.getUser(ctx, p, req.params.id);

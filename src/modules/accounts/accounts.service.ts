@@ -5,6 +5,7 @@ import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/er
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../platform/password.js';
 import { validateTimezone } from '../../platform/business-hours.js';
 import { audit } from '../audit/audit.service.js';
+import { sendInvitation } from './passwords.service.js';
 
 export interface Account {
   id: string;
@@ -102,9 +103,15 @@ export interface User {
   presence: string;
   capacity: number;
   disabled: boolean;
+  /** False until the user set a password (an invited user who has not followed the link yet). */
+  passwordSet: boolean;
+  /** Until when the user's open invitation link works (null: none open). */
+  invitedUntil: Date | null;
   createdAt: Date;
 }
 const USER_COLS = `id, email, name, role, locale, timezone, presence, capacity, disabled_at IS NOT NULL AS disabled,
+  password_hash IS NOT NULL AS "passwordSet",
+  (SELECT max(t.expires_at) FROM password_tokens t WHERE t.user_id = users.id AND t.purpose = 'invite' AND t.used_at IS NULL) AS "invitedUntil",
   created_at AS "createdAt"`;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -112,7 +119,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function addUser(
   ctx: Ctx,
   p: Principal,
-  input: { email: string; name: string; role: Role; password?: string; locale?: 'en' | 'de' | 'nb'; capacity?: number; timezone?: string },
+  input: { email: string; name: string; role: Role; password?: string; locale?: 'en' | 'de' | 'nb'; capacity?: number; timezone?: string; invite?: boolean },
 ): Promise<User> {
   requireCap(p, 'admin');
   if (!EMAIL.test(input.email ?? '')) throw invalid('email', `not an email address: '${input.email}'`);
@@ -131,6 +138,11 @@ export async function addUser(
       [p.accountId, input.email.trim(), input.name.trim(), input.role, hash, input.locale ?? 'en', input.capacity ?? 10, input.timezone ?? null],
     );
     await audit(tx, p, 'user.created', { type: 'user', id: r.rows[0].id }, { email: input.email, role: input.role });
+    // Without a password the user is invited by email (unless the caller says not to), in this transaction.
+    if (!hash && input.invite !== false) {
+      await sendInvitation(ctx, p, r.rows[0].id, tx);
+      return getUser(ctx, p, r.rows[0].id, tx);
+    }
     return r.rows[0];
   });
 }
@@ -166,8 +178,11 @@ export async function updateUser(
         WHERE account_id = $1 AND id = $2 RETURNING ${USER_COLS}`,
       [p.accountId, id, patch.name ?? null, patch.role ?? null, patch.capacity ?? null, patch.disabled ?? null, hash, patch.locale ?? null],
     );
-    // A disabled user or a new password ends every open session of that user.
-    if (patch.disabled || patch.password) await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+    // A disabled user or a new password ends every open session of that user, and any open invitation or reset link.
+    if (patch.disabled || patch.password) {
+      await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+      await tx.query(`UPDATE password_tokens SET used_at = now(), used_for = 'replaced' WHERE user_id = $1 AND used_at IS NULL`, [id]);
+    }
     await audit(tx, p, 'user.updated', { type: 'user', id }, { ...patch, password: patch.password ? '(changed)' : undefined });
     return r.rows[0];
   });

@@ -5,7 +5,7 @@
  * only after the reply committed, and a rolled-back reply sends nothing.
  */
 import type { Tx } from '../../platform/context.js';
-import { enqueueEmail, formatAddress, newMessageId, domainOf } from './email/outbound.js';
+import { enqueueEmail, formatAddress, newMessageId, domainOf, senderMailbox } from './email/outbound.js';
 
 export interface DeliverInput {
   accountId: string;
@@ -91,17 +91,8 @@ export async function deliverReply(tx: Tx, d: DeliverInput): Promise<{ outboundE
   ).rows[0]?.value;
   if (!to) return { outboundEmailId: null, skipped: 'no email address that has not bounced' };
 
-  // From: the mailbox the conversation came in through, or the account's first mailbox.
-  const mailbox = (
-    await tx.query<{ address: string; name: string }>(
-      `SELECT address, name FROM mailboxes WHERE account_id = $1
-        ORDER BY (id = $2::uuid) DESC,
-                 (id = (SELECT mailbox_id FROM email_messages WHERE conversation_id = $3 AND mailbox_id IS NOT NULL
-                         ORDER BY received_at LIMIT 1)) DESC NULLS LAST,
-                 created_at, address LIMIT 1`,
-      [d.accountId, parent?.mailbox_id ?? null, d.conversationId],
-    )
-  ).rows[0];
+  // From: the mailbox the answered mail came to, else the conversation's first, else its queue's, else the account's first.
+  const mailbox = await senderMailbox(tx, d.accountId, d.conversationId, parent?.mailbox_id ?? null);
   const team = mailbox?.name || c.account_name;
   const display = !d.automatic && m.agent_name ? `${m.agent_name} (${team})` : team;
   const from = mailbox ? formatAddress(display, mailbox.address) : null;

@@ -27,7 +27,7 @@ export default async function pages(app: App) {
 
   // The page's URL is the answer's token: not passed on as a referrer, not indexed.
   const html = (reply: FastifyReply, body: string, status = 200) =>
-    sendHtml(reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex'), body, status);
+    sendHtml(reply.header('x-robots-tag', 'noindex'), body, status);
 
   const pathOf = (req: FastifyRequest) => req.url.split('?')[0];
 
@@ -39,7 +39,7 @@ export default async function pages(app: App) {
     else if (err?.statusCode === 429 || err?.status === 429) (status = 429), (key = 'err_rate');
     else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_bad');
     else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'survey page failed');
-    return html(reply, page({ locale, title: ct(locale, 'err_title'), accountName: 'Earshot', path: pathOf(req), body: errorBox([ct(locale, key)]) }), status);
+    return html(reply, page({ referrer: 'no-referrer', locale, title: ct(locale, 'err_title'), accountName: 'Earshot', path: pathOf(req), body: errorBox([ct(locale, key)]) }), status);
   });
 
   const form = (req: FastifyRequest, v: svc.SurveyView, locale: Locale, opts: { score?: number; comment?: string; ok?: boolean; problems?: string[] }) => {
@@ -53,6 +53,7 @@ export default async function pages(app: App) {
         ? `<p>${esc(ct(locale, 'page_current', { score: v.answer.score, date: dateText(locale, v.expiresAt) }))}</p>`
         : `<p class="muted">${esc(ct(locale, 'page_not_yet'))}</p>`;
     return page({
+      referrer: 'no-referrer',
       locale,
       title: ct(locale, 'page_title'),
       accountName: v.accountName,

@@ -20,7 +20,7 @@ export default async function respectPages(app: App) {
     const q = req.query?.lang;
     const locale: Locale = q ? asLocale(q) : m ? m.customerLocale : 'en';
     const path = `/appeal/${req.params.token}`;
-    if (!m) return { status: 404, html: page({ locale, title: rt(locale, 'appeal_title'), accountName: 'Earshot', path, body: errorBox([rt(locale, 'appeal_unknown')]) }) };
+    if (!m) return { status: 404, html: page({ referrer: 'no-referrer', locale, title: rt(locale, 'appeal_title'), accountName: 'Earshot', path, body: errorBox([rt(locale, 'appeal_unknown')]) }) };
     let body = `<div class="box"><p>${esc(rt(locale, 'appeal_intro', { kind: m.kindText(locale), reason: m.reasonText(locale), until: m.untilText(locale) }))}</p></div>`;
     if (extra.done) body += `<div class="ok" role="status"><p>${esc(rt(locale, 'appeal_thanks'))}</p></div>`;
     else if (m.status !== 'active' && m.appeal_status !== 'upheld' && m.appeal_status !== 'overturned') body += `<p>${esc(rt(locale, 'appeal_closed'))}</p>`;
@@ -34,7 +34,7 @@ export default async function respectPages(app: App) {
 <textarea id="text" name="text" required maxlength="10000"></textarea>
 <button type="submit">${esc(rt(locale, 'appeal_send'))}</button>
 </form>`;
-    return { status: extra.error ? 400 : 200, html: page({ locale, title: rt(locale, 'appeal_title'), accountName: m.account, path, body }) };
+    return { status: extra.error ? 400 : 200, html: page({ referrer: 'no-referrer', locale, title: rt(locale, 'appeal_title'), accountName: m.account, path, body }) };
   }
 
   app.get('/appeal/:token', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {

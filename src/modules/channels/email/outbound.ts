@@ -38,17 +38,38 @@ export function domainOf(a: string | null | undefined): string | null {
 export const newMessageId = (domain: string | null) => `<${randomUUID()}@${domain || 'earshot.invalid'}>`;
 
 /**
+ * The mailbox that speaks for a conversation (issue 13: an English customer in "Support EN" was answered from the
+ * German mailbox, the account's first): the mailbox named (`preferred`, the one the mail being answered came to), else
+ * the first mailbox the customer wrote to in this conversation, else a mailbox of the conversation's queue, else the
+ * account's first mailbox. Null when the account has no mailbox.
+ */
+export async function senderMailbox(
+  tx: Tx,
+  accountId: string,
+  conversationId: string | null | undefined,
+  preferred: string | null = null,
+): Promise<{ id: string; address: string; name: string } | null> {
+  const r = await tx.query<{ id: string; address: string; name: string }>(
+    `SELECT m.id, m.address, m.name FROM mailboxes m WHERE m.account_id = $1
+      ORDER BY coalesce(m.id = $2::uuid, false) DESC,
+               coalesce(m.id = (SELECT e.mailbox_id FROM email_messages e WHERE e.conversation_id = $3::uuid AND e.mailbox_id IS NOT NULL
+                                 ORDER BY e.received_at LIMIT 1), false) DESC,
+               coalesce(m.queue_id = (SELECT c.queue_id FROM conversations c WHERE c.id = $3::uuid AND c.account_id = $1), false) DESC,
+               m.created_at, m.address LIMIT 1`,
+    [accountId, preferred, conversationId ?? null],
+  );
+  return r.rows[0] ?? null;
+}
+
+/**
  * Queues one email; returns the outbound_emails id. Sent by the `email.send` job after commit. Without a `from`, the
- * account's first mailbox sends it; the Message-ID is fixed here (unless given in `headers`), so a retried send
- * carries the same one.
+ * conversation's mailbox sends it (`senderMailbox`: the one the customer wrote to, else its queue's, else the
+ * account's first); the Message-ID is fixed here (unless given in `headers`), so a retried send carries the same one.
  */
 export async function enqueueEmail(tx: Tx, m: OutgoingEmail): Promise<string> {
   if (!m.from) {
-    const mb = await tx.query<{ address: string; name: string }>(
-      'SELECT address, name FROM mailboxes WHERE account_id = $1 ORDER BY created_at, address LIMIT 1',
-      [m.accountId],
-    );
-    if (mb.rows[0]) m = { ...m, from: formatAddress(mb.rows[0].name, mb.rows[0].address) };
+    const mb = await senderMailbox(tx, m.accountId, m.conversationId);
+    if (mb) m = { ...m, from: formatAddress(mb.name, mb.address) };
   }
   const headers = { ...(m.headers ?? {}) };
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'message-id')) headers['Message-ID'] = newMessageId(domainOf(m.from));

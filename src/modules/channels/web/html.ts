@@ -55,6 +55,8 @@ export interface PageOptions {
   body: string;
   /** Extra header content (sign-out form). */
   headerExtra?: string;
+  /** Default same-origin; no-referrer for pages whose URL carries a secret. Must agree with the reply's header. */
+  referrer?: ReferrerPolicy;
 }
 
 export function page(o: PageOptions): string {
@@ -68,7 +70,7 @@ export function page(o: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${o.referrer ?? 'same-origin'}">
 <title>${esc(o.title)} · ${esc(o.accountName)}</title>
 <style>${CSS}</style>
 </head>
@@ -112,14 +114,30 @@ export function publicLimits(publicRateLimit: number) {
   };
 }
 
-/** Sends a rendered page: HTML, never cached (it may carry a session's or a token's content). */
-export const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
-  reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+/**
+ * Sends a rendered page: HTML, never cached (it may carry a session's or a token's content), with the page's referrer
+ * policy (read back from its meta tag, so header and tag cannot disagree; helmet's default would be no-referrer).
+ */
+export const sendHtml = (reply: FastifyReply, body: string, status = 200) => {
+  const policy = /<meta name="referrer" content="([a-z-]+)">/.exec(body)?.[1];
+  if (policy) reply.header('referrer-policy', policy);
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+};
 
-/** Cross-site form posts are refused (cookies alone are not proof of intent): the Origin, if sent, must be this host. */
+/**
+ * Cross-site form posts are refused (cookies alone are not proof of intent). A browser says where a request comes from
+ * in `Sec-Fetch-Site`: `same-origin` (a page of this site) and `none` (the person typed or bookmarked it) pass;
+ * `same-site` (a sibling host) and `cross-site` are refused. An `Origin` naming another host is refused whatever else
+ * is sent. `Origin: null` (a page whose referrer policy is no-referrer, a sandboxed frame) passes only when the browser
+ * vouches with Sec-Fetch-Site; a client that sends neither header (curl, a server-side integration) is not a browser a
+ * foreign page could steer, and passes — the forms' signed tokens and the portal's session token still apply.
+ */
 export function sameOrigin(req: FastifyRequest): boolean {
+  const site = String(req.headers['sec-fetch-site'] ?? '').toLowerCase();
+  if (site && site !== 'same-origin' && site !== 'none') return false;
   const origin = req.headers.origin;
-  if (!origin || origin === 'null') return origin !== 'null';
+  if (!origin) return true;
+  if (origin === 'null') return !!site;
   try {
     // Both through URL, so a default port written out ("localhost:80") compares equal to one left out.
     const o = new URL(origin);
@@ -128,3 +146,10 @@ export function sameOrigin(req: FastifyRequest): boolean {
     return false;
   }
 }
+
+/**
+ * The referrer policy of the public pages: `same-origin`, so a browser sends this site its Origin on form posts (with
+ * `no-referrer` Chromium sends `Origin: null`) and sends other sites nothing. Pages whose URL carries a secret (the
+ * portal's sign-in link, a survey's token) use `no-referrer`.
+ */
+export type ReferrerPolicy = 'same-origin' | 'no-referrer';

@@ -67,6 +67,8 @@ export default async function pages(app: App) {
     return sendHtml(
       reply,
       page({
+        // An error page may stand at a URL with a token (a sign-in link); it has no form, so no referrer is needed.
+        referrer: 'no-referrer',
         locale,
         title: t(locale, 'error_title'),
         accountName: a?.name ?? 'Earshot',
@@ -252,10 +254,11 @@ ${field('subject', 'text', 'off')}
     rememberLang(req, reply);
     const locale = loc(req);
     const token = req.query.token ?? '';
-    reply.header('referrer-policy', 'no-referrer');
     return sendHtml(
       reply,
       page({
+        // The URL carries the sign-in token: never sent on as a referrer, not even to this site.
+        referrer: 'no-referrer',
         locale,
         title: t(locale, 'signin_title'),
         accountName: a.name,

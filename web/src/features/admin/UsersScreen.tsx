@@ -1,10 +1,15 @@
-/** Users and roles: list with presence; admins add users, change role, capacity, language, password, disable. */
+/**
+ * Users and roles: list with presence; admins add users, change role, capacity, language, password, disable. A user
+ * added without a password is emailed an invitation; until they set a password the row says Invited and offers to
+ * send the invitation again.
+ */
 import { useState } from 'react';
-import { Badge, Button, NumberInput, PasswordInput, Select, Table, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, NumberInput, PasswordInput, Select, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
 import type { Role } from '../../lib/session';
+import { fmtDateTime } from '../../lib/format';
 import { ActionsCell, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, RowConfirmButton, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
 
 export interface User {
@@ -16,6 +21,8 @@ export interface User {
   presence: string;
   capacity: number;
   disabled: boolean;
+  passwordSet: boolean;
+  invitedUntil: string | null;
 }
 
 export const ROLES: Role[] = ['agent', 'supervisor', 'leader', 'admin'];
@@ -25,7 +32,7 @@ export function useUsers() {
   return useQuery({ queryKey: ['admin', 'users'], queryFn: () => get<{ items: User[] }>('/users').then((r) => r.items) });
 }
 
-function UserForm({ user, onClose }: { user: User | null; onClose: () => void }) {
+function UserForm({ user, onClose, onInvited }: { user: User | null; onClose: () => void; onInvited: (u: User) => void }) {
   const { t } = useTranslation('admin');
   const { t: tc } = useTranslation();
   const [name, setName] = useState(user?.name ?? '');
@@ -38,10 +45,13 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
     () => {
       const body: Record<string, unknown> = { name, role, locale, capacity: Number(capacity) };
       if (password) body.password = password;
-      return user ? patch(`/users/${user.id}`, body) : post('/users', { ...body, email });
+      return user ? patch<User>(`/users/${user.id}`, body) : post<User>('/users', { ...body, email });
     },
     [['admin', 'users']],
-    onClose,
+    (out) => {
+      if (!user && out && !out.passwordSet) onInvited(out);
+      onClose();
+    },
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'email', 'role', 'locale', 'capacity', 'password']);
   return (
@@ -53,7 +63,7 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
       <NumberInput label={t('users.capacity')} description={t('users.capacityHelp')} value={capacity} onChange={setCapacity} min={0} max={1000} allowDecimal={false} error={fe('capacity')} />
       <PasswordInput
         label={user ? t('users.newPassword') : t('users.password')}
-        description={t('users.passwordHelp')}
+        description={user ? t('users.passwordHelp') : t('users.passwordHelpNew')}
         value={password}
         onChange={(e) => setPassword(e.currentTarget.value)}
         error={fe('password')}
@@ -70,6 +80,10 @@ export function UsersScreen() {
   const users = useUsers();
   const [editing, setEditing] = useState<User | null | 'new'>(null);
   const toggle = useSave((u: User) => patch(`/users/${u.id}`, { disabled: !u.disabled }), [['admin', 'users']]);
+  const [sent, setSent] = useState<{ email: string; until: string } | null>(null);
+  const noteInvited = (u: { email: string; invitedUntil?: string | null; expiresAt?: string }) =>
+    setSent({ email: u.email, until: fmtDateTime(u.expiresAt ?? u.invitedUntil ?? null) });
+  const resend = useSave((u: User) => post<{ email: string; expiresAt: string }>(`/users/${u.id}/invitation`), [['admin', 'users']], noteInvited);
   return (
     <>
       <ScreenHeader
@@ -78,6 +92,11 @@ export function UsersScreen() {
         action={admin && <Button onClick={() => setEditing('new')}>{t('users.add')}</Button>}
       />
       <ReadOnlyNote cap="admin" />
+      {sent && (
+        <Alert color="teal" role="status" mb="sm" withCloseButton closeButtonLabel={t('common.close')} onClose={() => setSent(null)}>
+          {t('users.invitationSent', { email: sent.email, until: sent.until })}
+        </Alert>
+      )}
       <AdminTable
         label={t('users.table')}
         items={users.data}
@@ -94,10 +113,13 @@ export function UsersScreen() {
               <Badge variant="dot" color={PRESENCE_COLOR[u.presence] ?? 'gray'}>{tc(`presence.${u.presence}`)}</Badge>
             </Table.Td>
             <Table.Td>{u.capacity}</Table.Td>
-            <Table.Td>{u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}</Table.Td>
+            <Table.Td>
+              {u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : !u.passwordSet ? <Tag color="blue">{t('users.invited')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}
+            </Table.Td>
             {admin && (
               <ActionsCell>
                 <RowButton label={t('common.edit')} what={u.name} onClick={() => setEditing(u)} />
+                {!u.passwordSet && !u.disabled && <RowButton label={t('users.resend')} what={u.name} onClick={() => resend.mutate(u)} />}
                 {u.disabled ? (
                   <RowButton label={t('users.enable')} what={u.name} onClick={() => toggle.mutate(u)} />
                 ) : (
@@ -115,7 +137,7 @@ export function UsersScreen() {
           </>
         )}
       />
-      <EditModal editing={editing} setEditing={setEditing} addTitle={t('users.add')} editTitle={t('users.edit')} form={(user, close) => <UserForm user={user} onClose={close} />} />
+      <EditModal editing={editing} setEditing={setEditing} addTitle={t('users.add')} editTitle={t('users.edit')} form={(user, close) => <UserForm user={user} onClose={close} onInvited={noteInvited} />} />
     </>
   );
 }
