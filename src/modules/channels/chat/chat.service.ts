@@ -12,6 +12,7 @@ import { sha256 } from '../../../platform/password.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
 import { publishChange } from '../../../platform/changes.js';
+import { guessLanguage, type Lang } from '../../../platform/lang.js';
 import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
@@ -196,12 +197,15 @@ export async function startChat(ctx: Ctx, session: Session, input: StartInput) {
   let email = str(input.email, 'email', 320)?.trim();
   if (email) email = normaliseIdentity('email', email);
   const lang = str(input.lang, 'lang', 10);
-  const language = lang && (LANGS as readonly string[]).includes(lang) ? lang : undefined;
+  const browserLanguage = lang && (LANGS as readonly string[]).includes(lang) ? (lang as Lang) : undefined;
   const text = str(input.text, 'text', MAX_TEXT) ?? '';
+  // The conversation's language is the one the visitor writes in, guessed from the first message as for email; the
+  // widget's (browser's) language only when the text does not tell. A German visitor in an English browser is German.
+  const language = guessLanguage(text) ?? browserLanguage;
   const clientId = str(input.clientId, 'clientId', 100);
   if (!clientId) throw invalid('clientId', 'every message needs a client id');
   // Respect (issue 7): a banned customer, or one restricted to other channels, may not start a chat.
-  await refuseIfBlocked(ctx.db, session.accountId, [...(email ? [{ kind: 'email' as const, value: email }] : []), { kind: 'chat', value: normaliseIdentity('chat', session.id) }], 'chat', ctx.now(), (language ?? 'en') as 'en' | 'de' | 'nb');
+  await refuseIfBlocked(ctx.db, session.accountId, [...(email ? [{ kind: 'email' as const, value: email }] : []), { kind: 'chat', value: normaliseIdentity('chat', session.id) }], 'chat', ctx.now(), browserLanguage ?? language ?? 'en');
   const queue = await resolveQueue(ctx, session.accountId, input.queue);
   const avail = await availability(ctx, session.accountId, queue);
   if (!avail.available && !email) throw new AppError('email_required', 'No agent is available now: leave an email address and we answer by email', 400, { field: 'email' });
