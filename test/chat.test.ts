@@ -176,7 +176,7 @@ test('a chat opens a chat conversation with its contact events; the agent reply 
 
 test("the widget's queue (data-queue: the id the Channels screen puts in the snippet) routes the chat with its SLA; the language is what the visitor writes, not the browser's", async () => {
   const p = systemPrincipal(env.accountId);
-  const sla = await queues.createSlaPolicy(env.ctx, p, { name: 'Chat SLA', firstReplyMinutes: 30, resolutionMinutes: 600, businessHours: true });
+  const sla = await queues.createSlaPolicy(env.ctx, p, { name: 'Chat SLA', firstReplyMinutes: 30, nextReplyMinutes: null, resolutionMinutes: 600, businessHours: true });
   const q = await queues.createQueue(env.ctx, p, { name: 'Chat Deutsch', timezone: 'Europe/Berlin', slaPolicyId: sla.id });
   const cases = [
     { text: 'Hallo, mein Zelt ist noch nicht angekommen. Ich habe es vor zwei Wochen bestellt.', lang: 'en', want: 'de' },

@@ -18,6 +18,7 @@ import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
 import * as conv from '../../conversations/conversations.service.js';
 import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { enqueueTranscript } from './transcript.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */
 export const GRACE_MS = 2 * 60_000;
@@ -259,8 +260,9 @@ export async function visitorMessage(ctx: Ctx, session: Session, input: { client
  * Ends a chat. Unanswered (no human reply yet) and still a live chat → the contact was abandoned: a
  * `contact.abandoned` event and the tag 'abandoned'. Answered, or moved to email → simply the end of the chat.
  * `onlyIfDisconnectedAt`: the grace job ends the chat only if the visitor has not come back since that disconnect.
+ * `transcriptTo`: the address the visitor gave for the transcript (checked by the caller), mailed with the end.
  */
-export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' | 'timeout', onlyIfDisconnectedAt?: string) {
+export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' | 'timeout', onlyIfDisconnectedAt?: string, opts: { transcriptTo?: string } = {}) {
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<{
       account_id: string; mode: string; ended_at: Date | null; disconnected_at: Date | null;
@@ -291,7 +293,12 @@ export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' |
       await audit(tx, systemPrincipal(row.account_id), 'chat.abandoned', { type: 'conversation', id: conversationId }, { reason });
       await publishChange(tx, { accountId: row.account_id, type: 'conversation.updated', conversationId });
     }
-    return { outcome: abandoned ? ('abandoned' as const) : ('left' as const) };
+    // The transcript the visitor asked for when ending the chat: queued with the end, so it goes out once.
+    if (opts.transcriptTo) {
+      await enqueueTranscript(tx, conversationId, opts.transcriptTo);
+      await audit(tx, systemPrincipal(row.account_id), 'chat.transcript_sent', { type: 'conversation', id: conversationId }, {});
+    }
+    return { outcome: abandoned ? ('abandoned' as const) : ('left' as const), transcript: !!opts.transcriptTo };
   });
 }
 
