@@ -174,6 +174,43 @@ test('a chat opens a chat conversation with its contact events; the agent reply 
   await v.close();
 });
 
+test("the widget's queue (data-queue: the id the Channels screen puts in the snippet) routes the chat with its SLA; the language is what the visitor writes, not the browser's", async () => {
+  const p = systemPrincipal(env.accountId);
+  const sla = await queues.createSlaPolicy(env.ctx, p, { name: 'Chat SLA', firstReplyMinutes: 30, nextReplyMinutes: null, resolutionMinutes: 600, businessHours: true });
+  const q = await queues.createQueue(env.ctx, p, { name: 'Chat Deutsch', timezone: 'Europe/Berlin', slaPolicyId: sla.id });
+  const cases = [
+    { text: 'Hallo, mein Zelt ist noch nicht angekommen. Ich habe es vor zwei Wochen bestellt.', lang: 'en', want: 'de' },
+    { text: 'Hei, jeg har ikke fått teltet mitt ennå. Kan dere sjekke det?', lang: 'en', want: 'nb' },
+    // Too little to tell: the browser's language stands.
+    { text: '???', lang: 'de', want: 'de' },
+  ];
+  for (const c of cases) {
+    const v = await Visitor.open();
+    const w = await v.hello({ queue: q.id });
+    assert.equal(w.type, 'welcome');
+    v.send({ type: 'start', name: 'Vera', clientId: 'c-lang-' + c.want + c.text.length, lang: c.lang, text: c.text });
+    const ack = await v.next((f) => f.type === 'ack', 'ack');
+    const conv = (await env.req('GET', `/api/v1/conversations/${ack.conversationId}`)).json;
+    assert.equal(conv.queueId, q.id, 'routed to the queue of the snippet');
+    assert.equal(conv.language, c.want, c.text);
+    assert.equal(conv.customer.language, c.want, c.text);
+    assert.equal(new Date(conv.sla.firstReplyDueAt).getTime(), WED_NOON.getTime() + 30 * 60_000, 'the queue’s SLA clock runs');
+    assert.ok(conv.sla.resolutionDueAt);
+    await v.close();
+  }
+  // A queue of another account is refused, whether named by id or by name.
+  const other = await env.makeAccount('other-chat');
+  const foreign = await queues.createQueue(env.ctx, systemPrincipal(other.accountId), { name: 'Foreign' });
+  for (const queue of [foreign.id, 'Foreign']) {
+    const v = await Visitor.open();
+    v.send({ type: 'hello', account: 'acme', queue });
+    const err = await v.next((f) => f.type === 'error', 'error');
+    assert.equal(err.code, 'validation');
+    assert.equal(err.field, 'queue');
+    await v.close();
+  }
+});
+
 test('the same client id sent twice is stored once and acknowledged with the same message id', async () => {
   const v = await Visitor.open();
   const { conversationId } = await startChat(v, 'First');

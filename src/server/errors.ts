@@ -16,7 +16,13 @@ export function registerErrorHandler(
       const missing = v.params?.missingProperty ? `${path ? path + '/' : ''}${v.params.missingProperty}` : path;
       const extra = v.params?.additionalProperty ? `${path ? path + '/' : ''}${v.params.additionalProperty}` : null;
       const field = `${err.validationContext ?? 'body'}${extra ? '/' + extra : missing ? '/' + missing : ''}`;
-      const message = extra ? 'is not a known field' : v.params?.missingProperty ? 'is required' : v.message ?? 'is invalid';
+      const message = extra
+        ? 'is not a known field'
+        : v.params?.missingProperty
+          ? 'is required'
+          : v.keyword === 'format' && v.params?.format === 'uuid'
+            ? `${JSON.stringify(fieldValue(req, err.validationContext, path))} is not a valid id (a uuid); leave the field out or send null for none`
+            : v.message ?? 'is invalid';
       return reply.code(400).send({
         error: { code: 'validation', message: `${field}: ${message}`, field, detail: translate(lang, 'validation') },
       });
@@ -33,6 +39,22 @@ export function registerErrorHandler(
       return reply.code(400).send({ error: { code: 'bad_json', message: 'The body is not valid JSON' } });
     if (status === 429) return reply.code(429).send({ error: { code: 'rate_limited', message: err.message, detail: translate(lang, 'rate_limited') } });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad_request', message: err.message } });
+    // A value PostgreSQL could not read as its column's type (invalid_text_representation, e.g. an empty or malformed
+    // uuid a schema let through): the client's mistake, so a 400 naming the request field that held it.
+    if ((err as any).code === '22P02') {
+      const m = /invalid input syntax for type (\w+): "(.*)"$/s.exec(err.message);
+      const value = m?.[2] ?? null;
+      const field = value === null ? undefined : findField(req, value);
+      const what = m?.[1] === 'uuid' ? 'a valid id (a uuid)' : `a valid ${m?.[1] ?? 'value'}`;
+      return reply.code(400).send({
+        error: {
+          code: 'validation',
+          message: `${field ? field + ': ' : ''}${value === null ? 'a value' : JSON.stringify(value)} is not ${what}`,
+          ...(field ? { field } : {}),
+          detail: translate(lang, 'validation'),
+        },
+      });
+    }
     if ((err as any).code === '23505')
       return reply.code(409).send({ error: { code: 'conflict', message: 'A record with these values exists already' } });
     req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'unhandled error');
@@ -42,4 +64,25 @@ export function registerErrorHandler(
     if (appRoute()?.(req, reply)) return;
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
+}
+
+/** The value at a validation error's path (e.g. body + "businessHours/week") in the request. */
+function fieldValue(req: FastifyRequest, context: string | undefined, path: string): unknown {
+  let v: any = context === 'querystring' ? req.query : context === 'params' ? req.params : req.body;
+  for (const k of path.split('/').filter(Boolean)) v = v?.[k];
+  return v;
+}
+
+/** The first request field (params, querystring, body; nested) whose value is `value`, as "body/teamId", or undefined. */
+function findField(req: FastifyRequest, value: string): string | undefined {
+  const walk = (v: unknown, path: string, depth: number): string | undefined => {
+    if (v === value) return path;
+    if (!v || typeof v !== 'object' || depth > 5) return undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const hit = walk(x, `${path}/${k}`, depth + 1);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  return walk(req.params, 'params', 0) ?? walk(req.query, 'querystring', 0) ?? walk(req.body, 'body', 0);
 }

@@ -1,5 +1,17 @@
 import { Type } from 'typebox';
 
+/**
+ * An id in a body or query: a uuid, checked by the schema so an empty string or a typo is a 400 naming the field
+ * (never PostgreSQL's `invalid input syntax for type uuid` as a 500). Path ids stay plain strings: a malformed one
+ * names nothing that exists and answers 404 like a foreign id.
+ */
+export const Uuid = (opts: { description?: string } = {}) => Type.String({ format: 'uuid', ...opts });
+/**
+ * A uuid or null (null clears the reference). One schema with both types, not a union: with the app's type coercion a
+ * union would quietly read "" as null.
+ */
+export const UuidOrNull = (opts: { description?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'uuid', ...opts });
 export const IdParams = Type.Object({ id: Type.String({ description: 'uuid' }) });
 export const Paging = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, MessageBody, Paging } from '../../server/schemas.js';
+import { IdParams, MessageBody, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './conversations.service.js';
 
 const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
@@ -28,11 +28,11 @@ export default async function conversationRoutes(app: App) {
         channel: Channel,
         subject: Type.Optional(Type.String({ maxLength: 1000 })),
         message: Type.Object(MessageBody, { additionalProperties: false }),
-        queueId: Type.Optional(Type.String()),
+        queueId: Type.Optional(Uuid()),
         priority: Type.Optional(Priority),
         tags: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-        assigneeId: Type.Optional(Type.String()),
+        assigneeId: Type.Optional(Uuid()),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => reply.code(201).send(await svc.createConversation(ctx, who(req), req.body)));
@@ -77,8 +77,8 @@ export default async function conversationRoutes(app: App) {
       body: Type.Object({
         status: Type.Optional(Status),
         priority: Type.Optional(Priority),
-        queueId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-        assigneeId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        queueId: Type.Optional(UuidOrNull()),
+        assigneeId: Type.Optional(UuidOrNull()),
         tags: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         subject: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -121,7 +121,7 @@ export default async function conversationRoutes(app: App) {
       summary: 'Assign to a user, unassign (null), or assign automatically by round robin or load',
       params: IdParams,
       body: Type.Object({
-        assigneeId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        assigneeId: Type.Optional(UuidOrNull()),
         auto: Type.Optional(Type.Boolean()),
         mode: Type.Optional(Type.Union([Type.Literal('round_robin'), Type.Literal('load')])),
       }, { additionalProperties: false }),

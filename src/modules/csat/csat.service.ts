@@ -264,37 +264,63 @@ export async function runSurvey(ctx: Ctx, payload: { conversationId: string; sol
     if (!c || c.merged_into) return;
     if (c.status !== 'solved' && c.status !== 'closed') return; // reopened before the delay
     if (!c.solved_at || new Date(c.solved_at).toISOString() !== payload.solvedAt) return; // a later solve has its own job
-    const settings = await settingsRow(tx, c.account_id);
-    if (!settings.enabled) return;
-    if ((await tx.query('SELECT 1 FROM csat_surveys WHERE conversation_id = $1', [c.id])).rows.length) return; // one per conversation
-    if ((await tx.query('SELECT 1 FROM conversation_ratings WHERE conversation_id = $1', [c.id])).rows.length) return; // rated in the portal already
-    // Robots, probes and conversations nobody answered are not asked.
-    if (c.automatic || c.probe || !c.human_message || !c.first_replied_at) return;
-    const now = ctx.now();
-    const language = languageOf(c);
-    const question = settings.questions?.[language] || DEFAULT_QUESTION[language];
-    let route: SurveyRow['route'];
-    if (c.channel === 'phone') route = 'no_route';
-    else if (c.channel === 'chat' && (await visitorPresent(tx, c.id))) route = 'chat';
-    else route = c.email ? 'email' : 'no_route';
-    const expiresAt = new Date(now.getTime() + settings.expiry_days * 86_400_000);
-    const ins = await tx.query<{ id: string }>(
-      `INSERT INTO csat_surveys (conversation_id, account_id, customer_id, route, language, email, question, sent_at, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id`,
-      [c.id, c.account_id, c.customer_id, route, language, route === 'email' ? c.email : null, question, now, expiresAt],
-    );
-    const id = ins.rows[0].id;
-    const p = systemPrincipal(c.account_id);
-    if (route === 'email') {
-      const mail = surveyMail(baseUrl(ctx), c, { language, question, expiresAt, token: tokenFor(settings.secret, id) }, false);
-      await enqueueEmail(tx, { accountId: c.account_id, kind: 'system', to: [c.email!], conversationId: c.id, ...mail });
-    }
-    if (route !== 'no_route' && settings.reminder_days > 0)
-      await enqueue(tx, 'csat.remind', { surveyId: id }, { runAt: new Date(now.getTime() + settings.reminder_days * 86_400_000), maxAttempts: 8 });
-    await audit(tx, p, route === 'no_route' ? 'csat.no_route' : 'csat.survey_sent', { type: 'conversation', id: c.id }, { route, language });
-    // The chat widget's socket hears this and shows the prompt; the agents' view refreshes the survey state.
-    await publishChange(tx, { accountId: c.account_id, type: 'conversation.updated', conversationId: c.id });
+    await createSurvey(tx, ctx, c);
   });
+}
+
+/**
+ * Asks a chat's visitor in the widget now (issue 13): when they end a chat an agent answered, the question comes while
+ * the widget is still open rather than by email ten minutes later. Creates the conversation's one survey with route
+ * 'chat' (nothing when it was asked or rated already, or is not to be asked) and returns the pending prompt, or null.
+ */
+export async function surveyInChat(ctx: Ctx, conversationId: string): Promise<ChatPrompt | null> {
+  if (!isUuid(conversationId)) return null;
+  await ctx.db.transaction(async (tx) => {
+    const c = await convInfo(tx, conversationId, true);
+    if (!c || c.merged_into || c.channel !== 'chat') return;
+    await createSurvey(tx, ctx, c, 'chat');
+  });
+  return chatPrompt(ctx, conversationId);
+}
+
+/**
+ * The conversation's one survey: by its channel (a chat whose visitor is there is asked in the widget, otherwise by
+ * email when there is an address; phone has no route) or the route given; the email sent, the reminder scheduled,
+ * the agents' view and the widget told. Nothing when the account switched surveys off, the conversation was asked or
+ * rated already, or it is not to be asked (robots, probes, nobody answered).
+ */
+async function createSurvey(tx: Tx, ctx: Ctx, c: ConvInfo, routeWanted?: 'chat'): Promise<void> {
+  const settings = await settingsRow(tx, c.account_id);
+  if (!settings.enabled) return;
+  if ((await tx.query('SELECT 1 FROM csat_surveys WHERE conversation_id = $1', [c.id])).rows.length) return; // one per conversation
+  if ((await tx.query('SELECT 1 FROM conversation_ratings WHERE conversation_id = $1', [c.id])).rows.length) return; // rated in the portal already
+  // Robots, probes and conversations nobody answered are not asked.
+  if (c.automatic || c.probe || !c.human_message || !c.first_replied_at) return;
+  const now = ctx.now();
+  const language = languageOf(c);
+  const question = settings.questions?.[language] || DEFAULT_QUESTION[language];
+  let route: SurveyRow['route'];
+  if (routeWanted) route = routeWanted;
+  else if (c.channel === 'phone') route = 'no_route';
+  else if (c.channel === 'chat' && (await visitorPresent(tx, c.id))) route = 'chat';
+  else route = c.email ? 'email' : 'no_route';
+  const expiresAt = new Date(now.getTime() + settings.expiry_days * 86_400_000);
+  const ins = await tx.query<{ id: string }>(
+    `INSERT INTO csat_surveys (conversation_id, account_id, customer_id, route, language, email, question, sent_at, expires_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id`,
+    [c.id, c.account_id, c.customer_id, route, language, route === 'email' ? c.email : null, question, now, expiresAt],
+  );
+  const id = ins.rows[0].id;
+  const p = systemPrincipal(c.account_id);
+  if (route === 'email') {
+    const mail = surveyMail(baseUrl(ctx), c, { language, question, expiresAt, token: tokenFor(settings.secret, id) }, false);
+    await enqueueEmail(tx, { accountId: c.account_id, kind: 'system', to: [c.email!], conversationId: c.id, ...mail });
+  }
+  if (route !== 'no_route' && settings.reminder_days > 0)
+    await enqueue(tx, 'csat.remind', { surveyId: id }, { runAt: new Date(now.getTime() + settings.reminder_days * 86_400_000), maxAttempts: 8 });
+  await audit(tx, p, route === 'no_route' ? 'csat.no_route' : 'csat.survey_sent', { type: 'conversation', id: c.id }, { route, language });
+  // The chat widget's socket hears this and shows the prompt; the agents' view refreshes the survey state.
+  await publishChange(tx, { accountId: c.account_id, type: 'conversation.updated', conversationId: c.id });
 }
 
 /** The `csat.remind` job: one reminder by email if the survey is unanswered and not expired; never a second one. */

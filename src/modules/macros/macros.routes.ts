@@ -1,14 +1,14 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams } from '../../server/schemas.js';
+import { IdParams, Uuid } from '../../server/schemas.js';
 import * as svc from './macros.service.js';
 
 const Actions = Type.Object({
   status: Type.Optional(Type.Union(['open', 'pending', 'on_hold', 'solved'].map((s) => Type.Literal(s)))),
   priority: Type.Optional(Type.Union(['low', 'normal', 'high', 'urgent'].map((s) => Type.Literal(s)))),
   addTags: Type.Optional(Type.Array(Type.String())),
-  queueId: Type.Optional(Type.String()),
+  queueId: Type.Optional(Uuid()),
 }, { additionalProperties: false });
 const Kind = Type.Union([Type.Literal('reply'), Type.Literal('note')]);
 

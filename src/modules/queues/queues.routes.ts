@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams } from '../../server/schemas.js';
+import { IdParams, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './queues.service.js';
 
 const Span = Type.Tuple([Type.String(), Type.String()]);
@@ -13,9 +13,9 @@ const Assignment = Type.Union([Type.Literal('manual'), Type.Literal('round_robin
 const QueueFields = {
   timezone: Type.Optional(Type.String()),
   businessHours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
-  teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  teamId: Type.Optional(UuidOrNull()),
   assignment: Type.Optional(Assignment),
-  slaPolicyId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  slaPolicyId: Type.Optional(UuidOrNull()),
 };
 
 export default async function queueRoutes(app: App) {

@@ -5,12 +5,15 @@
  *   POST /conversations/:id/typing  an agent is typing (agents)
  *
  * Frames are JSON. Visitor → server: hello {account, visitorToken?, conversationId?, lastSeq?, queue?},
- * start {name, email?, lang?, queue?, text, clientId, uploads?}, message {clientId, text, uploads?}, typing {on}, leave,
- * rate {score 1–5, comment?} (the answer to a satisfaction prompt).
+ * start {name, email?, lang?, queue?, text, clientId, uploads?}, message {clientId, text, uploads?}, typing {on},
+ * leave {transcript?: email} (end the chat, optionally mailing its transcript), rate {score 1–5, comment?,
+ * conversationId?} (the answer to a satisfaction prompt).
  * Server → visitor: welcome {visitorToken, conversationId, mode, availability}, ack {clientId, messageId, conversationId},
  * message {seq, id, from, text, clientId, attachments, at}, typing {on}, availability {available, reason?},
- * moved_to_email {conversationId}, ended {outcome}, error {code, message, clientId?},
- * survey {conversationId, question, language, labels, thanks, expiresAt} (satisfaction prompt after solved), rated {conversationId, score, thanks}.
+ * moved_to_email {conversationId}, ended {conversationId, outcome, transcript?: the address it was mailed to},
+ * error {code, message, field?, clientId?},
+ * survey {conversationId, question, language, labels, thanks, expiresAt} (satisfaction prompt: after solved while the
+ * visitor is connected, or right after the visitor ends an answered chat), rated {conversationId, score, thanks}.
  *
  * New messages reach this process through the changes channel (LISTEN/NOTIFY), so an agent answering through any
  * server process reaches the visitor's socket on this one; each socket is sent the chat's messages after the last seq it
@@ -24,7 +27,9 @@ import { IdParams } from '../../../server/schemas.js';
 import { CHANGES_CHANNEL } from '../../../platform/changes.js';
 import { AppError } from '../../../platform/errors.js';
 import * as svc from './chat.service.js';
-import { answerChat, chatPrompt } from '../../csat/csat.service.js';
+import { answerChat, chatPrompt, surveyInChat } from '../../csat/csat.service.js';
+import { isUuid } from '../../../platform/errors.js';
+import { transcriptAddress } from './transcript.js';
 
 interface Sock {
   ws: WebSocket;
@@ -216,7 +221,7 @@ export class ChatHub {
     if (f.type === 'hello') return this.hello(s, f);
     if (!s.session) throw new AppError('hello_first', 'Say hello first', 400);
     const session = s.session;
-    if ((f.type === 'start' || f.type === 'message' || f.type === 'rate') && !this.allow(`w:${session.id}`))
+    if ((f.type === 'start' || f.type === 'message' || f.type === 'rate' || f.type === 'leave') && !this.allow(`w:${session.id}`))
       throw new AppError('rate_limited', 'Too many messages from this chat; wait a minute and send again', 429);
     switch (f.type) {
       case 'start': {
@@ -244,20 +249,33 @@ export class ChatHub {
         return;
       }
       case 'rate': {
-        // The answer to the satisfaction prompt (issue 7): {score 1–5, comment?}, stored with the portal's and the email survey's.
-        const conv = s.conversationId ?? (await svc.openChat(this.ctx, session))?.conversationId ?? null;
+        // The answer to the satisfaction prompt (issue 7): {score 1–5, comment?, conversationId?}, stored with the portal's
+        // and the email survey's. The prompt after an ended chat names its chat (the socket has left it); answerChat
+        // checks that chat is this visitor session's.
+        const named = typeof f.conversationId === 'string' && isUuid(f.conversationId) ? f.conversationId : null;
+        const conv = named ?? s.conversationId ?? (await svc.openChat(this.ctx, session))?.conversationId ?? null;
         const r = await answerChat(this.ctx, session.id, conv, f.score, f.comment);
         for (const x of this.sessionSocks(session.id)) if (x === s || x.conversationId === r.conversationId) send(x, { type: 'rated', ...r });
         return;
       }
       case 'leave': {
+        // {transcript?: email}: the visitor ends the chat, optionally asking for the transcript by email (issue 13).
         const conv = s.conversationId ?? (await svc.openChat(this.ctx, session))?.conversationId;
         if (!conv) return;
-        const r = await svc.endChat(this.ctx, conv, 'left');
-        for (const x of this.sessionSocks(session.id)) {
+        const transcriptTo = f.transcript === undefined || f.transcript === null || f.transcript === '' ? undefined : transcriptAddress(f.transcript);
+        const r = await svc.endChat(this.ctx, conv, 'left', undefined, { transcriptTo });
+        const socks = this.sessionSocks(session.id);
+        for (const x of socks) {
           if (x.conversationId === conv) this.detach(x);
-          send(x, { type: 'ended', conversationId: conv, outcome: r?.outcome ?? 'left' });
+          send(x, { type: 'ended', conversationId: conv, outcome: r?.outcome ?? 'left', ...(r?.transcript ? { transcript: transcriptTo } : {}) });
         }
+        // Satisfaction is asked now, in the widget that is still open, when an agent answered this chat.
+        const prompt = r ? await surveyInChat(this.ctx, conv) : null;
+        if (prompt)
+          for (const x of socks) {
+            x.surveyShown = conv;
+            send(x, { type: 'survey', ...prompt });
+          }
         return;
       }
       default:

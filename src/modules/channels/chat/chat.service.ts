@@ -12,11 +12,13 @@ import { sha256 } from '../../../platform/password.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
 import { publishChange } from '../../../platform/changes.js';
+import { guessLanguage, type Lang } from '../../../platform/lang.js';
 import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
 import * as conv from '../../conversations/conversations.service.js';
 import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { enqueueTranscript } from './transcript.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */
 export const GRACE_MS = 2 * 60_000;
@@ -196,12 +198,15 @@ export async function startChat(ctx: Ctx, session: Session, input: StartInput) {
   let email = str(input.email, 'email', 320)?.trim();
   if (email) email = normaliseIdentity('email', email);
   const lang = str(input.lang, 'lang', 10);
-  const language = lang && (LANGS as readonly string[]).includes(lang) ? lang : undefined;
+  const browserLanguage = lang && (LANGS as readonly string[]).includes(lang) ? (lang as Lang) : undefined;
   const text = str(input.text, 'text', MAX_TEXT) ?? '';
+  // The conversation's language is the one the visitor writes in, guessed from the first message as for email; the
+  // widget's (browser's) language only when the text does not tell. A German visitor in an English browser is German.
+  const language = guessLanguage(text) ?? browserLanguage;
   const clientId = str(input.clientId, 'clientId', 100);
   if (!clientId) throw invalid('clientId', 'every message needs a client id');
   // Respect (issue 7): a banned customer, or one restricted to other channels, may not start a chat.
-  await refuseIfBlocked(ctx.db, session.accountId, [...(email ? [{ kind: 'email' as const, value: email }] : []), { kind: 'chat', value: normaliseIdentity('chat', session.id) }], 'chat', ctx.now(), (language ?? 'en') as 'en' | 'de' | 'nb');
+  await refuseIfBlocked(ctx.db, session.accountId, [...(email ? [{ kind: 'email' as const, value: email }] : []), { kind: 'chat', value: normaliseIdentity('chat', session.id) }], 'chat', ctx.now(), browserLanguage ?? language ?? 'en');
   const queue = await resolveQueue(ctx, session.accountId, input.queue);
   const avail = await availability(ctx, session.accountId, queue);
   if (!avail.available && !email) throw new AppError('email_required', 'No agent is available now: leave an email address and we answer by email', 400, { field: 'email' });
@@ -255,8 +260,9 @@ export async function visitorMessage(ctx: Ctx, session: Session, input: { client
  * Ends a chat. Unanswered (no human reply yet) and still a live chat → the contact was abandoned: a
  * `contact.abandoned` event and the tag 'abandoned'. Answered, or moved to email → simply the end of the chat.
  * `onlyIfDisconnectedAt`: the grace job ends the chat only if the visitor has not come back since that disconnect.
+ * `transcriptTo`: the address the visitor gave for the transcript (checked by the caller), mailed with the end.
  */
-export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' | 'timeout', onlyIfDisconnectedAt?: string) {
+export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' | 'timeout', onlyIfDisconnectedAt?: string, opts: { transcriptTo?: string } = {}) {
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<{
       account_id: string; mode: string; ended_at: Date | null; disconnected_at: Date | null;
@@ -287,7 +293,12 @@ export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' |
       await audit(tx, systemPrincipal(row.account_id), 'chat.abandoned', { type: 'conversation', id: conversationId }, { reason });
       await publishChange(tx, { accountId: row.account_id, type: 'conversation.updated', conversationId });
     }
-    return { outcome: abandoned ? ('abandoned' as const) : ('left' as const) };
+    // The transcript the visitor asked for when ending the chat: queued with the end, so it goes out once.
+    if (opts.transcriptTo) {
+      await enqueueTranscript(tx, conversationId, opts.transcriptTo);
+      await audit(tx, systemPrincipal(row.account_id), 'chat.transcript_sent', { type: 'conversation', id: conversationId }, {});
+    }
+    return { outcome: abandoned ? ('abandoned' as const) : ('left' as const), transcript: !!opts.transcriptTo };
   });
 }
 

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../../server/app.js';
 import { who } from '../../../server/auth.js';
-import { IdParams } from '../../../server/schemas.js';
+import { IdParams, UuidOrNull } from '../../../server/schemas.js';
 import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
 import * as svc from './mailboxes.service.js';
@@ -20,7 +20,7 @@ export default async function inboundEmailRoutes(app: App) {
       body: Type.Object({
         address: Type.String({ minLength: 3, maxLength: 254 }),
         name: Type.Optional(Type.String({ maxLength: 200 })),
-        queueId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        queueId: Type.Optional(UuidOrNull()),
         onClosed: Type.Optional(OnClosed),
       }, { additionalProperties: false }),
     },
@@ -33,7 +33,7 @@ export default async function inboundEmailRoutes(app: App) {
       body: Type.Object({
         address: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
         name: Type.Optional(Type.String({ maxLength: 200 })),
-        queueId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        queueId: Type.Optional(UuidOrNull()),
         onClosed: Type.Optional(OnClosed),
       }, { additionalProperties: false }),
     },

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../../server/app.js';
 import { who } from '../../../server/auth.js';
+import { UuidOrNull } from '../../../server/schemas.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { localeOf } from './texts.js';
@@ -14,7 +15,7 @@ const Topic = Type.Object(
       { en: Type.String({ minLength: 1, maxLength: 100 }), de: Type.Optional(Type.String({ maxLength: 100 })), nb: Type.Optional(Type.String({ maxLength: 100 })) },
       { additionalProperties: false },
     ),
-    queueId: Type.Union([Type.String(), Type.Null()]),
+    queueId: UuidOrNull(),
   },
   { additionalProperties: false },
 );
@@ -63,7 +64,7 @@ export default async function webRoutes(api: App) {
       tags: ['web'],
       summary: 'Set the contact form topics and the default queue',
       body: Type.Object(
-        { topics: Type.Optional(Type.Array(Topic, { maxItems: 50 })), defaultQueueId: Type.Optional(Type.Union([Type.String(), Type.Null()])) },
+        { topics: Type.Optional(Type.Array(Topic, { maxItems: 50 })), defaultQueueId: Type.Optional(UuidOrNull()) },
         { additionalProperties: false },
       ),
     },

@@ -4,7 +4,7 @@ import { Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch } from '../../lib/api';
-import { ZONES } from './QueuesScreen';
+import { zonesWith } from './QueuesScreen';
 import { ErrorAlert, ListState, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useSave } from './ui';
 
 interface Account {
@@ -51,7 +51,7 @@ export function AccountScreen() {
               {t('account.slug')}: <code>{account.data.slug}</code>
             </Text>
             <TextInput label={t('account.name')} value={name} onChange={(e) => { dirty(); setName(e.currentTarget.value); }} error={fe('name')} required />
-            <Select label={t('account.timezone')} description={t('account.timezoneHelp')} searchable allowDeselect={false} value={timezone} onChange={(v) => { dirty(); if (v) setTimezone(v); }} data={ZONES} error={fe('timezone')} />
+            <Select label={t('account.timezone')} description={t('account.timezoneHelp')} searchable allowDeselect={false} value={timezone} onChange={(v) => { dirty(); if (v) setTimezone(v); }} data={zonesWith(timezone)} error={fe('timezone')} />
             <Select
               label={t('account.locale')}
               description={t('account.localeHelp')}

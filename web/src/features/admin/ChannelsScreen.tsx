@@ -195,11 +195,41 @@ function WebForm({ slug }: { slug: string }) {
   );
 }
 
+/**
+ * The chat widget's embed code, with the queue the chats go to (data-queue: the queue's id, so a rename keeps it; the
+ * server checks it is a queue of this account). Without a queue chats are not routed and have no SLA, so the screen
+ * says so.
+ */
+function ChatWidget({ slug }: { slug: string }) {
+  const { t } = useTranslation('admin');
+  const queues = useQueues();
+  const [queueId, setQueueId] = useState<string | null>(null);
+  const snippet = `<script src="${location.origin}/widget.js" data-account="${slug}"${queueId ? ` data-queue="${queueId}"` : ''}></script>`;
+  return (
+    <section aria-labelledby="widget-heading">
+      <Title order={3} size="h5" id="widget-heading" mb="xs">{t('widget.title')}</Title>
+      <Text size="sm" c="dimmed" mb="xs">{t('widget.intro')}</Text>
+      <Select
+        maw={420}
+        mb="xs"
+        label={t('widget.queue')}
+        description={t('widget.queueHelp')}
+        clearable
+        placeholder={t('widget.noQueue')}
+        value={queueId}
+        onChange={setQueueId}
+        data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))}
+      />
+      <CopyValue value={snippet} label={t('widget.snippet')} testId="widget-snippet" />
+      <Text size="sm" c="dimmed" mt="xs">{queueId ? t('widget.options') : `${t('widget.noQueue')}. ${t('widget.options')}`}</Text>
+    </section>
+  );
+}
+
 export function ChannelsScreen() {
   const { t } = useTranslation('admin');
   const { me, admin } = useRole();
   const slug = me?.account.slug ?? '';
-  const snippet = `<script src="${location.origin}/widget.js" data-account="${slug}"></script>`;
   return (
     <>
       <ScreenHeader title={t('nav.channels')} description={t('channels.intro')} />
@@ -212,12 +242,7 @@ export function ChannelsScreen() {
             <Divider />
           </>
         )}
-        <section aria-labelledby="widget-heading">
-          <Title order={3} size="h5" id="widget-heading" mb="xs">{t('widget.title')}</Title>
-          <Text size="sm" c="dimmed" mb="xs">{t('widget.intro')}</Text>
-          <CopyValue value={snippet} label={t('widget.snippet')} testId="widget-snippet" />
-          <Text size="sm" c="dimmed" mt="xs">{t('widget.options')}</Text>
-        </section>
+        <ChatWidget slug={slug} />
         <Divider />
         <section aria-labelledby="imap-heading">
           <Title order={3} size="h5" id="imap-heading" mb="xs">{t('imap.title')}</Title>

