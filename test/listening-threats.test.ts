@@ -62,14 +62,14 @@ test('a threat against staff (en, de, nb): urgent with the reason, marked in the
     { lang: 'de', text: 'Ich weiß, wo du wohnst, ich werde dich finden', evidence: 'weiß, wo du wohnst', note: /^Priorität erhöht: normal → dringend, wegen einer Drohung gegen Mitarbeitende \(„weiß, wo du wohnst“\)$/ },
     { lang: 'nb', text: 'Jeg vet hvor du bor, og jeg skal finne deg', evidence: 'vet hvor du bor', note: /^Prioritet hevet: normal → haster, på grunn av en trussel mot ansatte \(«vet hvor du bor»\)$/ },
   ];
-  const convs = [];
+  const convs: any[] = [];
   for (const c of cases) convs.push(await open(c.text, `threat-${c.lang}@example.com`, { customer: { email: `threat-${c.lang}@example.com`, language: c.lang } }));
   const calm = await open('Hello, my order has not arrived yet. Can you help?', 'calm@example.com');
   for (const c of [...convs, calm]) assert.equal(c.priority, 'normal');
   await runJobs();
 
   for (const [i, c] of cases.entries()) {
-    const conv = (await env.req('GET', `/api/v1/conversations/${convs[i].id}`, { token: env.tokens.agent })).json;
+    const conv: any = (await env.req('GET', `/api/v1/conversations/${convs[i].id}`, { token: env.tokens.agent })).json;
     assert.equal(conv.priority, 'urgent', `${c.lang}: priority raised`);
     assert.equal(conv.threat, true, `${c.lang}: the conversation is marked`);
     const note = conv.messages.find((m: any) => m.kind === 'note' && m.authorType === 'system');
@@ -171,7 +171,7 @@ test('anecdote audit: "ventet i over ti dager på bestillingen" is a delivery wa
   // A Norwegian customer who wrote about the order three days ago and writes again now.
   const t0 = new Date(Date.now() - 3 * 86_400_000);
   env.clock.now = t0;
-  let c;
+  let c: any;
   try {
     c = await open('Hei, hvor er bestillingen min?', 'kari@example.no', { customer: { email: 'kari@example.no', language: 'nb' } });
   } finally {

@@ -39,7 +39,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
             const measured = measuredOf(e);
             return (
               <Table.Tr key={e.messageId} data-testid="anecdote-example">
-                <Table.Td>{fmtDateTime(e.at, timeZone)}</Table.Td>
+                <Table.Td>{fmtDateTime(e.at)}</Table.Td>
                 <Table.Td ta="right" fw={600}>{fmtDuration(claimed)}</Table.Td>
                 <Table.Td ta="right">{measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured)}</Table.Td>
                 <Table.Td>
@@ -47,7 +47,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
                 </Table.Td>
                 <Table.Td>
                   <Anchor component={Link} to={`/conversations/${e.conversationId}`}
-                    aria-label={t('anecdotes.openExample', { claimed: fmtDuration(claimed), measured: measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured), at: fmtDateTime(e.at, timeZone) })}>
+                    aria-label={t('anecdotes.openExample', { claimed: fmtDuration(claimed), measured: measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured), at: fmtDateTime(e.at) })}>
                     {t('journeys.openConversation')}
                   </Anchor>
                 </Table.Td>
