@@ -119,6 +119,11 @@ export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZon
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <div>
               <Summary f={figures} />
+              {!!s?.delivery?.claims && (
+                <Text size="xs" c="dimmed" mt="xs" data-testid="anecdote-delivery">
+                  {t('anecdotes.delivery', { claims: fmtNumber(s.delivery.claims), contradicted: fmtNumber(s.delivery.contradicted) })}
+                </Text>
+              )}
             </div>
             <div>
               <Group justify="space-between" align="center" mb="xs">
