@@ -88,7 +88,7 @@ test('a German email claiming 40 minutes on hold from a customer whose call wait
   assert.equal(f.status, 200, f.body);
   assert.equal(f.json.analysed, true);
   assert.equal(f.json.findings.lang, 'de');
-  assert.deepEqual(f.json.findings.wait, { complaint: true, minutes: 40 });
+  assert.deepEqual(f.json.findings.wait, { complaint: true, minutes: 40, kind: 'queue' });
   assert.ok(f.json.findings.evidence.wait, 'the wait claim carries its evidence span');
   assert.equal(f.json.anecdote.verdict, 'contradicted');
   assert.equal(f.json.anecdote.claimedMinutes, 40);

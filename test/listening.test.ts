@@ -155,11 +155,12 @@ test('criticism is not abuse; abuse and threats are listed for supervisors with 
   const cf = await env.req('GET', `/api/v1/messages/${a.messages[0].id}/findings`, { token: env.tokens.agent });
   assert.equal(cf.json.findings.abuse, 'criticism');
   assert.equal(cf.json.findings.flagged, false);
-  // No sanction: the conversations stay as they were, the customers can write again.
+  // No sanction: the conversations stay as they were, the customers can write again. (A threat against staff raises
+  // the conversation's priority so someone reads it soon — issue 13 — which is attention, not a sanction.)
   for (const c of [b, t]) {
     const now = (await env.req('GET', `/api/v1/conversations/${c.id}`)).json;
     assert.equal(now.status, c.status);
-    assert.equal(now.priority, c.priority);
+    assert.equal(now.priority, c === t ? 'urgent' : c.priority);
     assert.deepEqual(now.tags, c.tags);
     assert.equal((await env.req('POST', `/api/v1/conversations/${c.id}/messages`, { body: { text: 'Sorry.' } })).status, 201);
   }

@@ -10,7 +10,7 @@ export const CHANGES_CHANNEL = 'earshot_changes';
 export interface Change {
   accountId: string;
   type: 'conversation.created' | 'conversation.updated' | 'message.created' | 'viewers.changed' | 'customer.updated' | 'chat.typing' | 'anecdotes.alert'
-    | 'feature.changed';
+    | 'feature.changed' | 'threat.flagged';
   conversationId?: string;
   messageId?: string;
   customerId?: string;

@@ -271,7 +271,11 @@ const CONV_COLS = `c.id, c.number, c.subject, c.status, c.priority, c.channel, c
   c.merged_into AS "mergedInto", c.split_from AS "splitFrom", c.automatic, c.follow_up_of AS "followUpOf",
   json_build_object('firstReplyDueAt', c.first_reply_due_at, 'nextReplyDueAt', c.next_reply_due_at,
                     'resolutionDueAt', c.resolution_due_at, 'firstRepliedAt', c.first_replied_at,
-                    'breached', coalesce((SELECT json_agg(DISTINCT b.metric) FROM sla_breaches b WHERE b.conversation_id = c.id), '[]')) AS sla,
+                    'breached', coalesce((SELECT json_agg(DISTINCT b.metric) FROM sla_breaches b WHERE b.conversation_id = c.id), '[]'),
+                    'breaches', coalesce((SELECT json_agg(json_build_object('metric', b.metric, 'dueAt', b.due_at, 'breachedAt', b.breached_at,
+                                                                            'detectedAt', b.detected_at) ORDER BY b.due_at, b.metric)
+                                            FROM sla_breaches b WHERE b.conversation_id = c.id), '[]')) AS sla,
+  EXISTS (SELECT 1 FROM message_findings f WHERE f.conversation_id = c.id AND f.threat) AS threat,
   c.solved_at AS "solvedAt", c.last_message_at AS "lastMessageAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
   json_build_object('id', cu.id, 'name', cu.name, 'language', cu.language,
     'identities', coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.kind, i.value)
@@ -898,14 +902,17 @@ export async function checkSla(ctx: Ctx, payload: { conversationId: string; metr
           ? !!c.solved_at && c.solved_at <= due
           : false; // next_reply_due_at is cleared by the reply that meets it
     if (met) return;
+    // The target was missed at the due time, whenever this check runs (a server down at the due time detects it
+    // later): the breach and its event are stamped with the due time, the detection time is kept beside it.
     const ins = await tx.query(
-      'INSERT INTO sla_breaches (conversation_id, metric, due_at, breached_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      'INSERT INTO sla_breaches (conversation_id, metric, due_at, breached_at, detected_at) VALUES ($1, $2, $3, $3, $4) ON CONFLICT DO NOTHING',
       [c.id, payload.metric, due, now],
     );
     if (!ins.rowCount) return;
     const p: Principal = { accountId: c.account_id, role: 'admin', kind: 'system', userId: null, tokenId: null };
-    await appendEvents(tx, [ev(ctx, p, c, 'sla.breached', { metric: payload.metric, dueAt: payload.dueAt }, { agentId: c.assignee_id })]);
+    const data = { metric: payload.metric, dueAt: due.toISOString(), detectedAt: now.toISOString() };
+    await appendEvents(tx, [ev(ctx, p, c, 'sla.breached', data, { agentId: c.assignee_id, occurredAt: due })]);
     await publishChange(tx, { accountId: c.account_id, type: 'conversation.updated', conversationId: c.id });
-    await emitWebhook(tx, c.account_id, 'sla.breached', { conversationId: c.id, metric: payload.metric, dueAt: payload.dueAt }, now);
+    await emitWebhook(tx, c.account_id, 'sla.breached', { conversationId: c.id, ...data }, now);
   });
 }

@@ -3,6 +3,7 @@
  * worth sharing (with the customer's consent recorded) and kudos, and why listening raised a conversation's priority.
  * See docs/heart.md for the rules.
  */
+import { publicBaseUrl } from '../../platform/public-url.js';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { featureChanged } from '../../platform/changes.js';
 import { can, requireCap } from '../../platform/context.js';
@@ -379,7 +380,7 @@ export async function notifyApprovers(ctx: Ctx, payload: { spendId: string }): P
       `SELECT email, locale FROM users WHERE account_id = $1 AND role IN ('supervisor', 'admin') AND disabled_at IS NULL AND id <> $2 ORDER BY email`,
       [a.rows[0].account_id, s.spenderId],
     )).rows;
-    const url = `${(ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`).replace(/\/+$/, '')}/heart/goodwill`;
+    const url = `${publicBaseUrl(ctx.config)}/heart/goodwill`;
     for (const u of users) {
       const lang = u.locale;
       const v = {
@@ -752,15 +753,21 @@ export interface UrgencyReason {
   messageAt: string;
 }
 
-/** Urgent circumstances listening found in a conversation's messages, with the words and the priority change. */
+/** Urgent circumstances and threats against staff listening found in a conversation's messages, with the words and the priority change. */
 export async function urgencyReasons(ctx: Ctx, p: Principal, conversationId: string): Promise<UrgencyReason[]> {
   requireCap(p, 'conversations');
   await conversationIn(ctx.db, p.accountId, conversationId);
   const r = await ctx.db.query<UrgencyReason>(
-    `SELECT f.message_id AS "messageId", f.urgency, f.evidence->'urgency'->>'text' AS evidence,
-            CASE WHEN f.actions ? 'priority' THEN f.actions->'priority' END AS priority, f.message_at AS "messageAt"
-       FROM message_findings f WHERE f.account_id = $1 AND f.conversation_id = $2 AND f.urgency IS NOT NULL
-      ORDER BY f.message_at DESC`,
+    // A threat against staff raises the priority too ('threat'; it wins over an urgency found in the same message).
+    `SELECT * FROM (
+       SELECT f.message_id AS "messageId", 'threat' AS urgency, f.evidence->'threat'->>'text' AS evidence,
+              CASE WHEN f.actions ? 'priority' THEN f.actions->'priority' END AS priority, f.message_at AS "messageAt"
+         FROM message_findings f WHERE f.account_id = $1 AND f.conversation_id = $2 AND f.threat
+       UNION ALL
+       SELECT f.message_id, f.urgency, f.evidence->'urgency'->>'text',
+              CASE WHEN f.actions ? 'priority' AND NOT f.threat THEN f.actions->'priority' END, f.message_at
+         FROM message_findings f WHERE f.account_id = $1 AND f.conversation_id = $2 AND f.urgency IS NOT NULL) x
+      ORDER BY "messageAt" DESC, urgency = 'threat' DESC`,
     [p.accountId, conversationId],
   );
   return r.rows;

@@ -11,6 +11,7 @@ import { forbidden, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import { audit } from '../audit/audit.service.js';
 import { esc } from '../channels/web/html.js';
+import { publicBaseUrl } from '../../platform/public-url.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { waitsReport } from '../journeys/journeys.service.js';
 import { anecdoteReport } from '../listening/anecdotes.js';
@@ -44,10 +45,12 @@ const T: Record<string, Record<L, string>> = {
   language: { en: 'language', de: 'Sprache', nb: 'språk' },
   urgency: { en: 'urgent', de: 'dringend', nb: 'haster' },
   abuse: { en: 'abuse', de: 'Beleidigung', nb: 'sjikane' },
+  threat: { en: 'THREAT AGAINST STAFF', de: 'DROHUNG GEGEN MITARBEITENDE', nb: 'TRUSSEL MOT ANSATTE' },
+  deliveryWait: { en: 'waited for a delivery or refund', de: 'Wartezeit auf Lieferung oder Erstattung', nb: 'ventet på levering eller refusjon' },
   criticism: { en: 'criticism', de: 'Kritik', nb: 'kritikk' },
   waitClaim: { en: 'wait claim', de: 'Wartezeit-Aussage', nb: 'påstand om ventetid' },
   minutes: { en: 'min', de: 'Min.', nb: 'min' },
-  open: { en: 'Open Earshot: /leaders', de: 'In Earshot öffnen: /leaders', nb: 'Åpne Earshot: /leaders' },
+  open: { en: 'Open Earshot', de: 'In Earshot öffnen', nb: 'Åpne Earshot' },
 };
 
 export interface DigestVoice {
@@ -57,7 +60,7 @@ export interface DigestVoice {
   lang: string | null;
   channel: string;
   at: string;
-  findings: { urgency: string | null; abuse: string | null; waitComplaint: boolean; waitMinutes: number | null } | null;
+  findings: { urgency: string | null; abuse: string | null; threat: boolean; waitComplaint: boolean; waitMinutes: number | null; waitKind: 'queue' | 'delivery' } | null;
 }
 export interface DigestFigures {
   contacts: number;
@@ -100,8 +103,8 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   const v = await ctx.db.query<any>(
     `SELECT m.id AS "messageId", m.conversation_id AS "conversationId", left(m.text, 600) AS text, coalesce(f.lang, m.language) AS lang,
             c.channel, m.created_at AS at,
-            CASE WHEN f.message_id IS NOT NULL THEN json_build_object('urgency', f.urgency, 'abuse', f.abuse, 'waitComplaint', f.wait_complaint,
-                 'waitMinutes', f.wait_minutes) END AS findings
+            CASE WHEN f.message_id IS NOT NULL THEN json_build_object('urgency', f.urgency, 'abuse', f.abuse, 'threat', f.threat,
+                 'waitComplaint', f.wait_complaint, 'waitMinutes', f.wait_minutes, 'waitKind', f.wait_kind) END AS findings
        FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN message_findings f ON f.message_id = m.id
       WHERE m.account_id = $1 AND m.kind = 'message' AND m.author_type = 'customer' AND NOT m.automatic AND NOT c.automatic
         AND m.created_at >= $2 AND m.created_at < $3 AND length(trim(m.text)) > 0
@@ -151,10 +154,13 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   const findingTags = (f: DigestVoice['findings']) => {
     if (!f) return [];
     const t: string[] = [];
+    // A threat is named as one, first; abuse only when there is abuse besides.
+    if (f.threat) t.push(T.threat[l]);
     if (f.urgency) t.push(`${T.urgency[l]}: ${f.urgency}`);
     if (f.abuse === 'abuse') t.push(T.abuse[l]);
     if (f.abuse === 'criticism') t.push(T.criticism[l]);
-    if (f.waitComplaint) t.push(f.waitMinutes ? `${T.waitClaim[l]} (${Math.round(f.waitMinutes)} ${T.minutes[l]})` : T.waitClaim[l]);
+    const claim = f.waitKind === 'delivery' ? T.deliveryWait[l] : T.waitClaim[l];
+    if (f.waitComplaint) t.push(f.waitMinutes ? `${claim} (${fmtDur(f.waitMinutes * 60, l)})` : claim);
     return t;
   };
   const figRows = (f: DigestFigures) => [
@@ -191,7 +197,8 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   text.push('', `== ${T.moments[l]} ==`);
   if (!moments.length) text.push(T.noMoments[l]);
   for (const m of moments) text.push(`  * ${m.title}${m.agentName ? ` (${m.agentName})` : ''}: ${m.story.slice(0, 300)}`);
-  text.push('', T.open[l]);
+  const link = `${publicBaseUrl(ctx.config)}/leaders`;
+  text.push('', `${T.open[l]}: ${link}`);
 
   const h: string[] = [`<!doctype html><html lang="${l}"><body style="font-family:sans-serif;max-width:40em">`, `<h1>${esc(T.hello[l])}, ${esc(s.name)}</h1>`];
   h.push(`<h2>${esc(T.requests[l])}</h2><p>${requests.prepared} ${esc(T.ready[l])}; ${requests.beingPrepared} ${esc(T.preparing[l])}</p>`);
@@ -216,7 +223,7 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   h.push(`<h2>${esc(T.moments[l])}</h2>`);
   if (!moments.length) h.push(`<p>${esc(T.noMoments[l])}</p>`);
   else h.push(`<ul>${moments.map((m) => `<li><strong>${esc(m.title)}</strong>${m.agentName ? ` (${esc(m.agentName)})` : ''}: ${esc(m.story.slice(0, 300))}</li>`).join('')}</ul>`);
-  h.push(`<p>${esc(T.open[l])}</p></body></html>`);
+  h.push(`<p><a href="${esc(link)}">${esc(T.open[l])}</a></p></body></html>`);
 
   return {
     leaderId: s.userId, locale: l, day, to: s.email, subject, text: text.join('\n'), html: h.join('\n'),

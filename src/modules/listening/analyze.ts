@@ -16,7 +16,9 @@ import type { LangPack, UrgencyKind } from './lang/types.js';
 export interface Span { start: number; end: number; text: string }          // offsets into the input text
 export interface Analysis {
   lang: string;                                   // 'en' | 'de' | 'nb' | other ISO code | 'und'
-  wait: { complaint: boolean; minutes: number | null; evidence: Span | null; confidence: number };
+  /** `kind`: what was waited for — 'queue' (us: a reply, the phone, the chat; the default) or 'delivery' (an order, a
+   *  parcel, a refund, a repair: held against the conversation's resolution time, not a queue wait). */
+  wait: { complaint: boolean; minutes: number | null; evidence: Span | null; confidence: number; kind?: 'queue' | 'delivery' };
   urgency: 'bereavement' | 'medical' | 'travel' | 'deadline' | 'safety' | null;
   urgencyEvidence: Span | null;
   abuse: 'abuse' | 'criticism' | 'none';
@@ -66,6 +68,7 @@ interface Compiled {
   futureHead: RegExp;
   waitVerbs: RegExp;
   waitPhrases: RegExp;
+  deliveryWait: RegExp;
   negTail: RegExp;
   breakerHead: RegExp;
   futureWait: RegExp;
@@ -111,6 +114,7 @@ function compile(pack: LangPack): Compiled {
     futureHead: head(pack.futureAfter),
     waitVerbs: words(pack.wait.verbs),
     waitPhrases: words(pack.wait.phrases),
+    deliveryWait: words(pack.deliveryWait),
     negTail: new RegExp(`(?<!${L})(?:${alt(pack.negations)})(?:[\\s,]+[\\p{L}'’]+){0,3}[\\s,]*$`, 'iu'),
     breakerHead: new RegExp(`^(?:[\\s,]+[\\p{L}'’]+){0,2}[\\s,]+(?:${alt(pack.negationBreakers)})(?!${L})`, 'iu'),
     futureWait: words(pack.futureWait),
@@ -226,19 +230,30 @@ function durations(c: Compiled, text: string): Dur[] {
 
 function analyzeWait(c: Compiled, text: string, ss: Hit[]): Analysis['wait'] {
   const future = all(c.futureWait, text).map((m) => ({ start: m.index, end: m.index + m[0].length }));
-  const cues: Hit[] = [];
+  const cues: (Hit & { phrase: boolean })[] = [];
   let negated = 0;
-  for (const m of [...all(c.waitVerbs, text), ...all(c.waitPhrases, text)]) {
+  const verbs = all(c.waitVerbs, text);
+  for (const m of [...verbs, ...all(c.waitPhrases, text)]) {
     const start = m.index, end = start + m[0].length;
     if (future.some((f) => start < f.end && end > f.start)) { negated++; continue; }
     const s = sentenceOf(ss, start);
     const before = text.slice(s.start, start);
     if (c.negTail.test(before) && !c.breakerHead.test(text.slice(end, end + 40))) { negated++; continue; }
-    cues.push({ start, end });
+    cues.push({ start, end, phrase: !verbs.includes(m) });
   }
+  // A wait FOR something that is not us ("ten days for my order", "på bestillingen"): a delivery wait, unless a queue
+  // phrase ("on hold", "in the queue") sits in the same stretch.
+  const kindOf = (cue: Hit, d?: Dur): 'queue' | 'delivery' => {
+    const s = sentenceOf(ss, cue.start);
+    const from = Math.min(cue.start, d?.start ?? cue.start);
+    const to = Math.min(s.end, Math.max(cue.end, d?.end ?? cue.end) + 40);
+    const stretch = text.slice(from, to);
+    if (!first(c.deliveryWait, stretch)) return 'queue';
+    return cues.some((q) => q.phrase && q.start < to && q.end > from) ? 'queue' : 'delivery';
+  };
   const durs = durations(c, text).filter((d) => !d.future);
   if (cues.length === 0) {
-    return { complaint: false, minutes: null, evidence: null, confidence: negated || durs.length ? 0.7 : 0.9 };
+    return { complaint: false, minutes: null, evidence: null, confidence: negated || durs.length ? 0.7 : 0.9, kind: 'queue' };
   }
   cues.sort((a, b) => a.start - b.start);
   // The stated duration closest to a complaint cue, in the same sentence first, else anywhere nearby.
@@ -252,9 +267,19 @@ function analyzeWait(c: Compiled, text: string, ss: Hit[]): Analysis['wait'] {
   }
   if (best) {
     const start = Math.min(best.cue.start, best.d.start), end = Math.max(best.cue.end, best.d.end);
-    return { complaint: true, minutes: best.d.minutes, evidence: mk(text, start, end), confidence: best.dist < 1000 ? 0.9 : 0.75 };
+    const kind = kindOf(best.cue, best.d);
+    const evEnd = kind === 'delivery' ? Math.max(end, deliveryEnd(c, text, start, ss)) : end;
+    return { complaint: true, minutes: best.d.minutes, evidence: mk(text, start, evEnd), confidence: best.dist < 1000 ? 0.9 : 0.75, kind };
   }
-  return { complaint: true, minutes: null, evidence: mk(text, cues[0].start, cues[0].end), confidence: 0.8 };
+  return { complaint: true, minutes: null, evidence: mk(text, cues[0].start, cues[0].end), confidence: 0.8, kind: kindOf(cues[0]) };
+}
+
+/** Where the delivery phrase after a wait ends (so the evidence reads "ventet i over ti dager på bestillingen"). */
+function deliveryEnd(c: Compiled, text: string, from: number, ss: Hit[]): number {
+  const s = sentenceOf(ss, from);
+  c.deliveryWait.lastIndex = 0;
+  const m = c.deliveryWait.exec(text.slice(from, s.end));
+  return m ? from + m.index + m[0].length : from;
 }
 
 function analyzeUrgency(c: Compiled, text: string, ss: Hit[]): { kind: Urgency | null; span: Span | null; confidence: number } {

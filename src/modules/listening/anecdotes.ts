@@ -5,6 +5,11 @@
  * data; a claim where nothing was measured is a **blind spot** of the measurement (the customer waited somewhere we do
  * not see); otherwise the data **agrees**. A complaint without a stated duration is recorded as **no_figure**.
  *
+ * A wait FOR something else — an order, a parcel, a refund, a repair ("ventet i over ti dager på bestillingen") — is a
+ * different claim (`claim = 'delivery'`): it is held against the resolution time of the customer's conversations
+ * (created → solved, or → the message while still open), never against queue waits, and it is reported apart from
+ * the queue-wait figures (`delivery` in the report) so a ten-day delivery does not count as a 240-hour queue wait.
+ *
  * Contradicted does not mean the customer is wrong: "when the data and the anecdotes disagree, the anecdotes are
  * usually right". A rising share of contradicted claims points at a measurement that misses what customers live.
  */
@@ -51,12 +56,37 @@ export interface ClaimInput {
   messageAt: Date;
   timezone: string;
   now: Date;
+  /** What was waited for: 'queue' (default) or 'delivery' (an order, a refund …). */
+  claim?: 'queue' | 'delivery';
 }
 
 export interface Measured {
   contactSeconds: number | null;
   journeySeconds: number | null;
   contacts: string[];
+  /** Delivery claims: the longest resolution time of the customer's conversations (created → solved or → the message). */
+  resolutionSeconds?: number | null;
+}
+
+/** Below this a conversation's resolution time says nothing about a delivery wait (it was just opened). */
+export const MIN_RESOLUTION_SECONDS = 60;
+
+/**
+ * A delivery claim's measure: the longest time the customer's conversations of the LOOKBACK_DAYS before the message
+ * took to resolve — solved before the message: created → solved; still open: created → the message. A conversation
+ * opened by the very message (under a minute old) measures nothing: the delivery wait happened outside it (blind spot).
+ */
+export async function measuredResolutionFor(tx: Tx, input: ClaimInput): Promise<Measured> {
+  if (!input.customerId) return { contactSeconds: null, journeySeconds: null, contacts: [], resolutionSeconds: null };
+  const r = await tx.query<{ s: number | null; ids: string[] }>(
+    `SELECT max(extract(epoch FROM (CASE WHEN c.solved_at IS NOT NULL AND c.solved_at <= $3 THEN c.solved_at ELSE $3::timestamptz END) - c.created_at))::float8 AS s,
+            coalesce(array_agg(c.id::text ORDER BY c.created_at), '{}') AS ids
+       FROM conversations c
+      WHERE c.account_id = $1 AND c.customer_id = $2 AND c.merged_into IS NULL AND c.created_at <= $3 AND c.created_at >= $4`,
+    [input.accountId, input.customerId, input.messageAt, new Date(input.messageAt.getTime() - LOOKBACK_DAYS * 86_400_000)],
+  );
+  const s = r.rows[0]?.s ?? null;
+  return { contactSeconds: null, journeySeconds: null, contacts: r.rows[0]?.ids ?? [], resolutionSeconds: s !== null && s >= MIN_RESOLUTION_SECONDS ? s : null };
 }
 
 /**
@@ -105,22 +135,23 @@ export async function measuredFor(tx: Tx, input: ClaimInput): Promise<Measured> 
  * Records the check of one claim (once per message: a re-run keeps the first record) and returns it, or null when it
  * was already recorded.
  */
-export async function recordClaim(tx: Tx, input: ClaimInput): Promise<{ verdict: Verdict; week: string; measured: Measured } | null> {
-  const measured = await measuredFor(tx, input);
-  const verdict = verdictFor(input.claimedMinutes, [measured.contactSeconds, measured.journeySeconds]);
+export async function recordClaim(tx: Tx, input: ClaimInput): Promise<{ verdict: Verdict; week: string; measured: Measured; claim: 'queue' | 'delivery' } | null> {
+  const claim = input.claim ?? 'queue';
+  const measured = claim === 'delivery' ? await measuredResolutionFor(tx, input) : await measuredFor(tx, input);
+  const verdict = verdictFor(input.claimedMinutes, claim === 'delivery' ? [measured.resolutionSeconds ?? null] : [measured.contactSeconds, measured.journeySeconds]);
   const r = await tx.query<{ week: string }>(
     `INSERT INTO anecdote_checks (message_id, account_id, conversation_id, customer_id, queue_id, channel, claimed_minutes,
                                   measured_contact_seconds, measured_journey_seconds, measured_contacts, verdict, week,
-                                  message_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, date_trunc('week', $12::timestamptz AT TIME ZONE $13)::date, $12, $14)
+                                  message_at, created_at, claim, measured_resolution_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, date_trunc('week', $12::timestamptz AT TIME ZONE $13)::date, $12, $14, $15, $16)
      ON CONFLICT (message_id) DO NOTHING
      RETURNING to_char(week, 'YYYY-MM-DD') AS week`,
     [input.messageId, input.accountId, input.conversationId, input.customerId, input.queueId, input.channel,
      input.claimedMinutes, measured.contactSeconds, measured.journeySeconds, measured.contacts, verdict,
-     input.messageAt, input.timezone, input.now],
+     input.messageAt, input.timezone, input.now, claim, measured.resolutionSeconds ?? null],
   );
   if (!r.rows[0]) return null;
-  return { verdict, week: r.rows[0].week, measured };
+  return { verdict, week: r.rows[0].week, measured, claim };
 }
 
 /**
@@ -134,7 +165,7 @@ export async function maybeAlert(tx: Tx, accountId: string, week: string, now: D
             count(*) FILTER (WHERE week = $2::date AND verdict = 'contradicted')::int AS this_contra,
             count(*) FILTER (WHERE week < $2::date AND verdict IN ('agrees', 'contradicted'))::int AS prev_checked,
             count(*) FILTER (WHERE week < $2::date AND verdict = 'contradicted')::int AS prev_contra
-       FROM anecdote_checks WHERE account_id = $1 AND week >= $2::date - 28 AND week <= $2::date`,
+       FROM anecdote_checks WHERE account_id = $1 AND claim = 'queue' AND week >= $2::date - 28 AND week <= $2::date`,
     [accountId, week],
   );
   const s = r.rows[0];
@@ -166,6 +197,7 @@ export interface AnecdoteExample {
   claimedMinutes: number | null;
   measuredContactSeconds: number | null;
   measuredJourneySeconds: number | null;
+  measuredResolutionSeconds?: number | null;
   at: string;
 }
 export interface AnecdoteFigures {
@@ -186,8 +218,12 @@ export interface AnecdoteReport {
   to: string;
   by: AnecdoteGroup | null;
   timezone: string;
+  /** Queue-wait claims (held against the lived waits): the audit's figures. */
   total: AnecdoteFigures;
   groups: (AnecdoteFigures & { key: string | null; label: string })[];
+  /** Delivery and refund claims, apart (held against the conversations' resolution time; their examples' measure is
+   *  `measuredResolutionSeconds`). */
+  delivery: AnecdoteFigures;
   /** Alerts raised for the weeks that overlap the period. */
   alerts: { week: string; contradictedShare: number; previousShare: number | null; claims: number; at: string }[];
 }
@@ -201,7 +237,8 @@ function parseTime(field: string, v: string | undefined, tz: string): Date | und
 
 const EXAMPLE = (verdict: Verdict) => `to_jsonb((array_agg(json_build_object('messageId', a.message_id, 'conversationId', a.conversation_id,
     'claimedMinutes', a.claimed_minutes, 'measuredContactSeconds', a.measured_contact_seconds,
-    'measuredJourneySeconds', a.measured_journey_seconds, 'at', a.message_at) ORDER BY a.message_at DESC, a.message_id)
+    'measuredJourneySeconds', a.measured_journey_seconds, 'measuredResolutionSeconds', a.measured_resolution_seconds,
+    'at', a.message_at) ORDER BY a.message_at DESC, a.message_id)
     FILTER (WHERE a.verdict = '${verdict}'))[1:5])`;
 
 /** The audit over a period (`from` inclusive, `to` exclusive, default the last 28 days), optionally grouped. */
@@ -216,8 +253,7 @@ export async function anecdoteReport(ctx: Ctx, p: Principal, input: { from?: str
   const from = parseTime('from', input.from, tz) ?? new Date(to.getTime() - 28 * 86_400_000);
   if (from >= to) throw invalid('from', 'must be before to');
   const key = by === 'queue' ? 'a.queue_id::text' : by === 'channel' ? 'a.channel' : by === 'week' ? "to_char(a.week, 'YYYY-MM-DD')" : 'NULL::text';
-  const r = await ctx.db.query<any>(
-    `SELECT ${key} AS key, grouping(${key}) = 1 AS total,
+  const sqlFor = (key: string) => `SELECT ${key} AS key, grouping(${key}) = 1 AS total,
             count(*)::int AS claims,
             count(*) FILTER (WHERE a.verdict = 'agrees')::int AS agrees,
             count(*) FILTER (WHERE a.verdict = 'contradicted')::int AS contradicted,
@@ -226,11 +262,11 @@ export async function anecdoteReport(ctx: Ctx, p: Principal, input: { from?: str
             ${EXAMPLE('contradicted')} AS ex_contradicted,
             ${EXAMPLE('blind_spot')} AS ex_blind
        FROM anecdote_checks a
-      WHERE a.account_id = $1 AND a.message_at >= $2 AND a.message_at < $3
+      WHERE a.account_id = $1 AND a.message_at >= $2 AND a.message_at < $3 AND a.claim = $4
       GROUP BY GROUPING SETS ((${key}), ())
-      ORDER BY total DESC, key`,
-    [p.accountId, from, to],
-  );
+      ORDER BY total DESC, key`;
+  const r = await ctx.db.query<any>(sqlFor(key), [p.accountId, from, to, 'queue']);
+  const d = await ctx.db.query<any>(sqlFor('NULL::text'), [p.accountId, from, to, 'delivery']);
   const figures = (row: any): AnecdoteFigures => {
     const checked = row.agrees + row.contradicted;
     const stated = checked + row.blind_spots;
@@ -266,6 +302,7 @@ export async function anecdoteReport(ctx: Ctx, p: Principal, input: { from?: str
     by,
     timezone: tz,
     total: totalRow ? figures(totalRow) : empty,
+    delivery: d.rows.find((x) => x.total) ? figures(d.rows.find((x) => x.total)) : empty,
     groups: groupRows.map((g) => ({ key: g.key, label: g.key === null ? (by === 'queue' ? '(no queue)' : '–') : labels.get(g.key) ?? g.key, ...figures(g) })),
     alerts: alerts.rows.map((a) => ({ week: a.week, contradictedShare: a.share, previousShare: a.previous_share, claims: a.claims, at: new Date(a.created_at).toISOString() })),
   };

@@ -6,6 +6,9 @@
  *   - raises the conversation's priority for urgent human circumstances (high; urgent for bereavement, medical and
  *     safety) — never lowers it — with the reason shown as an internal system note and an audit entry;
  *   - flags abuse and threats for the respect policy (a list for supervisors; nothing is sanctioned automatically);
+ *   - a threat against staff also raises the priority to urgent (with the reason), marks the conversation (`threat`
+ *     in the conversation and list APIs) and notifies the account's supervisors and admins: an email each in their
+ *     language through the outbound mail path, and a realtime change (`threat.flagged`);
  *   - records the anecdote check of a wait claim and alerts supervisors when contradicted claims rise (anecdotes.ts).
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
@@ -15,6 +18,8 @@ import { publishChange } from '../../platform/changes.js';
 import { audit } from '../audit/audit.service.js';
 import { appendEvents } from '../events/events.service.js';
 import { emitWebhook } from '../webhooks/webhooks.service.js';
+import { enqueueEmail } from '../channels/email/outbound.js';
+import { publicBaseUrl } from '../../platform/public-url.js';
 import { getClassifier, type Analysis, type Classifier, type Span } from './analyze.js';
 import { maybeAlert, recordClaim } from './anecdotes.js';
 
@@ -22,6 +27,8 @@ export const ANALYZE_JOB = 'listening.analyze';
 
 type Lang3 = 'en' | 'de' | 'nb';
 type Urgency = NonNullable<Analysis['urgency']>;
+/** Why the job raised a priority: an urgent circumstance of the customer's, or a threat against staff. */
+type RaiseReason = Urgency | 'threat';
 type Priority = 'low' | 'normal' | 'high' | 'urgent';
 const RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
@@ -42,6 +49,15 @@ export const TEXTS = {
     travel: { en: 'imminent travel', de: 'bevorstehende Reise', nb: 'nært forestående reise' },
     deadline: { en: 'an imminent deadline', de: 'eine nahe Frist', nb: 'en nær frist' },
     safety: { en: 'safety', de: 'Sicherheit', nb: 'sikkerhet' },
+    threat: { en: 'a threat against staff', de: 'einer Drohung gegen Mitarbeitende', nb: 'en trussel mot ansatte' },
+  },
+  threatMail: {
+    subject: { en: 'Threat against staff in conversation #{n}', de: 'Drohung gegen Mitarbeitende in Konversation #{n}', nb: 'Trussel mot ansatte i samtale #{n}' },
+    body: {
+      en: 'A customer threatened staff in conversation #{n} ({subject}).\n\nThe words: "{evidence}"\n\nThe conversation is now urgent. Nothing has been sanctioned automatically: read it and decide under the respect policy.\n\nOpen the conversation: {url}\nThreats and abuse flagged for review: {flags}',
+      de: 'Eine Kundin oder ein Kunde hat in Konversation #{n} ({subject}) Mitarbeitenden gedroht.\n\nDer Wortlaut: „{evidence}“\n\nDie Konversation ist jetzt dringend. Automatisch wurde nichts sanktioniert: Bitte lesen Sie sie und entscheiden Sie nach der Respekt-Richtlinie.\n\nKonversation öffnen: {url}\nZur Prüfung markierte Drohungen und Beleidigungen: {flags}',
+      nb: 'En kunde har truet ansatte i samtale #{n} ({subject}).\n\nOrdene: «{evidence}»\n\nSamtalen haster nå. Ingenting er sanksjonert automatisk: les den og avgjør etter respektreglene.\n\nÅpne samtalen: {url}\nTrusler og sjikane merket for vurdering: {flags}',
+    },
   },
   priority: {
     low: { en: 'low', de: 'niedrig', nb: 'lav' },
@@ -51,7 +67,10 @@ export const TEXTS = {
   },
 } satisfies Record<string, Record<string, Record<Lang3, string>>>;
 
-export function priorityNote(lang: Lang3, from: Priority, to: Priority, urgency: Urgency, evidence: Span | null): string {
+/** A threat against staff goes to the top of the queue (its own reason, like an urgent circumstance). */
+export const THREAT_PRIORITY: Priority = 'urgent';
+
+export function priorityNote(lang: Lang3, from: Priority, to: Priority, urgency: RaiseReason, evidence: Span | null): string {
   const label = TEXTS.urgency[urgency][lang];
   const f = TEXTS.priority[from][lang];
   const t = TEXTS.priority[to][lang];
@@ -82,6 +101,8 @@ interface MessageRow {
   customer_language: string | null;
   locale: string;
   timezone: string;
+  number: number;
+  subject: string | null;
 }
 
 const classifierVersion = (c: Classifier) => String((c as { version?: unknown }).version ?? '1');
@@ -93,7 +114,7 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
     const r = await tx.query<MessageRow>(
       `SELECT m.id, m.account_id, m.conversation_id, m.kind, m.direction, m.author_type, m.automatic, m.text, m.created_at,
               coalesce(m.author_customer_id, c.customer_id) AS customer_id, c.queue_id, c.channel, c.priority, c.merged_into,
-              c.automatic AS conv_automatic, cu.language AS customer_language, a.locale, a.timezone
+              c.automatic AS conv_automatic, cu.language AS customer_language, a.locale, a.timezone, c.number, c.subject
          FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN accounts a ON a.id = m.account_id
          LEFT JOIN customers cu ON cu.id = coalesce(m.author_customer_id, c.customer_id)
         WHERE m.id = $1
@@ -112,43 +133,74 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
     const actions: Record<string, unknown> = {};
     const p = systemPrincipal(m.account_id);
 
-    // Urgent human circumstances: raise, never lower.
-    if (a.urgency && !m.merged_into) {
-      const to = PRIORITY_FOR[a.urgency];
-      if (RANK[to] > RANK[m.priority]) {
-        await raisePriority(tx, p, m, to, a.urgency, a.urgencyEvidence, asLang3(m.customer_language) ?? asLang3(a.lang) ?? asLang3(m.locale) ?? 'en', now);
-        actions.priority = { from: m.priority, to };
-      }
+    // Urgent human circumstances and threats against staff: raise, never lower. A threat wins a tie (its reason is the
+    // one the note gives).
+    const raises: { to: Priority; reason: RaiseReason; evidence: Span | null }[] = [];
+    if (a.threat) raises.push({ to: THREAT_PRIORITY, reason: 'threat', evidence: a.threatEvidence });
+    if (a.urgency) raises.push({ to: PRIORITY_FOR[a.urgency], reason: a.urgency, evidence: a.urgencyEvidence });
+    const raise = raises.sort((x, y) => RANK[y.to] - RANK[x.to])[0];
+    if (raise && !m.merged_into && RANK[raise.to] > RANK[m.priority]) {
+      await raisePriority(tx, p, m, raise.to, raise.reason, raise.evidence, asLang3(m.customer_language) ?? asLang3(a.lang) ?? asLang3(m.locale) ?? 'en', now);
+      actions.priority = { from: m.priority, to: raise.to };
     }
 
     await tx.query(
       `INSERT INTO message_findings (message_id, account_id, conversation_id, customer_id, lang, wait_complaint, wait_minutes,
                                      urgency, abuse, threat, sentiment, frustration, confidence, evidence, actions,
-                                     classifier, classifier_version, message_at, analysed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                     classifier, classifier_version, message_at, analysed_at, wait_kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
        ON CONFLICT (message_id) DO NOTHING`,
       [m.id, m.account_id, m.conversation_id, m.customer_id, a.lang, a.wait.complaint, a.wait.minutes, a.urgency, a.abuse,
        a.threat, a.sentiment, a.frustration, a.confidence,
        JSON.stringify({ wait: a.wait.evidence, waitConfidence: a.wait.confidence, urgency: a.urgencyEvidence, abuse: a.abuseEvidence, threat: a.threatEvidence }),
-       JSON.stringify(actions), classifier.name, classifierVersion(classifier), m.created_at, now],
+       JSON.stringify(actions), classifier.name, classifierVersion(classifier), m.created_at, now, a.wait.kind ?? 'queue'],
     );
 
     if (a.abuse === 'abuse' || a.threat) {
       // For the respect policy: listed for supervisors, never acted on automatically.
       await audit(tx, p, 'listening.flagged', { type: 'message', id: m.id }, { conversationId: m.conversation_id, abuse: a.abuse, threat: a.threat });
     }
+    if (a.threat && !m.merged_into) await notifyThreat(ctx, tx, m, a.threatEvidence);
 
     if (a.wait.complaint) {
       const claim = await recordClaim(tx, {
         accountId: m.account_id, messageId: m.id, conversationId: m.conversation_id, customerId: m.customer_id,
         queueId: m.queue_id, channel: m.channel, claimedMinutes: a.wait.minutes, messageAt: m.created_at, timezone: m.timezone, now,
+        claim: a.wait.kind ?? 'queue',
       });
       if (claim && (claim.verdict === 'contradicted' || claim.verdict === 'agrees')) await maybeAlert(tx, m.account_id, claim.week, now);
     }
   });
 }
 
-async function raisePriority(tx: Tx, p: Principal, m: MessageRow, to: Priority, urgency: Urgency, evidence: Span | null, lang: Lang3, now: Date) {
+const fill = (tpl: string, v: Record<string, string | number>) => tpl.replace(/\{(\w+)\}/g, (_, k) => String(v[k] ?? ''));
+
+/**
+ * A threat against staff: each active supervisor and admin of the account gets an email in their language (through
+ * the outbound mail path, committed with the findings), and open screens get a realtime change.
+ */
+async function notifyThreat(ctx: Ctx, tx: Tx, m: MessageRow, evidence: Span | null) {
+  const users = (await tx.query<{ email: string; locale: string }>(
+    `SELECT email, locale FROM users WHERE account_id = $1 AND role IN ('supervisor', 'admin') AND disabled_at IS NULL ORDER BY email`,
+    [m.account_id],
+  )).rows;
+  const base = publicBaseUrl(ctx.config);
+  const v = {
+    n: m.number, subject: (m.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 200) || '–',
+    evidence: (evidence?.text ?? m.text).replace(/\s+/g, ' ').trim().slice(0, 300),
+    url: `${base}/conversations/${m.conversation_id}`, flags: `${base}/respect`,
+  };
+  for (const u of users) {
+    const lang = asLang3(u.locale) ?? 'en';
+    await enqueueEmail(tx, {
+      accountId: m.account_id, kind: 'system', to: [u.email], conversationId: m.conversation_id,
+      subject: fill(TEXTS.threatMail.subject[lang], v), text: fill(TEXTS.threatMail.body[lang], v), headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  }
+  await publishChange(tx, { accountId: m.account_id, type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id });
+}
+
+async function raisePriority(tx: Tx, p: Principal, m: MessageRow, to: Priority, urgency: RaiseReason, evidence: Span | null, lang: Lang3, now: Date) {
   await tx.query('UPDATE conversations SET priority = $2, updated_at = $3 WHERE id = $1', [m.conversation_id, to, now]);
   const text = priorityNote(lang, m.priority, to, urgency, evidence);
   const note = await tx.query<{ id: string }>(
@@ -159,21 +211,21 @@ async function raisePriority(tx: Tx, p: Principal, m: MessageRow, to: Priority, 
   const base = { accountId: m.account_id, contactId: m.conversation_id, channel: m.channel, occurredAt: now, conversationId: m.conversation_id,
     customerId: m.customer_id, queueId: m.queue_id, agentId: null };
   await appendEvents(tx, [
-    { ...base, type: 'conversation.priority_changed', data: { from: m.priority, to, reason: 'listening', urgency, messageId: m.id } },
+    { ...base, type: 'conversation.priority_changed', data: { from: m.priority, to, reason: 'listening', ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id } },
     { ...base, type: 'note.added', data: { messageId: note.rows[0].id, system: true } },
   ]);
   await audit(tx, p, 'conversation.priority_raised', { type: 'conversation', id: m.conversation_id },
-    { from: m.priority, to, urgency, messageId: m.id, evidence: evidence?.text ?? null });
+    { from: m.priority, to, ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id, evidence: evidence?.text ?? null });
   await publishChange(tx, { accountId: m.account_id, type: 'conversation.updated', conversationId: m.conversation_id });
   await publishChange(tx, { accountId: m.account_id, type: 'message.created', conversationId: m.conversation_id, messageId: note.rows[0].id });
   await emitWebhook(tx, m.account_id, 'conversation.updated',
-    { conversationId: m.conversation_id, changes: { priority: to }, reason: 'listening', urgency, messageId: m.id }, now);
+    { conversationId: m.conversation_id, changes: { priority: to }, reason: 'listening', ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id }, now);
 }
 
 // ---------------------------------------------------------------- reads
 
 const FINDING_COLS = `f.message_id AS "messageId", f.conversation_id AS "conversationId", f.customer_id AS "customerId", f.lang,
-  json_build_object('complaint', f.wait_complaint, 'minutes', f.wait_minutes) AS wait, f.urgency, f.abuse, f.threat,
+  json_build_object('complaint', f.wait_complaint, 'minutes', f.wait_minutes, 'kind', f.wait_kind) AS wait, f.urgency, f.abuse, f.threat,
   f.sentiment, f.frustration, f.confidence, f.evidence, f.flagged, f.actions, f.classifier,
   f.classifier_version AS "classifierVersion", f.message_at AS "messageAt", f.analysed_at AS "analysedAt"`;
 
@@ -185,7 +237,8 @@ export async function getFindings(ctx: Ctx, p: Principal, messageId: string) {
   if (!m.rows[0]) throw notFound('Message');
   const f = await ctx.db.query(`SELECT ${FINDING_COLS} FROM message_findings f WHERE f.account_id = $1 AND f.message_id = $2`, [p.accountId, messageId]);
   const c = await ctx.db.query(
-    `SELECT claimed_minutes AS "claimedMinutes", measured_contact_seconds AS "measuredContactSeconds",
+    `SELECT claim, claimed_minutes AS "claimedMinutes", measured_contact_seconds AS "measuredContactSeconds",
+            measured_resolution_seconds AS "measuredResolutionSeconds",
             measured_journey_seconds AS "measuredJourneySeconds", measured_contacts AS "measuredContacts", verdict,
             to_char(week, 'YYYY-MM-DD') AS week
        FROM anecdote_checks WHERE account_id = $1 AND message_id = $2`,

@@ -1,4 +1,5 @@
 /** Respect both ways (issue 7): graduated measures against abuse of staff; criticism protected. */
+import { publicBaseUrl } from '../../platform/public-url.js';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { can, requireCap, systemPrincipal } from '../../platform/context.js';
@@ -354,7 +355,7 @@ async function customerContact(tx: Tx, accountId: string, customerId: string): P
 }
 
 export function appealUrl(ctx: Ctx, token: string) {
-  return `${(ctx.config.publicUrl ?? `http://localhost:${ctx.config.port}`).replace(/\/+$/, '')}/appeal/${token}`;
+  return `${publicBaseUrl(ctx.config)}/appeal/${token}`;
 }
 
 function kindText(locale: Locale, kind: MeasureKind, channels: string[] | null) {

@@ -9,8 +9,18 @@ export const fmtNumber = (n: number | null | undefined, digits = 0) =>
 export const fmtPercent = (share: number | null | undefined, digits = 1) =>
   share === null || share === undefined ? '–' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(share);
 
-export const fmtDateTime = (iso: string | Date | null | undefined, timeZone?: string) =>
-  !iso ? '–' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+/**
+ * The rule for times (issue 13): a moment (a message, an event, a proposal, a ban's end) is shown in the VIEWER's time
+ * zone — the browser's — on every screen, so the same message shows the same clock time everywhere. Only business-hours
+ * facts (opening hours, the heat map by hour of day, a report period of the account's days, SLA business hours, the
+ * digest) are in the account's or queue's zone, and those say which zone (`fmtZoned`).
+ */
+export const fmtDateTime = (iso: string | Date | null | undefined) =>
+  !iso ? '–' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/** A business-hours fact in the account's (or queue's) zone, labelled with it: "1 Dec 2026, 00:00 (Europe/Berlin)". */
+export const fmtZoned = (iso: string | Date | null | undefined, timeZone: string) =>
+  !iso ? '–' : `${new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso))} (${timeZone})`;
 
 export const fmtRelative = (iso: string | Date, now = Date.now()) => {
   const s = Math.round((new Date(iso).getTime() - now) / 1000);

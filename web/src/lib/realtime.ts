@@ -52,6 +52,12 @@ export function useRealtime(enabled: boolean) {
         if (m.type === 'viewers.changed' && m.conversationId) void qc.invalidateQueries({ queryKey: ['conversation', m.conversationId] });
         if (m.type === 'customer.updated' && m.customerId) void qc.invalidateQueries({ queryKey: ['customer', m.customerId] });
         if (m.type === 'feature.changed' && m.feature) void qc.invalidateQueries({ queryKey: [m.feature] });
+        if (m.type === 'threat.flagged') {
+          // A threat against staff: the inbox shows its mark, the respect screen lists it.
+          void qc.invalidateQueries({ queryKey: ['conversations'] });
+          if (m.conversationId) void qc.invalidateQueries({ queryKey: ['conversation', m.conversationId] });
+          void qc.invalidateQueries({ queryKey: ['respect'] });
+        }
       };
       ws.onclose = () => {
         setConnected(false);

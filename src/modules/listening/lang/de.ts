@@ -40,6 +40,8 @@ export const de: LangPack = {
       'seit ewigkeiten', 'ewigkeiten',
     ],
   },
+  deliveryWait: ['auf (?:die|meine|meinen|mein|das|den|unsere|unser|unseren|eine|einen|ihre|ihren|eure|euren) (?:\\p{L}+ )?(?:bestellung|lieferung|paket|päckchen|sendung|rückerstattung|erstattung|rückzahlung|geld|ersatz|ersatzteil|reparatur|ware|gutschrift|entschädigung)',
+    'bis (?:die|meine|mein|das|der) (?:bestellung|lieferung|paket|sendung|ware|erstattung) (?:ankommt|kommt|da ist|geliefert)'],
   negations: ['nicht', 'nie', 'kein', 'keine', 'ohne', 'kaum', 'gar nicht', 'überhaupt nicht', 'niemals'],
   negationBreakers: ['nicht (?:mehr )?länger', 'nicht mehr'],
   futureWait: ['ich werde warten', 'werde (?:gerne )?warten', 'kann warten', 'warte gerne', 'warten gerne'],

@@ -42,6 +42,8 @@ export const en: LangPack = {
       'still waiting', 'waiting for ages', '(?:heard|had) nothing(?: back)?', '(?:minute|hour|min)s? (?:queue|wait|hold)', 'hung on (?:the line|hold)', 'hanging on (?:the line|hold)', 'on the line for', 'can\'t get through', 'cannot get through', 'couldn\'t get through', 'trying to reach (?:you|someone|anyone)', 'for ages', 'to get through', 'before anyone (?:answered|picked up|replied)',
     ],
   },
+  deliveryWait: ['for (?:my|the|our|your|an?|this|that) (?:\\p{L}+ )?(?:order|orders|delivery|parcel|package|refund|money|replacement|repair|item|goods|shipment|credit|reimbursement|compensation)',
+    'for (?:it|them|the (?:order|parcel|package|goods)) to (?:arrive|come|be delivered|ship|be shipped|turn up|show up)'],
   negations: ['not', 'never', 'no', "didn't", 'didnt', "don't", 'dont', "doesn't", "wasn't", "won't", "hardly", 'without', 'barely', "needn't", "n't"],
   negationBreakers: ['any longer', 'anymore', 'any more', 'no longer', 'much longer'],
   futureWait: ["i'll be waiting", 'i will be waiting', "i'll wait", 'i will wait', 'can wait', 'happy to wait', 'willing to wait', "i'm dying to", 'will be waiting'],

@@ -39,6 +39,10 @@ export interface LangPack {
   /** Complaints about waiting. `verbs` are the waiting verbs a nearby negation cancels; `phrases` are complaints
    *  on their own ("on hold", "keine Antwort", "ingen svar"). */
   wait: { verbs: string[]; phrases: string[] };
+  /** What the customer waited FOR when it is a delivery, an order, a refund or a repair rather than us ("for my order",
+   *  "auf meine Bestellung", "på bestillingen"): matched at or right after a wait cue in the same sentence, it makes the
+   *  claim a delivery wait (held against the conversation's resolution time), not a queue wait. */
+  deliveryWait: string[];
   /** Negation words that cancel a waiting verb up to three words later ("did not have to wait"). */
   negations: string[];
   /** Phrases that make a waiting verb a complaint again despite a negation ("can't wait any longer"). */

@@ -39,7 +39,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
             const measured = measuredOf(e);
             return (
               <Table.Tr key={e.messageId} data-testid="anecdote-example">
-                <Table.Td>{fmtDateTime(e.at, timeZone)}</Table.Td>
+                <Table.Td>{fmtDateTime(e.at)}</Table.Td>
                 <Table.Td ta="right" fw={600}>{fmtDuration(claimed)}</Table.Td>
                 <Table.Td ta="right">{measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured)}</Table.Td>
                 <Table.Td>
@@ -47,7 +47,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
                 </Table.Td>
                 <Table.Td>
                   <Anchor component={Link} to={`/conversations/${e.conversationId}`}
-                    aria-label={t('anecdotes.openExample', { claimed: fmtDuration(claimed), measured: measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured), at: fmtDateTime(e.at, timeZone) })}>
+                    aria-label={t('anecdotes.openExample', { claimed: fmtDuration(claimed), measured: measured === null ? t('anecdotes.nothingMeasured') : fmtDuration(measured), at: fmtDateTime(e.at) })}>
                     {t('journeys.openConversation')}
                   </Anchor>
                 </Table.Td>
@@ -119,6 +119,11 @@ export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZon
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <div>
               <Summary f={figures} />
+              {!!s?.delivery?.claims && (
+                <Text size="xs" c="dimmed" mt="xs" data-testid="anecdote-delivery">
+                  {t('anecdotes.delivery', { claims: fmtNumber(s.delivery.claims), contradicted: fmtNumber(s.delivery.contradicted) })}
+                </Text>
+              )}
             </div>
             <div>
               <Group justify="space-between" align="center" mb="xs">

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Alert, Button, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { can, useMe } from '../../lib/session';
-import { fmtDateTime } from '../../lib/format';
+import { fmtZoned } from '../../lib/format';
 import { useDistribution, useHeat, useMultiAttempt, useWaits } from './api';
 import { FilterBar, useFilterState } from './Filters';
 import { Figures } from './Figures';
@@ -47,7 +47,7 @@ function Dashboard() {
         </div>
         {r && (
           <Text size="xs" c="dimmed" data-testid="dashboard-period">
-            {r.period.from || r.period.to ? t('periodShown', { from: fmtDateTime(r.period.from, tz), to: fmtDateTime(r.period.to, tz) }) : t('period.all')}
+            {r.period.from || r.period.to ? t('periodShown', { from: fmtZoned(r.period.from, tz), to: fmtZoned(r.period.to, tz) }) : t('period.all')}
             {' · '}{t('definitions', { version: r.definitions })}
           </Text>
         )}

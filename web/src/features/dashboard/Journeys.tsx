@@ -36,9 +36,9 @@ function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
             <Table.Td>{i + 1}</Table.Td>
             <Table.Td>{t(`channel.${c.channel}`, { defaultValue: c.channel })}</Table.Td>
             <Table.Td>{c.queue ?? '–'}</Table.Td>
-            <Table.Td>{fmtDateTime(c.firstTouchAt, timeZone)}</Table.Td>
-            <Table.Td>{fmtDateTime(c.queueEnteredAt, timeZone)}</Table.Td>
-            <Table.Td>{fmtDateTime(c.answeredAt ?? c.abandonedAt, timeZone)}</Table.Td>
+            <Table.Td>{fmtDateTime(c.firstTouchAt)}</Table.Td>
+            <Table.Td>{fmtDateTime(c.queueEnteredAt)}</Table.Td>
+            <Table.Td>{fmtDateTime(c.answeredAt ?? c.abandonedAt)}</Table.Td>
             <Table.Td><Badge variant="dot" color={outcomeColor[c.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${c.outcome}`)}</Badge></Table.Td>
             <Table.Td ta="right">{fmtDuration(c.livedWaitSeconds)}</Table.Td>
             <Table.Td ta="right">{fmtDuration(c.queueWaitSeconds)}</Table.Td>
@@ -92,7 +92,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                   <Fragment key={k}>
                     <Table.Tr>
                       <Table.Td>{journeyWho(j)}</Table.Td>
-                      <Table.Td>{fmtDateTime(j.startedAt, timeZone)}</Table.Td>
+                      <Table.Td>{fmtDateTime(j.startedAt)}</Table.Td>
                       <Table.Td ta="right">{fmtNumber(j.attempts)}</Table.Td>
                       <Table.Td ta="right" fw={600}>{fmtDuration(j.waitSeconds ?? j.spanSeconds)}</Table.Td>
                       <Table.Td><Badge variant="dot" color={outcomeColor[j.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${j.outcome}`)}</Badge></Table.Td>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
 import type { Distribution, WaitsReport } from './api';
 import { Chart, ChartPanel, type ChartOption } from './Chart';
+import { useMe } from '../../lib/session';
 
 const ASA_COLOR = '#e8590c';
 
@@ -129,6 +130,7 @@ export function weekdayNames(lang: string) {
 
 export function HeatMap({ r }: { r: WaitsReport }) {
   const { t, i18n } = useTranslation('dashboard');
+  const { data: me } = useMe(); // hours of day are the account's business hours: labelled with its zone
   const [metric, setMetric] = useState<HeatMetric>('p90');
   const days = weekdayNames(i18n.language);
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
@@ -166,7 +168,7 @@ export function HeatMap({ r }: { r: WaitsReport }) {
     <ChartPanel
       testId="plot-heatmap"
       title={t('heat.title')}
-      description={t('heat.hint')}
+      description={t('heat.hint', { zone: me?.account.timezone ?? 'UTC' })}
       controls={
         <SegmentedControl
           size="xs"

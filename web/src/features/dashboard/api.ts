@@ -158,6 +158,8 @@ export interface AnecdoteReport {
   timezone: string;
   total: AnecdoteFigures;
   groups: (AnecdoteFigures & { key: string | null; label: string })[];
+  /** Waits for a delivery or refund: held against the conversations' resolution time, not counted as queue waits. */
+  delivery?: AnecdoteFigures;
   alerts: { week: string; contradictedShare: number; previousShare: number | null; claims: number; at: string }[];
 }
 

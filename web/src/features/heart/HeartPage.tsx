@@ -212,7 +212,8 @@ function SpendTable({ title, status }: { title: string; status?: string }) {
 export function StatusBadge({ s }: { s: Spend }) {
   const { t } = useTranslation('heart');
   const color = s.status === 'approved' ? 'green.9' : s.status === 'pending' ? 'yellow.9' : 'red.9';
-  return <Badge color={color} variant="light" title={s.status === 'pending' ? reasons(t, s) : s.decisionNote ?? undefined}>{t(`status.${s.status}`)}</Badge>;
+  // Never truncated: the approver must read which spend waits.
+  return <Badge color={color} variant="light" style={{ minWidth: 'max-content' }} title={s.status === 'pending' ? reasons(t, s) : s.decisionNote ?? undefined}>{t(`status.${s.status}`)}</Badge>;
 }
 
 function SettingsForm() {

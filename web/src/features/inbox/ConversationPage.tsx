@@ -15,6 +15,7 @@ import { onChange } from '../../lib/realtime';
 import { useMe } from '../../lib/session';
 import { PRIORITIES, STATUSES, useConversation, useQueues, useUsers, type Conversation, type Message } from './api';
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, useNow } from './bits';
+import { ThreatMark } from './ThreatMark';
 import { Composer } from './Composer';
 import { CustomerSidebar } from './CustomerSidebar';
 import { ConversationExtras } from '../extras';
@@ -162,6 +163,7 @@ function EventLine({ e, userName }: { e: ContactEvent; userName: (id: string | n
       <ChannelBadge channel={e.channel} />
       <Text size="xs" c={e.type === 'sla.breached' || e.type === 'contact.abandoned' ? 'red.8' : 'dimmed'}>
         {t(`event.${e.type.replace('.', '_')}`, { ...vars, defaultValue: e.type })} · {fmtDateTime(e.occurredAt)}
+        {e.type === 'sla.breached' && d.detectedAt && Date.parse(d.detectedAt) - Date.parse(e.occurredAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(d.detectedAt) })}` : ''}
       </Text>
     </Group>
   );
@@ -276,6 +278,7 @@ export default function ConversationPage() {
                 <ChannelBadge channel={c.channel} />
                 <StatusBadge status={c.status} />
                 <PriorityBadge priority={c.priority} />
+                <ThreatMark threat={c.threat} full />
                 {c.tags.map((tag) => <Badge key={tag} size="sm" variant="outline" color="gray.7">{tag}</Badge>)}
               </Group>
             </Box>
@@ -307,6 +310,12 @@ export default function ConversationPage() {
               {c.sla.breached.length > 0 && (
                 <Badge color="red" size="sm">{t('sla.breachedList', { list: c.sla.breached.map((b) => t(`sla.${b}`)).join(', ') })}</Badge>
               )}
+              {(c.sla.breaches ?? []).map((b) => (
+                <Text key={`${b.metric}-${b.dueAt}`} size="xs" c="red.9" data-testid="sla-breach">
+                  {t('sla.breachedAt', { metric: t(`sla.${b.metric}`), at: fmtDateTime(b.breachedAt) })}
+                  {Date.parse(b.detectedAt) - Date.parse(b.breachedAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(b.detectedAt) })}` : ''}
+                </Text>
+              ))}
             </Group>
           </Paper>
 

@@ -18,7 +18,7 @@ export interface MessageFindings {
   analysed: boolean;
   findings: null | {
     lang: string;
-    wait: { complaint: boolean; minutes: number | null };
+    wait: { complaint: boolean; minutes: number | null; kind?: 'queue' | 'delivery' };
     urgency: 'bereavement' | 'medical' | 'travel' | 'deadline' | 'safety' | null;
     abuse: 'abuse' | 'criticism' | 'none';
     threat: boolean;
@@ -77,7 +77,9 @@ export function FindingBadges({ conversationId, m }: { conversationId: string; m
   if (f.wait.complaint) {
     items.push(
       <Finding key="wait" kind="wait" color="#7a4a00" evidence={ev.wait}
-        label={f.wait.minutes !== null ? t('findings.waitedFor', { d: fmtDuration(f.wait.minutes * 60) }) : t('findings.waitComplaint')} />,
+        label={f.wait.kind === 'delivery'
+          ? (f.wait.minutes !== null ? t('findings.waitedForDelivery', { d: fmtDuration(f.wait.minutes * 60) }) : t('findings.deliveryComplaint'))
+          : f.wait.minutes !== null ? t('findings.waitedFor', { d: fmtDuration(f.wait.minutes * 60) }) : t('findings.waitComplaint')} />,
     );
   }
   if (a && a.verdict !== 'no_figure') {

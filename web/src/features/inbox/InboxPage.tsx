@@ -14,6 +14,7 @@ import { Link, NavLink as RouterNavLink, useNavigate, useParams, useSearchParams
 import { fmtNumber, fmtRelative } from '../../lib/format';
 import { useMe } from '../../lib/session';
 import { CHANNELS, PAGE_SIZE, PRIORITIES, STATUSES, VIEWS, fetchPage, useCounts, useUsers, type ConversationRow, type ListParams, type View } from './api';
+import { ThreatMark } from './ThreatMark';
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, replyDue, useNow } from './bits';
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 
@@ -92,7 +93,7 @@ function Row({ c, index, selected, now, onFocus }: { c: ConversationRow; index: 
     >
       <Text size="sm" fw={600} c="dimmed">#{c.number}</Text>
       <Box miw={0}>
-        <Text size="sm" fw={c.status === 'new' ? 700 : 500} truncate>{c.subject || t('row.noSubject')}</Text>
+        <Text size="sm" fw={c.status === 'new' ? 700 : 500} truncate><ThreatMark threat={c.threat} />{c.subject || t('row.noSubject')}</Text>
         <Text size="xs" c="dimmed" truncate>
           {c.customer.name || c.customer.identities[0]?.value || t('row.unknownCustomer')}
           {c.preview ? ` — ${c.preview}` : ''}

@@ -16,6 +16,8 @@ export interface Sla {
   resolutionDueAt: string | null;
   firstRepliedAt: string | null;
   breached: string[];
+  /** Each breach: missed at the due time (breachedAt); detectedAt is when the check ran (later if the server was down). */
+  breaches?: { metric: string; dueAt: string; breachedAt: string; detectedAt: string }[];
 }
 export interface Customer {
   id: string;
@@ -63,6 +65,8 @@ export interface ConversationRow {
   preview?: string | null;
   assigneeName?: string | null;
   queueName?: string | null;
+  /** A customer threatened staff in this conversation (listening). */
+  threat?: boolean;
 }
 export interface Viewer {
   userId: string;

@@ -31,7 +31,7 @@ export function ConversationPanel({ conv }: { conv: Conversation }) {
         {active.map((m) => (
           <Text size="sm" key={m.id} data-testid="panel-measure">
             <Badge size="sm" variant="outline" color="red.9" tt="none" mr={6}>{t(`kinds.${m.kind}`)}</Badge>
-            {t('panel.until', { until: fmtDateTime(m.until, me.account.timezone) })}
+            {t('panel.until', { until: fmtDateTime(m.until) })}
             {m.openAppeals === 0 && (
               <Anchor component="button" type="button" size="sm" ml={6} onClick={() => setAppealFor(m.id)}>{t('appeal.open')}</Anchor>
             )}

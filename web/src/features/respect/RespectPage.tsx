@@ -45,7 +45,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-function Awaiting({ tz }: { tz: string }) {
+function Awaiting() {
   const { t } = useTranslation('respect');
   const q = useMeasures({ awaiting: 'me' });
   const a = useAction();
@@ -60,7 +60,7 @@ function Awaiting({ tz }: { tz: string }) {
           <Group justify="space-between" align="flex-start">
             <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
               <Text fw={600}>{t('awaiting.line', { kind: t(`kinds.${m.kind}`), customer: m.customerName ?? '—', reason: t(`reasons.${m.reasonCategory}`), days: m.durationDays })}</Text>
-              <Text size="sm" c="dimmed">{t('awaiting.by', { name: m.reporterName ?? '—', at: fmtDateTime(m.createdAt, tz) })}</Text>
+              <Text size="sm" c="dimmed">{t('awaiting.by', { name: m.reporterName ?? '—', at: fmtDateTime(m.createdAt) })}</Text>
               {m.reasonText && <Text size="sm">{m.reasonText}</Text>}
               <EvidenceList evidence={m.evidence} />
             </Stack>
@@ -75,7 +75,7 @@ function Awaiting({ tz }: { tz: string }) {
   );
 }
 
-function Active({ tz, manage }: { tz: string; manage: boolean }) {
+function Active({ manage }: { manage: boolean }) {
   const { t } = useTranslation('respect');
   const q = useMeasures({ status: 'active' });
   const a = useAction();
@@ -105,7 +105,7 @@ function Active({ tz, manage }: { tz: string; manage: boolean }) {
                 <Table.Td>{m.customerName ?? '—'}</Table.Td>
                 <Table.Td>{t(`kinds.${m.kind}`)}{m.kind === 'restriction' && m.channels ? ` (${m.channels.map((c) => t(`channels.${c}`)).join(', ')})` : ''}</Table.Td>
                 <Table.Td>{t(`reasons.${m.reasonCategory}`)}</Table.Td>
-                <Table.Td>{fmtDateTime(m.until, tz)}</Table.Td>
+                <Table.Td>{fmtDateTime(m.until)}</Table.Td>
                 <Table.Td>{m.reporterName ?? '—'}</Table.Td>
                 <Table.Td>{m.decidedByName ?? t('noApprovalNeeded')}</Table.Td>
                 <Table.Td>{m.conversationId ? <Anchor component={Link} to={`/conversations/${m.conversationId}`}>#{m.conversationNumber}</Anchor> : '—'}</Table.Td>
@@ -124,7 +124,7 @@ function Active({ tz, manage }: { tz: string; manage: boolean }) {
   );
 }
 
-function Appeals({ tz }: { tz: string }) {
+function Appeals() {
   const { t } = useTranslation('respect');
   const q = useAppeals(true);
   const a = useAction();
@@ -137,7 +137,7 @@ function Appeals({ tz }: { tz: string }) {
       {items.map((x) => (
         <Paper key={x.id} withBorder p="sm" data-testid="open-appeal">
           <Text fw={600}>{t('appeals.line', { customer: x.customerName ?? '—', kind: t(`kinds.${x.kind}`), reason: t(`reasons.${x.reasonCategory}`) })}</Text>
-          <Text size="sm" c="dimmed">{t(`appeals.source.${x.source}`)} · {fmtDateTime(x.createdAt, tz)}</Text>
+          <Text size="sm" c="dimmed">{t(`appeals.source.${x.source}`)} · {fmtDateTime(x.createdAt)}</Text>
           <Text size="sm" my="xs" style={{ whiteSpace: 'pre-wrap' }}>{x.text}</Text>
           <Group gap="xs">
             <Button size="xs" color="teal.9" loading={a.busy === x.id + 'o'} onClick={() => a.run(x.id + 'o', `/respect/appeals/${x.id}/decide`, { outcome: 'overturn' })}>{t('appeals.overturn')}</Button>
@@ -149,7 +149,7 @@ function Appeals({ tz }: { tz: string }) {
   );
 }
 
-function Flags({ tz }: { tz: string }) {
+function Flags() {
   const { t } = useTranslation('respect');
   const q = useFlags(true);
   const [open, setOpen] = useState<Flag | null>(null);
@@ -172,7 +172,7 @@ function Flags({ tz }: { tz: string }) {
           <Table.Tbody>
             {items.map((f) => (
               <Table.Tr key={f.messageId}>
-                <Table.Td>{fmtDateTime(f.messageAt, tz)}</Table.Td>
+                <Table.Td>{fmtDateTime(f.messageAt)}</Table.Td>
                 <Table.Td><Badge size="sm" variant="outline" color="red.9" tt="none">{t(`classes.${f.threat ? 'threat' : 'abuse'}`)}</Badge></Table.Td>
                 <Table.Td style={{ maxWidth: 420, overflowWrap: 'anywhere' }}>{f.text}</Table.Td>
                 <Table.Td><Anchor component={Link} to={`/conversations/${f.conversationId}`}>#{f.conversationNumber}</Anchor></Table.Td>
@@ -256,17 +256,17 @@ function Figure({ label, value }: { label: string; value: number }) {
 export default function RespectPage() {
   const { t } = useTranslation('respect');
   const me = useMe().data;
-  const tz = me?.account.timezone ?? 'UTC';
+  // Times are shown in the viewer's own time zone (the browser's), like everywhere in the app.
   const decider = can(me?.role, 'manage') || can(me?.role, 'reports');
   const manage = can(me?.role, 'manage');
   return (
     <Stack gap="md" p="md">
       <Title order={2}>{t('title')}</Title>
       <Text size="sm">{t('intro')}</Text>
-      {decider && <Section title={t('awaiting.title')}><Awaiting tz={tz} /></Section>}
-      {manage && <Section title={t('flags.title')}><Flags tz={tz} /></Section>}
-      <Section title={t('active.title')}><Active tz={tz} manage={manage} /></Section>
-      {decider && <Section title={t('appeals.title')}><Appeals tz={tz} /></Section>}
+      {decider && <Section title={t('awaiting.title')}><Awaiting /></Section>}
+      {manage && <Section title={t('flags.title')}><Flags /></Section>}
+      <Section title={t('active.title')}><Active manage={manage} /></Section>
+      {decider && <Section title={t('appeals.title')}><Appeals /></Section>}
       {can(me?.role, 'reports') && <Section title={t('report.title')}><ReportView /></Section>}
       {manage && <Section title={t('settings.title')}><RespectSettings /></Section>}
     </Stack>
