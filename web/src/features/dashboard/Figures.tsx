@@ -6,17 +6,23 @@ import type { WaitsReport } from './api';
 
 const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${fmtNumber(x, 1)} ×`);
 
-function FigureTable({ label, rows }: { label: string; rows: [string, string, string?][] }) {
+/** A row: name, value, a hint under the name, a line under the value (e.g. the rate's denominator). */
+type Row = [string, string, string?, string?];
+
+function FigureTable({ label, rows }: { label: string; rows: Row[] }) {
   return (
     <Table aria-label={label} verticalSpacing={6}>
       <Table.Tbody>
-        {rows.map(([name, value, hint]) => (
+        {rows.map(([name, value, hint, sub]) => (
           <Table.Tr key={name}>
             <Table.Th scope="row" fw={400}>
               {name}
               {hint && <Text size="xs" c="dimmed">{hint}</Text>}
             </Table.Th>
-            <Table.Td ta="right" fz="xl" fw={700} style={{ whiteSpace: 'nowrap' }}>{value}</Table.Td>
+            <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+              <Text span fz="xl" fw={700}>{value}</Text>
+              {sub && <Text size="xs" c="dimmed">{sub}</Text>}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -25,7 +31,7 @@ function FigureTable({ label, rows }: { label: string; rows: [string, string, st
 }
 
 /** One panel: a heading (also the table's name), what it means, the table. */
-function FigureSection({ id, title, hint, rows }: { id: string; title: string; hint: string; rows: [string, string, string?][] }) {
+function FigureSection({ id, title, hint, rows }: { id: string; title: string; hint: string; rows: Row[] }) {
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={id}>
       <Title order={2} size="h4" id={id}>{title}</Title>
@@ -49,8 +55,11 @@ export function Figures({ r }: { r: WaitsReport }) {
         rows={[
           [t('figures.asa'), fmtDuration(r.reported.asaSeconds), t('figures.asaHint')],
           [t('figures.serviceLevel', { seconds: fmtNumber(r.reported.thresholdSeconds) }), fmtPercent(r.reported.serviceLevel)],
-          [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate)],
+          [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate),
+            t('figures.abandonHint', { abandoned: fmtNumber(r.abandonedInQueue), queued: fmtNumber(r.queued) }),
+            t('figures.abandonOf', { queued: fmtNumber(r.queued) })],
           [t('figures.contacts'), fmtNumber(r.contacts)],
+          [t('figures.queued'), fmtNumber(r.queued), t('figures.queuedHint')],
           [t('figures.answered'), fmtNumber(r.answered)],
         ]}
       />

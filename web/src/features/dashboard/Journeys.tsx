@@ -12,6 +12,23 @@ export function journeyWho(j: Journey) {
   return j.customer.name || j.customer.identity || j.customer.customerId || '–';
 }
 
+/** The customer of a journey: a link to their conversations when a customer row exists, else the caller identity
+ * (as the phone system sent it) marked as not linked to any customer. */
+function Who({ j }: { j: Journey }) {
+  const { t } = useTranslation('dashboard');
+  const c = j.customer;
+  if (c.customerId) {
+    const name = c.name || t('journeys.unnamed');
+    return <Anchor component={Link} to={`/inbox/all?customer=${encodeURIComponent(c.customerId)}`} aria-label={t('journeys.openCustomer', { name })}>{name}</Anchor>;
+  }
+  return (
+    <div>
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{c.identity ?? '–'}</Text>
+      <Text size="xs" c="dimmed">{t('journeys.unlinked')}</Text>
+    </div>
+  );
+}
+
 function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
   const { t } = useTranslation('dashboard');
   return (
@@ -91,7 +108,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                 return (
                   <Fragment key={k}>
                     <Table.Tr>
-                      <Table.Td>{journeyWho(j)}</Table.Td>
+                      <Table.Td maw={260}><Who j={j} /></Table.Td>
                       <Table.Td>{fmtDateTime(j.startedAt, timeZone)}</Table.Td>
                       <Table.Td ta="right">{fmtNumber(j.attempts)}</Table.Td>
                       <Table.Td ta="right" fw={600}>{fmtDuration(j.waitSeconds ?? j.spanSeconds)}</Table.Td>
