@@ -73,7 +73,7 @@ test('multi-attempt journeys: a known customer is a link to their conversations;
   assert.equal(await link.innerText(), cust.name);
   const unlinked = table.getByRole('row').filter({ hasText: identity });
   await unlinked.getByText('Caller identity not linked to a customer').waitFor();
-  assert.equal(await unlinked.getByRole('link').count(), 1, 'the unlinked row has only its "show contacts" control, no customer link');
+  assert.equal(await unlinked.getByRole('link').count(), 0, 'no customer link for a bare caller identity');
   await checkA11y(page, 'the journeys with a linked and an unlinked customer');
   await screenshot(page, 'journeys-linked');
 
@@ -118,5 +118,31 @@ test('public pages name the favicon, and /favicon.ico answers: no 404 in the con
   const ico = await page.request.get('/favicon.ico');
   assert.equal(ico.status(), 200);
   assert.match(ico.headers()['content-type'], /^image\/svg\+xml/);
+  assert.deepEqual(errors, []);
+});
+
+test('audit log in words: the action translated, the conversation a link "#number", the details as "key: value"', { skip, timeout: 60_000 }, async () => {
+  const conv = (await w.env.db.query<{ id: string; number: number }>(
+    `SELECT id::text AS id, number FROM conversations WHERE account_id = $1 ORDER BY number LIMIT 1`, [w.demoAccountId])).rows[0];
+  const ch = await w.env.req('PATCH', `/api/v1/conversations/${conv.id}`, { token: w.demoTokens.admin, body: { priority: 'high' } });
+  assert.equal(ch.status, 200, ch.body);
+
+  const page = await (await w.newContext({ locale: 'de-DE' })).newPage();
+  const errors = watchErrors(page);
+  await signIn(page, DEMO.admin);
+  if ((await page.locator('html').getAttribute('lang')) !== 'de') await switchLanguage(page, 'Deutsch');
+  await page.goto('/admin/audit');
+  const table = page.getByRole('table', { name: 'Protokoll', exact: true });
+  const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: `Konversation #${conv.number} öffnen` }) }).first();
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /Konversation: geändert/, text);
+  assert.match(text, /priority: high/, text);
+  const all = await table.innerText();
+  assert.doesNotMatch(all, /conversation\.updated|\{"/, 'no raw action codes or JSON on screen');
+  await checkA11y(page, 'the audit log');
+  await screenshot(page, 'audit-readable');
+  await row.getByRole('link', { name: `Konversation #${conv.number} öffnen` }).click();
+  await page.waitForURL(new RegExp(`/conversations/${conv.id}$`));
   assert.deepEqual(errors, []);
 });
