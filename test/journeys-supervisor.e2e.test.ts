@@ -43,9 +43,12 @@ function said(seconds: number, lang: Lang): string {
   return m ? `${f('h', Math.floor(s / 3600))} ${f('min', m)}` : f('h', Math.floor(s / 3600));
 }
 
-/** The texts inside a chart's SVG (axis labels, markers, legend) as drawn. */
+/** The texts inside a chart's SVG (axis labels, markers, legend) as drawn; the lines of a two-line label joined by a space. */
 const chartTexts = (page: Page, testId: string) =>
-  page.getByTestId(testId).locator('[role="img"] svg').evaluate((svg) => [...svg.querySelectorAll('text')].map((t) => t.textContent ?? ''));
+  page.getByTestId(testId).locator('[role="img"] svg').evaluate((svg) => [...svg.querySelectorAll('text')].map((t) => {
+    const spans = [...t.querySelectorAll('tspan')];
+    return spans.length ? spans.map((x) => x.textContent ?? '').join(' ') : t.textContent ?? '';
+  }));
 
 /** The text each language's reader must find on the dashboard for the bank's February 1999. */
 function expected(r: any, lang: Lang) {
@@ -89,8 +92,9 @@ async function readDashboard(page: Page, r: any, lang: Lang, narrow = false) {
   // The distribution: eight human buckets, written horizontally, the markers, the tail in words.
   await until('the distribution drawn with human buckets', async () => {
     const labels = (await chartTexts(page, 'plot-distribution')).map((t) => t.replace(/\s+/g, ' ').trim());
-    const joined = labels.join(' | ');
-    return e.buckets.every((b) => (narrow ? joined.replace(/ \| /g, ' ').includes(b) : labels.includes(b)));
+    // A two-line label may be drawn as two <text> elements, one after the other.
+    const pairs = labels.slice(1).map((x, i) => `${labels[i]} ${x}`);
+    return e.buckets.every((b) => labels.includes(b) || pairs.includes(b));
   });
   const dist = await chartTexts(page, 'plot-distribution');
   assert.ok(dist.some((t) => t.includes(fill(e.d.plot.asaLine, { value: said(r.reported.asaSeconds, lang) }))), `the ASA marker in ${dist.join(' | ')}`);
@@ -115,14 +119,17 @@ async function readDashboard(page: Page, r: any, lang: Lang, narrow = false) {
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('journey: Martin (supervisor, German) reads the dashboard in German and Norwegian — the headline says customers lived much longer than the ASA', { skip: skipBank, timeout: 400_000 }, async () => {
-  // The first week of the bank's February 1999 (the whole month takes the import alone past the file's time budget).
+  // The bank's first three days of February 1999 (the whole month takes the import alone past the file's time budget
+  // on a loaded machine; test/web-dashboard.e2e.test.ts reads the whole month).
   const [head, ...rows] = readFileSync(BANK_LOG, 'utf8').split('\n');
-  const week = [head, ...rows.filter((l) => /\t99020[1-7]\t/.test(l))].join('\n') + '\n';
+  const days = [head, ...rows.filter((l) => /\t99020[1-3]\t/.test(l))].join('\n') + '\n';
+  const t0 = Date.now();
   const imp = await w.env.req('POST', '/api/v1/imports/seelab?tz=Asia/Jerusalem', {
-    token: w.demoTokens.admin, body: week, headers: { 'content-type': 'text/tab-separated-values' },
+    token: w.demoTokens.admin, body: days, headers: { 'content-type': 'text/tab-separated-values' },
   });
   assert.equal(imp.status, 201, imp.body);
-  const url = '/dashboard?period=custom&from=1999-02-01&to=1999-02-07&threshold=20';
+  console.log(`# imported ${days.split('\n').length - 2} calls in ${Date.now() - t0} ms`);
+  const url = '/dashboard?period=custom&from=1999-02-01&to=1999-02-03&threshold=20';
 
   const page = await (await w.newContext()).newPage();
   const errors = watchErrors(page);

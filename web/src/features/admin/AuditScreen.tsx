@@ -37,6 +37,7 @@ const KNOWN_ACTIONS = [
 ];
 
 const words = (code: string) => code.replace(/[._]/g, ' ');
+const keyWords = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "conversation.assigned" → "Conversation: assigned" (Konversation: zugewiesen …); unknown parts as words. */
@@ -57,12 +58,17 @@ function Details({ data, names }: { data: Record<string, unknown>; names: Map<st
       : typeof v === 'string' ? (UUID.test(v) ? names.get(v) ?? v.slice(0, 8) : v)
         : typeof v === 'number' ? String(v)
           : Array.isArray(v) ? v.map(show).join(', ')
-            : JSON.stringify(v);
+            : v && typeof v === 'object' && 'type' in v && 'id' in v
+              ? `${t(`audit.objects.${String(v.type)}`, { defaultValue: words(String(v.type)) })} ${show(v.id)}`
+              : Object.entries(v as object).map(([k, x]) => `${keyWords(k)} ${show(x)}`).join(', ');
   return (
     <Text size="xs" component="div" maw={360}>
       {entries.map(([k, v]) => (
         <div key={k} style={{ overflowWrap: 'anywhere' }}>
-          <Text span size="xs" c="dimmed">{k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase()}:</Text> {show(v)}
+          <Text span size="xs" c="dimmed">{keyWords(k)}:</Text>{' '}
+          {k === 'conversationId' && typeof v === 'string' && UUID.test(v)
+            ? <Anchor component={Link} to={`/conversations/${v}`} size="xs">{t('audit.openConversationShort')}</Anchor>
+            : show(v)}
         </div>
       ))}
     </Text>

@@ -1,7 +1,8 @@
 /** The usual figures and the lived ones, side by side, with the gap between them. */
 import { Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtHuman } from './human';
 import type { WaitsReport } from './api';
 
 const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${fmtNumber(x, 1)} ×`);
@@ -53,7 +54,7 @@ export function Figures({ r }: { r: WaitsReport }) {
         title={t('figures.reported')}
         hint={t('figures.reportedHint')}
         rows={[
-          [t('figures.asa'), fmtDuration(r.reported.asaSeconds), t('figures.asaHint')],
+          [t('figures.asa'), fmtHuman(t, r.reported.asaSeconds), t('figures.asaHint')],
           [t('figures.serviceLevel', { seconds: fmtNumber(r.reported.thresholdSeconds) }), fmtPercent(r.reported.serviceLevel)],
           [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate),
             t('figures.abandonHint', { abandoned: fmtNumber(r.abandonedInQueue), queued: fmtNumber(r.queued) }),
@@ -68,11 +69,11 @@ export function Figures({ r }: { r: WaitsReport }) {
         title={t('figures.lived')}
         hint={t('figures.livedHint')}
         rows={[
-          [t('figures.contactWait', { p: 50 }), fmtDuration(lived.p50)],
-          [t('figures.contactWait', { p: 90 }), fmtDuration(lived.p90)],
-          [t('figures.contactWait', { p: 99 }), fmtDuration(lived.p99)],
-          [t('figures.journeyWait', { p: 50 }), fmtDuration(j.waitSeconds.p50), t('figures.journeyWaitHint')],
-          [t('figures.journeyWait', { p: 90 }), fmtDuration(j.waitSeconds.p90)],
+          [t('figures.contactWait', { p: 50 }), fmtHuman(t, lived.p50)],
+          [t('figures.contactWait', { p: 90 }), fmtHuman(t, lived.p90)],
+          [t('figures.contactWait', { p: 99 }), fmtHuman(t, lived.p99)],
+          [t('figures.journeyWait', { p: 50 }), fmtHuman(t, j.waitSeconds.p50), t('figures.journeyWaitHint')],
+          [t('figures.journeyWait', { p: 90 }), fmtHuman(t, j.waitSeconds.p90)],
         ]}
       />
       <FigureSection
@@ -81,7 +82,7 @@ export function Figures({ r }: { r: WaitsReport }) {
         hint={t('figures.missedHint')}
         rows={[
           [t('figures.multiAttemptShare'), `${fmtPercent(servedJourneys ? j.multiAttempt / servedJourneys : null)} (${fmtNumber(j.multiAttempt)})`, t('figures.multiAttemptShareHint')],
-          [t('figures.multiAttemptWait'), fmtDuration(j.multiAttemptWaitSeconds.p50)],
+          [t('figures.multiAttemptWait'), fmtHuman(t, j.multiAttemptWaitSeconds.p50)],
           [t('figures.neverServed'), fmtNumber(j.neverServed)],
           [t('figures.stillWaiting'), fmtNumber(j.stillWaiting)],
           [t('figures.gapP90'), times(r.gap.livedP90OverReportedAsa), t('figures.gapP90Hint')],

@@ -3,7 +3,8 @@ import { Fragment, useState } from 'react';
 import { Anchor, Badge, Button, Paper, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { fmtDateTime, fmtDuration, fmtNumber } from '../../lib/format';
+import { fmtDateTime, fmtNumber } from '../../lib/format';
+import { fmtHuman } from './human';
 import type { Journey } from './api';
 
 const outcomeColor: Record<string, string> = { answered: 'teal', abandoned: 'red', closed: 'gray', waiting: 'yellow', never_served: 'red' };
@@ -57,8 +58,8 @@ function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
             <Table.Td>{fmtDateTime(c.queueEnteredAt, timeZone)}</Table.Td>
             <Table.Td>{fmtDateTime(c.answeredAt ?? c.abandonedAt, timeZone)}</Table.Td>
             <Table.Td><Badge variant="dot" color={outcomeColor[c.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${c.outcome}`)}</Badge></Table.Td>
-            <Table.Td ta="right">{fmtDuration(c.livedWaitSeconds)}</Table.Td>
-            <Table.Td ta="right">{fmtDuration(c.queueWaitSeconds)}</Table.Td>
+            <Table.Td ta="right">{fmtHuman(t, c.livedWaitSeconds)}</Table.Td>
+            <Table.Td ta="right">{fmtHuman(t, c.queueWaitSeconds)}</Table.Td>
             <Table.Td>
               {c.conversationId ? (
                 <Anchor component={Link} to={`/conversations/${c.conversationId}`}>{t('journeys.openConversation')}</Anchor>
@@ -111,7 +112,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                       <Table.Td maw={260}><Who j={j} /></Table.Td>
                       <Table.Td>{fmtDateTime(j.startedAt, timeZone)}</Table.Td>
                       <Table.Td ta="right">{fmtNumber(j.attempts)}</Table.Td>
-                      <Table.Td ta="right" fw={600}>{fmtDuration(j.waitSeconds ?? j.spanSeconds)}</Table.Td>
+                      <Table.Td ta="right" fw={600}>{fmtHuman(t, j.waitSeconds ?? j.spanSeconds)}</Table.Td>
                       <Table.Td><Badge variant="dot" color={outcomeColor[j.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${j.outcome}`)}</Badge></Table.Td>
                       <Table.Td>
                         <Button size="compact-sm" variant="subtle" aria-expanded={isOpen} aria-controls={id}

@@ -3,10 +3,10 @@ import { useMemo, useState } from 'react';
 import { SegmentedControl, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtNumber, fmtPercent } from '../../lib/format';
 import type { Distribution, WaitsReport } from './api';
 import { Chart, ChartPanel, type ChartOption } from './Chart';
-import { HUMAN_EDGES, bucketPosition, fmtCompact, fmtTick, humanBucketLabel, humanDistribution, shareFrom, tailThreshold } from './human';
+import { HUMAN_EDGES, bucketPosition, fmtCompact, fmtHuman, fmtTick, humanBucketLabel, humanDistribution, shareFrom, tailThreshold } from './human';
 
 const ASA_COLOR = '#e8590c';
 const LIVED_COLOR = '#212529';
@@ -34,26 +34,30 @@ export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport })
     { key: 'multi', name: t('plot.multiCustomersWaits'), h: h.multiAttemptJourneyWaits, color: '#c2255c' },
     { key: 'contacts', name: t('plot.contactWaits'), h: h.contactWaits, color: '#74c0fc' },
   ];
-  const top = Math.max(0.1, ...series.flatMap((s) => share(s.h).map((p) => p[1]))) * 1.25;
+  // Room above the highest bar for the markers' labels, on a round axis (shares above 100 % are not labelled).
+  const highest = Math.max(0.05, ...series.flatMap((s) => share(s.h).map((p) => p[1])));
+  const step = highest > 0.5 ? 0.2 : highest > 0.2 ? 0.1 : 0.05;
+  const top = Math.ceil((highest * 1.4) / step) * step;
   const p50 = r?.journeys.waitSeconds.p50 ?? null;
   const p90 = r?.journeys.waitSeconds.p90 ?? null;
   const threshold = tailThreshold(asa);
   const tail = shareFrom(h.journeyWaits, threshold);
   const option = useMemo<ChartOption>(() => ({
     animation: false,
-    grid: { left: 48, right: 16, top: narrow ? 72 : 48, bottom: 56 },
+    grid: { left: 48, right: 16, top: narrow ? 72 : 48, bottom: 64 },
     legend: { top: 0, itemGap: 8, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPercent(v), axisPointer: { type: 'shadow' } },
     xAxis: {
-      type: 'value', min: 0, max: HUMAN_EDGES.length, name: t('plot.wait'), nameLocation: 'middle', nameGap: narrow ? 40 : 30,
+      type: 'value', min: 0, max: HUMAN_EDGES.length, name: t('plot.wait'), nameLocation: 'middle', nameGap: 44,
       splitLine: { show: false },
       axisTick: { customValues: HUMAN_EDGES.map((_, i) => i) },
       axisLabel: {
         customValues: HUMAN_EDGES.map((_, i) => i + 0.5), rotate: 0, fontSize: 11, interval: 0,
-        formatter: (v: number) => (narrow ? labels[Math.floor(v)].replace(' ', '\n') : labels[Math.floor(v)]),
+        // Two lines (the range, then its unit), so eight labels fit side by side even on a phone.
+        formatter: (v: number) => labels[Math.floor(v)].replace(/ (?=\S+$)/, '\n'),
       },
     },
-    yAxis: { type: 'value', min: 0, max: top, axisLabel: { formatter: (v: number) => fmtPercent(v, 0) }, splitNumber: 4 },
+    yAxis: { type: 'value', min: 0, max: top, interval: step, axisLabel: { formatter: (v: number) => (v > 1.0001 ? '' : fmtPercent(v, 0)) } },
     series: series.map((s, si) => ({
       name: s.name, type: 'bar', data: share(s.h), itemStyle: { color: s.color }, barWidth: narrow ? '22%' : '24%', barGap: '10%',
       markLine: si === 0 ? {
@@ -124,7 +128,7 @@ export function SurvivalPlot({ r }: { r: WaitsReport }) {
     xAxis: {
       type: 'log', logBase: 10, min: 10, max: 28800, name: t('plot.afterT'), nameLocation: 'middle', nameGap: 30,
       axisTick: { customValues: narrow ? SURVIVAL_TICKS_NARROW : SURVIVAL_TICKS },
-      axisLabel: { customValues: narrow ? SURVIVAL_TICKS_NARROW : SURVIVAL_TICKS, formatter: (v: number) => fmtTick(t, v), hideOverlap: true },
+      axisLabel: { customValues: narrow ? SURVIVAL_TICKS_NARROW : SURVIVAL_TICKS, formatter: (v: number) => fmtTick(t, v) },
       splitLine: { show: true, lineStyle: { type: 'dashed', opacity: 0.5 } },
     },
     yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => fmtPercent(v, 0) } },
@@ -156,7 +160,7 @@ export function SurvivalPlot({ r }: { r: WaitsReport }) {
           <Table.Tbody>
             {s.points.map((p) => (
               <Table.Tr key={p.seconds}>
-                <Table.Th scope="row" fw={400}>{fmtDuration(p.seconds)}</Table.Th>
+                <Table.Th scope="row" fw={400}>{fmtHuman(t, p.seconds)}</Table.Th>
                 <Table.Td ta="right">{fmtPercent(p.stillWaiting)}</Table.Td>
               </Table.Tr>
             ))}
@@ -186,7 +190,7 @@ export function HeatMap({ r }: { r: WaitsReport }) {
     if (!g) return null;
     return metric === 'p90' ? g.lived.contactWaitSeconds.p90 : metric === 'contacts' ? g.contacts : g.reported.abandonRate;
   };
-  const fmt = (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtDuration(v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v));
+  const fmt = (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtHuman(t, v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v));
   const data: [number, number, number][] = [];
   let max = 0;
   days.forEach((_, d) => hours.forEach((h, hi) => {

@@ -26,6 +26,16 @@ export function fmtCompact(t: T, seconds: number | null | undefined): string {
   return m ? `${unit(t, 'h', h)} ${unit(t, 'min', m)}` : unit(t, 'h', h);
 }
 
+/** A wait to the second, in the same words: 41 s · 8 min 30 s · 2 h 5 min (the figures and tables). */
+export function fmtHuman(t: T, seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return unit(t, 's', s);
+  if (s < 3600) return s % 60 ? `${unit(t, 'min', Math.floor(s / 60))} ${unit(t, 's', s % 60)}` : unit(t, 'min', s / 60);
+  const m = Math.floor((s % 3600) / 60);
+  return m ? `${unit(t, 'h', Math.floor(s / 3600))} ${unit(t, 'min', m)}` : unit(t, 'h', Math.floor(s / 3600));
+}
+
 /** A round tick value (30, 60, 300 … s) as "30 s", "1 min", "5 min", "1 h". */
 export function fmtTick(t: T, seconds: number): string {
   if (seconds < 60) return unit(t, 's', seconds);
