@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, type TestEnv } from './helpers.js';
+import { convBody, setup, type TestEnv } from './helpers.js';
 import { DEFINITION_VERSION } from '../src/modules/journeys/projection.js';
 
 let env: TestEnv;
@@ -34,6 +34,20 @@ test('the audit log filters by actor as well as by action', async () => {
   const mine = await env.req('GET', `/api/v1/audit?action=team.created&actor=${byAdmin.actorId}`);
   assert.deepEqual(mine.json.items.map((i: any) => i.targetId), [b.json.id]);
   assert.deepEqual((await env.req('GET', '/api/v1/audit?actor=nobody')).json.items, []);
+});
+
+test('the audit log names each object as people do: a conversation by #number, a team by name; null once it is gone', async () => {
+  const c = await env.req('POST', '/api/v1/conversations', { body: convBody() });
+  assert.equal(c.status, 201, c.body);
+  const t = await env.req('POST', '/api/v1/teams', { body: { name: 'Night shift' } });
+  const items = (await env.req('GET', '/api/v1/audit?limit=20')).json.items;
+  assert.equal(items.find((i: any) => i.action === 'conversation.created' && i.targetId === c.json.id).targetLabel, `#${c.json.number}`);
+  assert.equal(items.find((i: any) => i.action === 'team.created' && i.targetId === t.json.id).targetLabel, 'Night shift');
+  const m = await env.req('POST', '/api/v1/macros', { body: { name: 'Short-lived', body: 'Hello' } });
+  assert.equal(m.status, 201, m.body);
+  assert.equal((await env.req('DELETE', `/api/v1/macros/${m.json.id}`)).status, 204);
+  const gone = (await env.req('GET', '/api/v1/audit?action=macro.created')).json.items.find((i: any) => i.targetId === m.json.id);
+  assert.equal(gone.targetLabel, null);
 });
 
 test('queues show their callback policy, as PATCH /queues/:id/callback-policy sets it', async () => {

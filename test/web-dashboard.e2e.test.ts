@@ -26,6 +26,16 @@ function duration(seconds: number, locale: string): string {
   if (s < 3600) return `${unit(Math.floor(s / 60), 'minute')} ${s % 60 ? unit(s % 60, 'second') : ''}`.trim();
   return `${unit(Math.floor(s / 3600), 'hour')} ${Math.floor((s % 3600) / 60) ? unit(Math.floor((s % 3600) / 60), 'minute') : ''}`.trim();
 }
+/** The dashboard's figures in the locale's unit words (web/src/features/dashboard/human.ts fmtHuman): 41 s · 8 min 30 s · 2 h 5 min. */
+function said(seconds: number, locale: string): string {
+  const u = JSON.parse(readFileSync(`web/src/locales/${locale.slice(0, 2)}/dashboard.json`, 'utf8')).units;
+  const s = Math.round(seconds);
+  const f = (k: 's' | 'min' | 'h', n: number) => u[k].replace('{{n}}', new Intl.NumberFormat(locale).format(n));
+  if (s < 60) return f('s', s);
+  if (s < 3600) return s % 60 ? `${f('min', Math.floor(s / 60))} ${f('s', s % 60)}` : f('min', s / 60);
+  const m = Math.floor((s % 3600) / 60);
+  return m ? `${f('h', Math.floor(s / 3600))} ${f('min', m)}` : f('h', Math.floor(s / 3600));
+}
 const number = (n: number, locale: string) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 
 /** The value cell of a figure row, found by the table's accessible name and the row header. */
@@ -62,10 +72,10 @@ test('dashboard after importing the bank call log: reported ASA and lived figure
   const check = async (lang: keyof typeof locales, d: any) => {
     const l = labelsFor(d);
     const loc = locales[lang];
-    await figure(page, l.reported, l.asa).filter({ hasText: duration(r.reported.asaSeconds, loc) }).waitFor();
+    await figure(page, l.reported, l.asa).filter({ hasText: said(r.reported.asaSeconds, loc) }).waitFor();
     await figure(page, l.reported, l.contacts).filter({ hasText: number(r.contacts, loc) }).waitFor();
-    await figure(page, l.lived, l.p90).filter({ hasText: duration(r.lived.contactWaitSeconds.p90, loc) }).waitFor();
-    await figure(page, l.missed, l.multi).filter({ hasText: duration(r.journeys.multiAttemptWaitSeconds.p50, loc) }).waitFor();
+    await figure(page, l.lived, l.p90).filter({ hasText: said(r.lived.contactWaitSeconds.p90, loc) }).waitFor();
+    await figure(page, l.missed, l.multi).filter({ hasText: said(r.journeys.multiAttemptWaitSeconds.p50, loc) }).waitFor();
   };
   await page.getByRole('heading', { level: 1, name: en.title }).waitFor();
   await check('English', en);

@@ -31,6 +31,13 @@ export async function registerWeb(app: App) {
       reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  // Browsers ask for /favicon.ico on pages that name no icon (and some always do): answer with the SVG icon, not a 404.
+  const favicon = join(WEB_DIR, 'favicon.svg');
+  if (existsSync(favicon)) {
+    const svg = readFileSync(favicon);
+    app.get('/favicon.ico', { schema: { hide: true }, config: { auth: false } }, async (_req, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg));
+  }
   const html = readFileSync(index, 'utf8');
   const sendIndex = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   app.get('/', { schema: { hide: true }, config: { auth: false } }, async (_req, reply) => sendIndex(reply));

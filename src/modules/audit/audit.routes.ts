@@ -8,7 +8,7 @@ export default async function auditRoutes(app: App) {
   app.get('/audit', {
     schema: {
       tags: ['audit'],
-      summary: 'The audit log, newest first (admin); page with `before`, filter by `action` and `actor`',
+      summary: 'The audit log, newest first (admin); page with `before`, filter by `action` and `actor`; `targetLabel` names the object (#number, name, address) or is null when it is gone',
       querystring: Type.Object({
         before: Type.Optional(Type.Integer({ minimum: 1 })),
         action: Type.Optional(Type.String()),

@@ -18,7 +18,7 @@ import { PORTAL_COOKIE } from '../channels/web/pages.js';
 import * as web from '../channels/web/web.service.js';
 import * as portal from '../channels/web/portal.service.js';
 import * as svc from './community.service.js';
-import { ct, type CtKey } from './texts.js';
+import { ct, ctCount, type CtKey } from './texts.js';
 
 export const COMMUNITY_COOKIE = 'earshot_community';
 
@@ -80,7 +80,7 @@ export default async function communityPages(app: App) {
   };
 
   const badge = (locale: Locale, m: svc.Member) =>
-    `${m.badge ? `<span class="badge">${esc(ct(locale, `badge_${m.badge}` as CtKey))}</span>` : ''}<span class="muted"> · ${esc(ct(locale, 'points', { n: m.points }))}</span>`;
+    `${m.badge ? `<span class="badge">${esc(ct(locale, `badge_${m.badge}` as CtKey))}</span>` : ''}<span class="muted"> · ${esc(ctCount(locale, 'points', m.points))}</span>`;
   const when = (locale: Locale, d: string) =>
     new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(d));
   const notice = (locale: Locale, n: string | undefined) => {
@@ -127,7 +127,7 @@ export default async function communityPages(app: App) {
     ]);
     const items = list.length
       ? `<ul class="list">${list.map((x) => `<li><a href="${base(a)}/questions/${x.id}?lang=${locale}" lang="${esc(x.lang)}">${esc(x.title)}</a>${x.verified ? `<span class="badge ok">${esc(ct(locale, 'verified'))}</span>` : ''}<br>
-<span class="muted">${esc(ct(locale, 'by', { name: x.author }))} · ${esc(when(locale, x.createdAt))} · ${esc(ct(locale, 'answers_n', { n: x.answers }))}</span></li>`).join('')}</ul>`
+<span class="muted">${esc(ct(locale, 'by', { name: x.author }))} · ${esc(when(locale, x.createdAt))} · ${esc(ctCount(locale, 'answers_n', x.answers))}</span></li>`).join('')}</ul>`
       : `<p>${esc(ct(locale, 'no_questions'))}</p>`;
     const askForm = me.member
       ? `<form method="post" action="${base(a)}/ask?lang=${locale}" class="box"><h2>${esc(ct(locale, 'ask_title'))}</h2>
@@ -161,7 +161,7 @@ ${me.box}
 ${p.status === 'held' ? `<p class="muted"><strong>${esc(ct(locale, 'waiting'))}</strong></p>` : ''}<div class="text" lang="${esc(p.lang)}">${esc(p.body)}</div>${extra}</article>`;
     const answers = q.answers.length
       ? q.answers.map((x) => post(x, `${x.verified ? `<p><span class="badge ok">${esc(ct(locale, 'verified'))}</span> <span class="muted">${esc(ct(locale, 'verified_by', { name: x.verified.by ?? ct(locale, 'verified_team') }))}</span></p>` : ''}
-<p class="muted">${esc(ct(locale, 'helpful_n', { n: x.helpful }))}</p>${me.member && !x.mine && x.status === 'visible'
+<p class="muted">${esc(ctCount(locale, 'helpful_n', x.helpful))}</p>${me.member && !x.mine && x.status === 'visible'
           ? `<form method="post" action="${base(a)}/answers/${x.id}/helpful?lang=${locale}" class="inline">${csrf}<button type="submit">${esc(ct(locale, 'helpful_button'))}</button></form>`
           : ''}`)).join('\n')
       : `<p>${esc(ct(locale, 'no_answers'))}</p>`;

@@ -9,13 +9,16 @@ export const CT = {
   unanswered_first: { en: 'Unanswered first', de: 'Unbeantwortete zuerst', nb: 'Ubesvarte først' },
   questions: { en: 'Questions', de: 'Fragen', nb: 'Spørsmål' },
   no_questions: { en: 'No questions yet.', de: 'Noch keine Fragen.', nb: 'Ingen spørsmål ennå.' },
+  answers_n_one: { en: '{n} answer', de: '{n} Antwort', nb: '{n} svar' },
   answers_n: { en: '{n} answers', de: '{n} Antworten', nb: '{n} svar' },
   by: { en: 'by {name}', de: 'von {name}', nb: 'av {name}' },
   verified: { en: 'Verified answer', de: 'Geprüfte Antwort', nb: 'Verifisert svar' },
   verified_by: { en: 'Verified by {name}', de: 'Geprüft von {name}', nb: 'Verifisert av {name}' },
   verified_team: { en: 'our team', de: 'unserem Team', nb: 'teamet vårt' },
+  helpful_n_one: { en: '{n} found this helpful', de: '{n} Person fand das hilfreich', nb: '{n} syntes dette var nyttig' },
   helpful_n: { en: '{n} found this helpful', de: '{n} fanden das hilfreich', nb: '{n} syntes dette var nyttig' },
   helpful_button: { en: 'This helped', de: 'Hat geholfen', nb: 'Dette hjalp' },
+  points_one: { en: '{n} point', de: '{n} Punkt', nb: '{n} poeng' },
   points: { en: '{n} points', de: '{n} Punkte', nb: '{n} poeng' },
   badge_expert: { en: 'Expert', de: 'Expertin/Experte', nb: 'Ekspert' },
   badge_helper: { en: 'Helper', de: 'Helfer:in', nb: 'Hjelper' },
@@ -58,3 +61,7 @@ export const CT = {
 
 export type CtKey = keyof typeof CT;
 export const ct = textsOf(CT);
+
+/** A count's text in the right plural form: `key_one` when the language says "one" for n (1 answer), else `key`. */
+export const ctCount = (locale: Locale, key: 'answers_n' | 'helpful_n' | 'points', n: number) =>
+  ct(locale, new Intl.PluralRules(locale).select(n) === 'one' ? `${key}_one` : key, { n: new Intl.NumberFormat(locale).format(n) });

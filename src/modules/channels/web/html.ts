@@ -73,6 +73,7 @@ export function page(o: PageOptions): string {
 <meta name="referrer" content="${o.referrer ?? 'same-origin'}">
 <title>${esc(o.title)} · ${esc(o.accountName)}</title>
 <style>${CSS}</style>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header><span class="brand">${esc(o.accountName)}</span><nav class="lang" aria-label="${esc(t(o.locale, 'language'))}">${switcher}</nav>${o.headerExtra ?? ''}</header>

@@ -1,6 +1,8 @@
 /** The audit log (admin): newest first, paged, filtered by action and actor, times in the chosen language. */
 import { useState } from 'react';
-import { Autocomplete, Button, Code, Group, Select, Table, Text } from '@mantine/core';
+import { Anchor, Autocomplete, Button, Group, Select, Table, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../lib/api';
@@ -15,6 +17,8 @@ interface Entry {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The object as people name it (#number, a name, an address), from the server; null when it is gone. */
+  targetLabel: string | null;
   data: Record<string, unknown>;
   ip: string | null;
   at: string;
@@ -31,6 +35,45 @@ const KNOWN_ACTIONS = [
   'token.revoked', 'user.created', 'user.updated', 'voice.cti_events', 'web.settings_changed', 'webhook.created',
   'webhook.deleted',
 ];
+
+const words = (code: string) => code.replace(/[._]/g, ' ');
+const keyWords = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** "conversation.assigned" → "Conversation: assigned" (Konversation: zugewiesen …); unknown parts as words. */
+export function actionLabel(t: TFunction<'admin'>, action: string) {
+  const parts = action.split('.');
+  const verb = parts.pop() ?? '';
+  const object = parts.join('_');
+  return `${t(`audit.objects.${object}`, { defaultValue: words(object) })}: ${t(`audit.verbs.${verb}`, { defaultValue: words(verb) })}`;
+}
+
+/** The details as "key: value" lines: ids named where known, yes/no, lists joined; nested values stay compact. */
+function Details({ data, names }: { data: Record<string, unknown>; names: Map<string, string> }) {
+  const { t } = useTranslation('admin');
+  const entries = Object.entries(data ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  if (!entries.length) return <>–</>;
+  const show = (v: unknown): string =>
+    typeof v === 'boolean' ? t(v ? 'audit.yes' : 'audit.no')
+      : typeof v === 'string' ? (UUID.test(v) ? names.get(v) ?? v.slice(0, 8) : v)
+        : typeof v === 'number' ? String(v)
+          : Array.isArray(v) ? v.map(show).join(', ')
+            : v && typeof v === 'object' && 'type' in v && 'id' in v
+              ? `${t(`audit.objects.${String(v.type)}`, { defaultValue: words(String(v.type)) })} ${show(v.id)}`
+              : Object.entries(v as object).map(([k, x]) => `${keyWords(k)} ${show(x)}`).join(', ');
+  return (
+    <Text size="xs" component="div" maw={360}>
+      {entries.map(([k, v]) => (
+        <div key={k} style={{ overflowWrap: 'anywhere' }}>
+          <Text span size="xs" c="dimmed">{keyWords(k)}:</Text>{' '}
+          {k === 'conversationId' && typeof v === 'string' && UUID.test(v)
+            ? <Anchor component={Link} to={`/conversations/${v}`} size="xs">{t('audit.openConversationShort')}</Anchor>
+            : show(v)}
+        </div>
+      ))}
+    </Text>
+  );
+}
 
 export function AuditScreen() {
   const { t } = useTranslation('admin');
@@ -99,13 +142,9 @@ export function AuditScreen() {
               <time dateTime={e.at}>{fmtDateTime(e.at)}</time>
             </Table.Td>
             <Table.Td>{actorName(e)}</Table.Td>
-            <Table.Td><Code>{e.action}</Code></Table.Td>
-            <Table.Td>{e.targetType ? `${e.targetType} ${e.targetId ? names.get(e.targetId) ?? e.targetId.slice(0, 8) : ''}` : '–'}</Table.Td>
-            <Table.Td>
-              <Text size="xs" ff="monospace" lineClamp={2} maw={360} style={{ wordBreak: 'break-all' }}>
-                {e.data && Object.keys(e.data).length ? JSON.stringify(e.data) : '–'}
-              </Text>
-            </Table.Td>
+            <Table.Td title={e.action}>{actionLabel(t, e.action)}</Table.Td>
+            <Table.Td><Target e={e} names={names} /></Table.Td>
+            <Table.Td><Details data={e.data} names={names} /></Table.Td>
             <Table.Td>{e.ip ?? '–'}</Table.Td>
           </>
         )}
@@ -133,6 +172,28 @@ export function AuditScreen() {
         </Button>
         <Text size="sm" c="dimmed" role="status">{t('audit.page', { n: cursors.length + 1 })}</Text>
       </Group>
+    </>
+  );
+}
+
+/** The kinds the server names (src/modules/audit/audit.service.ts TARGET_LABEL): no name means it was deleted. */
+const NAMED_TARGETS = new Set(['conversation', 'user', 'customer', 'queue', 'macro', 'mailbox', 'team', 'kb_article']);
+
+/** The object of an entry: a conversation as a link "#123", a user by name, others by their kind and name. */
+function Target({ e, names }: { e: Entry; names: Map<string, string> }) {
+  const { t } = useTranslation('admin');
+  if (!e.targetType) return <>–</>;
+  const kind = t(`audit.objects.${e.targetType}`, { defaultValue: words(e.targetType) });
+  const label = e.targetLabel ?? (e.targetId ? names.get(e.targetId) : undefined);
+  if (e.targetType === 'conversation' && e.targetId && e.targetLabel)
+    return <Anchor component={Link} to={`/conversations/${e.targetId}`} aria-label={t('audit.openConversation', { label: e.targetLabel })}>{e.targetLabel}</Anchor>;
+  if (e.targetType === 'account') return <>{kind}</>;
+  return (
+    <>
+      <Text span size="xs" c="dimmed">{kind}: </Text>
+      {label ?? (!e.targetId ? '–' : NAMED_TARGETS.has(e.targetType)
+        ? <Text span c="dimmed" title={e.targetId}>{t('audit.gone')}</Text>
+        : <Text span ff="monospace" size="xs" title={e.targetId}>{e.targetId.slice(0, 8)}</Text>)}
     </>
   );
 }

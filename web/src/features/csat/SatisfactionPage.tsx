@@ -174,7 +174,7 @@ export default function SatisfactionPage() {
       ) : (
         <>
           <SimpleGrid cols={{ base: 2, md: 4 }} data-testid="csat-figures">
-            <Figure label={t('figures.responses')} value={fmtNumber(r.responses)} hint={t('figures.surveysSent', { n: r.surveys.sent, reminded: r.surveys.reminded })} />
+            <Figure label={t('figures.responses')} value={fmtNumber(r.responses)} hint={t('figures.surveysSent', { count: r.surveys.sent, n: fmtNumber(r.surveys.sent), reminded: fmtNumber(r.surveys.reminded) })} />
             <Figure label={t('figures.responseRate')} value={pct(r.responseRate)} hint={t('figures.responseRateHint')} />
             <Figure label={t('figures.average')} value={fmtNumber(r.average, 2)} hint={t('figures.averageHint')} />
             <Figure label={t('figures.csat')} value={pct(r.csat)} hint={t('figures.csatHint')} />

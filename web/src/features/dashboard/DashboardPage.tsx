@@ -10,6 +10,7 @@ import { Figures } from './Figures';
 import { DistributionPlot, HeatMap, SurvivalPlot } from './Plots';
 import { MultiAttemptJourneys } from './Journeys';
 import { NotAllowed } from './NotAllowed';
+import { Headline } from './Headline';
 import { AnecdoteAudit } from './Anecdotes';
 
 function Failed({ error }: { error: unknown }) {
@@ -52,6 +53,7 @@ function Dashboard() {
           </Text>
         )}
       </Group>
+      {r && r.contacts > 0 && <Headline r={r} />}
       <FilterBar state={state} update={update} />
       {waits.error ? <Failed error={waits.error} /> : !r ? <Spinner /> : (
         <>
@@ -63,7 +65,7 @@ function Dashboard() {
           )}
           <Figures r={r} />
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-            {dist.error ? <Failed error={dist.error} /> : dist.data ? <DistributionPlot d={dist.data} /> : <Spinner />}
+            {dist.error ? <Failed error={dist.error} /> : dist.data ? <DistributionPlot d={dist.data} r={r} /> : <Spinner />}
             <SurvivalPlot r={r} />
           </SimpleGrid>
           {heat.error ? <Failed error={heat.error} /> : heat.data ? <HeatMap r={heat.data} /> : <Spinner />}

@@ -1,22 +1,29 @@
 /** The usual figures and the lived ones, side by side, with the gap between them. */
 import { Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtHuman } from './human';
 import type { WaitsReport } from './api';
 
 const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${fmtNumber(x, 1)} ×`);
 
-function FigureTable({ label, rows }: { label: string; rows: [string, string, string?][] }) {
+/** A row: name, value, a hint under the name, a line under the value (e.g. the rate's denominator). */
+type Row = [string, string, string?, string?];
+
+function FigureTable({ label, rows }: { label: string; rows: Row[] }) {
   return (
     <Table aria-label={label} verticalSpacing={6}>
       <Table.Tbody>
-        {rows.map(([name, value, hint]) => (
+        {rows.map(([name, value, hint, sub]) => (
           <Table.Tr key={name}>
             <Table.Th scope="row" fw={400}>
               {name}
               {hint && <Text size="xs" c="dimmed">{hint}</Text>}
             </Table.Th>
-            <Table.Td ta="right" fz="xl" fw={700} style={{ whiteSpace: 'nowrap' }}>{value}</Table.Td>
+            <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+              <Text span fz="xl" fw={700}>{value}</Text>
+              {sub && <Text size="xs" c="dimmed">{sub}</Text>}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -25,7 +32,7 @@ function FigureTable({ label, rows }: { label: string; rows: [string, string, st
 }
 
 /** One panel: a heading (also the table's name), what it means, the table. */
-function FigureSection({ id, title, hint, rows }: { id: string; title: string; hint: string; rows: [string, string, string?][] }) {
+function FigureSection({ id, title, hint, rows }: { id: string; title: string; hint: string; rows: Row[] }) {
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={id}>
       <Title order={2} size="h4" id={id}>{title}</Title>
@@ -47,10 +54,13 @@ export function Figures({ r }: { r: WaitsReport }) {
         title={t('figures.reported')}
         hint={t('figures.reportedHint')}
         rows={[
-          [t('figures.asa'), fmtDuration(r.reported.asaSeconds), t('figures.asaHint')],
+          [t('figures.asa'), fmtHuman(t, r.reported.asaSeconds), t('figures.asaHint')],
           [t('figures.serviceLevel', { seconds: fmtNumber(r.reported.thresholdSeconds) }), fmtPercent(r.reported.serviceLevel)],
-          [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate)],
+          [t('figures.abandonRate'), fmtPercent(r.reported.abandonRate),
+            t('figures.abandonHint', { abandoned: fmtNumber(r.abandonedInQueue), queued: fmtNumber(r.queued) }),
+            t('figures.abandonOf', { queued: fmtNumber(r.queued) })],
           [t('figures.contacts'), fmtNumber(r.contacts)],
+          [t('figures.queued'), fmtNumber(r.queued), t('figures.queuedHint')],
           [t('figures.answered'), fmtNumber(r.answered)],
         ]}
       />
@@ -59,11 +69,11 @@ export function Figures({ r }: { r: WaitsReport }) {
         title={t('figures.lived')}
         hint={t('figures.livedHint')}
         rows={[
-          [t('figures.contactWait', { p: 50 }), fmtDuration(lived.p50)],
-          [t('figures.contactWait', { p: 90 }), fmtDuration(lived.p90)],
-          [t('figures.contactWait', { p: 99 }), fmtDuration(lived.p99)],
-          [t('figures.journeyWait', { p: 50 }), fmtDuration(j.waitSeconds.p50), t('figures.journeyWaitHint')],
-          [t('figures.journeyWait', { p: 90 }), fmtDuration(j.waitSeconds.p90)],
+          [t('figures.contactWait', { p: 50 }), fmtHuman(t, lived.p50)],
+          [t('figures.contactWait', { p: 90 }), fmtHuman(t, lived.p90)],
+          [t('figures.contactWait', { p: 99 }), fmtHuman(t, lived.p99)],
+          [t('figures.journeyWait', { p: 50 }), fmtHuman(t, j.waitSeconds.p50), t('figures.journeyWaitHint')],
+          [t('figures.journeyWait', { p: 90 }), fmtHuman(t, j.waitSeconds.p90)],
         ]}
       />
       <FigureSection
@@ -72,7 +82,7 @@ export function Figures({ r }: { r: WaitsReport }) {
         hint={t('figures.missedHint')}
         rows={[
           [t('figures.multiAttemptShare'), `${fmtPercent(servedJourneys ? j.multiAttempt / servedJourneys : null)} (${fmtNumber(j.multiAttempt)})`, t('figures.multiAttemptShareHint')],
-          [t('figures.multiAttemptWait'), fmtDuration(j.multiAttemptWaitSeconds.p50)],
+          [t('figures.multiAttemptWait'), fmtHuman(t, j.multiAttemptWaitSeconds.p50)],
           [t('figures.neverServed'), fmtNumber(j.neverServed)],
           [t('figures.stillWaiting'), fmtNumber(j.stillWaiting)],
           [t('figures.gapP90'), times(r.gap.livedP90OverReportedAsa), t('figures.gapP90Hint')],

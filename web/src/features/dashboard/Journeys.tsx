@@ -3,13 +3,31 @@ import { Fragment, useState } from 'react';
 import { Anchor, Badge, Button, Paper, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { fmtDateTime, fmtDuration, fmtNumber } from '../../lib/format';
+import { fmtDateTime, fmtNumber } from '../../lib/format';
+import { fmtHuman } from './human';
 import type { Journey } from './api';
 
 const outcomeColor: Record<string, string> = { answered: 'teal', abandoned: 'red', closed: 'gray', waiting: 'yellow', never_served: 'red' };
 
 export function journeyWho(j: Journey) {
   return j.customer.name || j.customer.identity || j.customer.customerId || '–';
+}
+
+/** The customer of a journey: a link to their conversations when a customer row exists, else the caller identity
+ * (as the phone system sent it) marked as not linked to any customer. */
+function Who({ j }: { j: Journey }) {
+  const { t } = useTranslation('dashboard');
+  const c = j.customer;
+  if (c.customerId) {
+    const name = c.name || t('journeys.unnamed');
+    return <Anchor component={Link} to={`/inbox/all?customer=${encodeURIComponent(c.customerId)}`} aria-label={t('journeys.openCustomer', { name })}>{name}</Anchor>;
+  }
+  return (
+    <div>
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{c.identity ?? '–'}</Text>
+      <Text size="xs" c="dimmed">{t('journeys.unlinked')}</Text>
+    </div>
+  );
 }
 
 function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
@@ -40,8 +58,8 @@ function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
             <Table.Td>{fmtDateTime(c.queueEnteredAt)}</Table.Td>
             <Table.Td>{fmtDateTime(c.answeredAt ?? c.abandonedAt)}</Table.Td>
             <Table.Td><Badge variant="dot" color={outcomeColor[c.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${c.outcome}`)}</Badge></Table.Td>
-            <Table.Td ta="right">{fmtDuration(c.livedWaitSeconds)}</Table.Td>
-            <Table.Td ta="right">{fmtDuration(c.queueWaitSeconds)}</Table.Td>
+            <Table.Td ta="right">{fmtHuman(t, c.livedWaitSeconds)}</Table.Td>
+            <Table.Td ta="right">{fmtHuman(t, c.queueWaitSeconds)}</Table.Td>
             <Table.Td>
               {c.conversationId ? (
                 <Anchor component={Link} to={`/conversations/${c.conversationId}`}>{t('journeys.openConversation')}</Anchor>
@@ -91,10 +109,10 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                 return (
                   <Fragment key={k}>
                     <Table.Tr>
-                      <Table.Td>{journeyWho(j)}</Table.Td>
+                      <Table.Td maw={260}><Who j={j} /></Table.Td>
                       <Table.Td>{fmtDateTime(j.startedAt)}</Table.Td>
                       <Table.Td ta="right">{fmtNumber(j.attempts)}</Table.Td>
-                      <Table.Td ta="right" fw={600}>{fmtDuration(j.waitSeconds ?? j.spanSeconds)}</Table.Td>
+                      <Table.Td ta="right" fw={600}>{fmtHuman(t, j.waitSeconds ?? j.spanSeconds)}</Table.Td>
                       <Table.Td><Badge variant="dot" color={outcomeColor[j.outcome]} style={{ minWidth: 'max-content' }}>{t(`outcome.${j.outcome}`)}</Badge></Table.Td>
                       <Table.Td>
                         <Button size="compact-sm" variant="subtle" aria-expanded={isOpen} aria-controls={id}

@@ -1,67 +1,109 @@
 /** The distribution of lived waits (with the reported ASA on it), the survival curve, and the hour-by-day heat map. */
 import { useMemo, useState } from 'react';
-import { SegmentedControl, Table } from '@mantine/core';
+import { SegmentedControl, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
+import { fmtNumber, fmtPercent } from '../../lib/format';
 import type { Distribution, WaitsReport } from './api';
 import { Chart, ChartPanel, type ChartOption } from './Chart';
 import { useMe } from '../../lib/session';
+import { HUMAN_EDGES, bucketPosition, fmtCompact, fmtHuman, fmtTick, humanBucketLabel, humanDistribution, shareFrom, tailThreshold } from './human';
 
 const ASA_COLOR = '#e8590c';
+const LIVED_COLOR = '#212529';
 
-export function bucketLabel(edges: number[], i: number) {
-  return i + 1 < edges.length ? `${fmtDuration(edges[i])}–${fmtDuration(edges[i + 1])}` : `≥ ${fmtDuration(edges[i])}`;
-}
+/** A vertical marker from the axis up to `top` (a share), labelled at its top, at a wait's place on the bucket axis. */
+const marker = (seconds: number, top: number, color: string, label: string) => [
+  { coord: [bucketPosition(seconds), 0], lineStyle: { color, width: 2, type: 'solid' as const }, label: { formatter: label, color, fontWeight: 'bold' as const, position: 'end' as const } },
+  { coord: [bucketPosition(seconds), top] },
+];
 
-export function DistributionPlot({ d }: { d: Distribution }) {
+/**
+ * Lived waits in eight human buckets (< 20 s … > 1 h, horizontal labels): all served customers (first attempt until a
+ * human), those who had to try more than once, and every contact; the reported ASA and the served customers' median
+ * and p90 marked; the tail's share said in a sentence under the title.
+ */
+export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport }) {
   const { t, i18n } = useTranslation('dashboard');
+  const narrow = useMediaQuery('(max-width: 40em)');
   const asa = d.reported.asaSeconds;
-  const labels = d.edges.map((_, i) => bucketLabel(d.edges, i));
-  const share = (h: { counts: number[]; total: number }) => h.counts.map((c) => (h.total ? c / h.total : 0));
-  const asaBucket = asa === null ? -1 : d.edges.findLastIndex((e) => e <= asa);
+  const h = humanDistribution(d);
+  const labels = HUMAN_EDGES.map((_, i) => humanBucketLabel(t, i));
+  const share = (x: { counts: number[]; total: number }) => x.counts.map((c, i) => [i + 0.5, x.total ? c / x.total : 0]);
+  const series = [
+    { key: 'customers', name: t('plot.customersWaits'), h: h.journeyWaits, color: '#7048e8' },
+    { key: 'multi', name: t('plot.multiCustomersWaits'), h: h.multiAttemptJourneyWaits, color: '#c2255c' },
+    { key: 'contacts', name: t('plot.contactWaits'), h: h.contactWaits, color: '#74c0fc' },
+  ];
+  // Room above the highest bar for the markers' labels, on a round axis (shares above 100 % are not labelled).
+  const highest = Math.max(0.05, ...series.flatMap((s) => share(s.h).map((p) => p[1])));
+  const step = highest > 0.5 ? 0.2 : highest > 0.2 ? 0.1 : 0.05;
+  const top = Math.ceil((highest * 1.4) / step) * step;
+  const p50 = r?.journeys.waitSeconds.p50 ?? null;
+  const p90 = r?.journeys.waitSeconds.p90 ?? null;
+  const threshold = tailThreshold(asa);
+  const tail = shareFrom(h.journeyWaits, threshold);
   const option = useMemo<ChartOption>(() => ({
     animation: false,
-    grid: { left: 56, right: 16, top: 40, bottom: 80 },
-    legend: { top: 0 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPercent(v) },
-    xAxis: { type: 'category', data: labels, axisLabel: { rotate: 45, fontSize: 11 }, name: t('plot.wait'), nameLocation: 'middle', nameGap: 64 },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtPercent(v, 0) } },
-    series: [
-      {
-        name: t('plot.contactWaits'), type: 'bar', data: share(d.contactWaits), itemStyle: { color: '#1c7ed6' },
-        markLine: asaBucket >= 0 ? {
-          symbol: 'none', silent: true, lineStyle: { color: ASA_COLOR, width: 2, type: 'solid' },
-          label: { formatter: t('plot.asaLine', { value: fmtDuration(asa) }), color: ASA_COLOR, fontWeight: 'bold' },
-          data: [{ xAxis: asaBucket }],
-        } : undefined,
+    grid: { left: 48, right: 16, top: narrow ? 72 : 48, bottom: 64 },
+    legend: { top: 0, itemGap: 8, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPercent(v), axisPointer: { type: 'shadow' } },
+    xAxis: {
+      type: 'value', min: 0, max: HUMAN_EDGES.length, name: t('plot.wait'), nameLocation: 'middle', nameGap: 44,
+      splitLine: { show: false },
+      axisTick: { customValues: HUMAN_EDGES.map((_, i) => i) },
+      axisLabel: {
+        customValues: HUMAN_EDGES.map((_, i) => i + 0.5), rotate: 0, fontSize: 11, interval: 0,
+        // Two lines (the range, then its unit), so eight labels fit side by side even on a phone.
+        formatter: (v: number) => labels[Math.floor(v)].replace(/ (?=\S+$)/, '\n'),
       },
-      { name: t('plot.journeyWaits'), type: 'bar', data: share(d.journeyWaits), itemStyle: { color: '#7048e8' } },
-    ],
+    },
+    yAxis: { type: 'value', min: 0, max: top, interval: step, axisLabel: { formatter: (v: number) => (v > 1.0001 ? '' : fmtPercent(v, 0)) } },
+    series: series.map((s, si) => ({
+      name: s.name, type: 'bar', data: share(s.h), itemStyle: { color: s.color }, barWidth: narrow ? '22%' : '24%', barGap: '10%',
+      markLine: si === 0 ? {
+        symbol: 'none', silent: true,
+        data: [
+          ...(asa !== null ? [marker(asa, top * 0.97, ASA_COLOR, t('plot.asaLine', { value: fmtCompact(t, asa) }))] : []),
+          ...(p50 !== null ? [marker(p50, top * 0.84, LIVED_COLOR, t('plot.medianLine', { value: fmtCompact(t, p50) }))] : []),
+          ...(p90 !== null ? [marker(p90, top * 0.71, LIVED_COLOR, t('plot.p90Line', { value: fmtCompact(t, p90) }))] : []),
+        ],
+      } : undefined,
+    })),
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [d, i18n.language]);
+  }), [d, r, narrow, i18n.language]);
   return (
     <ChartPanel
       testId="plot-distribution"
       title={t('plot.distributionTitle')}
-      description={t('plot.distributionHint', { asa: fmtDuration(asa) })}
-      chart={<Chart option={option} label={t('plot.distributionLabel', { asa: fmtDuration(asa), contacts: fmtNumber(d.contactWaits.total), journeys: fmtNumber(d.journeyWaits.total) })} height={340} />}
+      description={
+        <>
+          {tail !== null && asa !== null && (
+            <Text component="span" display="block" fw={600} c="var(--mantine-color-text)" data-testid="distribution-tail">
+              {t('plot.tail', { share: fmtPercent(tail, 0), threshold: fmtCompact(t, threshold), multiShare: fmtPercent(shareFrom(h.multiAttemptJourneyWaits, threshold), 0), asa: fmtCompact(t, asa) })}
+            </Text>
+          )}
+          {t('plot.distributionHint')}
+        </>
+      }
+      chart={<Chart option={option} label={t('plot.distributionLabel', { asa: fmtCompact(t, asa), contacts: fmtNumber(d.contactWaits.total), journeys: fmtNumber(d.journeyWaits.total) })} height={narrow ? 360 : 340} />}
       table={
         <Table aria-label={t('plot.distributionTitle')} striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">{t('plot.wait')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('plot.customersWaits')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('plot.multiCustomersWaits')}</Table.Th>
               <Table.Th scope="col" ta="right">{t('plot.contactWaits')}</Table.Th>
-              <Table.Th scope="col" ta="right">{t('plot.journeyWaits')}</Table.Th>
-              <Table.Th scope="col" ta="right">{t('plot.multiAttemptWaits')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {labels.map((l, i) => (
               <Table.Tr key={l}>
-                <Table.Th scope="row" fw={400}>{l}{i === asaBucket ? ` — ${t('plot.asaLine', { value: fmtDuration(asa) })}` : ''}</Table.Th>
-                <Table.Td ta="right">{fmtNumber(d.contactWaits.counts[i])}</Table.Td>
-                <Table.Td ta="right">{fmtNumber(d.journeyWaits.counts[i])}</Table.Td>
-                <Table.Td ta="right">{fmtNumber(d.multiAttemptJourneyWaits.counts[i])}</Table.Td>
+                <Table.Th scope="row" fw={400}>{l}{asa !== null && i === Math.floor(bucketPosition(asa)) ? ` — ${t('plot.asaLine', { value: fmtCompact(t, asa) })}` : ''}</Table.Th>
+                <Table.Td ta="right">{fmtNumber(h.journeyWaits.counts[i])}</Table.Td>
+                <Table.Td ta="right">{fmtNumber(h.multiAttemptJourneyWaits.counts[i])}</Table.Td>
+                <Table.Td ta="right">{fmtNumber(h.contactWaits.counts[i])}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -71,33 +113,43 @@ export function DistributionPlot({ d }: { d: Distribution }) {
   );
 }
 
+/** Round ticks of the survival plot's log axis (fewer on a phone). */
+const SURVIVAL_TICKS = [30, 60, 300, 600, 1800, 3600, 7200, 28800];
+const SURVIVAL_TICKS_NARROW = [60, 600, 3600, 28800];
+
 export function SurvivalPlot({ r }: { r: WaitsReport }) {
   const { t, i18n } = useTranslation('dashboard');
+  const narrow = useMediaQuery('(max-width: 40em)');
   const s = r.journeys.survival;
   const asa = r.reported.asaSeconds;
   const option = useMemo<ChartOption>(() => ({
     animation: false,
     grid: { left: 56, right: 24, top: 24, bottom: 48 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPercent(v), axisPointer: { label: { formatter: (p: { value: number }) => fmtDuration(p.value) } } },
-    xAxis: { type: 'log', logBase: 10, min: 10, max: 28800, name: t('plot.afterT'), nameLocation: 'middle', nameGap: 30, axisLabel: { formatter: (v: number) => fmtDuration(v) } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmtPercent(v), axisPointer: { label: { formatter: (p: { value: number }) => fmtCompact(t, p.value) } } },
+    xAxis: {
+      type: 'log', logBase: 10, min: 10, max: 28800, name: t('plot.afterT'), nameLocation: 'middle', nameGap: 30,
+      axisTick: { customValues: narrow ? SURVIVAL_TICKS_NARROW : SURVIVAL_TICKS },
+      axisLabel: { customValues: narrow ? SURVIVAL_TICKS_NARROW : SURVIVAL_TICKS, formatter: (v: number) => fmtTick(t, v) },
+      splitLine: { show: true, lineStyle: { type: 'dashed', opacity: 0.5 } },
+    },
     yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => fmtPercent(v, 0) } },
     series: [{
       name: t('plot.stillWaiting'), type: 'line', step: 'end', symbolSize: 6, color: '#2f9e44',
       data: [[10, s.points.length ? 1 : null], ...s.points.map((p) => [p.seconds, p.stillWaiting])],
       markLine: asa ? {
         symbol: 'none', silent: true, lineStyle: { color: ASA_COLOR, width: 2, type: 'solid' },
-        label: { formatter: t('plot.asaLine', { value: fmtDuration(asa) }), color: ASA_COLOR, fontWeight: 'bold' },
+        label: { formatter: t('plot.asaLine', { value: fmtCompact(t, asa) }), color: ASA_COLOR, fontWeight: 'bold' },
         data: [{ xAxis: Math.max(asa, 10) }],
       } : undefined,
     }],
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [r, i18n.language]);
+  }), [r, narrow, i18n.language]);
   return (
     <ChartPanel
       testId="plot-survival"
       title={t('plot.survivalTitle')}
-      description={t('plot.survivalHint', { median: fmtDuration(s.medianSeconds) })}
-      chart={<Chart option={option} label={t('plot.survivalLabel', { median: fmtDuration(s.medianSeconds) })} />}
+      description={t('plot.survivalHint', { median: fmtCompact(t, s.medianSeconds) })}
+      chart={<Chart option={option} label={t('plot.survivalLabel', { median: fmtCompact(t, s.medianSeconds) })} />}
       table={
         <Table aria-label={t('plot.survivalTitle')} striped>
           <Table.Thead>
@@ -109,7 +161,7 @@ export function SurvivalPlot({ r }: { r: WaitsReport }) {
           <Table.Tbody>
             {s.points.map((p) => (
               <Table.Tr key={p.seconds}>
-                <Table.Th scope="row" fw={400}>{fmtDuration(p.seconds)}</Table.Th>
+                <Table.Th scope="row" fw={400}>{fmtHuman(t, p.seconds)}</Table.Th>
                 <Table.Td ta="right">{fmtPercent(p.stillWaiting)}</Table.Td>
               </Table.Tr>
             ))}
@@ -140,7 +192,7 @@ export function HeatMap({ r }: { r: WaitsReport }) {
     if (!g) return null;
     return metric === 'p90' ? g.lived.contactWaitSeconds.p90 : metric === 'contacts' ? g.contacts : g.reported.abandonRate;
   };
-  const fmt = (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtDuration(v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v));
+  const fmt = (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtHuman(t, v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v));
   const data: [number, number, number][] = [];
   let max = 0;
   days.forEach((_, d) => hours.forEach((h, hi) => {

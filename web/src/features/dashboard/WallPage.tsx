@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { onChange } from '../../lib/realtime';
 import { can, useMe } from '../../lib/session';
 import { NotAllowed } from './NotAllowed';
-import { fmtDuration, fmtNumber } from '../../lib/format';
+import { fmtNumber } from '../../lib/format';
+import { fmtCompact } from './human';
 import { PRESENCES, useLive, type Agent, type LiveQueue, type Presence } from './api';
 
 // Shades with readable text on them (autoContrast picks black or white).
@@ -29,11 +30,16 @@ function waitedSince(iso: string | null, now: number, serverSkew: number) {
   return iso ? Math.max(0, Math.round((now + serverSkew - Date.parse(iso)) / 1000)) : null;
 }
 
+/** A big figure on one line: the font shrinks with the text's length to fit its column (container query units), it
+ * never wraps ("18 h 11 min" stays one line in a two-column card). */
 function Big({ label, value, testId, color }: { label: string; value: string; testId: string; color?: string }) {
   return (
-    <div>
+    <div style={{ containerType: 'inline-size', minWidth: 0 }}>
       <Text size="lg" c="dimmed">{label}</Text>
-      <Text fz={56} fw={800} lh={1.1} c={color} data-testid={testId}>{value}</Text>
+      <Text fw={800} lh={1.1} c={color} data-testid={testId}
+        style={{ whiteSpace: 'nowrap', fontSize: `min(56px, ${Math.floor(150 / Math.max(1, value.length))}cqi)` }}>
+        {value}
+      </Text>
     </div>
   );
 }
@@ -61,7 +67,7 @@ function QueueCard({ q, now, skew }: { q: LiveQueue; now: number; skew: number }
       <Title order={2} fz={32} id={`wall-q-${q.id ?? 'none'}`} mb="sm">{name}</Title>
       <SimpleGrid cols={2} spacing="md">
         <Big label={t('wall.waitingNow')} value={fmtNumber(q.waiting.total)} testId="wall-waiting" color={q.waiting.total ? undefined : 'dimmed'} />
-        <Big label={t('wall.longestWait')} value={fmtDuration(longest)} testId="wall-longest" color={alarm ? 'red.7' : undefined} />
+        <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-longest" color={alarm ? 'red.7' : undefined} />
       </SimpleGrid>
       {q.waiting.total > 0 && (
         <Group gap="xs" mt="xs" aria-label={t('wall.byChannel')} role="list">
@@ -122,7 +128,7 @@ function Wall() {
       <Paper withBorder p="lg" component="section" aria-label={t('wall.totals')}>
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Big label={t('wall.waitingNow')} value={fmtNumber(w.totals.waiting)} testId="wall-total-waiting" />
-          <Big label={t('wall.longestWait')} value={fmtDuration(longest)} testId="wall-total-longest" color={longest !== null && longest > 300 ? 'red.7' : undefined} />
+          <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-total-longest" color={longest !== null && longest > 300 ? 'red.7' : undefined} />
           <Big label={t('wall.available')} value={fmtNumber(w.agents.available.length)} testId="wall-total-available" color="teal.8" />
           <Big label={t('wall.callbacksOpen')} value={fmtNumber(w.totals.callbacksOpen)} testId="wall-total-callbacks" />
         </SimpleGrid>

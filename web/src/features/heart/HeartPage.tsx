@@ -73,6 +73,9 @@ function Goodwill() {
   const manage = can(me?.role, 'manage');
   const r = report.data;
   const mine = r?.agents.find((a) => a.userId === me?.user?.id);
+  // "Team {{name}}", unless the name already says it ("Team DACH", not "Team Team DACH").
+  const teamWord = t('budget.team', { name: '' }).trim().toLowerCase();
+  const teamTitle = (name: string) => (teamWord && name.toLowerCase().split(/\s+/).includes(teamWord) ? name : t('budget.team', { name }));
   return (
     <Stack gap="lg">
       <ErrorText error={report.error} />
@@ -82,7 +85,7 @@ function Goodwill() {
           <Text size="sm" mb="sm"><ThresholdText r={r} /></Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             {mine && <BudgetCard title={t('budget.mine')} s={mine} currency={r.currency} />}
-            {r.teams.map((tm) => <BudgetCard key={tm.teamId} title={t('budget.team', { name: tm.name })} s={tm} currency={r.currency} />)}
+            {r.teams.map((tm) => <BudgetCard key={tm.teamId} title={teamTitle(tm.name)} s={tm} currency={r.currency} />)}
           </SimpleGrid>
         </section>
       )}

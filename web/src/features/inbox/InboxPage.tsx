@@ -19,7 +19,7 @@ import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, replyDue, useNow } 
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 
 const ROW_HEIGHT = 68;
-const FILTERS = ['status', 'priority', 'channel', 'assignee', 'tag', 'sort'] as const;
+const FILTERS = ['status', 'priority', 'channel', 'assignee', 'tag', 'sort', 'customer'] as const;
 
 function Views({ current, queue }: { current: View; queue?: string }) {
   const { t } = useTranslation('inbox');

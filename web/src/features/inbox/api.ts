@@ -118,6 +118,8 @@ export interface ListParams {
   tag?: string;
   assignee?: string;
   sort?: string;
+  /** One customer's conversations (the dashboard's journeys link here). */
+  customer?: string;
 }
 
 export const PAGE_SIZE = 100;
