@@ -18,6 +18,7 @@ test('a leader reads satisfaction: figures, lived wait vs score with a table, co
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await signIn(page, DEMO.leader);
+  await switchLanguage(page, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await page.getByRole('link', { name: 'Satisfaction' }).click();
   await page.getByRole('heading', { level: 1, name: 'Satisfaction' }).waitFor();
   const figures = page.getByTestId('csat-figures');

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { DEMO, checkA11y, screenshot, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, signIn, switchLanguage, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 const w = webSuite();
@@ -41,6 +41,7 @@ test('an agent sees their budget, the moments feed and gives kudos once', { skip
 test('a supervisor approves the pending spend; the report shows it spent', { skip }, async () => {
   const { page: p, errors } = await page();
   await signIn(p, DEMO.supervisor);
+  await switchLanguage(p, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await p.goto('/heart/goodwill');
   await p.getByRole('heading', { name: 'Waiting for your approval' }).waitFor();
   await checkA11y(p, 'heart: goodwill (supervisor)');
@@ -62,6 +63,7 @@ test('a supervisor approves the pending spend; the report shows it spent', { ski
 test('an agent spends goodwill from the conversation panel; above the threshold it waits for approval', { skip }, async () => {
   const { page: p, errors } = await page();
   await signIn(p, DEMO.lena);
+  await switchLanguage(p, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   const conv = (await w.env.req('GET', '/api/v1/conversations?view=open&limit=1', { token: w.demoTokens.agent })).json.items[0];
   await p.goto(`/conversations/${conv.id}`);
   const panel = p.getByRole('region', { name: 'Service with heart' });

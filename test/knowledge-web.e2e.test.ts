@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, checkA11y, screenshot, serveHtml, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, serveHtml, signIn, switchLanguage, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 const w = webSuite();
@@ -16,6 +16,7 @@ test('a supervisor writes an article in three languages and publishes it; the he
   const p = await ctx.newPage();
   const errors = watchErrors(p);
   await signIn(p, DEMO.supervisor);
+  await switchLanguage(p, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await p.goto('/knowledge');
   await p.getByRole('heading', { level: 1, name: 'Wissensdatenbank' }).waitFor();
   await p.getByRole('button', { name: 'Rücksendung und Erstattung' }).waitFor();

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { DEMO, checkA11y, screenshot, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, signIn, switchLanguage, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 const w = webSuite();
@@ -28,6 +28,7 @@ test('the leader sees today’s prepared requests, answers one, and the customer
   const p = await ctx.newPage();
   const errors = watchErrors(p);
   await signIn(p, DEMO.leader);
+  await switchLanguage(p, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await p.goto('/leaders');
   await p.getByRole('heading', { level: 1, name: /^(Leaders within earshot|Führung in Hörweite|Ledere innen hørevidde)$/ }).waitFor();
   const cards = p.getByTestId('leader-request');

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, watchErrors, webSuite } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, switchLanguage, watchErrors, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 
@@ -17,6 +17,7 @@ test('a supervisor approves the awaiting ban on /respect; the customer gets the 
   const page = await (await w.newContext()).newPage();
   const errors = watchErrors(page);
   await signIn(page, DEMO.supervisor);
+  await switchLanguage(page, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await page.goto('/respect');
   await page.getByRole('heading', { level: 2, name: 'Respect' }).waitFor();
   const card = page.getByTestId('awaiting-measure').filter({ hasText: 'Rick Hollis' });
@@ -72,6 +73,7 @@ test('an agent records an appeal from the conversation panel; a third person (th
   const lena = await (await w.newContext()).newPage();
   const errors = watchErrors(lena);
   await signIn(lena, DEMO.lena);
+  await switchLanguage(lena, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await lena.goto(`/conversations/${conv.rows[0].id}`);
   await lena.getByTestId('panel-measure').filter({ hasText: 'Restriction' }).waitFor();
   await lena.getByRole('button', { name: 'Record appeal' }).click();
@@ -83,6 +85,7 @@ test('an agent records an appeal from the conversation panel; a third person (th
   const ingrid = await (await w.newContext()).newPage();
   errors.push(...watchErrors(ingrid));
   await signIn(ingrid, DEMO.leader);
+  await switchLanguage(ingrid, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await ingrid.goto('/respect');
   const appeal = ingrid.getByTestId('open-appeal').filter({ hasText: 'Herr Krause rief an' });
   await appeal.waitFor();

@@ -52,6 +52,7 @@ test('dashboard after importing the bank call log: reported ASA and lived figure
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await signIn(page, DEMO.leader);
+  await switchLanguage(page, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   // February 1999 (the log's month), as a leader picks it; the figures the screen shows come from this request.
   const waits = page.waitForResponse((r) => r.url().includes('/api/v1/reports/waits?') && r.url().includes('from=1999-02-01'));
   await page.goto('/dashboard?period=custom&from=1999-02-01&to=1999-02-28&threshold=20');
@@ -109,6 +110,7 @@ test('queue wall: a new email raises "waiting now" live; an agent going busy sho
   const wall = await (await w.newContext()).newPage();
   const errors = watchErrors(wall);
   await signIn(wall, DEMO.supervisor);
+  await switchLanguage(wall, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await wall.goto('/wall');
   const waiting = wall.getByTestId('wall-total-waiting');
   await waiting.waitFor();
@@ -131,6 +133,7 @@ test('queue wall: a new email raises "waiting now" live; an agent going busy sho
   // Ola goes busy in the app's header; the wall lists him under Busy (it refreshes every 10 s).
   const ola = await (await w.newContext()).newPage();
   await signIn(ola, DEMO.ola);
+  await switchLanguage(ola, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await ola.getByRole('combobox', { name: 'Presence' }).click();
   await ola.getByRole('option', { name: 'Busy' }).click();
   await until('the presence to be stored', async () =>
@@ -160,6 +163,7 @@ test('anecdote audit: a contradicted wait claim shows on the dashboard, one clic
   const page = await (await w.newContext()).newPage();
   const errors = watchErrors(page);
   await signIn(page, DEMO.leader);
+  await switchLanguage(page, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
   await page.goto('/dashboard?period=7d');
   const section = page.getByRole('region', { name: 'What customers say vs what we measured' });
   await section.getByRole('table', { name: 'Anecdote audit figures' }).getByRole('row', { name: /^Claims checked/ }).waitFor();

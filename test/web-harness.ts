@@ -146,13 +146,14 @@ export function watchErrors(page: Page, allow: RegExp[] = []): string[] {
   return errors;
 }
 
-/** Signs in through the login form and waits for the app shell (the main navigation). */
+/** Signs in through the login form and waits for the app shell (its header). */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/');
   await page.getByRole('textbox', { name: /^(Email|E-Mail|E-post)$/ }).fill(email);
   await page.getByRole('textbox', { name: /^(Password|Passwort|Passord)$/ }).fill(password);
   await page.getByRole('button', { name: /^(Sign in|Anmelden|Logg inn)$/ }).click();
-  await page.getByRole('navigation').first().waitFor();
+  // The app shell's header (on a phone the navigation waits in the menu drawer).
+  await page.getByRole('banner').waitFor();
 }
 
 /** Runs axe-core on the page; throws with a readable list of the serious and critical violations. */

@@ -137,16 +137,19 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
   await createMailbox(ctx, sys, { address: 'support@demo.earshot.test', name: 'Nordlicht Support', queueId: q.en.id });
   await createMacro(ctx, sys, {
     name: 'Thanks, solved',
+    language: 'en',
     body: 'Hi {{customer.first_name|there}},\n\nglad we could help. Just reply if anything else comes up.\n\n{{agent.first_name}}, {{account.name}}',
     actions: { status: 'solved' },
   });
   await createMacro(ctx, sys, {
     name: 'Danke, gelöst',
+    language: 'de',
     body: 'Hallo {{customer.name|}},\n\nschön, dass wir helfen konnten. Antworten Sie einfach, falls noch etwas ist.\n\n{{agent.first_name}}, {{account.name}}',
     actions: { status: 'solved' },
   });
   await createMacro(ctx, sys, {
     name: 'Takk, løst',
+    language: 'nb',
     body: 'Hei {{customer.first_name|}},\n\nså bra at vi kunne hjelpe. Bare svar om det er noe mer.\n\n{{agent.first_name}}, {{account.name}}',
     actions: { status: 'solved' },
   });

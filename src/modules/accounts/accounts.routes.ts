@@ -112,6 +112,14 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.setPresence(ctx, who(req), req.body.presence));
 
+  app.put('/me/locale', {
+    schema: {
+      tags: ['users'],
+      summary: 'Set my language (en, de, nb): the web app uses it from the next sign-in on',
+      body: Type.Object({ locale: Locale }, { additionalProperties: false }),
+    },
+  }, async (req) => svc.setMyLocale(ctx, who(req), req.body.locale));
+
   app.get('/account', { schema: { tags: ['account'], summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
   app.patch('/account', {
     schema: {

@@ -197,6 +197,16 @@ export async function setPresence(ctx: Ctx, p: Principal, presence: 'available' 
   return r.rows[0];
 }
 
+/** Sets the signed-in user's own language (the web app's language switch); it is the default at the next sign-in. */
+export async function setMyLocale(ctx: Ctx, p: Principal, locale: 'en' | 'de' | 'nb') {
+  if (!p.userId) throw new AppError('user_only', 'The language belongs to a signed-in user, not to an API token', 400);
+  const r = await ctx.db.query<User>(
+    `UPDATE users SET locale = $3 WHERE account_id = $1 AND id = $2 RETURNING ${USER_COLS}`,
+    [p.accountId, p.userId, locale],
+  );
+  return r.rows[0];
+}
+
 // ---------------------------------------------------------------- sessions
 
 export interface LoginResult {

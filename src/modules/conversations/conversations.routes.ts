@@ -172,7 +172,7 @@ export default async function conversationRoutes(app: App) {
     },
   }, async (req) => {
     const r = await svc.renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
-    return { macroId: r.macro.id, kind: r.macro.kind, text: r.text, actions: r.macro.actions };
+    return { macroId: r.macro.id, kind: r.macro.kind, language: r.macro.language, text: r.text, actions: r.macro.actions };
   });
 
   app.post('/conversations/:id/macros/:macroId', {

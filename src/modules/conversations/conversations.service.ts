@@ -283,6 +283,7 @@ const CONV_COLS = `c.id, c.number, c.subject, c.status, c.priority, c.channel, c
 
 const MESSAGE_COLS = `m.id, m.kind, m.direction, m.author_type AS "authorType", m.author_user_id AS "authorUserId",
   m.author_customer_id AS "authorCustomerId", m.automatic, m.text, m.html, m.language, m.created_at AS "createdAt",
+  EXISTS (SELECT 1 FROM email_messages e WHERE e.message_id = m.id AND e.quoted_text IS NOT NULL) AS "hasQuoted",
   coalesce((SELECT json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size)
                             ORDER BY a.created_at) FROM attachments a WHERE a.message_id = m.id), '[]') AS attachments`;
 
@@ -406,11 +407,15 @@ export async function listConversations(ctx: Ctx, p: Principal, f: ListFilter) {
   const [items, total] = await Promise.all([
     ctx.db.query(
       `WITH ${tsq} SELECT ${CONV_COLS},
-              (SELECT left(m.text, 200) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'message'
-                ORDER BY m.created_at DESC LIMIT 1) AS preview,
+              lm.text AS preview, lm.author_type AS "previewAuthorType", lm.author_user_id AS "previewAuthorId",
+              (SELECT u.name FROM users u WHERE u.id = lm.author_user_id) AS "previewAuthorName",
               (SELECT u.name FROM users u WHERE u.id = c.assignee_id) AS "assigneeName",
               (SELECT qu.name FROM queues qu WHERE qu.id = c.queue_id) AS "queueName"
-         FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE ${where}
+         FROM conversations c JOIN customers cu ON cu.id = c.customer_id
+              -- The last message and who wrote it, so the row does not show an agent's words under the customer's name.
+              LEFT JOIN LATERAL (SELECT left(m.text, 200) AS text, m.author_type, m.author_user_id FROM messages m
+                                  WHERE m.conversation_id = c.id AND m.kind = 'message' ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON TRUE
+        WHERE ${where}
         ORDER BY ${SORT_SQL[sort]} LIMIT $14 OFFSET $15`,
       [...params, f.limit, f.offset],
     ),

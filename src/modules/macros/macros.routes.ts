@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, Uuid } from '../../server/schemas.js';
+import { IdParams, Locale, Uuid } from '../../server/schemas.js';
 import * as svc from './macros.service.js';
 
 const Actions = Type.Object({
@@ -11,6 +11,7 @@ const Actions = Type.Object({
   queueId: Type.Optional(Uuid()),
 }, { additionalProperties: false });
 const Kind = Type.Union([Type.Literal('reply'), Type.Literal('note')]);
+const Language = Type.Union([Locale, Type.Null()], { description: 'the language the macro is written in (en, de, nb); null: any' });
 
 export default async function macroRoutes(app: App) {
   const ctx = app.ctx;
@@ -23,7 +24,10 @@ export default async function macroRoutes(app: App) {
     schema: {
       tags,
       summary: 'Create a macro (supervisor, admin)',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(Kind), body: Type.String({ minLength: 1 }), actions: Type.Optional(Actions) }, { additionalProperties: false }),
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(Kind), body: Type.String({ minLength: 1 }),
+        language: Type.Optional(Language), actions: Type.Optional(Actions),
+      }, { additionalProperties: false }),
     },
   }, async (req, reply) => reply.code(201).send(await svc.createMacro(ctx, who(req), req.body as any)));
   app.patch('/macros/:id', {
@@ -31,7 +35,10 @@ export default async function macroRoutes(app: App) {
       tags,
       summary: 'Change a macro (supervisor, admin)',
       params: IdParams,
-      body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })), actions: Type.Optional(Actions) }, { additionalProperties: false }),
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })),
+        language: Type.Optional(Language), actions: Type.Optional(Actions),
+      }, { additionalProperties: false }),
     },
   }, async (req) => svc.updateMacro(ctx, who(req), req.params.id, req.body as any));
   app.delete('/macros/:id', { schema: { tags, summary: 'Delete a macro (supervisor, admin)', params: IdParams } }, async (req, reply) => {

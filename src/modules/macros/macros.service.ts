@@ -46,9 +46,11 @@ export interface Macro {
   name: string;
   kind: 'reply' | 'note';
   body: string;
+  /** The language the macro is written in (en, de, nb); null when it fits any. */
+  language: 'en' | 'de' | 'nb' | null;
   actions: MacroActions;
 }
-const COLS = `id, name, kind, body, actions, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const COLS = `id, name, kind, body, language, actions, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 async function checkActions(tx: Tx, p: Principal, a: MacroActions) {
   if (a.queueId) {
@@ -57,7 +59,11 @@ async function checkActions(tx: Tx, p: Principal, a: MacroActions) {
   }
 }
 
-export async function createMacro(ctx: Ctx, p: Principal, input: { name: string; kind?: 'reply' | 'note'; body: string; actions?: MacroActions }) {
+export async function createMacro(
+  ctx: Ctx,
+  p: Principal,
+  input: { name: string; kind?: 'reply' | 'note'; body: string; language?: Macro['language']; actions?: MacroActions },
+) {
   requireCap(p, 'manage');
   if (!input.name?.trim()) throw invalid('name', 'must not be empty');
   checkTemplate(input.body);
@@ -66,8 +72,8 @@ export async function createMacro(ctx: Ctx, p: Principal, input: { name: string;
     const dup = await tx.query('SELECT 1 FROM macros WHERE account_id = $1 AND name = $2', [p.accountId, input.name.trim()]);
     if (dup.rows.length) throw conflict('macro_exists', `A macro named '${input.name}' exists already`);
     const r = await tx.query<Macro>(
-      `INSERT INTO macros (account_id, name, kind, body, actions, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLS}`,
-      [p.accountId, input.name.trim(), input.kind ?? 'reply', input.body, JSON.stringify(input.actions ?? {}), p.userId],
+      `INSERT INTO macros (account_id, name, kind, body, actions, created_by, language) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLS}`,
+      [p.accountId, input.name.trim(), input.kind ?? 'reply', input.body, JSON.stringify(input.actions ?? {}), p.userId, input.language ?? null],
     );
     await audit(tx, p, 'macro.created', { type: 'macro', id: r.rows[0].id }, { name: input.name });
     return r.rows[0];
@@ -78,7 +84,7 @@ export async function updateMacro(
   ctx: Ctx,
   p: Principal,
   id: string,
-  patch: { name?: string; kind?: 'reply' | 'note'; body?: string; actions?: MacroActions },
+  patch: { name?: string; kind?: 'reply' | 'note'; body?: string; language?: Macro['language']; actions?: MacroActions },
 ) {
   requireCap(p, 'manage');
   if (patch.body !== undefined) checkTemplate(patch.body);
@@ -87,9 +93,10 @@ export async function updateMacro(
     if (patch.actions) await checkActions(tx, p, patch.actions);
     const r = await tx.query<Macro>(
       `UPDATE macros SET name = coalesce($3, name), kind = coalesce($4, kind), body = coalesce($5, body),
-              actions = coalesce($6::jsonb, actions), updated_at = now()
+              actions = coalesce($6::jsonb, actions), language = CASE WHEN $7 THEN $8 ELSE language END, updated_at = now()
         WHERE account_id = $1 AND id = $2 RETURNING ${COLS}`,
-      [p.accountId, id, patch.name?.trim() ?? null, patch.kind ?? null, patch.body ?? null, patch.actions ? JSON.stringify(patch.actions) : null],
+      [p.accountId, id, patch.name?.trim() ?? null, patch.kind ?? null, patch.body ?? null, patch.actions ? JSON.stringify(patch.actions) : null,
+        patch.language !== undefined, patch.language ?? null],
     );
     await audit(tx, p, 'macro.updated', { type: 'macro', id }, { ...patch });
     return r.rows[0];

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../../lib/api';
 import { LanguageSwitch } from '../../Shell';
+import { LANGS } from '../../lib/i18n';
 
 /** "Forgot password?": asks for a reset link; the answer is the same whether or not the address has an account. */
 function ForgotPassword({ initialEmail, onBack }: { initialEmail: string; onBack: () => void }) {
@@ -47,7 +48,7 @@ function ForgotPassword({ initialEmail, onBack }: { initialEmail: string; onBack
 }
 
 export function LoginPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -59,7 +60,10 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await post('/auth/login', { email, password });
+      const r = await post<{ user: { locale?: string } }>('/auth/login', { email, password });
+      // The profile's language wins at sign-in (Lena and Martin: German, Ingrid and Ola: Norwegian), whatever this
+      // browser showed before; the switch in the header changes it again and saves it in the profile.
+      if (r.user?.locale && (LANGS as readonly string[]).includes(r.user.locale)) await i18n.changeLanguage(r.user.locale);
       await qc.invalidateQueries({ queryKey: ['me'] });
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? t('login.wrong') : err instanceof ApiError && err.status === 429 ? t('login.tooMany') : t('error.generic'));

@@ -9,7 +9,7 @@ import { Alert, Button, FileInput, Group, Paper, Select, Stack, Switch, Text, Te
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../../lib/api';
-import { STATUSES, useMacros, type Conversation, type Message } from './api';
+import { STATUSES, useMacros, type Conversation, type Macro, type Message } from './api';
 import { ArticlePicker } from '../knowledge/ArticlePicker';
 
 const toBase64 = (f: File) =>
@@ -23,7 +23,7 @@ const toBase64 = (f: File) =>
 const lastMessageId = (c: Conversation) => [...c.messages].reverse().find((m) => m.kind === 'message')?.id;
 
 export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; onWriting: (writing: boolean) => void }>(function Composer({ conv, onWriting }, ref) {
-  const { t } = useTranslation('inbox');
+  const { t, i18n } = useTranslation('inbox');
   const qc = useQueryClient();
   const macros = useMacros();
   const [text, setText] = useState('');
@@ -35,6 +35,25 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
   const [error, setError] = useState<string | null>(null);
   const [collision, setCollision] = useState<Message[] | null>(null);
   const [sent, setSent] = useState<string | null>(null);
+  const [langWarning, setLangWarning] = useState<string | null>(null);
+  const convLang = conv.language ?? conv.customer?.language ?? null;
+  const langName = (l: string) => {
+    try {
+      return new Intl.DisplayNames([i18n.language], { type: 'language' }).of(l) ?? l;
+    } catch {
+      return l;
+    }
+  };
+  // Macros in the conversation's language (and those for any language) first, the others after, named with their language.
+  const macroLabel = (m: Macro) => `${m.name}${m.kind === 'note' ? ` (${t('composer.noteShort')})` : ''}`;
+  const allMacros = macros.data?.items ?? [];
+  const fits = (m: Macro) => !m.language || !convLang || m.language === convLang;
+  const macroData = convLang
+    ? [
+        { group: t('composer.macrosIn', { language: langName(convLang) }), items: allMacros.filter(fits).sort((a, b) => Number(!a.language) - Number(!b.language)).map((m) => ({ value: m.id, label: macroLabel(m) })) },
+        { group: t('composer.macrosOther'), items: allMacros.filter((m) => !fits(m)).map((m) => ({ value: m.id, label: `${macroLabel(m)} · ${langName(m.language!)}` })) },
+      ].filter((g) => g.items.length)
+    : allMacros.map((m) => ({ value: m.id, label: macroLabel(m) }));
   const seen = useRef<string | undefined>(undefined);
   const typing = useRef({ on: false, at: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
   const chat = conv.channel === 'chat';
@@ -57,6 +76,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
 
   const change = (v: string) => {
     if (!text && v) seen.current = lastMessageId(conv);
+    if (!v.trim()) setLangWarning(null);
     setText(v);
     setSent(null);
     onWriting(!!v.trim());
@@ -67,10 +87,13 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
     setMacro(null);
     if (!id) return;
     try {
-      const r = await get<{ kind: 'reply' | 'note'; text: string; actions: { status?: string } }>(`/conversations/${conv.id}/macros/${id}`);
+      const r = await get<{ kind: 'reply' | 'note'; language: string | null; text: string; actions: { status?: string } }>(`/conversations/${conv.id}/macros/${id}`);
       change(text ? `${text.trimEnd()}\n\n${r.text}` : r.text);
       if (r.kind === 'note') setNote(true);
       if (r.actions?.status) setThenStatus(r.actions.status);
+      // A reply macro in another language than the conversation's goes in, with a warning the agent cannot miss.
+      setLangWarning(r.kind === 'reply' && r.language && convLang && r.language !== convLang
+        ? t('composer.macroLanguage', { macro: langName(r.language), conversation: langName(convLang) }) : null);
     } catch (e) {
       setError(e instanceof ApiError ? e.detail ?? e.message : t('error.generic'));
     }
@@ -98,11 +121,14 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
       setFiles([]);
       setThenStatus(null);
       setCollision(null);
+      setLangWarning(null);
       setSent(note ? t('composer.noteAdded') : t('composer.sent'));
       onWriting(false);
       seen.current = undefined;
       await qc.invalidateQueries({ queryKey: ['conversation', conv.id] });
       void qc.invalidateQueries({ queryKey: ['conversations'] });
+      // The journey sidebar: this reply ends the customer's wait.
+      void qc.invalidateQueries({ queryKey: ['customer', conv.customerId] });
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.code === 'newer_messages') {
         const fresh = await qc.fetchQuery({ queryKey: ['conversation', conv.id], queryFn: () => get<Conversation>(`/conversations/${conv.id}`) });
@@ -172,7 +198,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
               clearable
               value={macro}
               onChange={(v) => void insertMacro(v)}
-              data={(macros.data?.items ?? []).map((m) => ({ value: m.id, label: m.kind === 'note' ? `${m.name} (${t('composer.noteShort')})` : m.name }))}
+              data={macroData}
               nothingFoundMessage={t('composer.noMacros')}
             />
             <ArticlePicker language={conv.language ?? conv.customer?.language ?? null} disabled={closed} onInsert={(s) => change(text ? `${text.trimEnd()}\n\n${s}` : s)} />
@@ -182,17 +208,18 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
                 size="xs"
                 w={170}
                 label={t('composer.thenStatus')}
-                placeholder={t('composer.keepStatus')}
-                clearable
-                value={thenStatus}
-                onChange={setThenStatus}
-                data={STATUSES.filter((s) => s !== 'closed' && s !== 'new').map((s) => ({ value: s, label: t(`status.${s}`) }))}
+                // "Keep status" is an option, not only the clear button (which Mantine hides from keyboards and screen readers).
+                allowDeselect={false}
+                value={thenStatus ?? 'keep'}
+                onChange={(v) => setThenStatus(!v || v === 'keep' ? null : v)}
+                data={[{ value: 'keep', label: t('composer.keepStatus') }, ...STATUSES.filter((s) => s !== 'closed' && s !== 'new').map((s) => ({ value: s, label: t(`status.${s}`) }))]}
               />
             )}
             <Button type="submit" loading={busy} disabled={closed || (!text.trim() && !files.length)} color={note ? 'yellow' : undefined} autoContrast>
               {note ? t('composer.addNote') : thenStatus ? t('composer.sendAnd', { status: t(`status.${thenStatus}`) }) : t('composer.send')}
             </Button>
           </Group>
+          {langWarning && <Alert color="orange" role="alert" data-testid="macro-language-warning">{langWarning}</Alert>}
           {error && <Alert color="red" role="alert">{error}</Alert>}
           <Text size="xs" c="teal.9" aria-live="polite">{sent ?? ''}</Text>
         </Stack>

@@ -13,6 +13,7 @@ import { ApiError, get, patch, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { onChange } from '../../lib/realtime';
 import { useMe } from '../../lib/session';
+import { offerUndo } from '../../lib/undo';
 import { PRIORITIES, STATUSES, useConversation, useQueues, useUsers, type Conversation, type Message } from './api';
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, useNow } from './bits';
 import { ThreatMark } from './ThreatMark';
@@ -64,6 +65,7 @@ function EmailExtras({ m }: { m: Message }) {
     enabled: quoted,
     queryFn: () => get<EmailDetails>(`/messages/${m.id}/email`).catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
   });
+  if (!m.html && !m.hasQuoted) return null;
   return (
     <Stack gap={4} mt={4}>
       <Group gap="xs">
@@ -72,7 +74,7 @@ function EmailExtras({ m }: { m: Message }) {
             {formatted ? t('message.hideFormatted') : t('message.showFormatted')}
           </Button>
         )}
-        {m.direction === 'inbound' && (
+        {m.direction === 'inbound' && m.hasQuoted && (
           <Button size="compact-xs" variant="subtle" aria-expanded={quoted} onClick={() => setQuoted((v) => !v)}>
             {quoted ? t('message.hideQuoted') : t('message.showQuoted')}
           </Button>
@@ -239,10 +241,30 @@ export default function ConversationPage() {
     }
   };
   const setStatus = (status: string) => change(() => patch(`/conversations/${id}`, { status }));
+  // `e` and the Solve button solve at once, with an Undo for a few seconds that puts the previous status back.
+  const solve = async () => {
+    if (!c || c.status === 'solved' || c.status === 'closed') return;
+    const from = c.status;
+    const n = c.number;
+    setError(null);
+    try {
+      await patch(`/conversations/${id}`, { status: 'solved' });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.detail ?? e.message : t('error.generic'));
+      return;
+    }
+    void qc.invalidateQueries({ queryKey: ['conversation', id] });
+    void qc.invalidateQueries({ queryKey: ['conversations'] });
+    offerUndo(t('conversation.solvedUndo', { n }), async () => {
+      await patch(`/conversations/${id}`, { status: from });
+      void qc.invalidateQueries({ queryKey: ['conversation', id] });
+      void qc.invalidateQueries({ queryKey: ['conversations'] });
+    });
+  };
 
   useShortcuts({
     r: () => composerRef.current?.focus(),
-    e: () => c && c.status !== 'solved' && c.status !== 'closed' && void setStatus('solved'),
+    e: () => void solve(),
     '?': helpCtl.open,
     'g i': () => navigate('/inbox'),
   });
@@ -282,7 +304,7 @@ export default function ConversationPage() {
                 {c.tags.map((tag) => <Badge key={tag} size="sm" variant="outline" color="gray.7">{tag}</Badge>)}
               </Group>
             </Box>
-            <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
+            <Button variant="subtle" size="xs" onClick={helpCtl.open} visibleFrom="sm">{t('shortcuts.button')}</Button>
           </Group>
 
           {c.mergedInto && (
@@ -353,7 +375,7 @@ export default function ConversationPage() {
               <TagsInput size="xs" w={220} label={t('filters.tag')} value={c.tags} disabled={!!c.mergedInto} clearable
                 onChange={(tags) => void change(() => patch(`/conversations/${id}`, { tags }))} />
               {!done && (
-                <Button size="xs" color="teal" onClick={() => void setStatus('solved')}>{t('conversation.solve')}</Button>
+                <Button size="xs" color="teal" onClick={() => void solve()}>{t('conversation.solve')}</Button>
               )}
               <Button size="xs" variant="default" onClick={mergeCtl.open} disabled={!!c.mergedInto || c.status === 'closed'}>{t('merge.button')}</Button>
             </Group>

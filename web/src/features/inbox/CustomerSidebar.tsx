@@ -4,10 +4,12 @@
  */
 import { Anchor, Badge, Box, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get } from '../../lib/api';
+import { onChange } from '../../lib/realtime';
 import { fmtDateTime, fmtDuration } from '../../lib/format';
 import type { Conversation, Status } from './api';
 import { ChannelBadge, StatusBadge } from './bits';
@@ -54,6 +56,17 @@ export function CustomerSidebar({ conv }: { conv: Conversation }) {
     queryKey: ['customer', cu.id, 'timeline'],
     queryFn: () => get<{ items: TimelineItem[] }>(`/customers/${cu.id}/timeline?limit=100`),
   });
+  // A reply, a new message or a status change (here or by a colleague, via the realtime socket) changes the journey:
+  // "still waiting" must not outlive the answer.
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      onChange((m) => {
+        if ((m.conversationId && m.conversationId === conv.id) || m.customerId === cu.id)
+          void qc.invalidateQueries({ queryKey: ['customer', cu.id] });
+      }),
+    [conv.id, cu.id, qc],
+  );
   const items = tl.data?.items ?? [];
   const callbacks = items.filter((i) => i.kind === 'callback' && i.callback?.status === 'open');
   const past = items.filter((i) => i.kind === 'conversation' && i.conversationId !== conv.id);

@@ -5,13 +5,15 @@
  * ['conversations'] refetches the visible pages and the counts.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Badge, Box, Button, Group, NavLink, Paper, Select, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Box, Button, Checkbox, Drawer, Group, NavLink, Paper, Select, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError, patch, post } from '../../lib/api';
 import { fmtNumber, fmtRelative } from '../../lib/format';
+import { useCompact } from '../../lib/layout';
 import { useMe } from '../../lib/session';
 import { CHANNELS, PAGE_SIZE, PRIORITIES, STATUSES, VIEWS, fetchPage, useCounts, useUsers, type ConversationRow, type ListParams, type View } from './api';
 import { ThreatMark } from './ThreatMark';
@@ -19,9 +21,11 @@ import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, replyDue, useNow } 
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 
 const ROW_HEIGHT = 68;
+/** A row as a card on narrow screens (three lines: subject, who and what, badges). */
+const CARD_HEIGHT = 112;
 const FILTERS = ['status', 'priority', 'channel', 'assignee', 'tag', 'sort', 'customer'] as const;
 
-function Views({ current, queue }: { current: View; queue?: string }) {
+function Views({ current, queue, inDrawer, onPick }: { current: View; queue?: string; inDrawer?: boolean; onPick?: () => void }) {
   const { t } = useTranslation('inbox');
   const { data } = useCounts();
   const count = (n: number | undefined) =>
@@ -31,7 +35,7 @@ function Views({ current, queue }: { current: View; queue?: string }) {
       </Badge>
     );
   return (
-    <Box component="nav" aria-label={t('views.label')} w={{ base: '100%', md: 220 }} style={{ flexShrink: 0 }}>
+    <Box component="nav" aria-label={t('views.label')} w={inDrawer ? '100%' : 220} style={{ flexShrink: 0 }} onClick={(e) => (e.target as HTMLElement).closest('a') && onPick?.()}>
       {VIEWS.map((v) => (
         <NavLink
           key={v}
@@ -64,48 +68,164 @@ function Views({ current, queue }: { current: View; queue?: string }) {
   );
 }
 
-function Row({ c, index, selected, now, onFocus }: { c: ConversationRow; index: number; selected: boolean; now: number; onFocus: () => void }) {
+/** "Customer — preview", with the last message's author when it was not the customer ("You:", a colleague's name). */
+function PreviewLine({ c, meId }: { c: ConversationRow; meId?: string }) {
+  const { t } = useTranslation('inbox');
+  const customer = c.customer.name || c.customer.identities[0]?.value || t('row.unknownCustomer');
+  const author =
+    c.previewAuthorType === 'agent' ? (c.previewAuthorId && c.previewAuthorId === meId ? t('row.you') : c.previewAuthorName || t('message.agent'))
+      : c.previewAuthorType === 'system' ? t('message.system') : null;
+  return (
+    <Text size="xs" c="dimmed" truncate>
+      {customer}
+      {c.preview ? ` — ${author ? `${author}: ` : ''}${c.preview}` : ''}
+    </Text>
+  );
+}
+
+interface RowProps {
+  c: ConversationRow;
+  index: number;
+  selected: boolean;
+  now: number;
+  onFocus: () => void;
+  card: boolean;
+  checked: boolean;
+  onCheck: (on: boolean) => void;
+  meId?: string;
+}
+
+function Row({ c, index, selected, now, onFocus, card, checked, onCheck, meId }: RowProps) {
   const { t } = useTranslation('inbox');
   const due = replyDue(c.sla);
   const solved = c.status === 'solved' || c.status === 'closed';
+  const clock = due && !solved ? <SlaClock short metric={due.metric} at={due.at} now={now} breached={c.sla.breached.includes(due.metric)} /> : null;
+  const link = {
+    id: `conv-row-${index}`,
+    to: `/conversations/${c.id}`,
+    className: 'inbox-row',
+    'data-testid': 'conversation-row',
+    'data-number': c.number,
+    'aria-current': selected ? ('true' as const) : undefined,
+    onFocus,
+  };
+  const box = {
+    height: card ? CARD_HEIGHT : ROW_HEIGHT,
+    display: 'flex',
+    alignItems: card ? 'flex-start' : 'center',
+    borderBottom: '1px solid var(--mantine-color-gray-3)',
+    background: checked ? 'var(--mantine-color-blue-0)' : selected ? 'var(--mantine-color-teal-0)' : undefined,
+    boxShadow: selected ? 'inset 3px 0 0 var(--mantine-color-teal-7)' : undefined,
+  };
+  const check = (
+    <Box pl={card ? 8 : 12} pt={card ? 12 : 0} style={{ flexShrink: 0 }}>
+      <Checkbox size="sm" aria-label={t('bulk.select', { n: c.number })} checked={checked} onChange={(e) => onCheck(e.currentTarget.checked)} />
+    </Box>
+  );
+  if (card)
+    return (
+      <div style={box}>
+        {check}
+        <Link {...link} style={{ flex: 1, minWidth: 0, height: '100%', padding: '8px 10px', textDecoration: 'none', color: 'inherit', display: 'flex', flexDirection: 'column', gap: 4 }}>
+          <Group gap={6} wrap="nowrap" justify="space-between">
+            <Text size="sm" fw={c.status === 'new' ? 700 : 600} truncate style={{ minWidth: 0 }}>
+              <Text span c="dimmed" inherit>#{c.number}</Text> <ThreatMark threat={c.threat} />{c.subject || t('row.noSubject')}
+            </Text>
+            <Text size="xs" c="dimmed" title={c.lastMessageAt} style={{ flexShrink: 0 }}>{fmtRelative(c.lastMessageAt, now)}</Text>
+          </Group>
+          <PreviewLine c={c} meId={meId} />
+          <Group gap={4} wrap="nowrap" style={{ overflow: 'hidden' }}>
+            <StatusBadge status={c.status} />
+            <PriorityBadge priority={c.priority} />
+            <ChannelBadge channel={c.channel} />
+            {clock}
+          </Group>
+          <Text size="xs" truncate>{c.assigneeName ?? t('row.unassigned')}</Text>
+        </Link>
+      </div>
+    );
   return (
-    <Link
-      id={`conv-row-${index}`}
-      to={`/conversations/${c.id}`}
-      className="inbox-row"
-      data-testid="conversation-row"
-      data-number={c.number}
-      aria-current={selected ? 'true' : undefined}
-      onFocus={onFocus}
-      style={{
-        display: 'grid',
-        gridTemplateColumns: '56px minmax(120px, 1fr) 92px 96px 80px 110px 150px 96px',
-        alignItems: 'center',
-        gap: 8,
-        height: ROW_HEIGHT,
-        padding: '0 12px',
-        textDecoration: 'none',
-        color: 'inherit',
-        borderBottom: '1px solid var(--mantine-color-gray-3)',
-        background: selected ? 'var(--mantine-color-teal-0)' : undefined,
-        boxShadow: selected ? 'inset 3px 0 0 var(--mantine-color-teal-7)' : undefined,
-      }}
-    >
-      <Text size="sm" fw={600} c="dimmed">#{c.number}</Text>
-      <Box miw={0}>
-        <Text size="sm" fw={c.status === 'new' ? 700 : 500} truncate><ThreatMark threat={c.threat} />{c.subject || t('row.noSubject')}</Text>
-        <Text size="xs" c="dimmed" truncate>
-          {c.customer.name || c.customer.identities[0]?.value || t('row.unknownCustomer')}
-          {c.preview ? ` — ${c.preview}` : ''}
-        </Text>
-      </Box>
-      <ChannelBadge channel={c.channel} />
-      <StatusBadge status={c.status} />
-      <PriorityBadge priority={c.priority} />
-      <Text size="xs" truncate>{c.assigneeName ?? t('row.unassigned')}</Text>
-      <Box>{due && !solved ? <SlaClock short metric={due.metric} at={due.at} now={now} breached={c.sla.breached.includes(due.metric)} /> : <Text size="xs" c="dimmed">–</Text>}</Box>
-      <Text size="xs" c="dimmed" title={c.lastMessageAt}>{fmtRelative(c.lastMessageAt, now)}</Text>
-    </Link>
+    <div style={box}>
+      {check}
+      <Link
+        {...link}
+        style={{
+          flex: 1,
+          minWidth: 0,
+          display: 'grid',
+          gridTemplateColumns: '56px minmax(120px, 1fr) 92px 96px 80px 110px 150px 96px',
+          alignItems: 'center',
+          gap: 8,
+          height: '100%',
+          padding: '0 12px',
+          textDecoration: 'none',
+          color: 'inherit',
+        }}
+      >
+        <Text size="sm" fw={600} c="dimmed">#{c.number}</Text>
+        <Box miw={0}>
+          <Text size="sm" fw={c.status === 'new' ? 700 : 500} truncate><ThreatMark threat={c.threat} />{c.subject || t('row.noSubject')}</Text>
+          <PreviewLine c={c} meId={meId} />
+        </Box>
+        <ChannelBadge channel={c.channel} />
+        <StatusBadge status={c.status} />
+        <PriorityBadge priority={c.priority} />
+        <Text size="xs" truncate>{c.assigneeName ?? t('row.unassigned')}</Text>
+        <Box>{clock ?? <Text size="xs" c="dimmed">–</Text>}</Box>
+        <Text size="xs" c="dimmed" title={c.lastMessageAt}>{fmtRelative(c.lastMessageAt, now)}</Text>
+      </Link>
+    </div>
+  );
+}
+
+/**
+ * Actions on the selected conversations: assign, solve, close, add a tag. Each runs the conversation's own endpoint
+ * (the same checks, events, audit and webhooks as one at a time); what failed is listed with its number.
+ */
+function BulkBar({ selected, onClear }: { selected: Map<string, number>; onClear: () => void }) {
+  const { t } = useTranslation('inbox');
+  const qc = useQueryClient();
+  const users = useUsers();
+  const { data: me } = useMe();
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: number; count: number; failed: string[] } | null>(null);
+  const run = async (fn: (id: string) => Promise<unknown>) => {
+    const ids = [...selected.keys()];
+    setBusy(true);
+    setResult(null);
+    const res = await Promise.allSettled(ids.map(fn));
+    const failed = res.flatMap((r, i) =>
+      r.status === 'rejected' ? [`#${selected.get(ids[i])} (${r.reason instanceof ApiError ? r.reason.detail ?? r.reason.message : t('error.generic')})`] : []);
+    setResult({ ok: ids.length - failed.length, count: ids.length, failed });
+    setBusy(false);
+    await qc.invalidateQueries({ queryKey: ['conversations'] });
+    for (const id of ids) void qc.invalidateQueries({ queryKey: ['conversation', id] });
+  };
+  return (
+    <Paper withBorder p="xs" component="section" aria-label={t('bulk.label')} bg="blue.0">
+      <Group gap="xs" align="flex-end" wrap="wrap">
+        <Text size="sm" fw={600} aria-live="polite" style={{ alignSelf: 'center' }}>{t('bulk.selected', { count: selected.size })}</Text>
+        <Select size="xs" w={170} label={t('bulk.assign')} searchable value={null} disabled={busy} placeholder={t('row.unassigned')}
+          data={[
+            ...(me?.user ? [{ value: me.user.id, label: t('filters.me') }] : []),
+            ...(users.data?.items ?? []).filter((u) => !u.disabled && u.id !== me?.user?.id).map((u) => ({ value: u.id, label: u.name })),
+          ]}
+          onChange={(v) => v && void run((id) => post(`/conversations/${id}/assign`, { assigneeId: v }))} />
+        <Button size="xs" disabled={busy} onClick={() => void run((id) => patch(`/conversations/${id}`, { status: 'solved' }))}>{t('bulk.solve')}</Button>
+        <Button size="xs" variant="default" disabled={busy} onClick={() => void run((id) => patch(`/conversations/${id}`, { status: 'closed' }))}>{t('bulk.close')}</Button>
+        <Group gap={4} align="flex-end" wrap="nowrap">
+          <TextInput size="xs" w={130} label={t('bulk.tag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Enter' && tag.trim() && void run((id) => post(`/conversations/${id}/tags`, { add: [tag.trim()] }))} />
+          <Button size="xs" variant="default" disabled={busy || !tag.trim()} onClick={() => void run((id) => post(`/conversations/${id}/tags`, { add: [tag.trim()] }))}>
+            {t('bulk.addTag')}
+          </Button>
+        </Group>
+        <Button size="xs" variant="subtle" onClick={onClear}>{t('bulk.clear')}</Button>
+      </Group>
+      {result && <Text size="xs" mt={4} c={result.failed.length ? 'red.8' : 'teal.9'}>{t('bulk.done', { ok: result.ok, count: result.count })}</Text>}
+      {!!result?.failed.length && <Alert mt={4} color="red" role="alert">{t('bulk.failed', { list: result.failed.join(', ') })}</Alert>}
+    </Paper>
   );
 }
 
@@ -134,6 +254,19 @@ export default function InboxPage() {
   const searchRef = useRef<HTMLInputElement>(null);
   const parentRef = useRef<HTMLDivElement>(null);
   const [sel, setSel] = useState(0);
+  const compact = useCompact();
+  const rowHeight = compact ? CARD_HEIGHT : ROW_HEIGHT;
+  const [viewsOpen, viewsCtl] = useDisclosure(false);
+  const [sheetOpen, sheetCtl] = useDisclosure(false);
+  // The selection for bulk actions: id → number (for naming what failed).
+  const [checked, setChecked] = useState<Map<string, number>>(new Map());
+  const check = (c: ConversationRow, on: boolean) =>
+    setChecked((m) => {
+      const n = new Map(m);
+      if (on) n.set(c.id, c.number);
+      else n.delete(c.id);
+      return n;
+    });
 
   // Debounced search into the URL (so a search can be linked and survives reloads).
   useEffect(() => {
@@ -146,10 +279,17 @@ export default function InboxPage() {
     }, 300);
     return () => clearTimeout(h);
   }, [search, sp, setSp]);
-  useEffect(() => setSel(0), [params]);
+  useEffect(() => {
+    setSel(0);
+    setChecked(new Map());
+  }, [params]);
 
   const [total, setTotal] = useState(0);
-  const virt = useVirtualizer({ count: total, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virt = useVirtualizer({ count: total, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 8 });
+  // Rows and cards differ in height: measure again when the layout switches (only then; `virt` is a new object per render).
+  const measure = useRef(virt.measure);
+  measure.current = () => virt.measure();
+  useEffect(() => measure.current(), [rowHeight]);
   const vItems = virt.getVirtualItems();
   const pages = useMemo(() => {
     const s = new Set<number>([0, Math.floor(sel / PAGE_SIZE)]);
@@ -200,6 +340,10 @@ export default function InboxPage() {
     Enter: open,
     o: open,
     '/': () => searchRef.current?.focus(),
+    x: () => {
+      const c = rowAt(sel);
+      if (c) check(c, !checked.has(c.id));
+    },
     '?': helpCtl.open,
     'g i': () => navigate('/inbox'),
   });
@@ -214,16 +358,7 @@ export default function InboxPage() {
   const title = queue ? queueName ?? t('views.queues') : t(`views.${view}`);
   const filtered = FILTERS.some((f) => sp.get(f)) || !!sp.get('q');
 
-  return (
-    <Group align="flex-start" gap="md" wrap="nowrap" style={{ minHeight: 0 }}>
-      <Views current={view} queue={queue} />
-      <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
-        <Group justify="space-between">
-          <Title order={1} size="h3">{title}</Title>
-          <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
-        </Group>
-        <Paper withBorder p="xs" component="section" aria-label={t('filters.label')}>
-          <Group gap="xs" align="flex-end" wrap="wrap">
+  const searchField = (
             <TextInput
               ref={searchRef}
               type="search"
@@ -238,34 +373,81 @@ export default function InboxPage() {
                   move(0);
                 }
               }}
-              w={200}
+              w={compact ? '100%' : 200}
               size="xs"
             />
-            <Select size="xs" w={130} label={t('filters.status')} clearable value={params.status ?? null} onChange={(v) => setFilter('status', v)}
+  );
+  const activeFilters = FILTERS.filter((f) => f !== 'sort' && sp.get(f)).length;
+  const filterFields = (full: boolean) => (
+    <>
+            <Select size="xs" w={full ? '100%' : 130} label={t('filters.status')} clearable value={params.status ?? null} onChange={(v) => setFilter('status', v)}
               data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} placeholder={t('filters.any')} />
-            <Select size="xs" w={120} label={t('filters.priority')} clearable value={params.priority ?? null} onChange={(v) => setFilter('priority', v)}
+            <Select size="xs" w={full ? '100%' : 120} label={t('filters.priority')} clearable value={params.priority ?? null} onChange={(v) => setFilter('priority', v)}
               data={PRIORITIES.map((s) => ({ value: s, label: t(`priority.${s}`) }))} placeholder={t('filters.any')} />
-            <Select size="xs" w={120} label={t('filters.channel')} clearable value={params.channel ?? null} onChange={(v) => setFilter('channel', v)}
+            <Select size="xs" w={full ? '100%' : 120} label={t('filters.channel')} clearable value={params.channel ?? null} onChange={(v) => setFilter('channel', v)}
               data={CHANNELS.map((s) => ({ value: s, label: t(`channel.${s}`) }))} placeholder={t('filters.any')} />
-            <Select size="xs" w={150} label={t('filters.assignee')} clearable searchable value={params.assignee ?? null} onChange={(v) => setFilter('assignee', v)}
+            <Select size="xs" w={full ? '100%' : 150} label={t('filters.assignee')} clearable searchable value={params.assignee ?? null} onChange={(v) => setFilter('assignee', v)}
               placeholder={t('filters.any')}
               data={[
                 ...(me?.user ? [{ value: 'me', label: t('filters.me') }] : []),
                 { value: 'none', label: t('row.unassigned') },
                 ...(users.data?.items ?? []).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.name })),
               ]} />
-            <TextInput size="xs" w={110} label={t('filters.tag')} defaultValue={params.tag ?? ''} key={params.tag ?? ''}
+            <TextInput size="xs" w={full ? '100%' : 110} label={t('filters.tag')} defaultValue={params.tag ?? ''} key={params.tag ?? ''}
               onBlur={(e) => setFilter('tag', e.currentTarget.value.trim() || null)}
               onKeyDown={(e) => e.key === 'Enter' && setFilter('tag', e.currentTarget.value.trim() || null)} />
-            <Select size="xs" w={150} label={t('filters.sort')} value={params.sort ?? null} onChange={(v) => setFilter('sort', v)} placeholder={t(view === 'sla_at_risk' ? 'sort.due' : 'sort.activity')}
+            <Select size="xs" w={full ? '100%' : 150} label={t('filters.sort')} value={params.sort ?? null} onChange={(v) => setFilter('sort', v)} placeholder={t(view === 'sla_at_risk' ? 'sort.due' : 'sort.activity')}
               data={['activity', 'oldest', 'due', 'priority', 'number'].map((s) => ({ value: s, label: t(`sort.${s}`) }))} />
             {filtered && (
               <Button size="xs" variant="default" onClick={() => { setSearch(''); setSp(new URLSearchParams(), { replace: true }); }}>
                 {t('filters.clear')}
               </Button>
             )}
+    </>
+  );
+
+  return (
+    <Group align="flex-start" gap="md" wrap="nowrap" style={{ minHeight: 0 }}>
+      {compact ? (
+        <Drawer opened={viewsOpen} onClose={viewsCtl.close} title={t('views.label')} size={300} closeButtonProps={{ 'aria-label': t('actions.close') }}>
+          <Views current={view} queue={queue} inDrawer onPick={viewsCtl.close} />
+        </Drawer>
+      ) : (
+        <Views current={view} queue={queue} />
+      )}
+      <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
+        <Group justify="space-between" wrap="nowrap">
+          <Title order={1} size="h3" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{title}</Title>
+          {compact ? (
+            <Button variant="default" size="xs" onClick={viewsCtl.open} style={{ flexShrink: 0 }}>{t('views.button', { view: title })}</Button>
+          ) : (
+            <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
+          )}
+        </Group>
+        {compact ? (
+          <Group gap="xs" wrap="nowrap" align="flex-end">
+            <Box style={{ flex: 1, minWidth: 0 }}>{searchField}</Box>
+            <Button size="xs" variant={activeFilters ? 'filled' : 'default'} onClick={sheetCtl.open}>
+              {activeFilters ? t('filters.buttonCount', { count: activeFilters }) : t('filters.button')}
+            </Button>
           </Group>
-        </Paper>
+        ) : (
+          <Paper withBorder p="xs" component="section" aria-label={t('filters.label')}>
+            <Group gap="xs" align="flex-end" wrap="wrap">
+              {searchField}
+              {filterFields(false)}
+            </Group>
+          </Paper>
+        )}
+        {compact && (
+          <Drawer opened={sheetOpen} onClose={sheetCtl.close} position="bottom" size="auto" title={t('filters.sheet')} closeButtonProps={{ 'aria-label': t('actions.close') }}>
+            <Stack gap="sm" pb="md">
+              {filterFields(true)}
+              <Button onClick={sheetCtl.close}>{t('filters.show')}</Button>
+            </Stack>
+          </Drawer>
+        )}
+        {checked.size > 0 && <BulkBar selected={checked} onClear={() => setChecked(new Map())} />}
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="inbox-total">
           {first?.isLoading ? t('list.loading') : t('list.total', { count: total, n: fmtNumber(total) })}
         </Text>
@@ -275,7 +457,7 @@ export default function InboxPage() {
           role="list"
           aria-label={t('list.label')}
           data-testid="conversation-list"
-          style={{ height: 'calc(100vh - 300px)', minHeight: 320, overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, contain: 'strict' }}
+          style={{ height: compact ? 'calc(100dvh - 210px)' : 'calc(100vh - 300px)', minHeight: 320, overflow: 'auto', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, contain: 'strict' }}
         >
           {!first?.isLoading && total === 0 ? (
             <Text p="lg" c="dimmed" role="listitem">{t('list.empty')}</Text>
@@ -284,11 +466,12 @@ export default function InboxPage() {
               {vItems.map((vi) => {
                 const c = rowAt(vi.index);
                 return (
-                  <div key={vi.key} role="listitem" aria-setsize={total} aria-posinset={vi.index + 1} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
+                  <div key={vi.key} role="listitem" aria-setsize={total} aria-posinset={vi.index + 1} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: rowHeight, transform: `translateY(${vi.start}px)` }}>
                     {c ? (
-                      <Row c={c} index={vi.index} selected={vi.index === sel} now={now} onFocus={() => setSel(vi.index)} />
+                      <Row c={c} index={vi.index} selected={vi.index === sel} now={now} onFocus={() => setSel(vi.index)} card={compact}
+                        checked={checked.has(c.id)} onCheck={(on) => check(c, on)} meId={me?.user?.id} />
                     ) : (
-                      <Box h={ROW_HEIGHT} px="md" style={{ display: 'flex', alignItems: 'center' }}>
+                      <Box h={rowHeight} px="md" style={{ display: 'flex', alignItems: 'center' }}>
                         <Text size="sm" c="dimmed">{t('list.loadingRow')}</Text>
                       </Box>
                     )}

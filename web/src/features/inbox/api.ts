@@ -44,6 +44,8 @@ export interface Message {
   language: string | null;
   createdAt: string;
   attachments: Attachment[];
+  /** An email whose quoted history was split off (shown on request). */
+  hasQuoted?: boolean;
 }
 export interface ConversationRow {
   id: string;
@@ -63,6 +65,10 @@ export interface ConversationRow {
   createdAt: string;
   customer: Customer;
   preview?: string | null;
+  /** Who wrote the last message (the preview): the customer, an agent (id and name) or the system. */
+  previewAuthorType?: 'customer' | 'agent' | 'system' | null;
+  previewAuthorId?: string | null;
+  previewAuthorName?: string | null;
   assigneeName?: string | null;
   queueName?: string | null;
   /** A customer threatened staff in this conversation (listening). */
@@ -106,6 +112,7 @@ export interface Macro {
   name: string;
   kind: 'reply' | 'note';
   body: string;
+  language: 'en' | 'de' | 'nb' | null;
 }
 
 export interface ListParams {

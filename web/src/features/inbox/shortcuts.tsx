@@ -52,6 +52,7 @@ const LIST: [string[], string][] = [
   [['j'], 'next'],
   [['k'], 'previous'],
   [['Enter', 'o'], 'open'],
+  [['x'], 'select'],
   [['/'], 'search'],
   [['g', 'i'], 'inbox'],
   [['r'], 'reply'],
