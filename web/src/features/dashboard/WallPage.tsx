@@ -67,7 +67,7 @@ function QueueCard({ q, now, skew }: { q: LiveQueue; now: number; skew: number }
       <Title order={2} fz={32} id={`wall-q-${q.id ?? 'none'}`} mb="sm">{name}</Title>
       <SimpleGrid cols={2} spacing="md">
         <Big label={t('wall.waitingNow')} value={fmtNumber(q.waiting.total)} testId="wall-waiting" color={q.waiting.total ? undefined : 'dimmed'} />
-        <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-longest" color={alarm ? 'red.7' : undefined} />
+        <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-longest" color={alarm ? 'red.9' : undefined} />
       </SimpleGrid>
       {q.waiting.total > 0 && (
         <Group gap="xs" mt="xs" aria-label={t('wall.byChannel')} role="list">
@@ -128,7 +128,7 @@ function Wall() {
       <Paper withBorder p="lg" component="section" aria-label={t('wall.totals')}>
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Big label={t('wall.waitingNow')} value={fmtNumber(w.totals.waiting)} testId="wall-total-waiting" />
-          <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-total-longest" color={longest !== null && longest > 300 ? 'red.7' : undefined} />
+          <Big label={t('wall.longestWait')} value={fmtCompact(t, longest)} testId="wall-total-longest" color={longest !== null && longest > 300 ? 'red.9' : undefined} />
           <Big label={t('wall.available')} value={fmtNumber(w.agents.available.length)} testId="wall-total-available" color="teal.8" />
           <Big label={t('wall.callbacksOpen')} value={fmtNumber(w.totals.callbacksOpen)} testId="wall-total-callbacks" />
         </SimpleGrid>

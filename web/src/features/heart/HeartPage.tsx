@@ -13,6 +13,7 @@ import {
   decide, kudos, money, saveSettings, toMinor, useExceptions, useFeed, useHeartMutation, useReport, useSettings, useSpends,
   type FeedMoment, type Report, type Spend, type Standing,
 } from './api';
+import { ScrollX } from '../../lib/ScrollX';
 
 const TABS = ['goodwill', 'exceptions', 'moments', 'report'] as const;
 
@@ -118,36 +119,38 @@ function PendingApprovals() {
       <ErrorText error={pending.error} />
       {pending.data && pending.data.length === 0 && <Text size="sm">{t('approvals.none')}</Text>}
       {!!pending.data?.length && (
-        <Table striped>
-          <Table.Caption>{t('approvals.caption')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('spends.spender')}</Table.Th><Table.Th>{t('spends.kind')}</Table.Th>
-              <Table.Th>{t('spends.amount')}</Table.Th><Table.Th>{t('spends.description')}</Table.Th><Table.Th>{t('spends.why')}</Table.Th>
-              <Table.Th>{t('approvals.decide')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {pending.data.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td><Anchor component={Link} to={`/conversations/${s.conversationId}`}>#{s.conversationNumber}</Anchor></Table.Td>
-                <Table.Td>{s.spenderName}</Table.Td>
-                <Table.Td>{t(`kinds.${s.kind}`)}</Table.Td>
-                <Table.Td>{fmt(s.amount, s.currency)}</Table.Td>
-                <Table.Td>{s.description}</Table.Td>
-                <Table.Td>{reasons(t, s)}</Table.Td>
-                <Table.Td>
-                  {s.spenderId === me?.user?.id ? <Text size="sm">{t('approvals.own')}</Text> : (
-                    <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" onClick={() => setDeciding({ spend: s, decision: 'approve' })} aria-label={t('approvals.approveWhat', { n: s.conversationNumber, amount: fmt(s.amount, s.currency) })}>{t('approvals.approve')}</Button>
-                      <Button size="xs" variant="outline" color="red.9" onClick={() => setDeciding({ spend: s, decision: 'reject' })} aria-label={t('approvals.rejectWhat', { n: s.conversationNumber, amount: fmt(s.amount, s.currency) })}>{t('approvals.reject')}</Button>
-                    </Group>
-                  )}
-                </Table.Td>
+        <ScrollX label={t('approvals.caption')}>
+          <Table striped>
+            <Table.Caption>{t('approvals.caption')}</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('spends.spender')}</Table.Th><Table.Th>{t('spends.kind')}</Table.Th>
+                <Table.Th>{t('spends.amount')}</Table.Th><Table.Th>{t('spends.description')}</Table.Th><Table.Th>{t('spends.why')}</Table.Th>
+                <Table.Th>{t('approvals.decide')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {pending.data.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td><Anchor component={Link} to={`/conversations/${s.conversationId}`}>#{s.conversationNumber}</Anchor></Table.Td>
+                  <Table.Td>{s.spenderName}</Table.Td>
+                  <Table.Td>{t(`kinds.${s.kind}`)}</Table.Td>
+                  <Table.Td>{fmt(s.amount, s.currency)}</Table.Td>
+                  <Table.Td>{s.description}</Table.Td>
+                  <Table.Td>{reasons(t, s)}</Table.Td>
+                  <Table.Td>
+                    {s.spenderId === me?.user?.id ? <Text size="sm">{t('approvals.own')}</Text> : (
+                      <Group gap="xs" wrap="nowrap">
+                        <Button size="xs" onClick={() => setDeciding({ spend: s, decision: 'approve' })} aria-label={t('approvals.approveWhat', { n: s.conversationNumber, amount: fmt(s.amount, s.currency) })}>{t('approvals.approve')}</Button>
+                        <Button size="xs" variant="outline" color="red.9" onClick={() => setDeciding({ spend: s, decision: 'reject' })} aria-label={t('approvals.rejectWhat', { n: s.conversationNumber, amount: fmt(s.amount, s.currency) })}>{t('approvals.reject')}</Button>
+                      </Group>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       )}
       {deciding && <DecisionModal {...deciding} onClose={() => setDeciding(null)} />}
     </section>
@@ -185,28 +188,30 @@ function SpendTable({ title, status }: { title: string; status?: string }) {
       <ErrorText error={spends.error} />
       {spends.data && spends.data.length === 0 && <Text size="sm">{t('spends.none')}</Text>}
       {!!spends.data?.length && (
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('spends.when')}</Table.Th><Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('spends.spender')}</Table.Th>
-              <Table.Th>{t('spends.kind')}</Table.Th><Table.Th>{t('spends.amount')}</Table.Th><Table.Th>{t('spends.description')}</Table.Th>
-              <Table.Th>{t('spends.status')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {spends.data.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>{fmtDateTime(s.createdAt)}</Table.Td>
-                <Table.Td><Anchor component={Link} to={`/conversations/${s.conversationId}`}>#{s.conversationNumber}</Anchor></Table.Td>
-                <Table.Td>{s.spenderName}</Table.Td>
-                <Table.Td>{t(`kinds.${s.kind}`)}</Table.Td>
-                <Table.Td>{fmt(s.amount, s.currency)}</Table.Td>
-                <Table.Td>{s.description}</Table.Td>
-                <Table.Td><StatusBadge s={s} /></Table.Td>
+        <ScrollX label={title}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('spends.when')}</Table.Th><Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('spends.spender')}</Table.Th>
+                <Table.Th>{t('spends.kind')}</Table.Th><Table.Th>{t('spends.amount')}</Table.Th><Table.Th>{t('spends.description')}</Table.Th>
+                <Table.Th>{t('spends.status')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {spends.data.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>{fmtDateTime(s.createdAt)}</Table.Td>
+                  <Table.Td><Anchor component={Link} to={`/conversations/${s.conversationId}`}>#{s.conversationNumber}</Anchor></Table.Td>
+                  <Table.Td>{s.spenderName}</Table.Td>
+                  <Table.Td>{t(`kinds.${s.kind}`)}</Table.Td>
+                  <Table.Td>{fmt(s.amount, s.currency)}</Table.Td>
+                  <Table.Td>{s.description}</Table.Td>
+                  <Table.Td><StatusBadge s={s} /></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       )}
     </section>
   );
@@ -262,26 +267,28 @@ function Exceptions() {
       <ErrorText error={list.error} />
       {list.data && list.data.length === 0 && <Text size="sm">{t('exceptions.none')}</Text>}
       {!!list.data?.length && (
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('spends.when')}</Table.Th><Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('exceptions.by')}</Table.Th>
-              <Table.Th>{t('exceptions.policy')}</Table.Th><Table.Th>{t('exceptions.action')}</Table.Th><Table.Th>{t('exceptions.reason')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td>{fmtDateTime(e.createdAt)}</Table.Td>
-                <Table.Td><Anchor component={Link} to={`/conversations/${e.conversationId}`}>#{e.conversationNumber}</Anchor></Table.Td>
-                <Table.Td>{e.createdByName}</Table.Td>
-                <Table.Td>{e.policy}</Table.Td>
-                <Table.Td>{e.action}</Table.Td>
-                <Table.Td>{e.reason}</Table.Td>
+        <ScrollX label={t('exceptions.title')}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('spends.when')}</Table.Th><Table.Th>{t('spends.conversation')}</Table.Th><Table.Th>{t('exceptions.by')}</Table.Th>
+                <Table.Th>{t('exceptions.policy')}</Table.Th><Table.Th>{t('exceptions.action')}</Table.Th><Table.Th>{t('exceptions.reason')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{fmtDateTime(e.createdAt)}</Table.Td>
+                  <Table.Td><Anchor component={Link} to={`/conversations/${e.conversationId}`}>#{e.conversationNumber}</Anchor></Table.Td>
+                  <Table.Td>{e.createdByName}</Table.Td>
+                  <Table.Td>{e.policy}</Table.Td>
+                  <Table.Td>{e.action}</Table.Td>
+                  <Table.Td>{e.reason}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       )}
     </section>
   );
@@ -367,43 +374,49 @@ function ReportTab() {
       {r && (
         <>
           <Text size="sm">{r.scope === 'own' ? t('report.ownScope') : t('report.allScope')}</Text>
-          <Table striped>
-            <Table.Caption>{t('report.agents')}</Table.Caption>
-            {head(t('report.agent'), t('report.exceptions'))}
-            <Table.Tbody>
-              {r.agents.map((a) => (
-                <Table.Tr key={a.userId}>
-                  <Table.Td>{a.name}</Table.Td>{cols(a)}<Table.Td>{a.exceptions}</Table.Td>
-                  {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'user', id: a.userId, name: a.name, amount: a.budget })}
-                    aria-label={`${t('report.setBudget')}: ${a.name}`}>{t('report.setBudget')}</Button></Table.Td>}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Table striped>
-            <Table.Caption>{t('report.teams')}</Table.Caption>
-            {head(t('report.team'))}
-            <Table.Tbody>
-              {r.teams.map((tm) => (
-                <Table.Tr key={tm.teamId}>
-                  <Table.Td>{tm.name}</Table.Td>{cols(tm)}
-                  {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'team', id: tm.teamId, name: tm.name, amount: tm.budget })}
-                    aria-label={`${t('report.setBudget')}: ${tm.name}`}>{t('report.setBudget')}</Button></Table.Td>}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Table striped>
-            <Table.Caption>{t('report.kinds')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr><Table.Th>{t('spends.kind')}</Table.Th><Table.Th>{t('report.count')}</Table.Th><Table.Th>{t('report.spent')}</Table.Th><Table.Th>{t('report.pending')}</Table.Th></Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {r.kinds.map((k) => (
-                <Table.Tr key={k.kind}><Table.Td>{t(`kinds.${k.kind}`)}</Table.Td><Table.Td>{k.count}</Table.Td><Table.Td>{fmt(k.spent, r.currency)}</Table.Td><Table.Td>{fmt(k.pending, r.currency)}</Table.Td></Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <ScrollX label={t('report.agents')}>
+            <Table striped>
+              <Table.Caption>{t('report.agents')}</Table.Caption>
+              {head(t('report.agent'), t('report.exceptions'))}
+              <Table.Tbody>
+                {r.agents.map((a) => (
+                  <Table.Tr key={a.userId}>
+                    <Table.Td>{a.name}</Table.Td>{cols(a)}<Table.Td>{a.exceptions}</Table.Td>
+                    {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'user', id: a.userId, name: a.name, amount: a.budget })}
+                      aria-label={`${t('report.setBudget')}: ${a.name}`}>{t('report.setBudget')}</Button></Table.Td>}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollX>
+          <ScrollX label={t('report.teams')}>
+            <Table striped>
+              <Table.Caption>{t('report.teams')}</Table.Caption>
+              {head(t('report.team'))}
+              <Table.Tbody>
+                {r.teams.map((tm) => (
+                  <Table.Tr key={tm.teamId}>
+                    <Table.Td>{tm.name}</Table.Td>{cols(tm)}
+                    {manage && <Table.Td><Button size="xs" variant="subtle" onClick={() => setBudgetFor({ type: 'team', id: tm.teamId, name: tm.name, amount: tm.budget })}
+                      aria-label={`${t('report.setBudget')}: ${tm.name}`}>{t('report.setBudget')}</Button></Table.Td>}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollX>
+          <ScrollX label={t('report.kinds')}>
+            <Table striped>
+              <Table.Caption>{t('report.kinds')}</Table.Caption>
+              <Table.Thead>
+                <Table.Tr><Table.Th>{t('spends.kind')}</Table.Th><Table.Th>{t('report.count')}</Table.Th><Table.Th>{t('report.spent')}</Table.Th><Table.Th>{t('report.pending')}</Table.Th></Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {r.kinds.map((k) => (
+                  <Table.Tr key={k.kind}><Table.Td>{t(`kinds.${k.kind}`)}</Table.Td><Table.Td>{k.count}</Table.Td><Table.Td>{fmt(k.spent, r.currency)}</Table.Td><Table.Td>{fmt(k.pending, r.currency)}</Table.Td></Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollX>
           <Text>{t('report.totals', { spent: fmt(r.totals.spent, r.currency), pending: fmt(r.totals.pending, r.currency), exceptions: r.totals.exceptions })}</Text>
         </>
       )}

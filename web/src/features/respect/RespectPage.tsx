@@ -15,6 +15,7 @@ import { useAppeals, useFlags, useMeasures, useReport, type Flag, type Measure }
 import { EvidenceList } from './bits';
 import { ProposeDialog } from './ProposeDialog';
 import { RespectSettings } from './Settings';
+import { ScrollX } from '../../lib/ScrollX';
 
 /** POSTs an action and shows its error (four-eyes refusals are expected answers, not crashes). */
 function useAction() {
@@ -86,39 +87,41 @@ function Active({ manage }: { manage: boolean }) {
     <>
       {a.error && <Alert color="red" role="alert" mb="sm">{a.error}</Alert>}
       <div style={{ overflowX: 'auto' }}>
-        <Table aria-label={t('active.title')} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('customer')}</Table.Th>
-              <Table.Th scope="col">{t('kind')}</Table.Th>
-              <Table.Th scope="col">{t('reason')}</Table.Th>
-              <Table.Th scope="col">{t('until')}</Table.Th>
-              <Table.Th scope="col">{t('reporter')}</Table.Th>
-              <Table.Th scope="col">{t('approver')}</Table.Th>
-              <Table.Th scope="col">{t('conversation')}</Table.Th>
-              {manage && <Table.Th scope="col"><VisuallyHidden>{t('actions')}</VisuallyHidden></Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((m: Measure) => (
-              <Table.Tr key={m.id} data-testid="active-measure">
-                <Table.Td>{m.customerName ?? '—'}</Table.Td>
-                <Table.Td>{t(`kinds.${m.kind}`)}{m.kind === 'restriction' && m.channels ? ` (${m.channels.map((c) => t(`channels.${c}`)).join(', ')})` : ''}</Table.Td>
-                <Table.Td>{t(`reasons.${m.reasonCategory}`)}</Table.Td>
-                <Table.Td>{fmtDateTime(m.until)}</Table.Td>
-                <Table.Td>{m.reporterName ?? '—'}</Table.Td>
-                <Table.Td>{m.decidedByName ?? t('noApprovalNeeded')}</Table.Td>
-                <Table.Td>{m.conversationId ? <Anchor component={Link} to={`/conversations/${m.conversationId}`}>#{m.conversationNumber}</Anchor> : '—'}</Table.Td>
-                {manage && (
-                  <Table.Td>
-                    <Button size="xs" variant="default" loading={a.busy === m.id} onClick={() => a.run(m.id, `/respect/measures/${m.id}/revoke`)}
-                      aria-label={t('revokeFor', { customer: m.customerName ?? '' })}>{t('revoke')}</Button>
-                  </Table.Td>
-                )}
+        <ScrollX label={t('active.title')}>
+          <Table aria-label={t('active.title')} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('customer')}</Table.Th>
+                <Table.Th scope="col">{t('kind')}</Table.Th>
+                <Table.Th scope="col">{t('reason')}</Table.Th>
+                <Table.Th scope="col">{t('until')}</Table.Th>
+                <Table.Th scope="col">{t('reporter')}</Table.Th>
+                <Table.Th scope="col">{t('approver')}</Table.Th>
+                <Table.Th scope="col">{t('conversation')}</Table.Th>
+                {manage && <Table.Th scope="col"><VisuallyHidden>{t('actions')}</VisuallyHidden></Table.Th>}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((m: Measure) => (
+                <Table.Tr key={m.id} data-testid="active-measure">
+                  <Table.Td>{m.customerName ?? '—'}</Table.Td>
+                  <Table.Td>{t(`kinds.${m.kind}`)}{m.kind === 'restriction' && m.channels ? ` (${m.channels.map((c) => t(`channels.${c}`)).join(', ')})` : ''}</Table.Td>
+                  <Table.Td>{t(`reasons.${m.reasonCategory}`)}</Table.Td>
+                  <Table.Td>{fmtDateTime(m.until)}</Table.Td>
+                  <Table.Td>{m.reporterName ?? '—'}</Table.Td>
+                  <Table.Td>{m.decidedByName ?? t('noApprovalNeeded')}</Table.Td>
+                  <Table.Td>{m.conversationId ? <Anchor component={Link} to={`/conversations/${m.conversationId}`}>#{m.conversationNumber}</Anchor> : '—'}</Table.Td>
+                  {manage && (
+                    <Table.Td>
+                      <Button size="xs" variant="default" loading={a.busy === m.id} onClick={() => a.run(m.id, `/respect/measures/${m.id}/revoke`)}
+                        aria-label={t('revokeFor', { customer: m.customerName ?? '' })}>{t('revoke')}</Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       </div>
     </>
   );
@@ -159,28 +162,30 @@ function Flags() {
   return (
     <>
       <div style={{ overflowX: 'auto' }}>
-        <Table aria-label={t('flags.title')} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('flags.at')}</Table.Th>
-              <Table.Th scope="col">{t('flags.finding')}</Table.Th>
-              <Table.Th scope="col">{t('flags.text')}</Table.Th>
-              <Table.Th scope="col">{t('conversation')}</Table.Th>
-              <Table.Th scope="col"><VisuallyHidden>{t('actions')}</VisuallyHidden></Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((f) => (
-              <Table.Tr key={f.messageId}>
-                <Table.Td>{fmtDateTime(f.messageAt)}</Table.Td>
-                <Table.Td><Badge size="sm" variant="outline" color="red.9" tt="none">{t(`classes.${f.threat ? 'threat' : 'abuse'}`)}</Badge></Table.Td>
-                <Table.Td style={{ maxWidth: 420, overflowWrap: 'anywhere' }}>{f.text}</Table.Td>
-                <Table.Td><Anchor component={Link} to={`/conversations/${f.conversationId}`}>#{f.conversationNumber}</Anchor></Table.Td>
-                <Table.Td><Button size="xs" variant="default" onClick={() => setOpen(f)}>{t('reportAbuse')}</Button></Table.Td>
+        <ScrollX label={t('flags.title')}>
+          <Table aria-label={t('flags.title')} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('flags.at')}</Table.Th>
+                <Table.Th scope="col">{t('flags.finding')}</Table.Th>
+                <Table.Th scope="col">{t('flags.text')}</Table.Th>
+                <Table.Th scope="col">{t('conversation')}</Table.Th>
+                <Table.Th scope="col"><VisuallyHidden>{t('actions')}</VisuallyHidden></Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((f) => (
+                <Table.Tr key={f.messageId}>
+                  <Table.Td>{fmtDateTime(f.messageAt)}</Table.Td>
+                  <Table.Td><Badge size="sm" variant="outline" color="red.9" tt="none">{t(`classes.${f.threat ? 'threat' : 'abuse'}`)}</Badge></Table.Td>
+                  <Table.Td style={{ maxWidth: 420, overflowWrap: 'anywhere' }}>{f.text}</Table.Td>
+                  <Table.Td><Anchor component={Link} to={`/conversations/${f.conversationId}`}>#{f.conversationNumber}</Anchor></Table.Td>
+                  <Table.Td><Button size="xs" variant="default" onClick={() => setOpen(f)}>{t('reportAbuse')}</Button></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       </div>
       {open && (
         <ProposeDialog opened onClose={() => setOpen(null)} customerId={open.customerId!} conversationId={open.conversationId}
@@ -208,37 +213,43 @@ function ReportView() {
         <Figure label={t('report.upheld')} value={r.appeals.upheld} />
       </SimpleGrid>
       <div style={{ overflowX: 'auto' }}>
-        <Table aria-label={t('report.byReason')} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('reason')}</Table.Th>
-              {kinds.map((k) => <Table.Th key={k} scope="col" ta="right">{t(`kinds.${k}`)}</Table.Th>)}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {reasons.length === 0 && <Table.Tr><Table.Td colSpan={5}>{t('report.empty')}</Table.Td></Table.Tr>}
-            {reasons.map((reason) => (
-              <Table.Tr key={reason}>
-                <Table.Th scope="row">{t(`reasons.${reason}`)}</Table.Th>
-                {kinds.map((k) => <Table.Td key={k} ta="right">{fmtNumber(cell(reason, k))}</Table.Td>)}
+        <ScrollX label={t('report.byReason')}>
+          <Table aria-label={t('report.byReason')} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('reason')}</Table.Th>
+                {kinds.map((k) => <Table.Th key={k} scope="col" ta="right">{t(`kinds.${k}`)}</Table.Th>)}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {reasons.length === 0 && <Table.Tr><Table.Td colSpan={5}>{t('report.empty')}</Table.Td></Table.Tr>}
+              {reasons.map((reason) => (
+                <Table.Tr key={reason}>
+                  <Table.Th scope="row">{t(`reasons.${reason}`)}</Table.Th>
+                  {kinds.map((k) => <Table.Td key={k} ta="right">{fmtNumber(cell(reason, k))}</Table.Td>)}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       </div>
       <Group gap="lg" align="flex-start">
-        <Table aria-label={t('report.byStatus')} fz="sm" w="auto">
-          <Table.Thead><Table.Tr><Table.Th scope="col">{t('status')}</Table.Th><Table.Th scope="col" ta="right">{t('report.count')}</Table.Th></Table.Tr></Table.Thead>
-          <Table.Tbody>
-            {r.byStatus.map((s) => <Table.Tr key={s.status}><Table.Th scope="row">{t(`statuses.${s.status}`)}</Table.Th><Table.Td ta="right">{fmtNumber(s.n)}</Table.Td></Table.Tr>)}
-          </Table.Tbody>
-        </Table>
-        <Table aria-label={t('report.byReporter')} fz="sm" w="auto">
-          <Table.Thead><Table.Tr><Table.Th scope="col">{t('reporter')}</Table.Th><Table.Th scope="col" ta="right">{t('report.count')}</Table.Th></Table.Tr></Table.Thead>
-          <Table.Tbody>
-            {r.byReporter.map((s) => <Table.Tr key={s.reporterId}><Table.Th scope="row">{s.name ?? '—'}</Table.Th><Table.Td ta="right">{fmtNumber(s.n)}</Table.Td></Table.Tr>)}
-          </Table.Tbody>
-        </Table>
+        <ScrollX label={t('report.byStatus')}>
+          <Table aria-label={t('report.byStatus')} fz="sm" w="auto">
+            <Table.Thead><Table.Tr><Table.Th scope="col">{t('status')}</Table.Th><Table.Th scope="col" ta="right">{t('report.count')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {r.byStatus.map((s) => <Table.Tr key={s.status}><Table.Th scope="row">{t(`statuses.${s.status}`)}</Table.Th><Table.Td ta="right">{fmtNumber(s.n)}</Table.Td></Table.Tr>)}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
+        <ScrollX label={t('report.byReporter')}>
+          <Table aria-label={t('report.byReporter')} fz="sm" w="auto">
+            <Table.Thead><Table.Tr><Table.Th scope="col">{t('reporter')}</Table.Th><Table.Th scope="col" ta="right">{t('report.count')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {r.byReporter.map((s) => <Table.Tr key={s.reporterId}><Table.Th scope="row">{s.name ?? '—'}</Table.Th><Table.Td ta="right">{fmtNumber(s.n)}</Table.Td></Table.Tr>)}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       </Group>
     </Stack>
   );
