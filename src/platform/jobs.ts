@@ -79,6 +79,8 @@ export class JobRunner {
   /** Resolvers of runDue loops waiting for a slot or a wake-up. */
   private waiters: (() => void)[] = [];
   private lastReclaim = 0;
+  /** Attempts finished so far (any lane), so a drain knows whether to look again. */
+  private finished = 0;
   readonly concurrency: number;
   readonly deadlineMs: number;
   private staleAfterMs: number;
@@ -142,9 +144,12 @@ export class JobRunner {
     const mine = new Set<Promise<void>>();
     for (;;) {
       if (!now && Date.now() - this.lastReclaim > 30_000) await this.reclaimStale(at());
+      // A job that finished while a claim was under way may have enqueued work that claim could not see yet.
+      let finishedBeforeClaim = this.finished;
       while (count < limit && !(background && this.stopped)) {
         const kinds = this.claimableKinds();
         if (!kinds.length) break;
+        finishedBeforeClaim = this.finished;
         const r = await this.db.query<JobRow>(
           `UPDATE jobs SET status = 'running', locked_at = now(), attempts = attempts + 1
            WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 AND kind = ANY($2)
@@ -162,7 +167,10 @@ export class JobRunner {
           this.poke();
         });
       }
-      if (!mine.size) break;
+      if (!mine.size) {
+        if (this.finished !== finishedBeforeClaim && count < limit && !(background && this.stopped)) continue;
+        break;
+      }
       // Wait until one of ours finishes (a slot is free, it may have enqueued more) or a wake-up (NOTIFY, poll).
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -213,6 +221,7 @@ export class JobRunner {
       } finally {
         clearTimeout(timer);
         lane.active--;
+        this.finished++;
       }
     })();
     this.inflight.set(p, ac);
