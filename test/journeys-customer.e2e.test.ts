@@ -62,7 +62,7 @@ async function newPage(opts: { locale?: string } = {}): Promise<{ ctx: BrowserCo
 
 test('journey (a): contact form → acknowledgement → agent answers → mail → portal link → read, reply, rate', { skip, timeout: 180_000 }, async () => {
   const J = 'customer-contact-portal';
-  const email = `clara.kunde.${Date.now()}@example.org`;
+  const email = 'clara.kunde@example.org';
   const subject = 'Zip of the Fjell 2 tent is stuck';
   const { page: customer, errors } = await newPage();
 
@@ -210,7 +210,7 @@ test('a page of another site posting to the contact form is refused in the brows
 
 test('journey (b): an admin adds a user without a password → invitation mail → the user sets a password and signs in', { skip, timeout: 120_000 }, async () => {
   const J = 'admin-invites-user';
-  const email = `greta.neu.${Date.now()}@demo.earshot.test`;
+  const email = "greta.neu@demo.earshot.test";
   const { page: admin, errors } = await newPage();
   await signIn(admin, DEMO.admin);
   await step(J, 'open Admin → Users', async () => {
@@ -236,10 +236,21 @@ test('journey (b): an admin adds a user without a password → invitation mail �
   await checkA11y(admin, 'users with an invited user');
   await screenshot(admin, 'journey-b-1-invited');
 
-  const invite = await step(J, 'invitation mail arrives (in German)', () => mailTo(email, (m) => /Einladung/.test(m.subject ?? ''), before));
+  const first = await step(J, 'invitation mail arrives (in German)', () => mailTo(email, (m) => /Einladung/.test(m.subject ?? ''), before));
+  const firstLink = linkIn(first, /https?:\/\/\S+\/set-password\?lang=de#token=[\w-]+/);
+  // The admin sends it again (the person did not find it): a new link; the first one stops working.
+  const beforeResend = w.sink.messages.length;
+  await step(J, 'resend the invitation → "Invitation sent" again', async () => {
+    await admin.getByRole('button', { name: 'Close' }).click();
+    await admin.getByRole('button', { name: 'Resend invitation: Greta Neu' }).click();
+    await admin.getByRole('status').filter({ hasText: `Invitation sent to ${email}` }).waitFor();
+  });
+  const invite = await step(J, 'the second invitation mail arrives', () => mailTo(email, (m) => /Einladung/.test(m.subject ?? ''), beforeResend));
   assert.equal(invite.subject, 'Einladung zu Nordlicht Outdoor in Earshot');
+  assert.match(invite.text ?? '', /Alex Admin hat Sie als Agent zu Nordlicht Outdoor in Earshot, dem Helpdesk, hinzugefügt/);
   const link = linkIn(invite, /https?:\/\/\S+\/set-password\?lang=de#token=[\w-]+/);
   assert.ok(link.startsWith(`${w.url}/set-password`), link);
+  assert.notEqual(link, firstLink);
 
   const { page: greta, errors: gretaErrors } = await newPage();
   await step(J, 'follow the invitation link → the set-password page greets her', async () => {
@@ -264,11 +275,15 @@ test('journey (b): an admin adds a user without a password → invitation mail �
   await checkA11y(greta, 'the app after the first sign-in');
   await screenshot(greta, 'journey-b-3-signed-in');
 
-  // The same link again: a clear message, no form.
+  // The replaced first link, and the used one, opened again: a clear message, no form.
   const { page: again, errors: againErrors } = await newPage({ locale: 'en-GB' });
-  await again.goto(link.replace('lang=de', 'lang=en'));
-  await again.getByRole('alert').filter({ hasText: 'This link has been used already' }).waitFor();
+  for (const l of [firstLink, link]) {
+    await again.goto(l.replace('lang=de', 'lang=en'));
+    await again.getByRole('alert').filter({ hasText: 'This link has been used already (or a newer one replaced it)' }).waitFor();
+    assert.equal(await again.getByLabel(/^New password/).count(), 0);
+  }
   await checkA11y(again, 'set password: used link');
+  await screenshot(again, 'journey-b-used-link');
 
   await admin.reload();
   await admin.getByRole('row').filter({ hasText: 'Greta Neu' }).getByText('Active').waitFor();
