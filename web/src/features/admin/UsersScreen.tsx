@@ -4,7 +4,7 @@
  * send the invitation again.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, NumberInput, PasswordInput, Select, Table, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, post } from '../../lib/api';
@@ -114,12 +114,21 @@ export function UsersScreen() {
             </Table.Td>
             <Table.Td>{u.capacity}</Table.Td>
             <Table.Td>
-              {u.disabled ? <Tag color="gray">{t('users.disabled')}</Tag> : !u.passwordSet ? <Tag color="blue">{t('users.invited')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}
+              {u.disabled ? (
+                <Tag color="gray">{t('users.disabled')}</Tag>
+              ) : !u.passwordSet ? (
+                // Beside the state it concerns, so it stays in view when the table is wider than the screen.
+                <Stack gap={4} align="flex-start">
+                  <Tag color="blue">{t('users.invited')}</Tag>
+                  {admin && <RowButton label={t('users.resend')} what={u.name} onClick={() => resend.mutate(u)} />}
+                </Stack>
+              ) : (
+                <Tag color="teal">{t('users.active')}</Tag>
+              )}
             </Table.Td>
             {admin && (
               <ActionsCell>
                 <RowButton label={t('common.edit')} what={u.name} onClick={() => setEditing(u)} />
-                {!u.passwordSet && !u.disabled && <RowButton label={t('users.resend')} what={u.name} onClick={() => resend.mutate(u)} />}
                 {u.disabled ? (
                   <RowButton label={t('users.enable')} what={u.name} onClick={() => toggle.mutate(u)} />
                 ) : (

@@ -1,0 +1,39 @@
+/** Shared by the journey files (test/journeys-*.e2e.test.ts): mail in the SMTP sink, links in it, a watched page. */
+import assert from 'node:assert/strict';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { until, watchErrors, type WebEnv } from './web-harness.js';
+
+/** Waits for the first mail to `to` (after `from` mails) that matches, and parses it. */
+export async function mailTo(w: WebEnv, to: string, match: (m: ParsedMail) => boolean = () => true, from = 0): Promise<ParsedMail> {
+  let found: ParsedMail | undefined;
+  await until(`a mail to ${to} in the SMTP sink`, async () => {
+    for (const m of w.sink.messages.slice(from)) {
+      if (!m.rcptTo.includes(to)) continue;
+      const parsed = await simpleParser(m.raw);
+      if (match(parsed)) {
+        found = parsed;
+        return true;
+      }
+    }
+    return false;
+  }, 20_000);
+  return found!;
+}
+
+/** The first link in a mail's text that matches. */
+export function linkIn(m: ParsedMail, re: RegExp): string {
+  const l = re.exec(m.text ?? '')?.[0];
+  assert.ok(l, `a link matching ${re} in:\n${m.text}`);
+  return l!;
+}
+
+/** The public pages have no favicon yet (issue 13 item 15, another change): the browser's 404 for it is not a journey's. */
+export const FAVICON_404 = /status of 404 .*\/favicon\.ico/;
+
+/** A page in a new browser context, its console errors collected. */
+export async function newPage(w: WebEnv, opts: { locale?: string } = {}): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await w.newContext(opts);
+  const page = await ctx.newPage();
+  return { ctx, page, errors: watchErrors(page, [FAVICON_404]) };
+}
