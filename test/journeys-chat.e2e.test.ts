@@ -58,8 +58,10 @@ test('journey (b): a visitor on another site uses the snippet copied from Admin 
   const snippet = (await admin.getByTestId('widget-snippet').innerText()).trim();
   assert.equal(snippet, `<script src="${w.url}/widget.js" data-account="demo" data-queue="${queue.id}"></script>`);
   await checkA11y(admin, 'Admin → Channels with the queue picked');
+  await admin.evaluate(() => window.scrollTo(0, 0));
   await screenshot(admin, 'journey-chat-1-channels-snippet');
   assert.deepEqual(adminErrors, []);
+  await admin.context().close();
 
   // The shop's page on another origin, with exactly that snippet.
   const shop = await serveHtml(`<!doctype html><html lang="de"><head><title>Nordlicht Outdoor – Zelte</title></head>
@@ -156,7 +158,7 @@ ${snippet}</body></html>`);
 
   // The agent's view of it on a phone.
   const { page: phone, errors: phoneErrors } = await page({ phone: true });
-  await signIn(phone, DEMO.sam);
+  await phone.context().addCookies(await agent.context().cookies()); // signed in as the same agent
   await step(J, 'agent opens the chat on a phone (390 px)', async () => {
     await phone.goto(`/conversations/${conv.id}`);
     await phone.getByTestId('timeline').getByText('bietet drei Personen Platz').waitFor();
