@@ -102,7 +102,8 @@ ${snippet}</body></html>`);
     await row.click();
     await agent.getByTestId('timeline').getByText('Ist es wirklich für drei Personen geeignet?').waitFor();
   });
-  assert.equal(await agent.getByRole('combobox', { name: 'Queue', exact: true }).inputValue(), 'Chat DE');
+  const queueField = agent.getByRole('combobox', { name: 'Queue', exact: true });
+  await until('the conversation page shows its queue', async () => (await queueField.inputValue()) === 'Chat DE'); // once the queue list loaded
   await agent.getByTestId('sla-clocks').getByText('First reply').waitFor();
   assert.equal(await agent.getByTestId('customer-language').innerText(), 'Deutsch');
   await agent.getByLabel('Reply to the customer').fill('Hallo Greta, ja: das Fjell 3 bietet drei Personen Platz, mit zwei Apsiden für das Gepäck.');
