@@ -127,6 +127,7 @@ test('journey (a): an admin creates a queue, saves it and a demo queue again unc
     await until('the macro text in the composer', async () => /your return label is attached/.test(await phone.getByLabel('Reply to the customer').inputValue()));
   });
   await checkA11y(phone, 'conversation with a macro inserted at 390 px');
+  await phone.evaluate(() => window.scrollTo(0, 0));
   await screenshot(phone, 'journey-admin-4-macro-phone');
   assert.deepEqual(errors, []);
   assert.deepEqual(phoneErrors, []);

@@ -165,6 +165,7 @@ ${snippet}</body></html>`);
     await phone.getByTestId('timeline').getByText('bietet drei Personen Platz').waitFor();
   });
   await checkA11y(phone, 'the chat conversation at 390 px');
+  await phone.evaluate(() => window.scrollTo(0, 0));
   await screenshot(phone, 'journey-chat-4-agent-phone');
   assert.deepEqual(visitorErrors, []);
   assert.deepEqual(agentErrors, []);
