@@ -1,33 +1,22 @@
 /**
- * User journeys of an administrator and of a chat visitor, done as people do them in Chromium against the real server
+ * User journeys of an administrator, done as people do them in Chromium against the real server
  * with the demo data (test/web-harness.ts), each step timed as the person waits (test-results/journey-timings.jsonl):
  *
  * (a) admin-queue-macro: an admin creates a queue (Admin → Queues → New queue → fill → Save → it is in the list),
  *     saves it again unchanged and saves a demo queue unchanged (no error either time; issue 13 item 2), and creates a
  *     macro (Admin → Macros → New macro) that the composer of a conversation then offers and inserts.
- * (b) chat-snippet-visitor: the admin picks a queue for the chat widget in Admin → Channels and copies the snippet as
- *     shown; a visitor on a page of another origin, in an English browser, writes in German; the chat reaches the
- *     agent's inbox in that queue with an SLA due time and language de (item 4); the agent replies, the visitor sees
- *     it, ends the chat asking for the transcript by email (it arrives in the SMTP sink, in German), and is asked for
- *     satisfaction in the widget while it is open; the answer is stored (item 11).
+ * The visitor's chat journey (b) is in test/journeys-chat.e2e.test.ts (a file of its own: each file gets one
+ * test-timeout, and a loaded machine needs it for the two).
  *
- * Screenshots: test-results/web-journey-admin-*.png, web-journey-chat-*.png (agent screens also at 390 px).
+ * Screenshots: test-results/web-journey-admin-*.png.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { DEMO, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, signIn, step, until, watchErrors, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
-const hosts: Server[] = [];
-const w = webSuite(async (w) => {
-  // Agents on duty, so a chat is answered live rather than moved to email.
-  await w.env.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role = 'agent'`, [w.demoAccountId]);
-});
-after(() => {
-  for (const h of hosts) h.close();
-});
+const w = webSuite();
 
 const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });
 
@@ -124,5 +113,22 @@ test('journey (a): an admin creates a queue, saves it and a demo queue again unc
   await checkA11y(p, 'conversation with a macro inserted');
   await p.evaluate(() => window.scrollTo(0, 0));
   await screenshot(p, 'journey-admin-3-macro-in-composer');
+
+  // The same on a phone: the agent picks the new macro in the composer at 390 px.
+  const { page: phone, errors: phoneErrors } = await page({ phone: true });
+  await signIn(phone, DEMO.admin);
+  await step(J, 'open the conversation on a phone (390 px)', async () => {
+    await phone.goto(`/conversations/${conv.id}`);
+    await phone.getByLabel('Reply to the customer').waitFor();
+  });
+  await step(J, 'pick the macro on the phone → its text is inserted', async () => {
+    await phone.getByRole('combobox', { name: 'Macro' }).click();
+    await phone.getByRole('option', { name: 'Return label' }).click();
+    await until('the macro text in the composer', async () => /your return label is attached/.test(await phone.getByLabel('Reply to the customer').inputValue()));
+  });
+  await checkA11y(phone, 'conversation with a macro inserted at 390 px');
+  await phone.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(phone, 'journey-admin-4-macro-phone');
   assert.deepEqual(errors, []);
+  assert.deepEqual(phoneErrors, []);
 });

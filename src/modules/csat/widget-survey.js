@@ -42,7 +42,7 @@
     var sendButton = el.querySelector('.primary');
     sendButton.textContent = m.sendLabel;
     sendButton.onclick = function () {
-      if (score) send({ type: 'rate', score: score, comment: comment.value });
+      if (score) send({ type: 'rate', score: score, comment: comment.value, conversationId: m.conversationId });
       else row.firstChild.focus();
     };
     list.appendChild(el);

@@ -1,5 +1,6 @@
 /**
- * The chat channel: the embeddable widget (GET /widget.js), the visitors' WebSocket and uploads, agent typing, and the
+ * The chat channel: the embeddable widget (GET /widget.js, and /chat-end.js it loads when a visitor ends a chat: the
+ * transcript offer), the visitors' WebSocket and uploads, agent typing, and the
  * grace-period job that records an unanswered visitor who vanished as an abandoned contact. See docs/channels-chat.md.
  */
 import type { App } from '../../../server/app.js';
@@ -13,6 +14,7 @@ export const routes = chatRoutes;
 
 export async function pages(app: App) {
   serveEmbedScript(app, '/widget.js', new URL('./widget.js', import.meta.url));
+  serveEmbedScript(app, '/chat-end.js', new URL('./chat-end.js', import.meta.url));
 }
 
 export function jobs(runner: JobRunner, ctx: Ctx) {

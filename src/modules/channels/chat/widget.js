@@ -1,8 +1,6 @@
-/* Earshot chat widget. Embed: <script src="https://earshot.example/widget.js" data-account="acme" data-queue="Support"
-   data-lang="de"></script>. Plain JS, no framework; everything lives in a Shadow DOM so the host page's CSS does not leak
-   in. Delivery is at-least-once with de-duplication both ways: unacknowledged messages wait in localStorage and are
-   resent after a reconnect (the server stores a client id once), and incoming messages carry a seq the widget shows
-   once (on reconnect it asks for everything after the last seq it shows). */
+/* Earshot chat widget: <script src="https://earshot.example/widget.js" data-account="acme" data-queue="<queue id>"
+   data-lang="de"></script>. Plain JS in a Shadow DOM; at-least-once delivery de-duplicated both ways (client ids, seq).
+   Details and frames: docs/channels-chat.md. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -18,23 +16,25 @@
       name: 'Your name', email: 'Email', emailRequired: 'Email (required: we answer by email)', first: 'How can we help?',
       start: 'Start chat', send: 'Send', typing: 'Agent is typing…', attach: 'Attach a file', tooLarge: 'The file is too large (max 5 MB)',
       end: 'End chat', ended: 'The chat has ended.', reconnecting: 'Reconnecting…', moved: "No agent is free right now: we'll answer by email.",
-      failed: 'Not sent', close: 'Close', uploadFailed: 'Upload failed' },
+      failed: 'Not sent', close: 'Close', uploadFailed: 'Upload failed', msg: 'Your message' },
     de: { launcher: 'Chatten Sie mit uns', title: 'Chat', available: 'Ein Mitarbeiter ist erreichbar', byEmail: 'Wir antworten per E-Mail',
       name: 'Ihr Name', email: 'E-Mail', emailRequired: 'E-Mail (erforderlich: wir antworten per E-Mail)', first: 'Wie können wir helfen?',
       start: 'Chat starten', send: 'Senden', typing: 'Ein Mitarbeiter schreibt…', attach: 'Datei anhängen', tooLarge: 'Die Datei ist zu groß (max. 5 MB)',
       end: 'Chat beenden', ended: 'Der Chat ist beendet.', reconnecting: 'Verbindung wird wiederhergestellt…',
-      moved: 'Gerade ist niemand frei: wir antworten per E-Mail.', failed: 'Nicht gesendet', close: 'Schließen', uploadFailed: 'Hochladen fehlgeschlagen' },
+      moved: 'Gerade ist niemand frei: wir antworten per E-Mail.', failed: 'Nicht gesendet', close: 'Schließen', uploadFailed: 'Hochladen fehlgeschlagen',
+      msg: 'Ihre Nachricht' },
     nb: { launcher: 'Chat med oss', title: 'Chat', available: 'En medarbeider er tilgjengelig', byEmail: 'Vi svarer på e-post',
       name: 'Navnet ditt', email: 'E-post', emailRequired: 'E-post (påkrevd: vi svarer på e-post)', first: 'Hva kan vi hjelpe med?',
       start: 'Start chat', send: 'Send', typing: 'En medarbeider skriver…', attach: 'Legg ved en fil', tooLarge: 'Filen er for stor (maks 5 MB)',
       end: 'Avslutt chat', ended: 'Chatten er avsluttet.', reconnecting: 'Kobler til igjen…',
-      moved: 'Ingen er ledig akkurat nå: vi svarer på e-post.', failed: 'Ikke sendt', close: 'Lukk', uploadFailed: 'Opplastingen mislyktes' },
+      moved: 'Ingen er ledig akkurat nå: vi svarer på e-post.', failed: 'Ikke sendt', close: 'Lukk', uploadFailed: 'Opplastingen mislyktes',
+      msg: 'Meldingen din' },
   };
   var wanted = (script.getAttribute('data-lang') || navigator.language || 'en').toLowerCase();
   var LANG = /^de/.test(wanted) ? 'de' : /^(nb|no|nn)/.test(wanted) ? 'nb' : 'en';
   var T = TEXTS[LANG];
 
-  // ---- state (what must survive a reload lives in localStorage)
+  // ---- state (kept in localStorage)
   var KEY = 'earshot-chat:' + ORIGIN + ':' + ACCOUNT;
   var store = load();
   function load() {
@@ -58,7 +58,7 @@
     '.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:24px;padding:12px 18px;background:#1f6feb;color:#fff;cursor:pointer;box-shadow:0 2px 8px #0004}' +
     '.panel{position:fixed;right:20px;bottom:80px;z-index:2147483000;width:340px;max-width:calc(100vw - 40px);height:480px;max-height:calc(100vh - 100px);display:flex;flex-direction:column;background:#fff;color:#111;border-radius:10px;box-shadow:0 4px 24px #0005;overflow:hidden}' +
     '.panel[hidden]{display:none}header{background:#1f6feb;color:#fff;padding:10px 12px;display:flex;align-items:center;gap:8px}' +
-    'header b{flex:1}header button{background:none;border:0;color:#fff;cursor:pointer}.status{font-size:12px;opacity:.9}' +
+    'header b{flex:1}header button{background:none;border:0;color:#fff;cursor:pointer}.status{font-size:12px}' +
     '.notice{padding:6px 12px;background:#fff4d6;font-size:13px}.notice:empty{display:none}' +
     'form.prechat{padding:12px;display:flex;flex-direction:column;gap:8px;overflow:auto}' +
     'input,textarea{width:100%;padding:7px;border:1px solid #bbb;border-radius:6px;color:#111;background:#fff}textarea{resize:none}' +
@@ -73,11 +73,11 @@
     '.composer label{cursor:pointer;padding:6px}.composer input[type=file]{display:none}.end{font-size:12px;background:none;border:0;color:#555;cursor:pointer;padding:4px 10px;text-align:right}' +
     '</style>' +
     '<button class="launcher" type="button"></button>' +
-    '<div class="panel" hidden role="dialog"><header><b class="title"></b><span class="status"></span><button class="close" type="button">✕</button></header>' +
+    '<div class="panel" hidden role="dialog" aria-labelledby="es-t"><header><b class="title" id="es-t"></b><span class="status"></span><button class="close" type="button">✕</button></header>' +
     '<div class="notice" role="status"></div>' +
     '<form class="prechat"><input name="name" autocomplete="name"><input name="email" type="email" autocomplete="email">' +
     '<textarea name="text" rows="3" required></textarea><button class="primary" type="submit"></button></form>' +
-    '<div class="chat" hidden><div class="messages" aria-live="polite"></div><div class="typing"></div>' +
+    '<div class="chat" hidden><div class="messages" aria-live="polite" tabindex="0"></div><div class="typing"></div>' +
     '<button class="end" type="button"></button>' +
     '<div class="composer"><label title=""><input type="file">📎</label><textarea name="compose"></textarea><button class="primary send" type="button"></button></div></div></div>';
   function $(sel) { return root.querySelector(sel); }
@@ -90,6 +90,7 @@
   form.elements.text.placeholder = T.first;
   form.querySelector('button').textContent = T.start;
   $('.send').textContent = T.send;
+  compose.placeholder = T.msg;
   $('.end').textContent = T.end;
   $('.composer label').title = T.attach;
   if (store.name) form.elements.name.value = store.name;
@@ -148,7 +149,7 @@
     if (m.from === 'agent') $('.typing').textContent = '';
   }
 
-  // ---- outgoing: every frame with a client id stays in the outbox until acknowledged
+  // ---- outgoing: frames stay in the outbox until acked
   function queueFrame(frame, files) {
     store.outbox.push(frame);
     save();
@@ -206,10 +207,17 @@
     clearTimeout(typingTimer);
     if (typingSent) { typingSent = false; sendRaw({ type: 'typing', on: false }); }
   }
-  $('.end').onclick = function () {
-    sendRaw({ type: 'leave' });
-    resetChat();
-  };
+  // Ending first offers the transcript by email: chat-end.js, loaded on demand
+  var api = { chat: chat, list: list, lang: LANG, email: function () { return store.email; }, send: sendRaw,
+    reset: function () { resetChat(); setNotice(''); } };
+  $('.end').onclick = function () { lazy('/chat-end.js', '__earshotEnd', function (E) { E(api); }); };
+  function lazy(src, name, f) {
+    if (window[name]) return f(window[name]);
+    var s = document.createElement('script');
+    s.src = ORIGIN + src;
+    s.onload = function () { f(window[name]); };
+    document.head.appendChild(s);
+  }
   function resetChat() {
     store.conversationId = null;
     store.outbox = [];
@@ -302,16 +310,14 @@
         setNotice(T.moved);
         break;
       case 'survey': // satisfaction prompt (issue 7): its own script, loaded when needed
-        var S = function () { window.__earshotSurvey(m, list, sendRaw); };
-        if (window.__earshotSurvey) S();
-        else { var sv = document.createElement('script'); sv.src = ORIGIN + '/csat-widget.js'; sv.onload = S; document.head.appendChild(sv); }
+        lazy('/csat-widget.js', '__earshotSurvey', function (S) { S(m, list, sendRaw); });
         break;
       case 'rated':
         if (window.__earshotSurvey) window.__earshotSurvey.done(m);
         break;
-      case 'ended':
-        resetChat();
-        setNotice(T.ended);
+      case 'ended': // chat-end.js keeps the transcript on screen; other tabs start over
+        if (window.__earshotEnd) { store.conversationId = null; store.outbox = []; save(); window.__earshotEnd.ended(m, api); }
+        else { resetChat(); setNotice(T.ended); }
         break;
       case 'error':
         if (m.clientId) {
@@ -335,7 +341,7 @@
     return store.outbox.some(function (f) { return f.type === 'start'; });
   }
 
-  // ---- help articles (knowledge base): a search before starting a chat; public API, published public articles only
+  // ---- help articles: public API, published public articles only
   (function helpSearch() {
     var KB = {
       en: { label: 'Search our help articles first', search: 'Search', none: 'No article found — start a chat below.' },
