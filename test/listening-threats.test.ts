@@ -50,10 +50,12 @@ async function open(text: string, email: string, over: Record<string, unknown> =
   assert.equal(r.status, 201, r.body);
   return r.json;
 }
+/** The internal mails about a conversation (by the link to it they carry). */
 const mailsFor = async (conversationId: string) =>
-  (await env.db.query<{ to_addresses: string[]; subject: string; text_body: string; headers: any }>(
-    `SELECT to_addresses, subject, text_body, headers FROM outbound_emails WHERE conversation_id = $1 AND kind = 'system' ORDER BY to_addresses[1]`,
-    [conversationId],
+  (await env.db.query<{ to_addresses: string[]; subject: string; text_body: string; headers: any; conversation_id: string | null }>(
+    `SELECT to_addresses, subject, text_body, headers, conversation_id FROM outbound_emails
+      WHERE kind = 'system' AND position($1 in text_body) > 0 ORDER BY to_addresses[1]`,
+    [`/conversations/${conversationId}`],
   )).rows;
 
 test('a threat against staff (en, de, nb): urgent with the reason, marked in the list and the conversation, supervisors emailed in their language, a realtime change', async () => {
@@ -89,6 +91,7 @@ test('a threat against staff (en, de, nb): urgent with the reason, marked in the
     assert.ok(de.text_body.includes(`Konversation öffnen: ${PUBLIC}/conversations/${conv.id}`), de.text_body);
     assert.ok(nb.text_body.includes(`Åpne samtalen: ${PUBLIC}/conversations/${conv.id}`), nb.text_body);
     assert.equal(de.headers['Auto-Submitted'], 'auto-generated');
+    assert.equal(de.conversation_id, null, 'an internal mail, not in the customer\'s thread');
     // A realtime change for open screens.
     assert.ok(changes.some((x) => x.type === 'threat.flagged' && x.conversationId === conv.id && x.accountId === env.accountId), 'threat.flagged change');
   }

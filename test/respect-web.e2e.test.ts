@@ -22,7 +22,7 @@ test('a supervisor approves the awaiting ban on /respect; the customer gets the 
   await page.getByRole('heading', { level: 2, name: 'Respect' }).waitFor();
   const card = page.getByTestId('awaiting-measure').filter({ hasText: 'Rick Hollis' });
   await card.waitFor();
-  await card.getByText('Threat', { exact: true }).first().waitFor();
+  await card.getByText('Threat against staff', { exact: true }).first().waitFor();
   await page.getByTestId('active-measure').filter({ hasText: 'Dieter Krause' }).waitFor();
   await page.getByRole('table', { name: 'Measures per reason and kind' }).waitFor();
   await checkA11y(page, 'the respect screen');

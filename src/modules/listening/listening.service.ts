@@ -193,7 +193,8 @@ async function notifyThreat(ctx: Ctx, tx: Tx, m: MessageRow, evidence: Span | nu
   for (const u of users) {
     const lang = asLang3(u.locale) ?? 'en';
     await enqueueEmail(tx, {
-      accountId: m.account_id, kind: 'system', to: [u.email], conversationId: m.conversation_id,
+      // Not attached to the conversation: an internal mail, not part of the customer's thread (its emails list).
+      accountId: m.account_id, kind: 'system', to: [u.email],
       subject: fill(TEXTS.threatMail.subject[lang], v), text: fill(TEXTS.threatMail.body[lang], v), headers: { 'Auto-Submitted': 'auto-generated' },
     });
   }

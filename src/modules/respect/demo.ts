@@ -4,6 +4,7 @@ import { systemPrincipal } from '../../platform/context.js';
 import type { DemoSeed } from '../features.js';
 import * as queues from '../queues/queues.service.js';
 import * as conv from '../conversations/conversations.service.js';
+import { analyzeMessage } from '../listening/listening.service.js';
 import { approveMeasure, proposeMeasure, updateSettings } from './respect.service.js';
 
 export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
@@ -39,10 +40,15 @@ export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
     customerId: b.customerId, conversationId: b.id, kind: 'ban', reasonCategory: 'threat',
     reasonText: 'Threatened Sam personally after a warranty refusal.', messageIds: bm.rows.map((r) => r.id), abusedUserIds: [sam.userId!], durationDays: 60,
   });
-  // Demo customers have example.* addresses: the notices of these two conversations are kept but never sent.
+  // The threat is analysed now rather than by its job after start, so the supervisors' threat alert belongs to the
+  // demo's history too (the job then finds the findings and does nothing).
+  for (const r of bm.rows) await analyzeMessage(ctx, { messageId: r.id });
+  // Demo customers have example.* addresses: the notices of these two conversations, and the supervisors' alert about
+  // the threat, are kept but never sent.
   await ctx.db.transaction(async (tx) => {
-    const mine = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued' AND conversation_id = ANY($2::uuid[])`;
-    await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${mine})`, [seed.accountId, [a.id, b.id]]);
-    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE id IN (${mine})`, [seed.accountId, [a.id, b.id]]);
+    const mine = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued'
+                     AND (conversation_id = ANY($2::uuid[]) OR (kind = 'system' AND position('/conversations/' || $3 in text_body) > 0))`;
+    await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${mine})`, [seed.accountId, [a.id, b.id], b.id]);
+    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE id IN (${mine})`, [seed.accountId, [a.id, b.id], b.id]);
   });
 }
