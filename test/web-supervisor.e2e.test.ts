@@ -99,7 +99,7 @@ test('goodwill budgets: the team "Team DACH" is not called "Team Team DACH"', { 
   assert.deepEqual(errors, []);
 });
 
-test('public pages name the favicon, and /favicon.ico answers: no 404 in the console', { skip }, async () => {
+test('public pages name the favicon, and /favicon.ico answers: no 404 in the console; community counts in the right plural', { skip }, async () => {
   const page = await (await w.newContext()).newPage();
   const errors = watchErrors(page);
   for (const path of ['/contact/demo', '/portal/demo', '/help/demo', '/community/demo']) {
@@ -115,6 +115,15 @@ test('public pages name the favicon, and /favicon.ico answers: no 404 in the con
     assert.equal(icon.status, 200, path);
     assert.match(icon.type ?? '', /^image\/svg\+xml/, path);
   }
+  // Counts in the right plural form (the demo has questions with one answer): "1 answer", "1 Antwort", never "1 answers".
+  await page.goto('/community/demo?lang=en');
+  const en = await page.locator('main').innerText();
+  assert.match(en, /\b1 answer\b/);
+  assert.doesNotMatch(en, /\b1 answers\b/);
+  await page.goto('/community/demo?lang=de');
+  const de = await page.locator('main').innerText();
+  assert.match(de, /\b1 Antwort\b/);
+  assert.doesNotMatch(de, /\b1 Antworten\b/);
   const ico = await page.request.get('/favicon.ico');
   assert.equal(ico.status(), 200);
   assert.match(ico.headers()['content-type'], /^image\/svg\+xml/);

@@ -65,7 +65,8 @@ export function FilterBar({ state, update }: { state: FilterState; update: Retur
   const queues = useQueues();
   return (
     <Group align="flex-end" gap="md" wrap="wrap" role="search" aria-label={t('filters.label')}>
-      <div>
+      {/* On a phone the five periods are wider than the screen: they scroll sideways instead of running off it. */}
+      <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
         <SegmentedControl
           aria-label={t('filters.period')}
           value={state.period}

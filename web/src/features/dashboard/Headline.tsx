@@ -27,8 +27,8 @@ export function Headline({ r }: { r: WaitsReport }) {
   return (
     <Paper component="section" aria-label={t('headline.label')} data-testid="dashboard-headline" p="md" radius="md"
       style={{ borderLeft: '6px solid #e8590c', background: 'var(--mantine-color-orange-0)' }}>
-      <Text fz="lg">{t('headline.reported', { asa: fmtCompact(t, r.reported.asaSeconds) })}</Text>
-      <Text fz={24} fw={700} lh={1.3} c="var(--mantine-color-red-9)">
+      <Text fz={{ base: 'md', sm: 'lg' }}>{t('headline.reported', { asa: fmtCompact(t, r.reported.asaSeconds) })}</Text>
+      <Text fz={{ base: 20, sm: 24 }} fw={700} lh={1.3} c="var(--mantine-color-red-9)">
         {t(`headline.${h.kind}`, { lived: fmtCompact(t, h.lived), ratio: fmtRatio(h.ratio) })}
       </Text>
       {(j.multiAttempt > 0 || j.neverServed > 0) && (

@@ -53,7 +53,7 @@ export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport })
       splitLine: { show: false },
       axisTick: { customValues: HUMAN_EDGES.map((_, i) => i) },
       axisLabel: {
-        customValues: HUMAN_EDGES.map((_, i) => i + 0.5), rotate: 0, fontSize: 11, interval: 0,
+        customValues: HUMAN_EDGES.map((_, i) => i + 0.5), rotate: 0, fontSize: 11, lineHeight: 14, interval: 0,
         // Two lines (the range, then its unit), so eight labels fit side by side even on a phone.
         formatter: (v: number) => labels[Math.floor(v)].replace(/ (?=\S+$)/, '\n'),
       },
@@ -114,7 +114,7 @@ export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport })
 }
 
 /** Round ticks of the survival plot's log axis (fewer on a phone). */
-const SURVIVAL_TICKS = [30, 60, 300, 600, 1800, 3600, 7200, 28800];
+const SURVIVAL_TICKS = [30, 60, 300, 1800, 7200, 28800];
 const SURVIVAL_TICKS_NARROW = [60, 600, 3600, 28800];
 
 export function SurvivalPlot({ r }: { r: WaitsReport }) {
