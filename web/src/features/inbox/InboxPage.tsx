@@ -416,9 +416,9 @@ export default function InboxPage() {
       )}
       <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
         <Group justify="space-between" wrap="nowrap">
-          <Title order={1} size="h3" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{title}</Title>
+          <Title order={1} size="h3" style={{ minWidth: 0, overflowWrap: 'break-word' }}>{title}</Title>
           {compact ? (
-            <Button variant="default" size="xs" onClick={viewsCtl.open} style={{ flexShrink: 0 }}>{t('views.button', { view: title })}</Button>
+            <Button variant="default" size="xs" onClick={viewsCtl.open} style={{ flexShrink: 0 }} aria-haspopup="dialog">{t('views.button')}</Button>
           ) : (
             <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
           )}
@@ -426,7 +426,7 @@ export default function InboxPage() {
         {compact ? (
           <Group gap="xs" wrap="nowrap" align="flex-end">
             <Box style={{ flex: 1, minWidth: 0 }}>{searchField}</Box>
-            <Button size="xs" variant={activeFilters ? 'filled' : 'default'} onClick={sheetCtl.open}>
+            <Button size="xs" variant={activeFilters ? 'filled' : 'default'} onClick={sheetCtl.open} aria-haspopup="dialog">
               {activeFilters ? t('filters.buttonCount', { count: activeFilters }) : t('filters.button')}
             </Button>
           </Group>
