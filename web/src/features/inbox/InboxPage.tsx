@@ -152,7 +152,7 @@ function Row({ c, index, selected, now, onFocus, card, checked, onCheck, meId }:
           flex: 1,
           minWidth: 0,
           display: 'grid',
-          gridTemplateColumns: '48px minmax(120px, 1fr) 92px 96px 80px 110px 136px 88px',
+          gridTemplateColumns: '48px minmax(120px, 1fr) 84px 90px 80px 110px 150px 88px',
           alignItems: 'center',
           gap: 8,
           height: '100%',
