@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, checkA11y, screenshot, serveHtml, signIn, switchLanguage, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
+import { DEMO, checkA11y, screenshot, serveHtml, signIn, until, watchErrors, WEB_E2E_SKIP, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 const w = webSuite();
@@ -15,8 +15,7 @@ test('a supervisor writes an article in three languages and publishes it; the he
   const ctx = await w.newContext({ locale: 'de-DE' });
   const p = await ctx.newPage();
   const errors = watchErrors(p);
-  await signIn(p, DEMO.supervisor);
-  await switchLanguage(p, 'English'); // the profile language (de/nb) is the default; this test reads the English texts
+  await signIn(p, DEMO.supervisor); // Martin's profile language is German, like this browser
   await p.goto('/knowledge');
   await p.getByRole('heading', { level: 1, name: 'Wissensdatenbank' }).waitFor();
   await p.getByRole('button', { name: 'Rücksendung und Erstattung' }).waitFor();

@@ -115,7 +115,8 @@ test('keyboard only: sign in with Tab and Enter', { skip }, async () => {
   assert.equal(await p.evaluate(() => (document.activeElement as HTMLInputElement).type), 'password');
   await p.keyboard.type('earshot-demo');
   await p.keyboard.press('Enter');
-  await p.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+  // Lena's profile language is German: the app opens in German after sign-in.
+  await p.getByRole('navigation', { name: 'Hauptnavigation' }).waitFor();
   // The navigation is reachable with Tab, and the focused element is visibly marked.
   let reached = false;
   for (let i = 0; i < 30 && !reached; i++) {

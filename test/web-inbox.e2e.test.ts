@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, serveHtml, screenshot, signIn, until, watchErrors, webSuite } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, serveHtml, screenshot, signIn, switchLanguage, until, watchErrors, webSuite } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 let host: Server;
@@ -34,6 +34,8 @@ async function agentPage(email: string, path = '/inbox/all'): Promise<{ page: Pa
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await signIn(page, email);
+  // Martin's profile language is German (the default after sign-in); these tests read the English texts.
+  if (email !== DEMO.sam && email !== DEMO.admin) await switchLanguage(page, 'English');
   await page.goto(path);
   if (path.startsWith('/inbox')) await page.getByTestId('conversation-list').waitFor();
   return { page, errors };

@@ -9,7 +9,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
-import { put } from './lib/api';
+import { api, put } from './lib/api';
 import { LANGS, type Lang } from './lib/i18n';
 import { usePhone } from './lib/layout';
 import { can, useMe, useSignOut, type Me } from './lib/session';
@@ -32,7 +32,8 @@ export function LanguageSwitch() {
       onChange={(l) => {
         void i18n.changeLanguage(l);
         if (!me?.user) return;
-        void put('/me/locale', { locale: l }).then(
+        // keepalive: the choice is saved even when the user navigates away at once.
+        void api('PUT', '/me/locale', { locale: l }, { keepalive: true }).then(
           () => qc.setQueryData<Me | null>(['me'], (m) => (m?.user ? { ...m, user: { ...m.user, locale: l as Lang } } : m)),
           () => {}, // not saved: the choice still holds in this browser (localStorage)
         );

@@ -12,6 +12,7 @@ interface Macro {
   name: string;
   kind: 'reply' | 'note';
   body: string;
+  language?: 'en' | 'de' | 'nb' | null;
   actions: { status?: string; priority?: string; addTags?: string[]; queueId?: string };
 }
 
@@ -24,6 +25,7 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
   const [name, setName] = useState(macro?.name ?? '');
   const [kind, setKind] = useState<string>(macro?.kind ?? 'reply');
   const [body, setBody] = useState(macro?.body ?? '');
+  const [language, setLanguage] = useState<string>(macro?.language ?? 'any');
   const [status, setStatus] = useState<string | null>(macro?.actions.status ?? null);
   const [priority, setPriority] = useState<string | null>(macro?.actions.priority ?? null);
   const [tags, setTags] = useState<string[]>(macro?.actions.addTags ?? []);
@@ -35,13 +37,13 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
       if (priority) actions.priority = priority;
       if (tags.length) actions.addTags = tags;
       if (queueId) actions.queueId = queueId;
-      const input = { name, kind, body, actions };
+      const input = { name, kind, body, language: language === 'any' ? null : language, actions };
       return macro ? patch(`/macros/${macro.id}`, input) : post('/macros', input);
     },
     [['admin', 'macros']],
     onClose,
   );
-  const { fe, rest } = useFieldErrors(save.error, ['name', 'kind', 'body', 'actions/status', 'actions/priority', 'actions/addTags', 'actions/queueId', 'actions']);
+  const { fe, rest } = useFieldErrors(save.error, ['name', 'kind', 'body', 'language', 'actions/status', 'actions/priority', 'actions/addTags', 'actions/queueId', 'actions']);
   return (
     <ModalForm save={save} error={rest ?? fe('actions')} submitLabel={macro ? t('common.save') : t('macros.add')} onClose={onClose}>
       <TextInput label={t('macros.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} required data-autofocus />
@@ -57,6 +59,9 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
           ]}
         />
       </div>
+      {/* The composer offers macros in the conversation's language first and warns before one in another language. */}
+      <Select label={t('macros.language')} allowDeselect={false} value={language} onChange={(v) => setLanguage(v ?? 'any')} error={fe('language')}
+        data={[{ value: 'any', label: t('macros.anyLanguage') }, ...(['en', 'de', 'nb'] as const).map((l) => ({ value: l, label: t(`lang.${l}`, { ns: 'common' }) }))]} />
       <Textarea label={t('macros.body')} autosize minRows={5} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fe('body')} required />
       <Text size="xs" c="dimmed">
         {t('macros.placeholders')}{' '}

@@ -118,7 +118,7 @@ function Row({ c, index, selected, now, onFocus, card, checked, onCheck, meId }:
     boxShadow: selected ? 'inset 3px 0 0 var(--mantine-color-teal-7)' : undefined,
   };
   const check = (
-    <Box pl={card ? 8 : 12} pt={card ? 12 : 0} style={{ flexShrink: 0 }}>
+    <Box pl={card ? 8 : 10} pt={card ? 12 : 0} style={{ flexShrink: 0 }}>
       <Checkbox size="sm" aria-label={t('bulk.select', { n: c.number })} checked={checked} onChange={(e) => onCheck(e.currentTarget.checked)} />
     </Box>
   );
@@ -153,7 +153,7 @@ function Row({ c, index, selected, now, onFocus, card, checked, onCheck, meId }:
           flex: 1,
           minWidth: 0,
           display: 'grid',
-          gridTemplateColumns: '56px minmax(120px, 1fr) 92px 96px 80px 110px 150px 96px',
+          gridTemplateColumns: '48px minmax(120px, 1fr) 84px 90px 80px 110px 150px 88px',
           alignItems: 'center',
           gap: 8,
           height: '100%',
@@ -206,7 +206,7 @@ function BulkBar({ selected, onClear }: { selected: Map<string, number>; onClear
     <Paper withBorder p="xs" component="section" aria-label={t('bulk.label')} bg="blue.0">
       <Group gap="xs" align="flex-end" wrap="wrap">
         <Text size="sm" fw={600} aria-live="polite" style={{ alignSelf: 'center' }}>{t('bulk.selected', { count: selected.size })}</Text>
-        <Select size="xs" w={170} label={t('bulk.assign')} searchable value={null} disabled={busy} placeholder={t('row.unassigned')}
+        <Select size="xs" w={170} label={t('bulk.assign')} searchable value={null} disabled={busy}
           data={[
             ...(me?.user ? [{ value: me.user.id, label: t('filters.me') }] : []),
             ...(users.data?.items ?? []).filter((u) => !u.disabled && u.id !== me?.user?.id).map((u) => ({ value: u.id, label: u.name })),
@@ -417,9 +417,9 @@ export default function InboxPage() {
       )}
       <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
         <Group justify="space-between" wrap="nowrap">
-          <Title order={1} size="h3" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{title}</Title>
+          <Title order={1} size="h3" style={{ minWidth: 0, overflowWrap: 'break-word' }}>{title}</Title>
           {compact ? (
-            <Button variant="default" size="xs" onClick={viewsCtl.open} style={{ flexShrink: 0 }}>{t('views.button', { view: title })}</Button>
+            <Button variant="default" size="xs" onClick={viewsCtl.open} style={{ flexShrink: 0 }} aria-haspopup="dialog">{t('views.button')}</Button>
           ) : (
             <Button variant="subtle" size="xs" onClick={helpCtl.open}>{t('shortcuts.button')}</Button>
           )}
@@ -427,7 +427,7 @@ export default function InboxPage() {
         {compact ? (
           <Group gap="xs" wrap="nowrap" align="flex-end">
             <Box style={{ flex: 1, minWidth: 0 }}>{searchField}</Box>
-            <Button size="xs" variant={activeFilters ? 'filled' : 'default'} onClick={sheetCtl.open}>
+            <Button size="xs" variant={activeFilters ? 'filled' : 'default'} onClick={sheetCtl.open} aria-haspopup="dialog">
               {activeFilters ? t('filters.buttonCount', { count: activeFilters }) : t('filters.button')}
             </Button>
           </Group>
