@@ -65,6 +65,9 @@ test('a cookie-authenticated write from a foreign origin is refused', async () =
   const { cookie } = await login('lena@acme.test', 'correct horse battery');
   const r = await env.req('POST', '/api/v1/conversations', { token: '', cookie, body: convBody(), headers: { origin: 'https://evil.example', host: 'localhost' } });
   assert.equal(r.status, 403);
+  // An opaque origin (sandboxed frame, no-referrer page) and garbage are refused the same way, never a 500.
+  for (const origin of ['null', 'not a url'])
+    assert.equal((await env.req('POST', '/api/v1/conversations', { token: '', cookie, body: convBody(), headers: { origin, host: 'localhost' } })).status, 403, origin);
   const ok = await env.req('POST', '/api/v1/conversations', { token: '', cookie, body: convBody(), headers: { origin: 'http://localhost', host: 'localhost' } });
   assert.equal(ok.status, 201);
 });

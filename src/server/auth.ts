@@ -11,6 +11,14 @@ import type { Principal } from '../platform/context.js';
 export const SESSION_COOKIE = 'earshot_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest): Promise<Principal | null> {
   const auth = req.headers.authorization;
   if (auth) {
@@ -26,8 +34,9 @@ export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest
     if (!p) return null;
     // Cookies ride along on cross-site requests; SameSite=Lax stops most, and a foreign Origin stops the rest.
     if (UNSAFE.has(req.method)) {
+      // `Origin: null` (a sandboxed frame, a no-referrer page) or anything unparsable is not this site either.
       const origin = req.headers.origin;
-      if (origin && new URL(origin).host !== req.headers.host)
+      if (origin && originHost(origin) !== req.headers.host)
         throw new AppError('forbidden', 'Cross-site request refused', 403);
     }
     return { ...p, ip: req.ip };
