@@ -13,18 +13,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, signIn, step, until, watchErrors, webSuite } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, signIn, step, until, webSuite } from './web-harness.js';
+import { newPage } from './journeys-helpers.js';
 
 const skip = WEB_E2E_SKIP;
 const w = webSuite();
 
 const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });
 
-async function page(opts: { phone?: boolean; locale?: string } = {}): Promise<{ page: Page; errors: string[] }> {
-  const ctx = opts.phone ? await phoneContext(w, { locale: opts.locale }) : await w.newContext({ locale: opts.locale });
-  const p = await ctx.newPage();
-  return { page: p, errors: watchErrors(p) };
-}
+const page = (opts: { phone?: boolean; locale?: string } = {}) => newPage(w, opts);
 
 const dialog = (p: Page) => p.getByRole('dialog');
 

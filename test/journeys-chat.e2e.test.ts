@@ -15,7 +15,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { DEMO, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, serveHtml, signIn, step, until, watchErrors, webSuite } from './web-harness.js';
+import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, serveHtml, signIn, step, until, webSuite } from './web-harness.js';
+import { newPage } from './journeys-helpers.js';
 
 const skip = WEB_E2E_SKIP;
 const hosts: Server[] = [];
@@ -29,11 +30,7 @@ after(() => {
 
 const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });
 
-async function page(opts: { phone?: boolean; locale?: string } = {}): Promise<{ page: Page; errors: string[] }> {
-  const ctx = opts.phone ? await phoneContext(w, { locale: opts.locale }) : await w.newContext({ locale: opts.locale });
-  const p = await ctx.newPage();
-  return { page: p, errors: watchErrors(p) };
-}
+const page = (opts: { phone?: boolean; locale?: string } = {}) => newPage(w, opts);
 
 const dialog = (p: Page) => p.getByRole('dialog');
 

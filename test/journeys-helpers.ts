@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { BrowserContext, Page } from 'playwright-core';
-import { until, watchErrors, type WebEnv } from './web-harness.js';
+import { phoneContext, until, watchErrors, type WebEnv } from './web-harness.js';
 
 /** Waits for the first mail to `to` (after `from` mails) that matches, and parses it. */
 export async function mailTo(w: WebEnv, to: string, match: (m: ParsedMail) => boolean = () => true, from = 0): Promise<ParsedMail> {
@@ -28,9 +28,9 @@ export function linkIn(m: ParsedMail, re: RegExp): string {
   return l!;
 }
 
-/** A page in a new browser context, its console errors collected. */
-export async function newPage(w: WebEnv, opts: { locale?: string } = {}): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await w.newContext(opts);
+/** A page in a new browser context (desktop, or a 390 px phone), its console errors collected. */
+export async function newPage(w: WebEnv, opts: { locale?: string; phone?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = opts.phone ? await phoneContext(w, { locale: opts.locale }) : await w.newContext({ locale: opts.locale });
   const page = await ctx.newPage();
   return { ctx, page, errors: watchErrors(page) };
 }
