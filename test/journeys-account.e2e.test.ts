@@ -159,8 +159,9 @@ test('journey (b): forgot password → mail → new password → sign in; an unk
   });
   await screenshot(reset, 'journey-b-5-reset-signed-in');
   // The session elsewhere ended with the new password.
+  // (In the language that page last showed: Ola's profile language since his sign-in there.)
   await elsewhere.reload();
-  await elsewhere.getByRole('button', { name: 'Sign in' }).waitFor();
+  await elsewhere.getByRole('button', { name: /^(Sign in|Anmelden|Logg inn)$/ }).waitFor();
   assert.deepEqual(errors, []);
   assert.deepEqual(resetErrors, []);
 });

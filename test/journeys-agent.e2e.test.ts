@@ -66,9 +66,12 @@ test('journey: an agent works a conversation on a phone — menu, views drawer, 
   const menu = page.getByRole('navigation', { name: 'Main navigation' });
   await menu.getByRole('link', { name: 'Inbox' }).waitFor({ state: 'visible' });
   await page.getByRole('radiogroup', { name: 'Language' }).or(page.getByLabel('Language').first()).first().waitFor({ state: 'visible' });
-  for (const b of [page.getByRole('button', { name: 'Sign out' }), menu.getByRole('link', { name: 'Inbox' })]) {
-    const box = (await b.boundingBox())!;
-    assert.ok(box.x >= 0 && box.x + box.width <= 390, 'menu entries are on screen');
+  // The drawer slides in: wait until it has arrived, then each entry must lie within the 390 px screen.
+  for (const [name, b] of [['Sign out', page.getByRole('button', { name: 'Sign out' })], ['Inbox', menu.getByRole('link', { name: 'Inbox' })]] as const) {
+    await until(`the menu entry "${name}" within the screen`, async () => {
+      const box = await b.boundingBox();
+      return !!box && box.x >= 0 && box.x + box.width <= 390;
+    }, 5_000);
   }
   await endOfStep(page, 2, 'menu', errors);
   await page.getByRole('button', { name: 'Close the menu' }).click();
