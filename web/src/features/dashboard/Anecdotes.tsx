@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fmtDate, fmtDateTime, fmtDuration, fmtNumber, fmtPercent } from '../../lib/format';
 import { useAnecdotes, type AnecdoteExample, type AnecdoteFigures, type AnecdoteGroup, type Filters } from './api';
+import { ScrollX } from '../../lib/ScrollX';
 
 const GROUPS: AnecdoteGroup[] = ['week', 'queue', 'channel'];
 const verdictColor = { contradicted: 'red.9', blind_spot: 'violet.9', agrees: 'teal.9' } as const;
@@ -22,7 +23,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
   const { t } = useTranslation('dashboard');
   if (!examples.length) return <Text size="sm">{t('anecdotes.noExamples')}</Text>;
   return (
-    <div style={{ overflowX: 'auto' }}>
+    <ScrollX label={t('anecdotes.examples')}>
       <Table aria-label={t('anecdotes.examples')} highlightOnHover fz="sm">
         <Table.Thead>
           <Table.Tr>
@@ -56,7 +57,7 @@ function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verd
           })}
         </Table.Tbody>
       </Table>
-    </div>
+    </ScrollX>
   );
 }
 
@@ -132,7 +133,7 @@ export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZon
                   data={GROUPS.map((g) => ({ value: g, label: t(`anecdotes.by.${g}`) }))} />
               </Group>
               {table.data.groups.length === 0 ? <Text size="sm">{t('anecdotes.none')}</Text> : (
-                <div style={{ overflowX: 'auto' }}>
+                <ScrollX label={t('anecdotes.table', { by: t(`anecdotes.by.${by}`) })}>
                   <Table aria-label={t('anecdotes.table', { by: t(`anecdotes.by.${by}`) })} fz="sm">
                     <Table.Thead>
                       <Table.Tr>
@@ -157,7 +158,7 @@ export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZon
                       ))}
                     </Table.Tbody>
                   </Table>
-                </div>
+                </ScrollX>
               )}
             </div>
           </SimpleGrid>

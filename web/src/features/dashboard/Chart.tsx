@@ -11,6 +11,7 @@ import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
+import { ScrollX } from '../../lib/ScrollX';
 
 echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
 
@@ -64,7 +65,7 @@ export function ChartPanel({ title, description, controls, chart, table, testId 
         </Group>
       </Group>
       {chart}
-      <div id={`${id}-table`}>{showTable ? <div style={{ overflowX: 'auto' }}>{table}</div> : <VisuallyHidden>{table}</VisuallyHidden>}</div>
+      <div id={`${id}-table`}>{showTable ? <ScrollX label={title}>{table}</ScrollX> : <VisuallyHidden>{table}</VisuallyHidden>}</div>
     </Paper>
   );
 }

@@ -3,6 +3,7 @@ import { Group, NumberInput, SegmentedControl, Select, TextInput } from '@mantin
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { CHANNELS, useQueues, type Filters } from './api';
+import { ScrollX } from '../../lib/ScrollX';
 
 export const PERIODS = ['today', '7d', '30d', 'all', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -66,14 +67,14 @@ export function FilterBar({ state, update }: { state: FilterState; update: Retur
   return (
     <Group align="flex-end" gap="md" wrap="wrap" role="search" aria-label={t('filters.label')}>
       {/* On a phone the five periods are wider than the screen: they scroll sideways instead of running off it. */}
-      <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+      <ScrollX label={t('filters.period')}>
         <SegmentedControl
           aria-label={t('filters.period')}
           value={state.period}
           onChange={(v) => update(v === 'custom' ? { period: v, from: state.from, to: state.to } : { period: v })}
           data={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))}
         />
-      </div>
+      </ScrollX>
       {state.period === 'custom' && (
         <>
           <TextInput type="date" label={t('filters.from')} value={state.from} max={state.to} onChange={(e) => isDay(e.currentTarget.value) && update({ from: e.currentTarget.value })} />

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { fmtHuman } from './human';
 import type { Journey } from './api';
+import { ScrollX } from '../../lib/ScrollX';
 
 const outcomeColor: Record<string, string> = { answered: 'teal', abandoned: 'red', closed: 'gray', waiting: 'yellow', never_served: 'red' };
 
@@ -89,7 +90,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
       {items.length === 0 ? (
         <Text>{t('journeys.none')}</Text>
       ) : (
-        <div style={{ overflowX: 'auto' }}>
+        <ScrollX label={t('journeys.title')}>
           <Table aria-label={t('journeys.title')} highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -133,7 +134,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
             </Table.Tbody>
           </Table>
           {onMore && <Button mt="sm" variant="default" onClick={onMore}>{t('journeys.more')}</Button>}
-        </div>
+        </ScrollX>
       )}
     </Paper>
   );
