@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO, DEMO_PASSWORD, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, signIn, step, until, watchErrors, webSuite, type WebEnv } from './web-harness.js';
+import { DEMO, DEMO_PASSWORD, WEB_E2E_SKIP, checkA11y, phoneContext, screenshot, signIn, step, switchLanguage, until, watchErrors, webSuite, type WebEnv } from './web-harness.js';
 
 const skip = WEB_E2E_SKIP;
 const w: WebEnv = webSuite(async (w) => {
@@ -41,6 +41,8 @@ async function supervisor() {
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await signIn(page, DEMO.supervisor);
+  // Martin's profile language is German; this file reads the English texts.
+  await switchLanguage(page, 'English');
   martin = { ctx, page, errors };
   return martin;
 }
@@ -289,6 +291,7 @@ test('every goodwill state and every badge on the heart, respect, leaders, satis
   const l = await lc.newPage();
   const lErrors = watchErrors(l);
   await signIn(l, DEMO.leader);
+  await switchLanguage(l, 'English'); // Ingrid's profile language is Norwegian
   await l.goto('/leaders');
   await l.getByRole('heading', { level: 2 }).first().waitFor();
   await assertBadgesReadable(l, 'leaders', 0);
