@@ -160,6 +160,9 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function checkA11y(page: Page, screen: string): Promise<void> {
   // Evaluated through the DevTools protocol, not as a <script> tag: the app's CSP (script-src 'self') stays on.
   if (!(await page.evaluate(() => typeof (window as any).axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
+  // Measure the screen at rest: a dialog fading in or out has, mid-transition, a title at 1.2:1 that no person reads.
+  // Waits for every finite running animation and transition (not spinners, which never end), at most 3 s.
+  await settleAnimations(page);
   const result = await page.evaluate(async () => {
     const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v: any) => ({
@@ -217,4 +220,22 @@ export async function phoneContext(w: WebEnv, opts: { locale?: string } = {}): P
   const c = await w.browser.newContext({ baseURL: w.url, locale: opts.locale ?? 'en-GB', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await c.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
   return c;
+}
+
+/** Waits until every finite CSS animation and transition on the page has ended (at most ms); spinners are ignored. */
+export async function settleAnimations(page: Page, ms = 3_000): Promise<void> {
+  await page.evaluate(async (limit) => {
+    const end = Date.now() + limit;
+    for (;;) {
+      const running = document.getAnimations().filter((a) => {
+        const timing = a.effect?.getComputedTiming();
+        return a.playState === 'running' && timing != null && timing.iterations !== Infinity;
+      });
+      if (running.length === 0 || Date.now() > end) return;
+      await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => undefined))),
+        new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
+      // Unmounting after a transition happens on the next frames: look again.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+  }, ms);
 }
