@@ -18,6 +18,7 @@ import type { Queryable } from '../../platform/db.js';
 import { audit } from '../audit/audit.service.js';
 import { findOrCreateCustomer, normaliseIdentity } from '../customers/customers.service.js';
 import { ingestCti } from '../channels/voice/cti.js';
+import { findRecipient } from '../channels/email/mailboxes.service.js';
 import { waitsReport } from '../journeys/journeys.service.js';
 
 export const PROBE_DOMAIN = 'probes.earshot.invalid';
@@ -102,6 +103,7 @@ export async function addProbe(ctx: Ctx, p: Principal, input: ProbeInput): Promi
   return ctx.db.transaction(async (tx) => {
     const dup = await tx.query('SELECT 1 FROM probes WHERE account_id = $1 AND name = $2', [p.accountId, name]);
     if (dup.rows.length) throw conflict('probe_exists', `a probe named '${name}' exists already`);
+    if (channel === 'email') await requireOwnMailbox(tx, p.accountId, target!);
     const c = await findOrCreateCustomer(tx, p.accountId, { name: `Probe ${name}`, email: from, phone: caller });
     if (!c.created) {
       const other = await tx.query('SELECT 1 FROM probes WHERE account_id = $1 AND customer_id = $2', [p.accountId, c.id]);
@@ -187,8 +189,18 @@ export async function runProbe(ctx: Ctx, p: Principal, probe: Probe, ends: Endpo
   return getRun(ctx, p.accountId, runId);
 }
 
+/**
+ * An email probe writes only to a mailbox of its own account (checked when it is added and before every run: the
+ * mailbox may have gone since). Another account's address and an unknown one get the same answer.
+ */
+async function requireOwnMailbox(tx: Queryable, accountId: string, target: string) {
+  const r = await findRecipient(tx, target);
+  if (!r || r.mailbox.accountId !== accountId) throw invalid('target', `${target} is not a mailbox of this account`);
+}
+
 async function sendEmail(ctx: Ctx, accountId: string, probe: Probe, runId: string, messageId: string, ends: Endpoints): Promise<string> {
   if (!ends.smtpPort) throw new AppError('probe_no_smtp', 'no SMTP listener to send to (set SMTP_PORT or PROBE_SMTP_PORT)');
+  await requireOwnMailbox(ctx.db, accountId, probe.target!);
   const t = nodemailer.createTransport({ host: ends.smtpHost, port: ends.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 10_000 } as any);
   try {
     await t.sendMail({ from: probe.fromAddress, to: probe.target!, subject: SUBJECT, text: TEXT, messageId, headers: { 'X-Earshot-Probe': runId } });

@@ -1,12 +1,14 @@
 /**
  * Mailboxes: the addresses that receive email for an account. The SMTP listener finds the account of a message by its
  * recipient: a mailbox address, or a reply address reply+<conversation reply_token>@<a domain of the account's
- * mailboxes>. Addresses are lower-case and unique across all accounts.
+ * mailboxes>. Addresses are lower-case and unique across all accounts, and their domain belongs to the account
+ * (domains.service.ts): an address in another account's domain neither is accepted nor receives mail.
  */
 import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../../platform/errors.js';
 import { audit } from '../../audit/audit.service.js';
+import { requireOwnDomain } from './domains.service.js';
 
 export const ON_CLOSED = ['reopen', 'follow_up'] as const;
 export type OnClosed = (typeof ON_CLOSED)[number];
@@ -97,6 +99,7 @@ export async function createMailbox(ctx: Ctx, p: Principal, input: MailboxInput)
   const onClosed = onClosedOf(input.onClosed) ?? 'reopen';
   try {
     return await ctx.db.transaction(async (tx) => {
+      await requireOwnDomain(tx, p.accountId, address);
       const queueId = await checkQueue(tx, p.accountId, input.queueId);
       const r = await tx.query<Mailbox>(
         `INSERT INTO mailboxes (account_id, address, name, queue_id, on_closed) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
@@ -106,7 +109,7 @@ export async function createMailbox(ctx: Ctx, p: Principal, input: MailboxInput)
       return r.rows[0];
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('mailbox_exists', `The address ${address} is already a mailbox (of this or another account)`);
+    if (isUniqueViolation(err)) throw conflict('mailbox_exists', `The address ${address} is already a mailbox`);
     throw err;
   }
 }
@@ -118,6 +121,7 @@ export async function updateMailbox(ctx: Ctx, p: Principal, id: string, patch: P
   const onClosed = onClosedOf(patch.onClosed) ?? null;
   try {
     return await ctx.db.transaction(async (tx) => {
+      if (address) await requireOwnDomain(tx, p.accountId, address);
       const queueId = patch.queueId ? await checkQueue(tx, p.accountId, patch.queueId) : null;
       const r = await tx.query<Mailbox>(
         `UPDATE mailboxes SET address = coalesce($3, address), name = coalesce($4, name),
@@ -129,7 +133,7 @@ export async function updateMailbox(ctx: Ctx, p: Principal, id: string, patch: P
       return r.rows[0];
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('mailbox_exists', `The address ${address} is already a mailbox (of this or another account)`);
+    if (isUniqueViolation(err)) throw conflict('mailbox_exists', `The address ${address} is already a mailbox`);
     throw err;
   }
 }
@@ -149,6 +153,10 @@ export interface Recipient {
   conversationId: string | null;
 }
 
+/** The mailbox's domain is not held by another account. */
+const OWN_DOMAIN = (m: string) =>
+  `NOT EXISTS (SELECT 1 FROM mail_domains d WHERE d.domain = split_part(${m}.address, '@', 2) AND d.account_id <> ${m}.account_id)`;
+
 const REPLY = /^reply\+([a-z0-9]{8,64})@(.+)$/;
 
 /**
@@ -163,7 +171,7 @@ export async function findRecipient(tx: Tx, rcpt: string): Promise<Recipient | n
     const r = await tx.query<Mailbox & { conversationId: string }>(
       `SELECT ${M_COLS}, c.id AS "conversationId"
          FROM conversations c JOIN mailboxes m ON m.account_id = c.account_id AND split_part(m.address, '@', 2) = $2
-        WHERE c.reply_token = $1 ORDER BY m.created_at LIMIT 1`,
+        WHERE c.reply_token = $1 AND ${OWN_DOMAIN('m')} ORDER BY m.created_at LIMIT 1`,
       [reply[1], reply[2]],
     );
     if (!r.rows[0]) return null;
@@ -171,6 +179,6 @@ export async function findRecipient(tx: Tx, rcpt: string): Promise<Recipient | n
     return { mailbox, conversationId };
   }
   const plain = a.replace(/\+[^@]*@/, '@');
-  const r = await tx.query<Mailbox>(`SELECT ${COLS} FROM mailboxes WHERE address = $1 OR address = $2 ORDER BY address = $1 DESC LIMIT 1`, [a, plain]);
+  const r = await tx.query<Mailbox>(`SELECT ${COLS} FROM mailboxes m WHERE (address = $1 OR address = $2) AND ${OWN_DOMAIN('m')} ORDER BY address = $1 DESC LIMIT 1`, [a, plain]);
   return r.rows[0] ? { mailbox: r.rows[0], conversationId: null } : null;
 }
