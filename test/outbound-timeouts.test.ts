@@ -141,6 +141,7 @@ before(async () => {
     smtpOutboundSocketTimeoutMs: SMTP_SOCKET_MS,
     smtpOutboundDeadlineMs: 20_000,
     webhookTimeoutMs: WEBHOOK_MS,
+    webhookAllowPrivate: true, // the silent receiver listens on 127.0.0.1
     imapConnectTimeoutMs: 5_000,
     imapGreetingTimeoutMs: IMAP_GREETING_MS,
     amiConnectTimeoutMs: AMI_MS,

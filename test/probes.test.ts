@@ -196,11 +196,19 @@ test('a probe nobody answers is still waiting, then unanswered after its limit',
 
 test('a probe whose front door refuses it is recorded as failed with the reason', async () => {
   env.clock.now = at(10_800);
-  const ep = await env.req('POST', '/api/v1/probes', { body: { name: 'nowhere', channel: 'email', target: 'nobody@elsewhere.test' } });
+  // An email probe writes only to a mailbox of its account (issue 14 item 1): an unknown address is refused at once…
+  const unknown = await env.req('POST', '/api/v1/probes', { body: { name: 'nowhere', channel: 'email', target: 'nobody@elsewhere.test' } });
+  assert.equal(unknown.status, 400, unknown.body);
+  assert.equal(unknown.json.error.field, 'target');
+  // …and a mailbox removed after the probe was added makes its next run fail with the reason.
+  const mb = await env.req('POST', '/api/v1/mailboxes', { body: { address: 'gone@acme.test' } });
+  assert.equal(mb.status, 201, mb.body);
+  const ep = await env.req('POST', '/api/v1/probes', { body: { name: 'nowhere', channel: 'email', target: 'gone@acme.test' } });
   assert.equal(ep.status, 201, ep.body);
+  assert.equal((await env.req('DELETE', `/api/v1/mailboxes/${mb.json.id}`)).status, 204);
   const run = await env.req('POST', `/api/v1/probes/${ep.json.id}/run`);
   assert.equal(run.json.status, 'failed');
-  assert.ok(run.json.error, 'the reason is kept');
+  assert.match(run.json.error, /not a mailbox of this account/);
   // The probe's address cannot be one of a real customer's.
   const taken = await env.req('POST', '/api/v1/probes', { body: { name: 'fake', channel: 'email', target: 'support@acme.test', fromAddress: 'anna@example.com' } });
   assert.equal(taken.status, 409);

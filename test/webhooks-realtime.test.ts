@@ -9,7 +9,7 @@ import { buildApp } from '../src/server/app.js';
 
 let env: TestEnv;
 before(async () => {
-  env = await setup();
+  env = await setup({ webhookAllowPrivate: true }); // the receivers listen on 127.0.0.1 (WEBHOOK_ALLOW_PRIVATE=1)
 });
 after(() => env.close());
 

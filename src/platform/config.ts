@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /** Every setting in one place; README's settings table lists the same names. */
 export interface Config {
   port: number;
@@ -44,6 +45,10 @@ export interface Config {
   smtpOutboundDeadlineMs: number;
   /** One webhook delivery: connect, answer and body (WEBHOOK_TIMEOUT_MS, default 10 s). */
   webhookTimeoutMs: number;
+  /** Webhooks may post to loopback, private, link-local … addresses (WEBHOOK_ALLOW_PRIVATE=1; default no). */
+  webhookAllowPrivate: boolean;
+  /** Only these ranges of such addresses (WEBHOOK_ALLOW_CIDRS, comma-separated, e.g. 10.20.0.0/16,fd00:1::/64). */
+  webhookAllowCidrs: string[];
   /** IMAP: TCP connect (IMAP_CONNECT_TIMEOUT_MS, default 15 s). */
   imapConnectTimeoutMs: number;
   /** IMAP: the server's greeting (IMAP_GREETING_TIMEOUT_MS, default 15 s). */
@@ -108,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpOutboundSocketTimeoutMs: pos('SMTP_OUTBOUND_SOCKET_TIMEOUT_MS', 60_000),
     smtpOutboundDeadlineMs: pos('SMTP_OUTBOUND_DEADLINE_MS', 120_000),
     webhookTimeoutMs: pos('WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' || env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookAllowCidrs: parseCidrs(env.WEBHOOK_ALLOW_CIDRS),
     imapConnectTimeoutMs: pos('IMAP_CONNECT_TIMEOUT_MS', 15_000),
     imapGreetingTimeoutMs: pos('IMAP_GREETING_TIMEOUT_MS', 15_000),
     imapSocketTimeoutMs: pos('IMAP_SOCKET_TIMEOUT_MS', 120_000),
@@ -118,4 +125,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobDeadlineMs: pos('JOB_DEADLINE_MS', 300_000),
     ...overrides,
   };
+}
+
+/** WEBHOOK_ALLOW_CIDRS; a malformed entry stops the start (a typo must not silently open or close anything). */
+export function parseCidrs(v: string | undefined): string[] {
+  if (!v?.trim()) return [];
+  return v.split(',').map((s) => s.trim()).filter(Boolean).map((c) => {
+    const [net, bits, extra] = c.split('/');
+    const fam = isIP(net);
+    const n = bits === undefined ? (fam === 6 ? 128 : 32) : Number(bits);
+    if (!fam || extra !== undefined || !/^\d*$/.test(bits ?? '') || !Number.isInteger(n) || n < 0 || n > (fam === 6 ? 128 : 32))
+      throw new Error(`WEBHOOK_ALLOW_CIDRS: '${c}' is not an address range like 10.20.0.0/16 or fd00:1::/64`);
+    return `${net}/${n}`;
+  });
 }

@@ -3,14 +3,18 @@
  * so a change is announced exactly when it is committed; the job retries with backoff until the receiver answers 2xx.
  *
  * Signature header: `Earshot-Signature: t=<unix seconds>,v1=<hex hmac_sha256(secret, "<t>.<raw body>")>`.
+ * Targets on this machine or private networks are refused unless the operator allows them (guard.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import { randomToken } from '../../platform/password.js';
 import { audit } from '../audit/audit.service.js';
+import { checkLiteral, guardedLookup, isLocalName, refusal, TargetRefused, targetPolicy, type TargetPolicy } from './guard.js';
 
 export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'sla.breached', 'anecdotes.alert'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -29,7 +33,40 @@ export function verifySignature(secret: string, header: string, body: string, no
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-function checkUrl(url: string) {
+/**
+ * One POST to a receiver, over a socket to an address the policy allows (guard.ts): a literal address is checked
+ * here, a name at its lookup, and the socket connects to the address that was checked. Redirects are not followed.
+ * Resolves with the status; the answer's body is read and dropped.
+ */
+function post(url: string, headers: Record<string, string>, body: string, policy: TargetPolicy, signal: AbortSignal): Promise<number> {
+  const u = new URL(url);
+  const literal = checkLiteral(u.hostname, policy);
+  if (literal) return Promise.reject(new TargetRefused(`refused: ${literal}`));
+  const hostname = u.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+      {
+        method: 'POST',
+        hostname,
+        port: u.port || undefined,
+        path: u.pathname + u.search,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(policy),
+        agent: false,
+        signal,
+      },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function checkUrl(url: string, config: Ctx['config']) {
   let u: URL;
   try {
     u = new URL(url);
@@ -38,11 +75,15 @@ function checkUrl(url: string) {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid('url', 'must be http or https');
   if (u.username || u.password) throw invalid('url', 'must not carry credentials; the signature authenticates Earshot');
+  // Early word for what delivery would refuse anyway (names are checked on their address at every delivery).
+  const policy = targetPolicy(config);
+  const why = isLocalName(u.hostname) ? refusal('127.0.0.1', policy) && `${u.hostname} is this machine (allow it with WEBHOOK_ALLOW_PRIVATE=1)` : checkLiteral(u.hostname, policy);
+  if (why) throw invalid('url', why);
 }
 
 export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string; events: string[]; secret?: string }) {
   requireCap(p, 'admin');
-  checkUrl(input.url);
+  checkUrl(input.url, ctx.config);
   if (!input.events?.length) throw invalid('events', 'name at least one event');
   for (const e of input.events)
     if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) throw invalid('events', `unknown event '${e}' (known: ${WEBHOOK_EVENTS.join(', ')})`);
@@ -131,26 +172,26 @@ export async function deliverWebhook(ctx: Ctx, payload: { deliveryId: string }, 
   const timeoutMs = ctx.config.webhookTimeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(d.url, {
-      method: 'POST',
-      headers: {
+    status = await post(
+      d.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Earshot-Webhooks/1',
         'earshot-event': d.event,
         'earshot-delivery': payload.deliveryId,
         'earshot-signature': sign(d.secret, t, d.body),
       },
-      body: d.body,
-      redirect: 'manual',
-      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-    });
-    status = res.status;
-    await res.body?.cancel().catch(() => {});
+      d.body,
+      targetPolicy(ctx.config),
+      signal ? AbortSignal.any([timeout, signal]) : timeout,
+    );
+    // Only the status is kept, never what the receiver wrote back.
     if (status < 200 || status >= 300) error = `receiver answered ${status}`;
   } catch (err: any) {
-    if (timeout.aborted) error = `no answer: timed out after ${timeoutMs} ms (WEBHOOK_TIMEOUT_MS)`;
+    if (err instanceof TargetRefused) error = err.message;
+    else if (timeout.aborted) error = `no answer: timed out after ${timeoutMs} ms (WEBHOOK_TIMEOUT_MS)`;
     else if (signal?.aborted) error = `abandoned: ${signal.reason?.message ?? signal.reason}`;
-    else error = err?.cause?.code ?? err?.name ?? String(err);
+    else error = err?.code ?? err?.cause?.code ?? err?.name ?? String(err);
   }
   await ctx.db.query(
     `UPDATE webhook_deliveries SET attempts = $2::int, response_status = $3::int, last_error = $4::text,
