@@ -183,6 +183,7 @@ export async function updateUser(
       await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
       await tx.query(`UPDATE password_tokens SET used_at = now(), used_for = 'replaced' WHERE user_id = $1 AND used_at IS NULL`, [id]);
     }
+    await boundTokensOf(tx, p, id, r.rows[0].role, !!patch.disabled);
     await audit(tx, p, 'user.updated', { type: 'user', id }, { ...patch, password: patch.password ? '(changed)' : undefined });
     return r.rows[0];
   });
@@ -274,15 +275,45 @@ export async function logout(ctx: Ctx, token: string) {
 
 export const TOKEN_PREFIX = 'es_';
 
+/**
+ * Roles ordered by what they may do: each has every capability of the ones before it (a leader reports like a
+ * supervisor but manages nothing). A token may do at most what its creator may do now.
+ */
+export const ROLE_RANK: Record<Role, number> = { agent: 0, leader: 1, supervisor: 2, admin: 3 };
+const RANK_SQL = (col: string) => `array_position(ARRAY['agent', 'leader', 'supervisor', 'admin'], ${col})`;
+
+/**
+ * Tokens follow their creator (issue 14 item 4): disabling the creator revokes the tokens they made, demoting caps them
+ * at the new role (promoting again does not raise them). Runs in the transaction that changes the user.
+ */
+async function boundTokensOf(tx: Tx, p: Principal, userId: string, role: Role, disabled: boolean) {
+  const revoked = disabled
+    ? await tx.query<{ id: string }>(
+        `UPDATE api_tokens SET revoked_at = now() WHERE created_by = $1 AND revoked_at IS NULL RETURNING id`,
+        [userId],
+      )
+    : { rows: [] };
+  for (const t of revoked.rows) await audit(tx, p, 'token.revoked', { type: 'token', id: t.id }, { reason: 'creator disabled', creator: userId });
+  const capped = await tx.query<{ id: string; role: Role }>(
+    `UPDATE api_tokens SET role = $2 WHERE created_by = $1 AND revoked_at IS NULL AND ${RANK_SQL('role')} > ${RANK_SQL('$2::text')}
+     RETURNING id`,
+    [userId, role],
+  );
+  for (const t of capped.rows) await audit(tx, p, 'token.capped', { type: 'token', id: t.id }, { role, reason: 'creator demoted', creator: userId });
+}
+
 export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; name?: string }) {
   requireCap(p, 'admin');
   if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
   const secret = TOKEN_PREFIX + randomToken(30);
   return ctx.db.transaction(async (tx) => {
+    // The creator is the person behind the request: the signed-in user, or the creator of the token used.
+    const creator = p.userId ?? (p.tokenId ? (await tx.query<{ created_by: string | null }>('SELECT created_by FROM api_tokens WHERE id = $1', [p.tokenId])).rows[0]?.created_by ?? null : null);
+    if (ROLE_RANK[input.role] > ROLE_RANK[p.role]) throw invalid('role', `a ${p.role} may not create a token with more rights (${input.role})`);
     const r = await tx.query<{ id: string; createdAt: Date }>(
       `INSERT INTO api_tokens (account_id, name, role, token_hash, prefix, created_by) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING id, created_at AS "createdAt"`,
-      [p.accountId, input.name ?? '', input.role, sha256(secret), secret.slice(0, 8), p.userId],
+      [p.accountId, input.name ?? '', input.role, sha256(secret), secret.slice(0, 8), creator],
     );
     await audit(tx, p, 'token.created', { type: 'token', id: r.rows[0].id }, { role: input.role, name: input.name ?? '' });
     return { id: r.rows[0].id, token: secret, role: input.role, name: input.name ?? '', createdAt: r.rows[0].createdAt };
@@ -292,8 +323,10 @@ export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; n
 export async function listTokens(ctx: Ctx, p: Principal) {
   requireCap(p, 'admin');
   const r = await ctx.db.query(
-    `SELECT id, name, role, prefix, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
-       FROM api_tokens WHERE account_id = $1 ORDER BY created_at DESC`,
+    `SELECT t.id, t.name, t.role, t.prefix, t.created_at AS "createdAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt",
+            CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name) END AS "createdBy"
+       FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+      WHERE t.account_id = $1 ORDER BY t.created_at DESC, t.id`,
     [p.accountId],
   );
   return r.rows;
@@ -312,12 +345,19 @@ export async function revokeToken(ctx: Ctx, p: Principal, id: string) {
   });
 }
 
-/** Resolves a bearer token; last_used_at is refreshed at most once a minute to keep reads cheap. */
+/**
+ * Resolves a bearer token; last_used_at is refreshed at most once a minute to keep reads cheap. The token may do at
+ * most what its creator may do now, and nothing once the creator is disabled — also when the user row was changed
+ * around updateUser (which revokes and caps the stored tokens).
+ */
 export async function principalFromToken(ctx: Ctx, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const r = await ctx.db.query<{ id: string; account_id: string; role: Role; stale: boolean }>(
-    `SELECT id, account_id, role, (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
-       FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+    `SELECT t.id, t.account_id,
+            CASE WHEN u.id IS NOT NULL AND ${RANK_SQL('u.role')} < ${RANK_SQL('t.role')} THEN u.role ELSE t.role END AS role,
+            (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+       FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`,
     [sha256(token)],
   );
   const t = r.rows[0];

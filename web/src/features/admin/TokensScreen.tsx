@@ -1,4 +1,7 @@
-/** API tokens (admin): create with a role (the token is shown once, with a copy button), list, revoke. */
+/**
+ * API tokens (admin): create with a role (the token is shown once, with a copy button), list with who created each,
+ * revoke. A token follows its creator's rights (revoked when they are disabled, capped when demoted).
+ */
 import { useState } from 'react';
 import { Button, Code, Select, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -17,6 +20,8 @@ interface Token {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The person whose rights bound the token; null: made by the operator on the command line. */
+  createdBy: { id: string; name: string } | null;
 }
 
 function TokenForm({ onCreated, onClose }: { onCreated: (token: string) => void; onClose: () => void }) {
@@ -40,13 +45,13 @@ export function TokensScreen() {
   const revoke = useSave((id: string) => del(`/tokens/${id}`), [['admin', 'tokens']]);
   return (
     <>
-      <ScreenHeader title={t('nav.tokens')} description={t('tokens.intro')} action={<Button onClick={created.open}>{t('tokens.add')}</Button>} />
+      <ScreenHeader title={t('nav.tokens')} description={`${t('tokens.intro')} ${t('tokens.rule')}`} action={<Button onClick={created.open}>{t('tokens.add')}</Button>} />
       <AdminTable
         label={t('tokens.table')}
         items={tokens.data}
         query={tokens}
-        minWidth={700}
-        columns={[t('tokens.name'), t('tokens.role'), t('tokens.prefix'), t('tokens.created'), t('tokens.lastUsed'), t('tokens.status'), t('common.actions')]}
+        minWidth={820}
+        columns={[t('tokens.name'), t('tokens.role'), t('tokens.prefix'), t('tokens.created'), t('tokens.createdBy'), t('tokens.lastUsed'), t('tokens.status'), t('common.actions')]}
         row={(tk) => {
           const label = tk.name || tk.prefix;
           return (
@@ -55,6 +60,7 @@ export function TokensScreen() {
               <Table.Td>{t(`roles.${tk.role}`)}</Table.Td>
               <Table.Td><Code>{tk.prefix}…</Code></Table.Td>
               <Table.Td>{fmtDateTime(tk.createdAt)}</Table.Td>
+              <Table.Td>{tk.createdBy ? tk.createdBy.name : t('tokens.operator')}</Table.Td>
               <Table.Td>{tk.lastUsedAt ? fmtDateTime(tk.lastUsedAt) : t('tokens.never')}</Table.Td>
               <Table.Td>
                 {tk.revokedAt ? <Tag color="gray">{t('tokens.revoked')}</Tag> : <Tag color="teal">{t('users.active')}</Tag>}
