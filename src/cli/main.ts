@@ -10,7 +10,7 @@ import { AppError } from '../platform/errors.js';
 import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context.js';
 import { VERSION } from '../platform/version.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
-import { DEMO_ACCOUNT, DEMO_PASSWORD, seedDemo } from '../demo/seed.js';
+import { DEMO_ACCOUNT, DEMO_PASSWORD, demoPasswordsInUse, seedDemo } from '../demo/seed.js';
 import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
 import { CHANNEL_MODULES } from '../modules/channels/index.js';
@@ -24,7 +24,10 @@ const roleArg = (v: string) => {
   return v as Role;
 };
 
-type ServeFlags = DbFlags & { port?: number; host?: string; jobs?: boolean; smtpPort?: number; smtpOutbound?: string };
+type ServeFlags = DbFlags & { port?: number; host?: string; jobs?: boolean; smtpPort?: number; smtpOutbound?: string; allowDemoPasswords?: boolean };
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export const isLoopbackHost = (h: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(h.trim());
 
 async function serve(flags: ServeFlags, demo: boolean) {
   const { buildApp } = await import('../server/app.js');
@@ -46,6 +49,18 @@ async function serve(flags: ServeFlags, demo: boolean) {
     demoNote = seeded
       ? `Demo account '${DEMO_ACCOUNT}' created with a few days of history.`
       : `Demo account '${DEMO_ACCOUNT}' found.`;
+  }
+  // The demo's passwords are published in the README: never reachable from other machines unless the operator says so.
+  const beyond = [config.host, ...(config.smtpPort !== undefined ? [config.smtpHost] : [])].filter((h) => !isLoopbackHost(h));
+  const allowDemo = flags.allowDemoPasswords || ['1', 'true'].includes(process.env.EARSHOT_ALLOW_DEMO_PASSWORDS ?? '');
+  const demoUsers = beyond.length ? await demoPasswordsInUse(ctx) : [];
+  if (demoUsers.length && !allowDemo) {
+    await db.close();
+    throw new Error(
+      `refusing to listen on ${[...new Set(beyond)].join(', ')} while demo users sign in with the published demo password ` +
+        `(${demoUsers.join(', ')}). Listen on 127.0.0.1 (the default; drop --host/HOST), change their passwords, ` +
+        `or start with --allow-demo-passwords (env EARSHOT_ALLOW_DEMO_PASSWORDS=1) if you really mean it.`,
+    );
   }
   const app = await buildApp({ db, config });
   if (config.runJobs) await app.jobs.start();
@@ -72,6 +87,9 @@ async function serve(flags: ServeFlags, demo: boolean) {
     ...channels.handles.map((h) => h.info),
   ];
   if (demo) lines.push(demoNote, `Sign in as admin@demo.earshot.test with password '${DEMO_PASSWORD}' (agents: see README).`);
+  if (demoUsers.length)
+    lines.push(`WARNING: listening on ${[...new Set(beyond)].join(', ')} with the published demo passwords (--allow-demo-passwords): anyone who can reach this server can sign in.`);
+  else if (!beyond.length) lines.push(`Listening on ${config.host} only (this machine); --host 0.0.0.0 opens HTTP and SMTP to the network.`);
   if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
   process.stderr.write(lines.join('\n') + '\n');
 }
@@ -89,7 +107,8 @@ export function buildCli() {
       .command('serve')
       .description('run the server')
       .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
-      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0')
+      .option('--host <host>', 'address HTTP and SMTP bind; env HOST, default 127.0.0.1 (this machine only); 0.0.0.0 for all')
+      .option('--allow-demo-passwords', 'listen beyond loopback even while demo users have the published password (env EARSHOT_ALLOW_DEMO_PASSWORDS=1)')
       .option('--no-jobs', 'do not run background jobs in this process (env EARSHOT_JOBS=0)')
       .addOption(new Option('--smtp-port <port>', 'accept inbound email by SMTP on this port; env SMTP_PORT').argParser(portArg))
       .option('--smtp-outbound <url>', 'relay for outgoing email, e.g. smtp://127.0.0.1:25; env SMTP_OUTBOUND_URL'),
@@ -100,7 +119,8 @@ export function buildCli() {
       .command('demo')
       .description('run the server with the demo account (created on first start)')
       .addOption(new Option('--port <port>', 'HTTP port; env PORT, default 3000').argParser(portArg))
-      .option('--host <host>', 'address to bind; env HOST, default 0.0.0.0')
+      .option('--host <host>', 'address HTTP and SMTP bind; env HOST, default 127.0.0.1 (this machine only); 0.0.0.0 for all')
+      .option('--allow-demo-passwords', 'listen beyond loopback with the published demo passwords (env EARSHOT_ALLOW_DEMO_PASSWORDS=1)')
       .addOption(new Option('--smtp-port <port>', 'accept inbound email by SMTP on this port; env SMTP_PORT').argParser(portArg))
       .option('--smtp-outbound <url>', 'relay for outgoing email, e.g. smtp://127.0.0.1:25; env SMTP_OUTBOUND_URL'),
   ).action((o) => serve(o, true));

@@ -14,6 +14,7 @@ import { createMacro } from '../modules/macros/macros.service.js';
 import { importParsedEvents } from '../modules/journeys/import/import.service.js';
 import { contactsToEvents, simulate } from '../modules/simulate/simulate.js';
 import { DateTime } from 'luxon';
+import { verifyPassword } from '../platform/password.js';
 
 export const DEMO_ACCOUNT = 'demo';
 export const DEMO_PASSWORD = 'earshot-demo';
@@ -26,6 +27,20 @@ export const DEMO_USERS = [
   { email: 'ola@demo.earshot.test', name: 'Ola Nordmann', role: 'agent', locale: 'nb' },
   { email: 'sam@demo.earshot.test', name: 'Sam Carter', role: 'agent', locale: 'en' },
 ] as const;
+
+/**
+ * The demo users (in any account) that still sign in with the published DEMO_PASSWORD. `earshot serve` and
+ * `earshot demo` refuse to listen beyond loopback while there are any, unless told explicitly.
+ */
+export async function demoPasswordsInUse(ctx: Ctx): Promise<string[]> {
+  const r = await ctx.db.query<{ email: string; password_hash: string }>(
+    `SELECT email, password_hash FROM users WHERE lower(email) = ANY($1::text[]) AND disabled_at IS NULL AND password_hash IS NOT NULL`,
+    [DEMO_USERS.map((u) => u.email)],
+  );
+  const found: string[] = [];
+  for (const u of r.rows) if (await verifyPassword(DEMO_PASSWORD, u.password_hash)) found.push(u.email);
+  return [...new Set(found)].sort();
+}
 
 const WEEKDAYS: [string, string][] = [['08:00', '18:00']];
 const HOURS = { week: { mon: WEEKDAYS, tue: WEEKDAYS, wed: WEEKDAYS, thu: WEEKDAYS, fri: WEEKDAYS, sat: [['10:00', '14:00']] as [string, string][] } };

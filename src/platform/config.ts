@@ -12,7 +12,8 @@ export interface Config {
   bodyLimitBytes: number;
   loginRateLimit: number;
   publicRateLimit: number;
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-* headers count (TRUST_PROXY): 1/true = any, or addresses and ranges, comma-separated. */
+  trustProxy: boolean | string[];
   runJobs: boolean;
   publicUrl?: string;
   // ---- channels (issue 4); README's settings table lists the env names
@@ -86,7 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new Error(`COOKIE_SECURE must be auto, always or never, got '${cookieSecure}'`);
   return {
     port: int('PORT', 3000),
-    host: env.HOST || '0.0.0.0',
+    // Loopback unless told otherwise (issue 14 item 3): `--host 0.0.0.0` or HOST opens HTTP and SMTP together.
+    host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.EARSHOT_DATA || './earshot-data',
     logLevel: env.LOG_LEVEL || 'info',
@@ -95,11 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 10 * 1024 * 1024),
     loginRateLimit: int('LOGIN_RATE_LIMIT', 10),
     publicRateLimit: int('PUBLIC_RATE_LIMIT', 60),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     runJobs: env.EARSHOT_JOBS !== '0',
     publicUrl: env.PUBLIC_URL || undefined,
     smtpPort: env.SMTP_PORT ? int('SMTP_PORT', 0) : undefined,
-    smtpHost: env.SMTP_HOST || env.HOST || '0.0.0.0',
+    smtpHost: env.SMTP_HOST || overrides.host || env.HOST || '127.0.0.1',
     smtpMaxBytes: int('SMTP_MAX_BYTES', 25 * 1024 * 1024),
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
@@ -137,5 +139,19 @@ export function parseCidrs(v: string | undefined): string[] {
     if (!fam || extra !== undefined || !/^\d*$/.test(bits ?? '') || !Number.isInteger(n) || n < 0 || n > (fam === 6 ? 128 : 32))
       throw new Error(`WEBHOOK_ALLOW_CIDRS: '${c}' is not an address range like 10.20.0.0/16 or fd00:1::/64`);
     return `${net}/${n}`;
+  });
+}
+
+/** TRUST_PROXY: unset/0/false = none; 1/true = any peer; else addresses and ranges (10.0.0.0/8, ::1), comma-separated. */
+export function parseTrustProxy(v: string | undefined): boolean | string[] {
+  const s = (v ?? '').trim();
+  if (!s || s === '0' || s === 'false') return false;
+  if (s === '1' || s === 'true') return true;
+  return s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+    const [net, bits, extra] = x.split('/');
+    const fam = isIP(net);
+    if (!fam || extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > (fam === 6 ? 128 : 32))))
+      throw new Error(`TRUST_PROXY: '${x}' is not an address or range (use 1 for any proxy, or e.g. 10.0.0.0/8,127.0.0.1)`);
+    return x;
   });
 }

@@ -60,9 +60,15 @@ export function who(req: FastifyRequest): Principal {
   return req.principal;
 }
 
+/**
+ * Whether a cookie set in answer to `req` is Secure: always when the request came over HTTPS — directly, or per
+ * X-Forwarded-Proto from a proxy TRUST_PROXY names (Fastify's req.protocol reads the header only then) — whatever
+ * COOKIE_SECURE says; otherwise per COOKIE_SECURE ('auto': also on localhost, where browsers accept it over http).
+ */
 export function cookieSecure(app: FastifyInstance<any, any, any, any, any>, req: FastifyRequest) {
+  if (req.protocol === 'https') return true;
   const mode = app.ctx.config.cookieSecure;
   if (mode !== 'auto') return mode === 'always';
   const host = (req.hostname ?? '').split(':')[0];
-  return req.protocol === 'https' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
