@@ -9,6 +9,7 @@ import { systemPrincipal } from '../platform/context.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
 import * as queues from '../modules/queues/queues.service.js';
 import { createMailbox } from '../modules/channels/email/mailboxes.service.js';
+import { claimDomain } from '../modules/channels/email/domains.service.js';
 import * as conv from '../modules/conversations/conversations.service.js';
 import { createMacro } from '../modules/macros/macros.service.js';
 import { importParsedEvents } from '../modules/journeys/import/import.service.js';
@@ -147,6 +148,9 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
     en: await queues.createQueue(ctx, sys, { name: 'Support EN', timezone: 'Europe/Berlin', businessHours: HOURS, teamId: en.id, assignment: 'round_robin', slaPolicyId: sla.id }),
   };
   // Mailboxes, so `earshot demo --smtp-port 2525` takes mail for them (and replies go out from them).
+  // The demo is started by the operator (`earshot demo`), so its mail domain is an operator claim, also on an install
+  // that has other accounts (docs/hardening.md).
+  await claimDomain(ctx, account.id, 'demo.earshot.test');
   await createMailbox(ctx, sys, { address: 'kundenservice@demo.earshot.test', name: 'Nordlicht Kundenservice', queueId: q.de.id });
   await createMailbox(ctx, sys, { address: 'kundeservice@demo.earshot.test', name: 'Nordlicht Kundeservice', queueId: q.no.id });
   await createMailbox(ctx, sys, { address: 'support@demo.earshot.test', name: 'Nordlicht Support', queueId: q.en.id });
