@@ -9,6 +9,7 @@ import nodemailer from 'nodemailer';
 import { setup, type TestEnv } from './helpers.js';
 import { startSmtpServer, type SmtpHandle } from '../src/modules/channels/email/smtp.js';
 import { claimDomain, listDomains, releaseDomain } from '../src/modules/channels/email/domains.service.js';
+import { senderMailbox } from '../src/modules/channels/email/outbound.js';
 
 let env: TestEnv;
 let smtp: SmtpHandle;
@@ -75,10 +76,12 @@ test("another account cannot add or move a mailbox into a claimed domain, and le
   assert.equal(dup.status, 409);
 });
 
-test("inbound mail for a mailbox in another account's domain is refused, its reply addresses too", async () => {
+test("a mailbox in another account's domain neither receives nor sends", async () => {
   // A mailbox made before claims existed (or written around the service).
-  await env.db.query(`INSERT INTO mailboxes (account_id, address) VALUES ($1, 'billing@acme.test')`, [other.accountId]);
+  const legacy = (await env.db.query<{ id: string }>(`INSERT INTO mailboxes (account_id, address) VALUES ($1, 'billing@acme.test') RETURNING id`, [other.accountId])).rows[0].id;
   assert.equal(await send('billing@acme.test'), 550);
+  // Nor does it send as the domain's account: replies go out from the account's own mailbox.
+  assert.equal((await senderMailbox(env.db, other.accountId, null, legacy))?.address, 'desk@other.test');
   assert.equal(await send('support@acme.test'), 250);
   assert.equal(await send('desk@other.test'), 250);
   // Moving the claim (operator, explicit) moves who receives.

@@ -153,8 +153,8 @@ export interface Recipient {
   conversationId: string | null;
 }
 
-/** The mailbox's domain is not held by another account. */
-const OWN_DOMAIN = (m: string) =>
+/** SQL: the mailbox (alias `m`) is not in a domain another account holds; such a mailbox neither receives nor sends. */
+export const OWN_DOMAIN = (m: string) =>
   `NOT EXISTS (SELECT 1 FROM mail_domains d WHERE d.domain = split_part(${m}.address, '@', 2) AND d.account_id <> ${m}.account_id)`;
 
 const REPLY = /^reply\+([a-z0-9]{8,64})@(.+)$/;

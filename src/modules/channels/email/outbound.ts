@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../../platform/context.js';
 import { enqueue } from '../../../platform/jobs.js';
+import { OWN_DOMAIN } from './mailboxes.service.js';
 
 export interface OutgoingEmail {
   accountId: string;
@@ -41,7 +42,8 @@ export const newMessageId = (domain: string | null) => `<${randomUUID()}@${domai
  * The mailbox that speaks for a conversation (issue 13: an English customer in "Support EN" was answered from the
  * German mailbox, the account's first): the mailbox named (`preferred`, the one the mail being answered came to), else
  * the first mailbox the customer wrote to in this conversation, else a mailbox of the conversation's queue, else the
- * account's first mailbox. Null when the account has no mailbox.
+ * account's first mailbox. Null when the account has no mailbox. A mailbox in a domain another account holds never
+ * speaks (issue 14 item 1: it would send as that account).
  */
 export async function senderMailbox(
   tx: Tx,
@@ -50,7 +52,7 @@ export async function senderMailbox(
   preferred: string | null = null,
 ): Promise<{ id: string; address: string; name: string } | null> {
   const r = await tx.query<{ id: string; address: string; name: string }>(
-    `SELECT m.id, m.address, m.name FROM mailboxes m WHERE m.account_id = $1
+    `SELECT m.id, m.address, m.name FROM mailboxes m WHERE m.account_id = $1 AND ${OWN_DOMAIN('m')}
       ORDER BY coalesce(m.id = $2::uuid, false) DESC,
                coalesce(m.id = (SELECT e.mailbox_id FROM email_messages e WHERE e.conversation_id = $3::uuid AND e.mailbox_id IS NOT NULL
                                  ORDER BY e.received_at LIMIT 1), false) DESC,
