@@ -103,6 +103,12 @@ test('with WEBHOOK_ALLOW_PRIVATE=1 or a matching WEBHOOK_ALLOW_CIDRS range an in
   env.ctx.config.webhookAllowPrivate = true;
   const local = await env.req('POST', '/api/v1/webhooks', { body: { url: `http://localhost:${port}/hook`, events: ['conversation.created'] } });
   assert.equal(local.status, 201, local.body);
+  // A name goes through the guarded lookup and connects to the address it checked.
+  assert.equal((await env.req('POST', '/api/v1/conversations', { body: convBody() })).status, 201);
+  await env.app.jobs.runDue(new Date());
+  assert.equal(hits, 3, 'both receivers got the second conversation');
+  const viaName = (await env.req('GET', `/api/v1/webhooks/${local.json.id}/deliveries`)).json.items[0];
+  assert.equal(viaName.responseStatus, 418, JSON.stringify(viaName));
   env.ctx.config.webhookAllowPrivate = false;
 });
 
