@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from './errors.js';
+import { takeClaim, writeClaim, settleClaim } from './idempotency.js';
 
 export interface Queryable {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
@@ -152,12 +153,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     ...base,
     async transaction(fn) {
       const client = await pool.connect();
+      // A request with an Idempotency-Key: its first transaction carries the key (platform/idempotency.ts).
+      const claim = takeClaim();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const tx = wrap(client);
+        if (claim) await writeClaim(tx, claim);
+        const result = await fn(tx);
         await client.query('COMMIT');
+        if (claim) settleClaim(claim, true);
         return result;
       } catch (err) {
+        if (claim) settleClaim(claim, false);
         await client.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
@@ -227,8 +234,20 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     kind: 'pglite',
     where: memory ? 'embedded (in memory)' : `embedded (${resolve(dataDir)})`,
     ...wrap(pg),
-    transaction(fn) {
-      return pg.transaction((tx) => fn(wrap(tx)));
+    async transaction(fn) {
+      const claim = takeClaim();
+      try {
+        const result = await pg.transaction(async (t) => {
+          const tx = wrap(t);
+          if (claim) await writeClaim(tx, claim);
+          return fn(tx);
+        });
+        if (claim) settleClaim(claim, true);
+        return result;
+      } catch (err) {
+        if (claim) settleClaim(claim, false);
+        throw err;
+      }
     },
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);

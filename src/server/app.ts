@@ -15,6 +15,7 @@ import type { Ctx, Principal } from '../platform/context.js';
 import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
 import { registerAuth } from './auth.js';
+import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
@@ -138,6 +139,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   registerAuth(app);
+  registerIdempotency(app);
 
   app.get('/api/health', {
     config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },
