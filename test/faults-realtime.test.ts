@@ -59,3 +59,63 @@ test('item 15: five database restarts under two processes leave one LISTEN per p
     await c.close();
   }
 });
+
+/** Resident memory of a process in MB (Linux). */
+const rssMb = async (pid: number) => {
+  const { readFile } = await import('node:fs/promises');
+  const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+test('item 17: sockets that never read and a burst of events: memory stays bounded, a healthy socket stays prompt', { skip: SKIP, timeout: 120_000 }, async () => {
+  const SLOW = 60;
+  const EVENTS = 60_000;
+  const c = await cluster('earshot_f17');
+  try {
+    const a = await c.start({ EARSHOT_JOBS: '0', REALTIME_MAX_BUFFER_BYTES: String(256 * 1024) });
+    const slow = [];
+    for (let i = 0; i < SLOW; i++) {
+      const s = await socket(a, c.token);
+      // Stop reading: the server's frames pile up in its send buffer for this socket.
+      (s.ws as any)._socket.pause();
+      slow.push(s);
+    }
+    const healthy = await socket(a, c.token);
+    await sleep(500);
+    const base = await rssMb(a.pid);
+    let peak = base;
+    const sampler = setInterval(() => void rssMb(a.pid).then((m) => (peak = Math.max(peak, m))).catch(() => {}), 100);
+    // The burst: change notifications for the account, exactly as services send them (each distinct).
+    const accountId = c.accountId;
+    for (let from = 0; from < EVENTS; from += 10_000)
+      await c.admin.query(
+        `SELECT pg_notify('earshot_changes', json_build_object('accountId', $1::text, 'type', 'conversation.updated',
+                 'conversationId', md5(i::text)::uuid)::text) FROM generate_series($2::int, $3::int) i`,
+        [accountId, from, from + 9_999],
+      );
+    // A healthy socket gets every event, and a marker sent after the burst promptly.
+    await until('healthy socket got the burst', () => healthy.frames.length >= EVENTS, 60_000);
+    const sent = Date.now();
+    await c.admin.query(`SELECT pg_notify('earshot_changes', json_build_object('accountId', $1::text, 'type', 'conversation.created', 'conversationId', $2::text)::text)`,
+      [accountId, '11111111-1111-4111-8111-111111111111']);
+    await until('marker', () => healthy.frames.some((f) => f.conversationId === '11111111-1111-4111-8111-111111111111'), 10_000, 10);
+    const latency = Date.now() - sent;
+    await sleep(1000);
+    clearInterval(sampler);
+    const grew = peak - base;
+    console.log(`# item 17: RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MB, marker after the burst in ${latency} ms`);
+    assert.ok(latency < 2000, `healthy socket waited ${latency} ms for an event after the burst`);
+    // Unbounded, the slow sockets alone hold about SLOW × EVENTS × 110 bytes (≈ 400 MB); bounded, 60 × 256 KiB at most.
+    assert.ok(grew < 150, `process memory grew by ${grew.toFixed(0)} MB (${base.toFixed(0)} → ${peak.toFixed(0)} MB) with ${SLOW} sockets that never read`);
+    // The consumers that fell behind were told to resync (close code 4008) or cut off.
+    const closes = await Promise.all(slow.map((s) => new Promise<number>((resolve) => {
+      if (s.ws.readyState === 3) return resolve(-1);
+      s.ws.once('close', (code) => resolve(code));
+      (s.ws as any)._socket.resume();
+    })));
+    for (const code of closes) assert.ok(code === 4008 || code === 1006 || code === -1, `slow socket closed with ${code}`);
+    healthy.ws.close();
+  } finally {
+    await c.close();
+  }
+});

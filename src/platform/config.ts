@@ -60,6 +60,11 @@ export interface Config {
   jobConcurrency: number;
   /** Job runner: a job still running after this is abandoned as a failed attempt and retried (JOB_DEADLINE_MS, default 5 min). */
   jobDeadlineMs: number;
+  /** Job runner: a running job's lease, renewed by its process every third of it; a dead process's jobs are
+   * reclaimed once it runs out (JOB_LEASE_MS, default 15 s). */
+  jobLeaseMs: number;
+  /** Realtime: bytes queued for one socket beyond which it is closed with code 4008 "resync" (REALTIME_MAX_BUFFER_BYTES, default 1 MiB). */
+  realtimeMaxBufferBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -116,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     amiPingMs: pos('AMI_PING_MS', 30_000),
     jobConcurrency: pos('JOB_CONCURRENCY', 2),
     jobDeadlineMs: pos('JOB_DEADLINE_MS', 300_000),
+    jobLeaseMs: pos('JOB_LEASE_MS', 15_000),
+    realtimeMaxBufferBytes: pos('REALTIME_MAX_BUFFER_BYTES', 1024 * 1024),
     ...overrides,
   };
 }
