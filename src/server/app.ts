@@ -83,7 +83,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
-  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs })
+  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs, leaseMs: config.jobLeaseMs })
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal))
     .on('auth.password_reset', (payload) => sendResetLinks(ctx, payload));

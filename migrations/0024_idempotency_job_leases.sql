@@ -17,3 +17,7 @@ CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
 -- create again returns the conversation it made.
 ALTER TABLE conversations ADD COLUMN client_id text;
 CREATE UNIQUE INDEX conversations_customer_client_id ON conversations (customer_id, client_id) WHERE client_id IS NOT NULL;
+
+-- Issue 14 item 18: a running job is leased by the process running it (locked_by), which renews locked_at every few
+-- seconds; a job whose lease ran out (its process died) is reclaimed by any other process within seconds.
+ALTER TABLE jobs ADD COLUMN locked_by text;
