@@ -44,8 +44,9 @@ test('concurrent duplicates never create twice: they get the answer or a 409 to 
 test('the same key with a different body is refused (422) and creates nothing', async () => {
   const a = await env.req('POST', '/api/v1/conversations', { body: convBody({ subject: 'Idem A' }), headers: { 'idempotency-key': 'key-two' } });
   assert.equal(a.status, 201);
-  const b = await env.req('POST', '/api/v1/conversations', { body: convBody({ subject: 'Idem B' }), headers: { 'idempotency-key': 'key-two' } });
+  const b = await env.req('POST', '/api/v1/conversations', { body: convBody({ subject: 'Idem B' }), headers: { 'idempotency-key': 'key-two', 'accept-language': 'de' } });
   assert.equal(b.status, 422, b.body);
+  assert.match(b.json.error.detail, /Idempotency-Key wurde schon/);
   assert.equal(b.json.error.code, 'idempotency_key_reused');
   assert.equal(b.json.error.field, 'Idempotency-Key');
   assert.equal(await count('Idem B'), 0);

@@ -17,6 +17,16 @@ const TEXTS: Record<string, Record<Locale, string>> = {
     de: 'Während Sie geschrieben haben, sind neue Nachrichten eingegangen.',
     nb: 'Nye meldinger kom inn mens du skrev.',
   },
+  idempotency_key_reused: {
+    en: 'This Idempotency-Key was already used for a different request; use a new key.',
+    de: 'Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet; nehmen Sie einen neuen.',
+    nb: 'Denne Idempotency-Key er allerede brukt til en annen forespørsel; bruk en ny nøkkel.',
+  },
+  idempotency_key_in_use: {
+    en: 'A request with this Idempotency-Key was carried out already; send it again for its answer, or look the result up.',
+    de: 'Eine Anfrage mit diesem Idempotency-Key wurde bereits ausgeführt; senden Sie sie erneut, um die Antwort zu erhalten, oder schlagen Sie das Ergebnis nach.',
+    nb: 'En forespørsel med denne Idempotency-Key er allerede utført; send den igjen for å få svaret, eller slå opp resultatet.',
+  },
   conversation_closed: { en: 'This conversation is closed.', de: 'Dieses Gespräch ist geschlossen.', nb: 'Denne samtalen er lukket.' },
   no_agent_available: { en: 'No agent is free right now.', de: 'Gerade ist niemand frei.', nb: 'Ingen er ledig akkurat nå.' },
   token_unknown: {

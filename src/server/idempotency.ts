@@ -109,7 +109,6 @@ export function registerIdempotency(app: App) {
   app.addHook('onSend', async (req, reply, payload) => {
     const claim = claims.get(req);
     if (!claim?.committed) return payload;
-    claims.delete(req);
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
     const ct = reply.getHeader('content-type');
     try {
@@ -120,5 +119,13 @@ export function registerIdempotency(app: App) {
       req.log.error({ err: err?.message }, 'idempotency: answer not stored');
     }
     return payload;
+  });
+
+  // Answered: no later transaction started from this request's context (a timer, a background kick) may take the key.
+  app.addHook('onResponse', async (req) => {
+    const claim = claims.get(req);
+    if (!claim) return;
+    claim.claimed = true;
+    claims.delete(req);
   });
 }
