@@ -10,7 +10,7 @@ import { setup, type TestEnv } from './helpers.js';
 
 let env: TestEnv;
 let port = 0;
-const HELLO_MS = 1_500;
+const HELLO_MS = 3_000;
 
 before(async () => {
   // TRUST_PROXY so each socket can come from its own address (X-Forwarded-For), as behind a reverse proxy.
