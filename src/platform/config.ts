@@ -65,6 +65,19 @@ export interface Config {
   jobLeaseMs: number;
   /** Realtime: bytes queued for one socket beyond which it is closed with code 4008 "resync" (REALTIME_MAX_BUFFER_BYTES, default 1 MiB). */
   realtimeMaxBufferBytes: number;
+  // ---- abuse limits (issue 14 items 5, 6); README "Sign-in, passwords and public endpoints"
+  /** Failed sign-ins in a row for one email address before it is locked (LOGIN_LOCK_AFTER, default 5). */
+  loginLockAfter: number;
+  /** First lock of an address in seconds, doubled with each further failure (LOGIN_LOCK_SECONDS, default 60). */
+  loginLockSeconds: number;
+  /** Longest lock in seconds (LOGIN_LOCK_MAX_SECONDS, default 900). */
+  loginLockMaxSeconds: number;
+  /** Chat sockets (widget and agent realtime) open at once from one IP (WS_MAX_PER_IP, default 20). */
+  wsMaxPerIp: number;
+  /** Chat widget sockets that have not said hello yet, in the whole process (WS_MAX_UNAUTHENTICATED, default 500). */
+  wsMaxUnauthenticated: number;
+  /** A chat widget socket that has not said hello after this is closed (WS_HELLO_TIMEOUT_MS, default 5 s). */
+  wsHelloTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -123,6 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobDeadlineMs: pos('JOB_DEADLINE_MS', 300_000),
     jobLeaseMs: pos('JOB_LEASE_MS', 15_000),
     realtimeMaxBufferBytes: pos('REALTIME_MAX_BUFFER_BYTES', 1024 * 1024),
+    loginLockAfter: pos('LOGIN_LOCK_AFTER', 5),
+    loginLockSeconds: pos('LOGIN_LOCK_SECONDS', 60),
+    loginLockMaxSeconds: pos('LOGIN_LOCK_MAX_SECONDS', 900),
+    wsMaxPerIp: pos('WS_MAX_PER_IP', 20),
+    wsMaxUnauthenticated: pos('WS_MAX_UNAUTHENTICATED', 500),
+    wsHelloTimeoutMs: pos('WS_HELLO_TIMEOUT_MS', 5_000),
     ...overrides,
   };
 }

@@ -58,6 +58,8 @@ export interface BuildOptions {
   /** Overrides the clock (tests). */
   now?: () => Date;
   logger?: boolean;
+  /** Where log lines go (tests read them); default stdout. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Secrets and personal data that must never reach a log line. */
@@ -74,7 +76,7 @@ export const LOG_REDACT = [
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { db, config } = opts;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },

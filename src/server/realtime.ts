@@ -11,7 +11,6 @@
 import type { WebSocket } from 'ws';
 import { CHANGES_CHANNEL, type Change } from '../platform/changes.js';
 import type { App } from './app.js';
-import { who } from './auth.js';
 
 /** Close code for a consumer that fell behind: reconnect and refetch. */
 export const RESYNC_CODE = 4008;
@@ -60,7 +59,10 @@ export async function registerRealtime(app: App) {
       summary: 'WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)',
     },
   }, (socket, req) => {
-    const p = who(req);
+    // The auth hook refuses before the upgrade; should a request ever get here without a principal, it is closed
+    // quietly (a refusal, not an error with a stack trace in the log).
+    const p = req.principal;
+    if (!p) return socket.close(4401, 'unauthorized');
     let set = clients.get(p.accountId);
     if (!set) clients.set(p.accountId, (set = new Set()));
     set.add(socket);
