@@ -69,7 +69,9 @@ function walk(root: unknown, fix: (s: string) => string) {
       continue;
     }
     const proto = Object.getPrototypeOf(o);
-    if (proto !== Object.prototype && proto !== null) continue;
+    // Plain objects, including the null-prototype ones query-string parsers make (`new Empty()`, Empty.prototype =
+    // Object.create(null)); Buffers, Dates and other class instances are left alone.
+    if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) continue;
     const rec = o as Record<string, unknown>;
     for (const k of Object.keys(rec)) {
       const x = rec[k];
