@@ -61,6 +61,9 @@ test('a NUL and a lone surrogate in a JSON body (a name, a subject, a custom fie
   const got = await env.req('GET', `/api/v1/conversations/${conv.json.id}`);
   assert.equal(got.json.subject, 'Subject');
   assert.equal(got.json.messages[0].text, 'Hello');
+  const patched = await env.req('PATCH', `/api/v1/conversations/${conv.json.id}`, { body: { customFields: { 'or\u0000der': { note: `x\u0000${LONE}` } } } });
+  assert.equal(patched.status, 200, patched.body);
+  assert.deepEqual(patched.json.customFields, { order: { note: 'x\uFFFD' } });
   // Sent as raw JSON text with the escapes, as an attacker would.
   const raw = await env.req('POST', '/api/v1/customers', { body: '{"name":"A\\u0000B\\ud800","email":"raw.nul@example.com"}', headers: { 'content-type': 'application/json' } });
   assert.equal(raw.status, 201, raw.body);
