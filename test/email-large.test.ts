@@ -5,7 +5,7 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { setup, type TestEnv } from './helpers.js';
@@ -97,6 +97,13 @@ test('over the bound (slots busy and the waiting place taken) a large message ge
   assert.equal(again.code, 250, again.response);
   assert.equal((await stored('o1')).n, 1);
   assert.equal(smtp.large.inUse, 0);
+});
+
+test('the spool folder removed by a temp cleaner while idle is made again: mail is still stored', async () => {
+  rmSync(smtp.spoolDir, { recursive: true, force: true });
+  const r = await send(mail('after-clean', LARGE * 2), 'after-clean');
+  assert.equal(r.code, 250, r.response);
+  assert.equal((await stored('after-clean')).n, 1);
 });
 
 test('a message over SMTP_MAX_BYTES is still refused with 552 and leaves no spool file', async () => {

@@ -7,7 +7,7 @@
  * `SMTP_LARGE_WAITING` waiting, 451 "try again later"), so memory is bounded by the slots, not by the senders.
  * Bodies are never logged.
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,8 @@ export async function startSmtpServer(ctx: Ctx, o: SmtpOptions): Promise<SmtpHan
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       // The message goes to a spool file as it arrives, never whole into memory; a large one is read back only when
       // it has one of the few large-message slots.
+      // Made again if a temp cleaner removed it while the listener was idle (else every mail would get 451).
+      mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
       const file = join(spoolDir, `${++spooled}.eml`);
       const out = createWriteStream(file, { mode: 0o600 });
       let size = 0;
