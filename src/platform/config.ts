@@ -21,6 +21,12 @@ export interface Config {
   smtpHost: string;
   /** Largest accepted message in bytes (SMTP_MAX_BYTES, default 25 MiB); bigger ones get 552. */
   smtpMaxBytes: number;
+  /** Messages from this size on (SMTP_LARGE_BYTES, default 1 MiB) are "large": parsed and stored a few at a time. */
+  smtpLargeBytes: number;
+  /** Large messages parsed and stored at once (SMTP_LARGE_CONCURRENCY, default 2); more wait, spooled on disk. */
+  smtpLargeConcurrency: number;
+  /** Large messages that may wait for a slot (SMTP_LARGE_WAITING, default 32); beyond that a sender gets 451. */
+  smtpLargeWaiting: number;
   /** PEM files for STARTTLS (SMTP_TLS_KEY, SMTP_TLS_CERT); without them STARTTLS is not offered. */
   smtpTlsKey?: string;
   smtpTlsCert?: string;
@@ -114,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpPort: env.SMTP_PORT ? int('SMTP_PORT', 0) : undefined,
     smtpHost: env.SMTP_HOST || env.HOST || '0.0.0.0',
     smtpMaxBytes: int('SMTP_MAX_BYTES', 25 * 1024 * 1024),
+    smtpLargeBytes: int('SMTP_LARGE_BYTES', 1024 * 1024),
+    smtpLargeConcurrency: Math.max(1, int('SMTP_LARGE_CONCURRENCY', 2)),
+    smtpLargeWaiting: int('SMTP_LARGE_WAITING', 32),
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
     smtpOutboundUrl: env.SMTP_OUTBOUND_URL || undefined,

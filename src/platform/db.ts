@@ -2,10 +2,11 @@
  * One small database interface over two drivers: embedded PGlite (default, zero set-up) and a PostgreSQL server
  * through `pg`. Both speak the same SQL, so modules write plain parameterised PostgreSQL and never ask which one runs.
  */
-import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from './errors.js';
 import { takeClaim, writeClaim, settleClaim } from './idempotency.js';
+import { lockFolder, type FolderLock } from './db-lock.js';
 
 export interface Queryable {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
@@ -206,19 +207,22 @@ function quoteIdent(s: string) {
 async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const memory = dataDir === 'memory://' || dataDir === '';
-  let lockFile: string | null = null;
+  let lock: FolderLock | null = null;
   if (!memory) {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    lockFile = join(dir, 'earshot.lock');
-    takeLock(lockFile, dir);
+    // PGlite is single-process: a second process on the same folder is refused instead of corrupting it. The lock
+    // is released by the operating system when the process dies (db-lock.ts).
+    lock = await lockFolder(dir);
+    // The pid file earlier versions used as the lock; it is no longer read.
+    rmSync(join(dir, 'earshot.lock'), { force: true });
   }
   let pg: InstanceType<typeof PGlite>;
   try {
     pg = new PGlite(memory ? undefined : resolve(dataDir), loadDataDir ? { loadDataDir } : {});
     await pg.waitReady;
   } catch (err: any) {
-    if (lockFile) rmSync(lockFile, { force: true });
+    await lock?.release();
     throw new AppError('db_unreachable', `Cannot open the embedded database in ${dataDir}: ${err.message}`, 503);
   }
   const wrap = (c: any): Queryable => ({
@@ -260,31 +264,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     },
     async close() {
       await pg.close();
-      if (lockFile) rmSync(lockFile, { force: true });
+      await lock?.release();
     },
   };
-}
-
-/** PGlite is single-process: refuse a second process on the same folder instead of corrupting it. */
-function takeLock(lockFile: string, dir: string) {
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8').trim());
-    if (pid && pid !== process.pid && processAlive(pid)) {
-      throw new AppError(
-        'db_locked',
-        `The embedded database in ${dir} is in use by process ${pid}. Stop it first, or use PostgreSQL (DATABASE_URL) to run several processes.`,
-        503,
-      );
-    }
-  }
-  writeFileSync(lockFile, String(process.pid));
-}
-
-function processAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
 }

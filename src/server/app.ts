@@ -1,6 +1,7 @@
 /**
  * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
  */
+import { cleanDeep, cleanText } from '../platform/clean-text.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
@@ -101,6 +102,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   (app as any)[Symbol.for('earshot.routes')] = routeTable;
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
+  });
+  // NUL bytes and lone surrogates in what a client sent (bodies, queries, route parameters) are cleaned here, for
+  // every route, before validation (platform/clean-text.ts). A route that takes a file as text and reports such lines
+  // itself (imports) opts out with `config: { rawText: true }`.
+  app.addHook('preValidation', async (req) => {
+    if (req.query && typeof req.query === 'object') cleanDeep(req.query);
+    if (req.params && typeof req.params === 'object') cleanDeep(req.params);
+    if (req.body === undefined || req.body === null) return;
+    if (typeof req.body === 'string') {
+      if (!(req.routeOptions.config as { rawText?: boolean } | undefined)?.rawText) req.body = cleanText(req.body);
+    } else if (typeof req.body === 'object') cleanDeep(req.body);
   });
   let appRoute: Awaited<ReturnType<typeof registerWeb>> = null;
   registerErrorHandler(app, () => appRoute);

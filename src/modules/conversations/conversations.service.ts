@@ -2,6 +2,7 @@
  * Conversations and their messages. Every change is written together with its contact events, audit entry, realtime
  * notification, webhook deliveries and SLA jobs in one transaction: all of it happens, or none of it.
  */
+import { createHash } from 'node:crypto';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
@@ -9,7 +10,6 @@ import { sanitize, htmlToText } from '../../platform/sanitize.js';
 import { guessLanguage } from '../../platform/lang.js';
 import { publishChange } from '../../platform/changes.js';
 import { enqueue } from '../../platform/jobs.js';
-import { sha256 } from '../../platform/password.js';
 import { audit } from '../audit/audit.service.js';
 import { appendEvents, CHANNELS, CONTACT_EVENT_TYPES, type NewEvent } from '../events/events.service.js';
 import { findOrCreateCustomer, type CustomerInput } from '../customers/customers.service.js';
@@ -27,7 +27,10 @@ export type Priority = (typeof PRIORITIES)[number];
 export interface AttachmentInput {
   filename: string;
   contentType: string;
-  contentBase64: string;
+  /** The bytes as base64 (API clients) … */
+  contentBase64?: string;
+  /** … or as bytes (channels that decoded them already, e.g. inbound email: no base64 round trip of a large file). */
+  content?: Buffer;
 }
 export interface MessageInput {
   text?: string;
@@ -112,12 +115,12 @@ async function insertMessage(
   for (const [i, a] of (m.attachments ?? []).entries()) {
     if (!a.filename?.trim()) throw invalid(`attachments/${i}/filename`, 'must not be empty');
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) throw invalid(`attachments/${i}/contentType`, `not a media type: '${a.contentType}'`);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBase64 ?? '')) throw invalid(`attachments/${i}/contentBase64`, 'not base64');
-    const bytes = Buffer.from(a.contentBase64, 'base64');
+    if (!a.content && !/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBase64 ?? '')) throw invalid(`attachments/${i}/contentBase64`, 'not base64');
+    const bytes = a.content ?? Buffer.from(a.contentBase64 ?? '', 'base64');
     await tx.query(
       `INSERT INTO attachments (account_id, message_id, filename, content_type, size, sha256, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [accountId, id, a.filename.trim().slice(0, 255), a.contentType, bytes.length, sha256(bytes.toString('binary')), bytes],
+      [accountId, id, a.filename.trim().slice(0, 255), a.contentType, bytes.length, createHash('sha256').update(bytes).digest('hex'), bytes],
     );
   }
   return id;

@@ -19,6 +19,7 @@
  * server process reaches the visitor's socket on this one; each socket is sent the chat's messages after the last seq it
  * was sent, and a reconnecting widget says which seq it has.
  */
+import { cleanDeep } from '../../../platform/clean-text.js';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import type { App } from '../../../server/app.js';
@@ -220,7 +221,7 @@ export class ChatHub {
     ws.on('message', (raw, isBinary) => {
       let frame: any;
       try {
-        frame = isBinary ? null : JSON.parse(raw.toString());
+        frame = isBinary ? null : cleanDeep(JSON.parse(raw.toString()));
       } catch {}
       if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') {
         send(s, { type: 'error', code: 'bad_frame', message: 'Frames are JSON objects with a type' });
@@ -423,7 +424,7 @@ export default async function chatRoutes(api: App) {
     let body: any = req.body;
     if (typeof body === 'string') {
       try {
-        body = JSON.parse(body);
+        body = cleanDeep(JSON.parse(body));
       } catch {
         throw new AppError('validation', 'body: JSON {visitorToken, filename, contentType, data}', 400);
       }
