@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Db } from '../platform/db.js';
 import type { Config } from '../platform/config.js';
 import type { Ctx, Principal } from '../platform/context.js';
@@ -77,6 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    schemaController: { compilersFactory: { buildValidator: bodiesUncoerced() } },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -180,6 +182,20 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     await jobs.stop();
   });
   return app as App;
+}
+
+/**
+ * Validators: query strings, path parameters and headers only carry text, so they are coerced to the schema's types
+ * ("5" → 5, a single value → an array). JSON bodies carry their own types and are not coerced: coercion turned a
+ * body's `null` into "" (so null could not clear a field: "unknown queue ") and accepted 5 where a name was due.
+ */
+function bodiesUncoerced(): any {
+  const factory = AjvCompiler() as any;
+  return (externalSchemas: any, options: any) => {
+    const coerced = factory(externalSchemas, options);
+    const strict = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+    return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict : coerced)(route);
+  };
 }
 
 export const clientIp = (req: FastifyRequest) => req.ip;
