@@ -78,7 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
-    schemaController: { compilersFactory: { buildValidator: bodiesUncoerced() } },
+    schemaController: { compilersFactory: { buildValidator: validators() } },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -188,14 +188,57 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
  * Validators: query strings, path parameters and headers only carry text, so they are coerced to the schema's types
  * ("5" → 5, a single value → an array). JSON bodies carry their own types and are not coerced: coercion turned a
  * body's `null` into "" (so null could not clear a field: "unknown queue ") and accepted 5 where a name was due.
+ * Two checks JSON Schema cannot express run after each validator: a coerced number must be finite and exact
+ * ("1e309" reads as Infinity, which Ajv lets through `maximum`), and a body may nest at most MAX_BODY_DEPTH levels.
  */
-function bodiesUncoerced(): any {
+export const MAX_BODY_DEPTH = 64;
+function validators(): any {
   const factory = AjvCompiler() as any;
   return (externalSchemas: any, options: any) => {
     const coerced = factory(externalSchemas, options);
     const strict = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
-    return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict : coerced)(route);
+    return (route: { httpPart?: string }) => {
+      const body = route.httpPart === 'body';
+      const fn = (body ? strict : coerced)(route);
+      const check = (data: unknown) => (body ? tooDeep(data) : inexactNumber(data));
+      const v: any = (data: unknown) => {
+        if (!fn(data)) {
+          v.errors = fn.errors;
+          return false;
+        }
+        const bad = check(data);
+        v.errors = bad ? [bad] : null;
+        return !bad;
+      };
+      return v;
+    };
   };
+}
+
+/** The first top-level property holding a number that is not finite or not exact (beyond 2^53), as an Ajv error. */
+function inexactNumber(data: unknown) {
+  if (!data || typeof data !== 'object') return null;
+  for (const [k, x] of Object.entries(data))
+    for (const n of [x].flat())
+      if (typeof n === 'number' && (!Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER))
+        return { instancePath: `/${k}`, keyword: 'maximum', params: {}, message: `must be a finite number between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
+  return null;
+}
+
+/** The top-level property under which a body nests deeper than MAX_BODY_DEPTH, as an Ajv error (iterative: no stack). */
+function tooDeep(data: unknown) {
+  if (!data || typeof data !== 'object') return null;
+  for (const [k, x] of Object.entries(data)) {
+    const stack: Array<[unknown, number]> = [[x, 2]];
+    while (stack.length) {
+      const [v, d] = stack.pop()!;
+      if (!v || typeof v !== 'object') continue;
+      if (d > MAX_BODY_DEPTH)
+        return { instancePath: `/${k}`, keyword: 'maxDepth', params: {}, message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
+      for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+    }
+  }
+  return null;
 }
 
 export const clientIp = (req: FastifyRequest) => req.ip;

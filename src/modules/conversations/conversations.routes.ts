@@ -56,7 +56,7 @@ export default async function conversationRoutes(app: App) {
         channel: Type.Optional(Type.String()),
         priority: Type.Optional(Type.String()),
         q: Type.Optional(Type.String({ maxLength: 500, description: 'full-text search (English, German, Norwegian)' })),
-        number: Type.Optional(Type.Integer({ minimum: 1, description: 'the conversation with this number' })),
+        number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the conversation with this number' })),
         ...Paging,
       }),
     },

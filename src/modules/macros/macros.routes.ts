@@ -36,7 +36,7 @@ export default async function macroRoutes(app: App) {
       summary: 'Change a macro (supervisor, admin)',
       params: IdParams,
       body: Type.Object({
-        name: Type.Optional(Type.String({ minLength: 1 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })),
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })),
         language: Type.Optional(Language), actions: Type.Optional(Actions),
       }, { additionalProperties: false }),
     },
