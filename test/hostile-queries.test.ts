@@ -82,3 +82,18 @@ test('a number beyond its column that reaches the database is a 400 naming the f
   assert.equal(err.field, 'querystring/n');
   await app.close();
 });
+
+test('an empty time zone is refused (400 naming the field), not stored to break every later page with a 500', async () => {
+  // Found by test/fuzz-api.test.ts: `if (timezone) validate(timezone)` let "" through to the database, and every
+  // report, reply and macro of the account then failed with PostgreSQL's `time zone "" not recognized`.
+  const q = await env.req('POST', '/api/v1/queues', { body: { name: 'Night' } });
+  await expect400('PATCH', '/api/v1/account', 'timezone', { body: { timezone: '' } });
+  await expect400('POST', '/api/v1/queues', 'timezone', { body: { name: 'Day', timezone: '' } });
+  await expect400('PATCH', `/api/v1/queues/${q.json.id}`, 'timezone', { body: { timezone: '' } });
+  await expect400('POST', '/api/v1/users', 'timezone', { body: { email: 'tz@acme.test', name: 'Tz', role: 'agent', timezone: '' } });
+  const u = await env.req('POST', '/api/v1/users', { body: { email: 'lead@acme.test', name: 'Lead', role: 'leader' } });
+  await expect400('PUT', `/api/v1/leaders/${u.json.id}/settings`, 'timezone', { body: { timezone: '' } });
+  assert.equal((await env.req('GET', '/api/v1/account')).json.timezone, 'UTC');
+  const r = await env.req('POST', `/api/v1/conversations/${convId}/replies`, { body: { text: 'Still fine' } });
+  assert.equal(r.status, 201, r.body);
+});
