@@ -15,6 +15,7 @@ import type { Config } from '../platform/config.js';
 import type { Ctx, Principal } from '../platform/context.js';
 import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
+import { ApiError } from './schemas.js';
 import { registerAuth } from './auth.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
@@ -102,6 +103,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
     // A route that answers without signing in is documented as such (the role × tenant matrix test reads this).
     if (r.config?.auth === false && r.schema && !r.schema.security) r.schema = { ...r.schema, security: [] };
+    // Every API route documents (and the fuzz suite checks) its error answers with the one shared schema.
+    if (r.url.startsWith('/api/v1/')) {
+      const response = (r.schema?.response ?? {}) as Record<string, unknown>;
+      r.schema = { ...(r.schema ?? {}), response: { '4xx': ApiError, '5xx': ApiError, ...response } };
+    }
   });
   let appRoute: Awaited<ReturnType<typeof registerWeb>> = null;
   registerErrorHandler(app, () => appRoute);

@@ -35,3 +35,25 @@ export const MessageBody = {
     Type.String({ pattern: '^[\\w.:-]{1,100}$', description: 'Your id for this message: sending it again stores it once' }),
   ),
 };
+
+/**
+ * Every error answer of the API (src/server/errors.ts is the one place that writes them): a stable code, a message
+ * naming the field, the field itself for validation errors, the translated detail, and any further details
+ * (e.g. the newest message for newer_messages). Given to every /api/v1 route for 4xx and 5xx (src/server/app.ts).
+ * Serialization keeps unknown properties (additionalProperties), so no detail is dropped.
+ */
+export const ApiError = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'stable, e.g. validation, not_found, forbidden, conflict, internal' }),
+        message: Type.String({ description: 'English; for validation errors starts with the field, e.g. "body/queueId: …"' }),
+        field: Type.Optional(Type.String({ description: 'the request field that was wrong, e.g. body/queueId or querystring/limit' })),
+        detail: Type.Optional(Type.String({ description: 'a short explanation in the caller’s language' })),
+        requestId: Type.Optional(Type.String({ description: 'for internal errors: the id in the server log' })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
