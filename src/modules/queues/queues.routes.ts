@@ -18,17 +18,34 @@ const QueueFields = {
   slaPolicyId: Type.Optional(UuidOrNull()),
 };
 
+/** A queue as the API answers it; further fields (createdAt, businessHours) pass through (never dropped). */
+const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
+const QueueOut = Type.Unsafe<any>(Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    timezone: Type.String(),
+    teamId: NullableString,
+    assignment: Type.String(),
+    slaPolicyId: NullableString,
+    callbackSlaMinutes: Type.Integer(),
+    callbackMaxAttempts: Type.Integer(),
+  },
+  { additionalProperties: true },
+));
+
 export default async function queueRoutes(app: App) {
   const ctx = app.ctx;
-  app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues' } }, async (req) => ({ items: await svc.listQueues(ctx, who(req)) }));
+  app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues', response: { 200: Type.Object({ items: Type.Array(QueueOut) }, { additionalProperties: true }) } } }, async (req) => ({ items: await svc.listQueues(ctx, who(req)) }));
   app.post('/queues', {
     schema: {
       tags: ['queues'],
       summary: 'Create a queue (supervisor, admin)',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...QueueFields }, { additionalProperties: false }),
+      response: { 201: QueueOut },
     },
   }, async (req, reply) => reply.code(201).send(await svc.createQueue(ctx, who(req), req.body as any)));
-  app.get('/queues/:id', { schema: { tags: ['queues'], summary: 'One queue', params: IdParams } }, async (req) => {
+  app.get('/queues/:id', { schema: { tags: ['queues'], summary: 'One queue', params: IdParams, response: { 200: QueueOut } } }, async (req) => {
     const p = who(req);
     return svc.getQueue(ctx, p, req.params.id);
   });
@@ -38,6 +55,7 @@ export default async function queueRoutes(app: App) {
       summary: 'Change a queue (supervisor, admin)',
       params: IdParams,
       body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...QueueFields }, { additionalProperties: false }),
+      response: { 200: QueueOut },
     },
   }, async (req) => svc.updateQueue(ctx, who(req), req.params.id, req.body as any));
 
