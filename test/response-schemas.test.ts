@@ -54,3 +54,31 @@ test('conversation and queue answers are exactly what the services return: no fi
   assert.equal(list.json.total, raw.total);
   assert.equal(list.json.view, raw.view);
 });
+
+test('user, team, macro and customer answers are exactly what the services return', async () => {
+  const sys = systemPrincipal(env.accountId);
+  const accounts = await import('../src/modules/accounts/accounts.service.js');
+  const macros = await import('../src/modules/macros/macros.service.js');
+  const customers = await import('../src/modules/customers/customers.service.js');
+  const u = await env.req('POST', '/api/v1/users', { body: { email: 'mia@acme.test', name: 'Mia', role: 'agent', timezone: 'Europe/Berlin' } });
+  assert.equal(u.status, 201, u.body);
+  assert.deepEqual((await env.req('GET', `/api/v1/users/${u.json.id}`)).json, plain(await accounts.getUser(env.ctx, sys, u.json.id)));
+  const changed = await env.req('PATCH', `/api/v1/users/${u.json.id}`, { body: { capacity: 3, locale: 'de' } });
+  assert.equal(changed.status, 200, changed.body);
+  assert.deepEqual(changed.json, plain(await accounts.getUser(env.ctx, sys, u.json.id)));
+  assert.deepEqual((await env.req('GET', '/api/v1/users')).json.items, plain(await accounts.listUsers(env.ctx, sys)));
+  const t = await env.req('POST', '/api/v1/teams', { body: { name: 'Billing' } });
+  assert.equal(t.status, 201, t.body);
+  assert.deepEqual((await env.req('GET', '/api/v1/teams')).json.items, plain(await accounts.listTeams(env.ctx, sys)));
+  const m = await env.req('POST', '/api/v1/macros', { body: { name: 'Thanks', body: 'Thank you', language: 'de', actions: { status: 'solved', addTags: ['done'] } } });
+  assert.equal(m.status, 201, m.body);
+  const mp = await env.req('PATCH', `/api/v1/macros/${m.json.id}`, { body: { language: null } });
+  assert.equal(mp.json.language, null);
+  const ml = await env.req('GET', '/api/v1/macros');
+  assert.deepEqual(ml.json.items, plain(await macros.listMacros(env.ctx, sys)));
+  assert.deepEqual(ml.json.placeholders, macros.PLACEHOLDERS);
+  const c = await env.req('POST', '/api/v1/customers', { body: { name: 'Per', email: 'per@example.com', phone: '+4799999999' } });
+  assert.equal(c.status, 201, c.body);
+  assert.deepEqual((await env.req('GET', `/api/v1/customers/${c.json.id}`)).json, plain(await customers.getCustomer(env.ctx, sys, c.json.id)));
+  assert.deepEqual((await env.req('GET', '/api/v1/customers')).json.items, plain(await customers.listCustomers(env.ctx, sys, { limit: 50, offset: 0 })));
+});

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 
 /**
  * An id in a body or query: a uuid, checked by the schema so an empty string or a typo is a 400 naming the field
@@ -57,3 +57,26 @@ export const ApiError = Type.Object(
   },
   { additionalProperties: true },
 );
+
+/** A string or null (a plain string type would serialize null as ""). */
+export const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
+/**
+ * A success answer's schema: the fields the API promises, typed; every other field passes through unchanged.
+ * Response schemas also serialize, and a closed object would silently drop a field added later.
+ */
+export const Out = (props: Record<string, TSchema>, description?: string) =>
+  Type.Unsafe<any>(Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) }));
+export const Items = (item: TSchema, more: Record<string, TSchema> = {}) => Out({ items: Type.Array(item), ...more });
+export const UserOut = Out({
+  id: Type.String({ format: 'uuid' }), email: Type.String(), name: Type.String(), role: Role, locale: Type.String(),
+  timezone: NullableString, presence: Type.String(), capacity: Type.Integer(), disabled: Type.Boolean(),
+});
+export const TeamOut = Out({ id: Type.String({ format: 'uuid' }), name: Type.String(), memberIds: Type.Array(Type.String()) });
+export const MacroOut = Out({
+  id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Type.String(), body: Type.String(), language: NullableString,
+  actions: Type.Object({}, { additionalProperties: true }),
+});
+export const CustomerOut = Out({
+  id: Type.String({ format: 'uuid' }), name: NullableString, language: NullableString, notes: NullableString, mergedInto: NullableString,
+  identities: Type.Array(Out({ kind: Type.String(), value: Type.String() })),
+});

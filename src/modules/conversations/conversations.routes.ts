@@ -1,14 +1,13 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, MessageBody, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, MessageBody, NullableString, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './conversations.service.js';
 
 const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
 const Priority = Type.Union(svc.PRIORITIES.map((s) => Type.Literal(s)));
 const Channel = Type.Union(['email', 'chat', 'web', 'phone', 'api'].map((s) => Type.Literal(s)));
 
-const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
 /**
  * A conversation as the API answers it. The fields the API promises are typed; the rest (dates, sla, customer,
  * messages, viewers, list previews) pass through unchanged (additionalProperties: response schemas also serialize,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, NullableString, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './queues.service.js';
 
 const Span = Type.Tuple([Type.String(), Type.String()]);
@@ -19,7 +19,6 @@ const QueueFields = {
 };
 
 /** A queue as the API answers it; further fields (createdAt, businessHours) pass through (never dropped). */
-const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
 const QueueOut = Type.Unsafe<any>(Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
