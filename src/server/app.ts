@@ -17,6 +17,7 @@ import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
 import { ApiError } from './schemas.js';
 import { registerAuth } from './auth.js';
+import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
@@ -59,6 +60,8 @@ export interface BuildOptions {
   /** Overrides the clock (tests). */
   now?: () => Date;
   logger?: boolean;
+  /** Where log lines go (tests read them); default stdout. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Secrets and personal data that must never reach a log line. */
@@ -75,7 +78,7 @@ export const LOG_REDACT = [
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { db, config } = opts;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
@@ -85,7 +88,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
-  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs })
+  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs, leaseMs: config.jobLeaseMs })
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal))
     .on('auth.password_reset', (payload) => sendResetLinks(ctx, payload));
@@ -148,6 +151,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   registerAuth(app);
+  registerIdempotency(app);
 
   app.get('/api/health', {
     config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },

@@ -21,7 +21,11 @@ export default async function accountRoutes(app: App) {
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const r = await svc.login(ctx, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    const r = await svc.login(ctx, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] }).catch((e) => {
+      // A locked address (per-account throttle) says when to come back, as the per-IP limit does.
+      if (e?.code === 'login_locked') reply.header('retry-after', String(e.details?.retryAfterSeconds ?? 60));
+      throw e;
+    });
     reply.setCookie(SESSION_COOKIE, r.sessionToken, {
       path: '/',
       httpOnly: true,
