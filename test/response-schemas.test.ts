@@ -82,3 +82,17 @@ test('user, team, macro and customer answers are exactly what the services retur
   assert.deepEqual((await env.req('GET', `/api/v1/customers/${c.json.id}`)).json, plain(await customers.getCustomer(env.ctx, sys, c.json.id)));
   assert.deepEqual((await env.req('GET', '/api/v1/customers')).json.items, plain(await customers.listCustomers(env.ctx, sys, { limit: 50, offset: 0 })));
 });
+
+test('account and SLA policy answers are exactly what the services return (null minutes stay null)', async () => {
+  const sys = systemPrincipal(env.accountId);
+  const accounts = await import('../src/modules/accounts/accounts.service.js');
+  const a = await env.req('PATCH', '/api/v1/account', { body: { name: 'Acme Outdoor', timezone: 'Europe/Oslo' } });
+  assert.equal(a.status, 200, a.body);
+  assert.deepEqual(a.json, plain(await accounts.getAccount(env.ctx, sys)));
+  assert.deepEqual((await env.req('GET', '/api/v1/account')).json, plain(await accounts.getAccount(env.ctx, sys)));
+  const s = await env.req('POST', '/api/v1/sla-policies', { body: { name: 'Gold', firstReplyMinutes: 30, resolutionMinutes: null } });
+  assert.equal(s.status, 201, s.body);
+  assert.equal(s.json.resolutionMinutes, null);
+  assert.equal(s.json.nextReplyMinutes, null);
+  assert.deepEqual((await env.req('GET', '/api/v1/sla-policies')).json.items, plain(await queues.listSlaPolicies(env.ctx, sys)));
+});

@@ -80,3 +80,11 @@ export const CustomerOut = Out({
   id: Type.String({ format: 'uuid' }), name: NullableString, language: NullableString, notes: NullableString, mergedInto: NullableString,
   identities: Type.Array(Out({ kind: Type.String(), value: Type.String() })),
 });
+export const AccountOut = Out({
+  id: Type.String({ format: 'uuid' }), slug: Type.String(), name: Type.String(), timezone: Type.String(), locale: Type.String(), currency: Type.String(),
+});
+const NullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] });
+export const SlaPolicyOut = Out({
+  id: Type.String({ format: 'uuid' }), name: Type.String(), firstReplyMinutes: NullableInteger, nextReplyMinutes: NullableInteger,
+  resolutionMinutes: NullableInteger, businessHours: Type.Boolean(),
+});

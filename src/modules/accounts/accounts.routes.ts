@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
-import { IdParams, Items, Locale, Role, TeamOut, UserOut } from '../../server/schemas.js';
+import { AccountOut, IdParams, Items, Locale, Role, TeamOut, UserOut } from '../../server/schemas.js';
 import * as svc from './accounts.service.js';
 import * as pw from './passwords.service.js';
 
@@ -124,11 +124,11 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.setMyLocale(ctx, who(req), req.body.locale));
 
-  app.get('/account', { schema: { tags: ['account'], summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
+  app.get('/account', { schema: { tags: ['account'], response: { 200: AccountOut }, summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
   app.patch('/account', {
     schema: {
       tags: ['account'],
-      summary: 'Change account settings (admin)',
+      response: { 200: AccountOut }, summary: 'Change account settings (admin)',
       body: Type.Object({
         name: Type.Optional(Type.String({ minLength: 1 })),
         timezone: Type.Optional(Type.String()),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, NullableString, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, Items, NullableString, SlaPolicyOut, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './queues.service.js';
 
 const Span = Type.Tuple([Type.String(), Type.String()]);
@@ -58,11 +58,11 @@ export default async function queueRoutes(app: App) {
     },
   }, async (req) => svc.updateQueue(ctx, who(req), req.params.id, req.body as any));
 
-  app.get('/sla-policies', { schema: { tags: ['sla'], summary: 'SLA policies' } }, async (req) => ({ items: await svc.listSlaPolicies(ctx, who(req)) }));
+  app.get('/sla-policies', { schema: { tags: ['sla'], response: { 200: Items(SlaPolicyOut) }, summary: 'SLA policies' } }, async (req) => ({ items: await svc.listSlaPolicies(ctx, who(req)) }));
   app.post('/sla-policies', {
     schema: {
       tags: ['sla'],
-      summary: 'Create an SLA policy (supervisor, admin); attach it to queues',
+      response: { 201: SlaPolicyOut }, summary: 'Create an SLA policy (supervisor, admin); attach it to queues',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 200 }),
         firstReplyMinutes: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
