@@ -37,7 +37,7 @@ export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest
       // `Origin: null` (a sandboxed frame, a no-referrer page) or anything unparsable is not this site either.
       const origin = req.headers.origin;
       if (origin && originHost(origin) !== req.headers.host)
-        throw new AppError('forbidden', 'Cross-site request refused', 403);
+        throw new AppError('forbidden', 'headers/origin: cross-site request refused (the Origin is not this site)', 403, { field: 'headers/origin' });
     }
     return { ...p, ip: req.ip };
   }

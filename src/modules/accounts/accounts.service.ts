@@ -42,7 +42,7 @@ export async function createAccount(
   if (!name) throw invalid('name', 'must not be empty');
   const slug = input.slug ?? slugify(name);
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('slug', 'use lower-case letters, digits and dashes');
-  if (input.timezone) validateTimezone(input.timezone);
+  if (input.timezone !== undefined) validateTimezone(input.timezone);
   return ctx.db.transaction(async (tx) => {
     const exists = await tx.query('SELECT 1 FROM accounts WHERE slug = $1', [slug]);
     if (exists.rows.length) throw conflict('account_exists', `An account with the slug '${slug}' exists already`);
@@ -80,7 +80,7 @@ export async function updateAccount(
   patch: { name?: string; timezone?: string; locale?: 'en' | 'de' | 'nb'; currency?: string },
 ) {
   requireCap(p, 'admin');
-  if (patch.timezone) validateTimezone(patch.timezone);
+  if (patch.timezone !== undefined) validateTimezone(patch.timezone);
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<Account>(
       `UPDATE accounts SET name = coalesce($2, name), timezone = coalesce($3, timezone), locale = coalesce($4, locale),
@@ -127,7 +127,7 @@ export async function addUser(
   if (!input.name?.trim()) throw invalid('name', 'must not be empty');
   if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
   if (input.password !== undefined) checkNewPassword(input.password);
-  if (input.timezone) validateTimezone(input.timezone);
+  if (input.timezone !== undefined) validateTimezone(input.timezone);
   const hash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction(async (tx) => {
     const dup = await tx.query('SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = lower($2)', [p.accountId, input.email]);
