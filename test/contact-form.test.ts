@@ -94,7 +94,7 @@ test('a sent form creates a web conversation with its contact events and a queue
   assert.equal(mail.length, 1);
   assert.equal(mail[0].kind, 'system');
   assert.deepEqual(mail[0].to_addresses, ['Anna@Example.com']);
-  assert.match(mail[0].subject, new RegExp(`We received your request #${conv.number}: Tent pole broken`));
+  assert.equal(mail[0].subject, `We received your request #${conv.number}`);
   assert.match(mail[0].text_body, /\/portal\/acme/);
   assert.equal(await count(`jobs WHERE kind = 'email.send' AND payload->>'outboundEmailId' = $1`, [mail[0].id]), 1);
   // The API sees it as a web conversation with the customer's identity.
@@ -115,7 +115,7 @@ test('the confirmation email is in the language of the page the customer used', 
   assert.equal(r.statusCode, 200, r.body);
   assert.match(r.body, /Wir haben Ihre Anfrage erhalten/);
   const mail = (await env.db.query<any>(`SELECT subject, text_body FROM outbound_emails WHERE 'jonas@example.de' = ANY(to_addresses)`)).rows[0];
-  assert.match(mail.subject, /^Wir haben Ihre Anfrage #\d+ erhalten: Zelt kaputt$/);
+  assert.match(mail.subject, /^Wir haben Ihre Anfrage #\d+ erhalten$/);
   assert.match(mail.text_body, /Kundenportal/);
   const nb = await page('/contact/acme', nextIp(), { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' });
   assert.match(nb.body, /<html lang="nb">/);
@@ -279,52 +279,102 @@ test('sending the form too often from one address answers 429 with a page', asyn
   assert.equal((await post('/contact/acme', nextIp(), fields())).statusCode, 400);
 });
 
-test('JSON contact endpoint for sites with their own form', async () => {
+/** A token for the JSON endpoint, fetched at T0; the clock is then moved past the minimum time. */
+async function jsonToken(slug = 'acme', wait = 5_000) {
   at(0);
-  const ok = await env.req('POST', '/api/v1/public/contact/acme', {
-    token: '',
-    body: { ...fields({ email: 'kari@example.no', subject: 'Teltet mitt', message: 'Stangen brakk.' }), language: 'nb' },
-  });
-  assert.equal(ok.status, 201, JSON.stringify(ok.json));
-  assert.ok(Number.isInteger(ok.json.number));
-  assert.deepEqual(Object.keys(ok.json), ['number'], 'a public caller learns only the number');
-  const conv = (await env.db.query<any>('SELECT id, channel FROM conversations WHERE account_id = $1 AND number = $2', [env.accountId, ok.json.number])).rows[0];
+  const r = await env.req('GET', `/api/v1/public/contact/${slug}/form`, { token: '' });
+  assert.equal(r.status, 200, r.body);
+  at(wait);
+  return r.json.formToken as string;
+}
+const jsonPost = (body: Record<string, unknown>, ip = nextIp(), slug = 'acme') =>
+  env.app.inject({ method: 'POST', url: `/api/v1/public/contact/${slug}`, remoteAddress: ip, payload: body as any });
+const parsed = (r: { body: string }) => JSON.parse(r.body);
+
+test('JSON contact endpoint for sites with their own form', async () => {
+  const form = await env.req('GET', '/api/v1/public/contact/acme/form', { token: '' });
+  assert.equal(form.status, 200);
+  assert.match(form.json.formToken, /^\d+\.[\w-]+\.[\w-]{43}$/);
+  assert.equal(form.json.minSeconds, 3);
+  assert.equal(form.json.honeypot, 'website');
+  const ok = await jsonPost({ ...fields({ email: 'kari@example.no', subject: 'Teltet mitt', message: 'Stangen brakk.' }), language: 'nb', formToken: await jsonToken() });
+  assert.equal(ok.statusCode, 201, ok.body);
+  assert.ok(Number.isInteger(parsed(ok).number));
+  assert.deepEqual(Object.keys(parsed(ok)), ['number'], 'a public caller learns only the number');
+  const conv = (await env.db.query<any>('SELECT id, channel FROM conversations WHERE account_id = $1 AND number = $2', [env.accountId, parsed(ok).number])).rows[0];
   assert.equal(conv.channel, 'web');
   const mail = (await env.db.query<any>('SELECT subject FROM outbound_emails WHERE conversation_id = $1', [conv.id])).rows[0];
-  assert.match(mail.subject, /^Vi har mottatt henvendelsen din #\d+: Teltet mitt$/);
+  assert.match(mail.subject, /^Vi har mottatt henvendelsen din #\d+$/);
 
-  const hp = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { ...fields(), website: 'x' } });
-  assert.equal(hp.status, 400);
-  assert.equal(hp.json.error.code, 'spam');
-  const bad = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: fields({ email: 'nope' }) });
-  assert.equal(bad.status, 400);
-  assert.equal(bad.json.error.field, 'email');
-  assert.match(bad.json.error.message, /email: This does not look like an email address/);
-  const missing = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: fields({ subject: '  ' }) });
-  assert.equal(missing.status, 400);
-  assert.equal(missing.json.error.field, 'subject');
-  const unknown = await env.req('POST', '/api/v1/public/contact/nobody-here', { token: '', body: fields() });
-  assert.equal(unknown.status, 404);
+  const token = await jsonToken();
+  const hp = await jsonPost({ ...fields(), website: 'x', formToken: token });
+  assert.equal(hp.statusCode, 400);
+  assert.equal(parsed(hp).error.code, 'spam');
+  const bad = await jsonPost({ ...fields({ email: 'nope' }), formToken: token });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(parsed(bad).error.field, 'email');
+  assert.match(parsed(bad).error.message, /email: This does not look like an email address/);
+  const missing = await jsonPost({ ...fields({ subject: '  ' }), formToken: token });
+  assert.equal(missing.statusCode, 400);
+  assert.equal(parsed(missing).error.field, 'subject');
+  const unknown = await jsonPost({ ...fields(), formToken: token }, nextIp(), 'nobody-here');
+  assert.equal(unknown.statusCode, 404);
+  assert.equal((await env.req('GET', '/api/v1/public/contact/nobody-here/form', { token: '' })).status, 404);
 });
 
-test('an address gets at most five confirmations an hour; further requests are stored without one', async () => {
-  at(0);
-  const ip = nextIp();
-  for (let i = 0; i < 7; i++) {
-    const r = await env.app.inject({
-      method: 'POST',
-      url: '/api/v1/public/contact/acme',
-      remoteAddress: ip,
-      payload: fields({ email: 'victim@example.org', subject: `Flood ${i}` }),
-    });
+test('the JSON endpoint has the HTML form\'s protections: form token, minimum time, honeypot', async () => {
+  const before = await count(`conversations WHERE subject = 'Cannon'`);
+  // No token at all: refused, naming the field, nothing stored or sent.
+  const none = await jsonPost(fields({ subject: 'Cannon', email: 'target@example.org' }));
+  assert.equal(none.statusCode, 400, none.body);
+  assert.equal(parsed(none).error.field, 'formToken');
+  // A forged token, and one for another account.
+  const forged = await jsonPost({ ...fields({ subject: 'Cannon' }), formToken: `${T0.getTime()}.abcdefgh.${'A'.repeat(43)}` });
+  assert.equal(forged.statusCode, 400);
+  assert.equal(parsed(forged).error.field, 'formToken');
+  await env.makeAccount('other-shop');
+  const foreign = await jsonPost({ ...fields({ subject: 'Cannon' }), formToken: await jsonToken('other-shop') });
+  assert.equal(foreign.statusCode, 400);
+  assert.equal(parsed(foreign).error.field, 'formToken');
+  // Sent right after the token was fetched: faster than a person types.
+  const fast = await jsonPost({ ...fields({ subject: 'Cannon' }), formToken: await jsonToken('acme', 500) });
+  assert.equal(fast.statusCode, 400);
+  assert.equal(parsed(fast).error.field, 'formToken');
+  assert.match(parsed(fast).error.message, /faster than a person/);
+  // The honeypot, with a good token.
+  const hp = await jsonPost({ ...fields({ subject: 'Cannon' }), formToken: await jsonToken(), website: 'http://spam.test' });
+  assert.equal(hp.statusCode, 400);
+  assert.equal(parsed(hp).error.field, 'website');
+  assert.equal(await count(`conversations WHERE subject = 'Cannon'`), before);
+  assert.equal(await count(`outbound_emails WHERE 'target@example.org' = ANY(to_addresses)`), 0);
+});
+
+test('the acknowledgement carries no text of the sender: not the subject, not the name', async () => {
+  const r = await jsonPost({
+    ...fields({ name: 'Visit evil.test for your refund', email: 'mallory-target@example.org', subject: 'URGENT: your account is blocked, call +1 555' }),
+    formToken: await jsonToken(),
+  });
+  assert.equal(r.statusCode, 201, r.body);
+  const mail = (await env.db.query<any>(`SELECT subject, text_body FROM outbound_emails WHERE 'mallory-target@example.org' = ANY(to_addresses)`)).rows[0];
+  assert.equal(mail.subject, `We received your request #${parsed(r).number}`);
+  assert.doesNotMatch(mail.text_body, /evil\.test|URGENT|555/);
+  assert.match(mail.text_body, /Test acme/, 'the account is named');
+});
+
+test('an address gets at most five acknowledgements an hour, however it is spelt and through whichever account; further requests are stored without one', async () => {
+  await env.makeAccount('third-shop').catch(() => undefined);
+  const spellings = ['victim@example.org', 'Victim@Example.org', 'victim+1@example.org', 'VICTIM+x@EXAMPLE.ORG', ' victim@example.org '];
+  for (let i = 0; i < 8; i++) {
+    const slug = i % 2 ? 'third-shop' : 'acme';
+    const r = await jsonPost({ ...fields({ email: spellings[i % spellings.length], subject: `Flood ${i}` }), formToken: await jsonToken(slug) }, nextIp(), slug);
     assert.equal(r.statusCode, 201, r.body);
   }
-  assert.equal(await count(`conversations WHERE subject LIKE 'Flood %'`), 7);
-  assert.equal(await count(`outbound_emails WHERE 'victim@example.org' = ANY(to_addresses)`), 5);
+  assert.equal(await count(`conversations WHERE subject LIKE 'Flood %'`), 8, 'every request is stored');
+  assert.equal(await count(`outbound_emails WHERE lower(to_addresses[1]) LIKE 'victim%@example.org'`), 5);
   at(3_700_000);
-  const later = await env.app.inject({ method: 'POST', url: '/api/v1/public/contact/acme', remoteAddress: nextIp(), payload: fields({ email: 'victim@example.org' }) });
+  const later = await jsonPost({ ...fields({ email: 'victim@example.org' }), formToken: await jsonToken('acme', 3_705_000) });
   assert.equal(later.statusCode, 201);
-  assert.equal(await count(`outbound_emails WHERE 'victim@example.org' = ANY(to_addresses)`), 6);
+  assert.equal(await count(`outbound_emails WHERE lower(to_addresses[1]) LIKE 'victim%@example.org'`), 6);
 });
 
 test('every text the web channel uses exists in English, German and Norwegian', () => {

@@ -88,7 +88,7 @@ export interface TestEnv {
 
 const HIT_DIR = join(process.cwd(), '.tmp', 'route-hits');
 
-export async function setup(configOverrides: Partial<Config> = {}): Promise<TestEnv> {
+export async function setup(configOverrides: Partial<Config> = {}, opts: { beforeReady?: (app: App) => void } = {}): Promise<TestEnv> {
   const { db, drop } = await freshDb();
   const config = loadConfig({}, { logLevel: 'silent', loginRateLimit: 1000, ...configOverrides });
   const clock: { now: Date | null } = { now: null };
@@ -97,6 +97,7 @@ export async function setup(configOverrides: Partial<Config> = {}): Promise<Test
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.url) hits.add(`${req.method} ${req.routeOptions.url}`);
   });
+  opts.beforeReady?.(app);
   await app.ready();
   const ctx = app.ctx;
   const makeAccount = async (slug: string) => {

@@ -303,7 +303,14 @@ test('enforcement: chat start and the contact form refuse a banned customer poli
   await env.app.jobs.runDue(T0);
   assert.equal((await env.req('GET', `/api/v1/conversations/${c.conversationId}`)).json.queueId, supervisorsQueue, 'open conversations routed at approval');
 
-  const form = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { name: 'X', email: c.email, subject: 'Hallo', message: 'Neue Anfrage', language: 'de' } });
+  // The JSON endpoint needs a form token fetched at least 3 s before (issue 14).
+  const contactToken = async () => {
+    env.clock.now = new Date(T0.getTime() - 10_000);
+    const f = await env.req('GET', '/api/v1/public/contact/acme/form', { token: '' });
+    env.clock.now = T0;
+    return f.json.formToken as string;
+  };
+  const form = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { name: 'X', email: c.email, subject: 'Hallo', message: 'Neue Anfrage', language: 'de', formToken: await contactToken() } });
   assert.equal(form.status, 403, form.body);
   assert.equal(form.json.error.code, 'respect_refused');
   assert.match(form.json.error.message, /Wir können über diesen Kanal derzeit keine neuen Anfragen/);
@@ -327,7 +334,7 @@ test('enforcement: chat start and the contact form refuse a banned customer poli
     return true;
   });
   // Someone else may still chat and use the form.
-  const okForm = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { name: 'Y', email: 'fine@example.com', subject: 'Hi', message: 'A question', language: 'en' } });
+  const okForm = await env.req('POST', '/api/v1/public/contact/acme', { token: '', body: { name: 'Y', email: 'fine@example.com', subject: 'Hi', message: 'A question', language: 'en', formToken: await contactToken() } });
   assert.equal(okForm.status, 201, okForm.body);
 
   // Email is never refused: a new mail from the banned customer is stored, and the sweep routes it.

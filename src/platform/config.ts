@@ -23,6 +23,12 @@ export interface Config {
   smtpHost: string;
   /** Largest accepted message in bytes (SMTP_MAX_BYTES, default 25 MiB); bigger ones get 552. */
   smtpMaxBytes: number;
+  /** Messages from this size on (SMTP_LARGE_BYTES, default 1 MiB) are "large": parsed and stored a few at a time. */
+  smtpLargeBytes: number;
+  /** Large messages parsed and stored at once (SMTP_LARGE_CONCURRENCY, default 2); more wait, spooled on disk. */
+  smtpLargeConcurrency: number;
+  /** Large messages that may wait for a slot (SMTP_LARGE_WAITING, default 32); beyond that a sender gets 451. */
+  smtpLargeWaiting: number;
   /** PEM files for STARTTLS (SMTP_TLS_KEY, SMTP_TLS_CERT); without them STARTTLS is not offered. */
   smtpTlsKey?: string;
   smtpTlsCert?: string;
@@ -66,6 +72,24 @@ export interface Config {
   jobConcurrency: number;
   /** Job runner: a job still running after this is abandoned as a failed attempt and retried (JOB_DEADLINE_MS, default 5 min). */
   jobDeadlineMs: number;
+  /** Job runner: a running job's lease, renewed by its process every third of it; a dead process's jobs are
+   * reclaimed once it runs out (JOB_LEASE_MS, default 15 s). */
+  jobLeaseMs: number;
+  /** Realtime: bytes queued for one socket beyond which it is closed with code 4008 "resync" (REALTIME_MAX_BUFFER_BYTES, default 1 MiB). */
+  realtimeMaxBufferBytes: number;
+  // ---- abuse limits (issue 14 items 5, 6); README "Sign-in, passwords and public endpoints"
+  /** Failed sign-ins in a row for one email address before it is locked (LOGIN_LOCK_AFTER, default 5). */
+  loginLockAfter: number;
+  /** First lock of an address in seconds, doubled with each further failure (LOGIN_LOCK_SECONDS, default 60). */
+  loginLockSeconds: number;
+  /** Longest lock in seconds (LOGIN_LOCK_MAX_SECONDS, default 900). */
+  loginLockMaxSeconds: number;
+  /** Chat sockets (widget and agent realtime) open at once from one IP (WS_MAX_PER_IP, default 20). */
+  wsMaxPerIp: number;
+  /** Chat widget sockets that have not said hello yet, in the whole process (WS_MAX_UNAUTHENTICATED, default 500). */
+  wsMaxUnauthenticated: number;
+  /** A chat widget socket that has not said hello after this is closed (WS_HELLO_TIMEOUT_MS, default 5 s). */
+  wsHelloTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -103,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpPort: env.SMTP_PORT ? int('SMTP_PORT', 0) : undefined,
     smtpHost: env.SMTP_HOST || overrides.host || env.HOST || '127.0.0.1',
     smtpMaxBytes: int('SMTP_MAX_BYTES', 25 * 1024 * 1024),
+    smtpLargeBytes: int('SMTP_LARGE_BYTES', 1024 * 1024),
+    smtpLargeConcurrency: Math.max(1, int('SMTP_LARGE_CONCURRENCY', 2)),
+    smtpLargeWaiting: int('SMTP_LARGE_WAITING', 32),
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
     smtpOutboundUrl: env.SMTP_OUTBOUND_URL || undefined,
@@ -125,6 +152,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     amiPingMs: pos('AMI_PING_MS', 30_000),
     jobConcurrency: pos('JOB_CONCURRENCY', 2),
     jobDeadlineMs: pos('JOB_DEADLINE_MS', 300_000),
+    jobLeaseMs: pos('JOB_LEASE_MS', 15_000),
+    realtimeMaxBufferBytes: pos('REALTIME_MAX_BUFFER_BYTES', 1024 * 1024),
+    loginLockAfter: pos('LOGIN_LOCK_AFTER', 5),
+    loginLockSeconds: pos('LOGIN_LOCK_SECONDS', 60),
+    loginLockMaxSeconds: pos('LOGIN_LOCK_MAX_SECONDS', 900),
+    wsMaxPerIp: pos('WS_MAX_PER_IP', 20),
+    wsMaxUnauthenticated: pos('WS_MAX_UNAUTHENTICATED', 500),
+    wsHelloTimeoutMs: pos('WS_HELLO_TIMEOUT_MS', 5_000),
     ...overrides,
   };
 }

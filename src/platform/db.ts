@@ -2,9 +2,11 @@
  * One small database interface over two drivers: embedded PGlite (default, zero set-up) and a PostgreSQL server
  * through `pg`. Both speak the same SQL, so modules write plain parameterised PostgreSQL and never ask which one runs.
  */
-import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from './errors.js';
+import { takeClaim, writeClaim, settleClaim } from './idempotency.js';
+import { lockFolder, type FolderLock } from './db-lock.js';
 
 export interface Queryable {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
@@ -82,32 +84,67 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   });
   const base = wrap(pool);
   const listeners = new Map<string, Set<(p: string) => void>>();
+  // One LISTEN connection per process. A lost connection (server restart, terminated backend) is replaced once: a
+  // client can report one loss several times ('error' then 'end', or two 'error's), and only the current client's
+  // first report counts; a replaced client is ended so it never delivers again; connecting is shared, so callers
+  // racing to listen never open a second connection.
   let listenClient: import('pg').Client | null = null;
+  let connecting: Promise<import('pg').Client> | null = null;
+  let retry: NodeJS.Timeout | null = null;
   let closed = false;
 
-  async function ensureListenClient() {
-    if (listenClient) return listenClient;
-    const client = new pg.Client({ connectionString: url, types });
-    client.on('notification', (msg) => {
-      const set = listeners.get(msg.channel);
-      if (set) for (const fn of set) fn(msg.payload ?? '');
+  function lost(client: import('pg').Client) {
+    if (client !== listenClient) return;
+    listenClient = null;
+    client.removeAllListeners('notification');
+    client.end().catch(() => {});
+    scheduleResubscribe(500);
+  }
+  function scheduleResubscribe(ms: number) {
+    if (closed || retry || !listeners.size) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void resubscribe();
+    }, ms);
+    retry.unref?.();
+  }
+  function ensureListenClient(): Promise<import('pg').Client> {
+    if (listenClient) return Promise.resolve(listenClient);
+    if (connecting) return connecting;
+    connecting = (async () => {
+      const client = new pg.Client({ connectionString: url, types, application_name: `earshot-listen ${process.pid}` });
+      client.on('notification', (msg) => {
+        const set = listeners.get(msg.channel);
+        if (set) for (const fn of set) fn(msg.payload ?? '');
+      });
+      // Notifications sent while disconnected are lost, which realtime clients tolerate (they refetch on reconnect).
+      client.on('error', () => lost(client));
+      client.on('end', () => lost(client));
+      try {
+        await client.connect();
+      } catch (err) {
+        client.removeAllListeners('notification');
+        await client.end().catch(() => {});
+        throw err;
+      }
+      if (closed) {
+        await client.end().catch(() => {});
+        throw new Error('database closed');
+      }
+      listenClient = client;
+      return client;
+    })().finally(() => {
+      connecting = null;
     });
-    client.on('error', () => {
-      // Reconnect and re-LISTEN: notifications sent while disconnected are lost, which realtime clients tolerate
-      // (they refetch on reconnect).
-      listenClient = null;
-      if (!closed && listeners.size) setTimeout(() => void resubscribe(), 500);
-    });
-    await client.connect();
-    listenClient = client;
-    return client;
+    return connecting;
   }
   async function resubscribe() {
+    if (closed) return;
     try {
       const c = await ensureListenClient();
       for (const ch of listeners.keys()) await c.query(`LISTEN ${quoteIdent(ch)}`);
     } catch {
-      if (!closed) setTimeout(() => void resubscribe(), 1000);
+      scheduleResubscribe(1000);
     }
   }
 
@@ -117,12 +154,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     ...base,
     async transaction(fn) {
       const client = await pool.connect();
+      // A request with an Idempotency-Key: its first transaction carries the key (platform/idempotency.ts).
+      const claim = takeClaim();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const tx = wrap(client);
+        if (claim) await writeClaim(tx, claim);
+        const result = await fn(tx);
         await client.query('COMMIT');
+        if (claim) settleClaim(claim, true);
         return result;
       } catch (err) {
+        if (claim) settleClaim(claim, false);
         await client.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
@@ -148,7 +191,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     },
     async close() {
       closed = true;
-      await listenClient?.end().catch(() => {});
+      if (retry) clearTimeout(retry);
+      const c = listenClient;
+      listenClient = null;
+      await c?.end().catch(() => {});
       await pool.end();
     },
   };
@@ -161,19 +207,22 @@ function quoteIdent(s: string) {
 async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const memory = dataDir === 'memory://' || dataDir === '';
-  let lockFile: string | null = null;
+  let lock: FolderLock | null = null;
   if (!memory) {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    lockFile = join(dir, 'earshot.lock');
-    takeLock(lockFile, dir);
+    // PGlite is single-process: a second process on the same folder is refused instead of corrupting it. The lock
+    // is released by the operating system when the process dies (db-lock.ts).
+    lock = await lockFolder(dir);
+    // The pid file earlier versions used as the lock; it is no longer read.
+    rmSync(join(dir, 'earshot.lock'), { force: true });
   }
   let pg: InstanceType<typeof PGlite>;
   try {
     pg = new PGlite(memory ? undefined : resolve(dataDir), loadDataDir ? { loadDataDir } : {});
     await pg.waitReady;
   } catch (err: any) {
-    if (lockFile) rmSync(lockFile, { force: true });
+    await lock?.release();
     throw new AppError('db_unreachable', `Cannot open the embedded database in ${dataDir}: ${err.message}`, 503);
   }
   const wrap = (c: any): Queryable => ({
@@ -189,8 +238,20 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     kind: 'pglite',
     where: memory ? 'embedded (in memory)' : `embedded (${resolve(dataDir)})`,
     ...wrap(pg),
-    transaction(fn) {
-      return pg.transaction((tx) => fn(wrap(tx)));
+    async transaction(fn) {
+      const claim = takeClaim();
+      try {
+        const result = await pg.transaction(async (t) => {
+          const tx = wrap(t);
+          if (claim) await writeClaim(tx, claim);
+          return fn(tx);
+        });
+        if (claim) settleClaim(claim, true);
+        return result;
+      } catch (err) {
+        if (claim) settleClaim(claim, false);
+        throw err;
+      }
     },
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);
@@ -203,31 +264,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     },
     async close() {
       await pg.close();
-      if (lockFile) rmSync(lockFile, { force: true });
+      await lock?.release();
     },
   };
-}
-
-/** PGlite is single-process: refuse a second process on the same folder instead of corrupting it. */
-function takeLock(lockFile: string, dir: string) {
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8').trim());
-    if (pid && pid !== process.pid && processAlive(pid)) {
-      throw new AppError(
-        'db_locked',
-        `The embedded database in ${dir} is in use by process ${pid}. Stop it first, or use PostgreSQL (DATABASE_URL) to run several processes.`,
-        503,
-      );
-    }
-  }
-  writeFileSync(lockFile, String(process.pid));
-}
-
-function processAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
 }

@@ -11,11 +11,31 @@ const TEXTS: Record<string, Record<Locale, string>> = {
   forbidden: { en: 'Your role may not do this.', de: 'Ihre Rolle darf das nicht.', nb: 'Rollen din har ikke lov til dette.' },
   unauthorized: { en: 'Please sign in.', de: 'Bitte melden Sie sich an.', nb: 'Logg inn først.' },
   invalid_credentials: { en: 'Email or password is wrong.', de: 'E-Mail oder Passwort ist falsch.', nb: 'E-post eller passord er feil.' },
+  login_locked: {
+    en: 'Too many failed sign-ins for this address; wait a few minutes, or set a new password with "Forgot password?".',
+    de: 'Zu viele fehlgeschlagene Anmeldungen für diese Adresse; warten Sie einige Minuten oder setzen Sie mit „Passwort vergessen?“ ein neues Passwort.',
+    nb: 'For mange mislykkede innlogginger for denne adressen; vent noen minutter, eller sett et nytt passord med «Glemt passordet?».',
+  },
+  password_common: {
+    en: 'This password is one of the most common ones (or a variant of one); please choose another.',
+    de: 'Dieses Passwort gehört zu den häufigsten (oder ist eine Abwandlung davon); bitte wählen Sie ein anderes.',
+    nb: 'Dette passordet er blant de vanligste (eller en variant av et); velg et annet.',
+  },
   rate_limited: { en: 'Too many attempts; wait a moment.', de: 'Zu viele Versuche; bitte kurz warten.', nb: 'For mange forsøk; vent litt.' },
   newer_messages: {
     en: 'New messages arrived while you were writing.',
     de: 'Während Sie geschrieben haben, sind neue Nachrichten eingegangen.',
     nb: 'Nye meldinger kom inn mens du skrev.',
+  },
+  idempotency_key_reused: {
+    en: 'This Idempotency-Key was already used for a different request; use a new key.',
+    de: 'Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet; nehmen Sie einen neuen.',
+    nb: 'Denne Idempotency-Key er allerede brukt til en annen forespørsel; bruk en ny nøkkel.',
+  },
+  idempotency_key_in_use: {
+    en: 'A request with this Idempotency-Key was carried out already; send it again for its answer, or look the result up.',
+    de: 'Eine Anfrage mit diesem Idempotency-Key wurde bereits ausgeführt; senden Sie sie erneut, um die Antwort zu erhalten, oder schlagen Sie das Ergebnis nach.',
+    nb: 'En forespørsel med denne Idempotency-Key er allerede utført; send den igjen for å få svaret, eller slå opp resultatet.',
   },
   conversation_closed: { en: 'This conversation is closed.', de: 'Dieses Gespräch ist geschlossen.', nb: 'Denne samtalen er lukket.' },
   no_agent_available: { en: 'No agent is free right now.', de: 'Gerade ist niemand frei.', nb: 'Ingen er ledig akkurat nå.' },

@@ -9,7 +9,14 @@
  * other lanes keep claiming and running. Each job has a deadline: a handler still running after it is abandoned —
  * its AbortSignal fires, the attempt is recorded as failed with a clear error and retried with the usual backoff,
  * and its slot is free again — so the runner never waits forever on one peer.
+ *
+ * Leases: a claimed job carries its runner's id (`locked_by`) and a lease (`locked_at`) that the runner renews every
+ * third of `leaseMs` while the job runs. A job whose lease ran out belongs to a process that died (or stalled) and
+ * is reclaimed by any runner within seconds; a runner that finds it lost a lease aborts that attempt, and outcomes
+ * are recorded only by the lease holder, so a stalled process never overwrites the work of the one that took over.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db, Queryable } from './db.js';
 
 /** `signal` fires at the job's deadline (and at shutdown): pass it to outbound calls so an abandoned attempt stops. */
@@ -27,8 +34,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** One attempt's deadline (config.jobDeadlineMs). */
   deadlineMs?: number;
-  /** A job 'running' longer than this is reclaimed (its process died); at least the deadline plus a minute. */
-  staleAfterMs?: number;
+  /** A running job's lease (config.jobLeaseMs): renewed every third of it; a job whose lease ran out is reclaimed. */
+  leaseMs?: number;
 }
 
 /** The error recorded for an attempt abandoned at its deadline. */
@@ -74,8 +81,11 @@ export class JobRunner {
   private running = false;
   private wake = false;
   private stopped = true;
-  /** Running attempts (all lanes), for stop(). */
-  private inflight = new Map<Promise<void>, AbortController>();
+  /** Running attempts (all lanes), for stop() and lease renewal. */
+  private inflight = new Map<Promise<void>, { ac: AbortController; jobId: number }>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** This runner's id in `jobs.locked_by`. */
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** Resolvers of runDue loops waiting for a slot or a wake-up. */
   private waiters: (() => void)[] = [];
   private lastReclaim = 0;
@@ -83,7 +93,7 @@ export class JobRunner {
   private finished = 0;
   readonly concurrency: number;
   readonly deadlineMs: number;
-  private staleAfterMs: number;
+  readonly leaseMs: number;
 
   constructor(
     private db: Db,
@@ -92,7 +102,7 @@ export class JobRunner {
   ) {
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.deadlineMs = Math.max(1, opts.deadlineMs ?? 5 * 60_000);
-    this.staleAfterMs = Math.max(opts.staleAfterMs ?? 5 * 60_000, this.deadlineMs + 60_000);
+    this.leaseMs = Math.max(300, opts.leaseMs ?? 15_000);
   }
 
   on(kind: string, handler: JobHandler, opts: LaneOptions = {}) {
@@ -120,12 +130,50 @@ export class JobRunner {
     return out;
   }
 
-  private async reclaimStale(now: Date) {
+  /** Running jobs whose lease ran out (by the database's clock, which every process shares) are queued again. */
+  private async reclaimStale() {
     this.lastReclaim = Date.now();
     await this.db.query(
-      `UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < $1`,
-      [new Date(now.getTime() - this.staleAfterMs)],
+      `UPDATE jobs SET status = 'queued', locked_at = NULL, locked_by = NULL
+        WHERE status = 'running' AND locked_at < now() - make_interval(secs => $1)`,
+      [this.leaseMs / 1000],
     );
+  }
+
+  /** Renews the leases of this runner's running jobs; an attempt whose lease was lost is aborted. */
+  private async renewLeases() {
+    const mine = new Map([...this.inflight.values()].map((v) => [v.jobId, v.ac]));
+    if (!mine.size) return;
+    let kept: Set<number>;
+    try {
+      const r = await this.db.query<{ id: number }>(
+        `UPDATE jobs SET locked_at = now() WHERE id = ANY($1) AND status = 'running' AND locked_by = $2 RETURNING id`,
+        [[...mine.keys()], this.id],
+      );
+      kept = new Set(r.rows.map((x) => Number(x.id)));
+    } catch (err: any) {
+      // The database is unreachable: nobody else can reclaim either; try again at the next beat.
+      if (!this.stopped) this.log.warn?.({ err: err?.message }, 'job leases not renewed');
+      return;
+    }
+    for (const [id, ac] of mine) {
+      if (kept.has(id) || ac.signal.aborted) continue;
+      // Finished between the snapshot and the update, or reclaimed by another process after a stall.
+      if ([...this.inflight.values()].some((v) => v.jobId === id)) ac.abort(new Error(`job #${id}: lease lost (reclaimed by another process)`));
+    }
+  }
+
+  private beat() {
+    if (this.heartbeat || !this.inflight.size) return;
+    this.heartbeat = setInterval(() => {
+      if (!this.inflight.size) {
+        clearInterval(this.heartbeat!);
+        this.heartbeat = null;
+        return;
+      }
+      void this.renewLeases();
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref?.();
   }
 
   /**
@@ -139,11 +187,11 @@ export class JobRunner {
 
   private async drain(now: Date | undefined, limit: number, background: boolean): Promise<number> {
     const at = () => now ?? new Date();
-    await this.reclaimStale(at());
+    await this.reclaimStale();
     let count = 0;
     const mine = new Set<Promise<void>>();
     for (;;) {
-      if (!now && Date.now() - this.lastReclaim > 30_000) await this.reclaimStale(at());
+      if (Date.now() - this.lastReclaim > this.leaseMs / 3) await this.reclaimStale();
       // A job that finished while a claim was under way may have enqueued work that claim could not see yet.
       let finishedBeforeClaim = this.finished;
       while (count < limit && !(background && this.stopped)) {
@@ -151,11 +199,11 @@ export class JobRunner {
         if (!kinds.length) break;
         finishedBeforeClaim = this.finished;
         const r = await this.db.query<JobRow>(
-          `UPDATE jobs SET status = 'running', locked_at = now(), attempts = attempts + 1
+          `UPDATE jobs SET status = 'running', locked_at = now(), locked_by = $3, attempts = attempts + 1
            WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 AND kind = ANY($2)
                        ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
            RETURNING id, kind, payload, attempts, max_attempts`,
-          [at(), kinds],
+          [at(), kinds, this.id],
         );
         const job = r.rows[0];
         if (!job) break;
@@ -201,16 +249,21 @@ export class JobRunner {
         // An abandoned attempt may still settle later: its outcome is no longer ours to record.
         run.catch(() => {});
         await Promise.race([run, deadline]);
-        await this.db.query(`UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL WHERE id = $1`, [job.id]);
+        // Only the lease holder records the outcome (a stalled process whose job was taken over does not).
+        await this.db.query(
+          `UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL, locked_by = NULL
+            WHERE id = $1 AND locked_by = $2 AND status = 'running'`,
+          [job.id, this.id],
+        );
       } catch (err: any) {
         const final = job.attempts >= job.max_attempts;
         const message = String(err?.message ?? err).slice(0, 2000);
         const base = now ?? new Date();
         try {
           await this.db.query(
-            `UPDATE jobs SET status = $2, last_error = $3, locked_at = NULL, run_at = $4,
-               finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1`,
-            [job.id, final ? 'failed' : 'queued', message, new Date(base.getTime() + backoffMs(job.attempts))],
+            `UPDATE jobs SET status = $2, last_error = $3, locked_at = NULL, locked_by = NULL, run_at = $4,
+               finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1 AND locked_by = $5 AND status = 'running'`,
+            [job.id, final ? 'failed' : 'queued', message, new Date(base.getTime() + backoffMs(job.attempts)), this.id],
           );
         } catch (e: any) {
           // The database went away (shutdown): the row stays 'running' and is reclaimed later.
@@ -224,7 +277,8 @@ export class JobRunner {
         this.finished++;
       }
     })();
-    this.inflight.set(p, ac);
+    this.inflight.set(p, { ac, jobId: Number(job.id) });
+    this.beat();
     void p.finally(() => this.inflight.delete(p));
     return p;
   }
@@ -276,8 +330,10 @@ export class JobRunner {
     this.stopListening = null;
     const end = Date.now() + graceMs;
     while (this.inflight.size && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-    for (const ac of this.inflight.values()) ac.abort(new Error('server shutting down'));
+    for (const { ac } of this.inflight.values()) ac.abort(new Error('server shutting down'));
     this.poke();
     while (this.running && Date.now() < end + 1000) await new Promise((r) => setTimeout(r, 10));
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
  */
+import { cleanDeep, cleanText } from '../platform/clean-text.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
@@ -9,12 +10,15 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Db } from '../platform/db.js';
 import type { Config } from '../platform/config.js';
 import type { Ctx, Principal } from '../platform/context.js';
 import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
+import { ApiError } from './schemas.js';
 import { registerAuth } from './auth.js';
+import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
@@ -57,6 +61,8 @@ export interface BuildOptions {
   /** Overrides the clock (tests). */
   now?: () => Date;
   logger?: boolean;
+  /** Where log lines go (tests read them); default stdout. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Secrets and personal data that must never reach a log line. */
@@ -73,16 +79,17 @@ export const LOG_REDACT = [
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { db, config } = opts;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array' } },
+    schemaController: { compilersFactory: { buildValidator: validators() } },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
-  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs })
+  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs, leaseMs: config.jobLeaseMs })
     .on('sla.check', (payload) => checkSla(ctx, payload))
     .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal))
     .on('auth.password_reset', (payload) => sendResetLinks(ctx, payload));
@@ -98,6 +105,24 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   (app as any)[Symbol.for('earshot.routes')] = routeTable;
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
+    // A route that answers without signing in is documented as such (the role × tenant matrix test reads this).
+    if (r.config?.auth === false && r.schema && !r.schema.security) r.schema = { ...r.schema, security: [] };
+    // Every API route documents (and the fuzz suite checks) its error answers with the one shared schema.
+    if (r.url.startsWith('/api/v1/')) {
+      const response = (r.schema?.response ?? {}) as Record<string, unknown>;
+      r.schema = { ...(r.schema ?? {}), response: { '4xx': ApiError, '5xx': ApiError, ...response } };
+    }
+  });
+  // NUL bytes and lone surrogates in what a client sent (bodies, queries, route parameters) are cleaned here, for
+  // every route, before validation (platform/clean-text.ts). A route that takes a file as text and reports such lines
+  // itself (imports) opts out with `config: { rawText: true }`.
+  app.addHook('preValidation', async (req) => {
+    if (req.query && typeof req.query === 'object') cleanDeep(req.query);
+    if (req.params && typeof req.params === 'object') cleanDeep(req.params);
+    if (req.body === undefined || req.body === null) return;
+    if (typeof req.body === 'string') {
+      if (!(req.routeOptions.config as { rawText?: boolean } | undefined)?.rawText) req.body = cleanText(req.body);
+    } else if (typeof req.body === 'object') cleanDeep(req.body);
   });
   let appRoute: Awaited<ReturnType<typeof registerWeb>> = null;
   registerErrorHandler(app, () => appRoute);
@@ -138,6 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   registerAuth(app);
+  registerIdempotency(app);
 
   app.get('/api/health', {
     config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },
@@ -180,6 +206,63 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     await jobs.stop();
   });
   return app as App;
+}
+
+/**
+ * Validators: query strings, path parameters and headers only carry text, so they are coerced to the schema's types
+ * ("5" → 5, a single value → an array). JSON bodies carry their own types and are not coerced: coercion turned a
+ * body's `null` into "" (so null could not clear a field: "unknown queue ") and accepted 5 where a name was due.
+ * Two checks JSON Schema cannot express run after each validator: a coerced number must be finite and exact
+ * ("1e309" reads as Infinity, which Ajv lets through `maximum`), and a body may nest at most MAX_BODY_DEPTH levels.
+ */
+export const MAX_BODY_DEPTH = 64;
+function validators(): any {
+  const factory = AjvCompiler() as any;
+  return (externalSchemas: any, options: any) => {
+    const coerced = factory(externalSchemas, options);
+    const strict = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+    return (route: { httpPart?: string }) => {
+      const body = route.httpPart === 'body';
+      const fn = (body ? strict : coerced)(route);
+      const check = (data: unknown) => (body ? tooDeep(data) : inexactNumber(data));
+      const v: any = (data: unknown) => {
+        if (!fn(data)) {
+          v.errors = fn.errors;
+          return false;
+        }
+        const bad = check(data);
+        v.errors = bad ? [bad] : null;
+        return !bad;
+      };
+      return v;
+    };
+  };
+}
+
+/** The first top-level property holding a number that is not finite or not exact (beyond 2^53), as an Ajv error. */
+function inexactNumber(data: unknown) {
+  if (!data || typeof data !== 'object') return null;
+  for (const [k, x] of Object.entries(data))
+    for (const n of [x].flat())
+      if (typeof n === 'number' && (!Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER))
+        return { instancePath: `/${k}`, keyword: 'maximum', params: {}, message: `must be a finite number between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
+  return null;
+}
+
+/** The top-level property under which a body nests deeper than MAX_BODY_DEPTH, as an Ajv error (iterative: no stack). */
+function tooDeep(data: unknown) {
+  if (!data || typeof data !== 'object') return null;
+  for (const [k, x] of Object.entries(data)) {
+    const stack: Array<[unknown, number]> = [[x, 2]];
+    while (stack.length) {
+      const [v, d] = stack.pop()!;
+      if (!v || typeof v !== 'object') continue;
+      if (d > MAX_BODY_DEPTH)
+        return { instancePath: `/${k}`, keyword: 'maxDepth', params: {}, message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
+      for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+    }
+  }
+  return null;
 }
 
 export const clientIp = (req: FastifyRequest) => req.ip;

@@ -37,7 +37,7 @@ export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest
       // `Origin: null` (a sandboxed frame, a no-referrer page) or anything unparsable is not this site either.
       const origin = req.headers.origin;
       if (origin && originHost(origin) !== req.headers.host)
-        throw new AppError('forbidden', 'Cross-site request refused', 403);
+        throw new AppError('forbidden', 'headers/origin: cross-site request refused (the Origin is not this site)', 403, { field: 'headers/origin' });
     }
     return { ...p, ip: req.ip };
   }
@@ -46,7 +46,10 @@ export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest
 
 export function registerAuth(app: FastifyInstance<any, any, any, any, any>) {
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-    if (!req.url.startsWith('/api/v1/')) return;
+    // Decided by the route the router matched, never by the raw URL: the router decodes the path, so `/%61pi/v1/…`
+    // reaches an /api/v1/ route without starting with '/api/v1/' (issue 14 item 8). No matched route: a 404 follows.
+    const routed = req.routeOptions.url;
+    if (!routed || !routed.startsWith('/api/v1/')) return;
     if (req.routeOptions.config?.auth === false) return;
     const p = await resolvePrincipal(app, req);
     if (!p) throw new AppError('unauthorized', 'Sign in or send an API token (Authorization: Bearer es_…)', 401);

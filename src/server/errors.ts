@@ -55,6 +55,19 @@ export function registerErrorHandler(
         },
       });
     }
+    // A number beyond its column (numeric_value_out_of_range), e.g. a conversation number past 2^31 a schema let through.
+    if ((err as any).code === '22003') {
+      const m = /value "(.*)" is out of range/s.exec(err.message);
+      const field = m ? findField(req, m[1]!) : undefined;
+      return reply.code(400).send({
+        error: {
+          code: 'validation',
+          message: `${field ? field + ': ' : ''}${m ? JSON.stringify(m[1]) : 'a number'} is out of range`,
+          ...(field ? { field } : {}),
+          detail: translate(lang, 'validation'),
+        },
+      });
+    }
     if ((err as any).code === '23505')
       return reply.code(409).send({ error: { code: 'conflict', message: 'A record with these values exists already' } });
     req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'unhandled error');
@@ -73,10 +86,10 @@ function fieldValue(req: FastifyRequest, context: string | undefined, path: stri
   return v;
 }
 
-/** The first request field (params, querystring, body; nested) whose value is `value`, as "body/teamId", or undefined. */
+/** The first request field (params, querystring, body; nested) whose value (or number as text) is `value`, as "body/teamId", or undefined. */
 function findField(req: FastifyRequest, value: string): string | undefined {
   const walk = (v: unknown, path: string, depth: number): string | undefined => {
-    if (v === value) return path;
+    if (v === value || (typeof v === 'number' && String(v) === value)) return path;
     if (!v || typeof v !== 'object' || depth > 5) return undefined;
     for (const [k, x] of Object.entries(v)) {
       const hit = walk(x, `${path}/${k}`, depth + 1);

@@ -2,14 +2,26 @@
  * GET /api/v1/realtime (WebSocket): pushes conversation and message changes to signed-in agents of the account.
  * Changes arrive through PostgreSQL LISTEN/NOTIFY, so a change made by any server process on the same database
  * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} …
+ *
+ * Slow consumers (issue 14 item 17): what waits to be sent to one socket is bounded (config.realtimeMaxBufferBytes).
+ * A socket that falls further behind is closed with code 4008 "resync" and nothing more is queued for it; one that
+ * does not even read the close is cut off a moment later. Its client reconnects and refetches what it shows, so
+ * memory stays bounded and the fan-out to healthy sockets is never held up by the slow ones.
  */
 import type { WebSocket } from 'ws';
 import { CHANGES_CHANNEL, type Change } from '../platform/changes.js';
 import type { App } from './app.js';
-import { who } from './auth.js';
+
+/** Close code for a consumer that fell behind: reconnect and refetch. */
+export const RESYNC_CODE = 4008;
 
 export async function registerRealtime(app: App) {
   const clients = new Map<string, Set<WebSocket>>();
+  const maxBuffer = app.ctx.config.realtimeMaxBufferBytes;
+  const resync = (ws: WebSocket) => {
+    ws.close(RESYNC_CODE, 'resync');
+    setTimeout(() => ws.terminate(), 2000).unref();
+  };
   let stop: (() => Promise<void>) | null = null;
 
   app.addHook('onReady', async () => {
@@ -24,7 +36,11 @@ export async function registerRealtime(app: App) {
       if (!set) return;
       const { accountId: _omit, ...out } = change;
       const msg = JSON.stringify(out);
-      for (const ws of set) if (ws.readyState === 1) ws.send(msg);
+      for (const ws of set) {
+        if (ws.readyState !== 1) continue;
+        if (ws.bufferedAmount > maxBuffer) resync(ws);
+        else ws.send(msg);
+      }
     });
   });
   app.addHook('onClose', async () => {
@@ -43,7 +59,10 @@ export async function registerRealtime(app: App) {
       summary: 'WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)',
     },
   }, (socket, req) => {
-    const p = who(req);
+    // The auth hook refuses before the upgrade; should a request ever get here without a principal, it is closed
+    // quietly (a refusal, not an error with a stack trace in the log).
+    const p = req.principal;
+    if (!p) return socket.close(4401, 'unauthorized');
     let set = clients.get(p.accountId);
     if (!set) clients.set(p.accountId, (set = new Set()));
     set.add(socket);

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 
 /**
  * An id in a body or query: a uuid, checked by the schema so an empty string or a typo is a 400 naming the field
@@ -35,3 +35,56 @@ export const MessageBody = {
     Type.String({ pattern: '^[\\w.:-]{1,100}$', description: 'Your id for this message: sending it again stores it once' }),
   ),
 };
+
+/**
+ * Every error answer of the API (src/server/errors.ts is the one place that writes them): a stable code, a message
+ * naming the field, the field itself for validation errors, the translated detail, and any further details
+ * (e.g. the newest message for newer_messages). Given to every /api/v1 route for 4xx and 5xx (src/server/app.ts).
+ * Serialization keeps unknown properties (additionalProperties), so no detail is dropped.
+ */
+export const ApiError = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'stable, e.g. validation, not_found, forbidden, conflict, internal' }),
+        message: Type.String({ description: 'English; for validation errors starts with the field, e.g. "body/queueId: …"' }),
+        field: Type.Optional(Type.String({ description: 'the request field that was wrong, e.g. body/queueId or querystring/limit' })),
+        detail: Type.Optional(Type.String({ description: 'a short explanation in the caller’s language' })),
+        requestId: Type.Optional(Type.String({ description: 'for internal errors: the id in the server log' })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+
+/** A string or null (a plain string type would serialize null as ""). */
+export const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
+/**
+ * A success answer's schema: the fields the API promises, typed; every other field passes through unchanged.
+ * Response schemas also serialize, and a closed object would silently drop a field added later.
+ */
+export const Out = (props: Record<string, TSchema>, description?: string) =>
+  Type.Unsafe<any>(Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) }));
+export const Items = (item: TSchema, more: Record<string, TSchema> = {}) => Out({ items: Type.Array(item), ...more });
+export const UserOut = Out({
+  id: Type.String({ format: 'uuid' }), email: Type.String(), name: Type.String(), role: Role, locale: Type.String(),
+  timezone: NullableString, presence: Type.String(), capacity: Type.Integer(), disabled: Type.Boolean(),
+});
+export const TeamOut = Out({ id: Type.String({ format: 'uuid' }), name: Type.String(), memberIds: Type.Array(Type.String()) });
+export const MacroOut = Out({
+  id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Type.String(), body: Type.String(), language: NullableString,
+  actions: Type.Object({}, { additionalProperties: true }),
+});
+export const CustomerOut = Out({
+  id: Type.String({ format: 'uuid' }), name: NullableString, language: NullableString, notes: NullableString, mergedInto: NullableString,
+  identities: Type.Array(Out({ kind: Type.String(), value: Type.String() })),
+});
+export const AccountOut = Out({
+  id: Type.String({ format: 'uuid' }), slug: Type.String(), name: Type.String(), timezone: Type.String(), locale: Type.String(), currency: Type.String(),
+});
+const NullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] });
+export const SlaPolicyOut = Out({
+  id: Type.String({ format: 'uuid' }), name: Type.String(), firstReplyMinutes: NullableInteger, nextReplyMinutes: NullableInteger,
+  resolutionMinutes: NullableInteger, businessHours: Type.Boolean(),
+});

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
-import { IdParams, Locale, Role } from '../../server/schemas.js';
+import { AccountOut, IdParams, Items, Locale, Role, TeamOut, UserOut } from '../../server/schemas.js';
 import * as svc from './accounts.service.js';
 import * as pw from './passwords.service.js';
 
@@ -21,7 +21,11 @@ export default async function accountRoutes(app: App) {
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const r = await svc.login(ctx, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    const r = await svc.login(ctx, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] }).catch((e) => {
+      // A locked address (per-account throttle) says when to come back, as the per-IP limit does.
+      if (e?.code === 'login_locked') reply.header('retry-after', String(e.details?.retryAfterSeconds ?? 60));
+      throw e;
+    });
     reply.setCookie(SESSION_COOKIE, r.sessionToken, {
       path: '/',
       httpOnly: true,
@@ -120,11 +124,11 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.setMyLocale(ctx, who(req), req.body.locale));
 
-  app.get('/account', { schema: { tags: ['account'], summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
+  app.get('/account', { schema: { tags: ['account'], response: { 200: AccountOut }, summary: 'This account' } }, async (req) => svc.getAccount(ctx, who(req)));
   app.patch('/account', {
     schema: {
       tags: ['account'],
-      summary: 'Change account settings (admin)',
+      response: { 200: AccountOut }, summary: 'Change account settings (admin)',
       body: Type.Object({
         name: Type.Optional(Type.String({ minLength: 1 })),
         timezone: Type.Optional(Type.String()),
@@ -134,11 +138,11 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.updateAccount(ctx, who(req), req.body));
 
-  app.get('/users', { schema: { tags: ['users'], summary: 'Users of this account' } }, async (req) => ({ items: await svc.listUsers(ctx, who(req)) }));
+  app.get('/users', { schema: { tags: ['users'], response: { 200: Items(UserOut) }, summary: 'Users of this account' } }, async (req) => ({ items: await svc.listUsers(ctx, who(req)) }));
   app.post('/users', {
     schema: {
       tags: ['users'],
-      summary: 'Add a user (admin); without a password the user gets an invitation email',
+      response: { 201: UserOut }, summary: 'Add a user (admin); without a password the user gets an invitation email',
       body: Type.Object({
         email: Type.String({ format: 'email' }),
         name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -158,14 +162,14 @@ export default async function accountRoutes(app: App) {
       params: IdParams,
     },
   }, async (req, reply) => reply.code(201).send(await pw.sendInvitation(ctx, who(req), req.params.id)));
-  app.get('/users/:id', { schema: { tags: ['users'], summary: 'One user', params: IdParams } }, async (req) => {
+  app.get('/users/:id', { schema: { tags: ['users'], response: { 200: UserOut }, summary: 'One user', params: IdParams } }, async (req) => {
     const p = who(req);
     return svc.getUser(ctx, p, req.params.id);
   });
   app.patch('/users/:id', {
     schema: {
       tags: ['users'],
-      summary: 'Change a user: role, capacity, disable, password (admin)',
+      response: { 200: UserOut }, summary: 'Change a user: role, capacity, disable, password (admin)',
       params: IdParams,
       body: Type.Object({
         name: Type.Optional(Type.String({ minLength: 1 })),
@@ -178,11 +182,11 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.updateUser(ctx, who(req), req.params.id, req.body));
 
-  app.get('/teams', { schema: { tags: ['teams'], summary: 'Teams' } }, async (req) => ({ items: await svc.listTeams(ctx, who(req)) }));
+  app.get('/teams', { schema: { tags: ['teams'], response: { 200: Items(TeamOut) }, summary: 'Teams' } }, async (req) => ({ items: await svc.listTeams(ctx, who(req)) }));
   app.post('/teams', {
     schema: {
       tags: ['teams'],
-      summary: 'Create a team (supervisor, admin)',
+      response: { 201: TeamOut }, summary: 'Create a team (supervisor, admin)',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), memberIds: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
     },
   }, async (req, reply) => reply.code(201).send(await svc.createTeam(ctx, who(req), req.body)));

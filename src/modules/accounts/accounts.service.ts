@@ -3,6 +3,7 @@ import type { Ctx, Principal, Role, Tx } from '../../platform/context.js';
 import { ROLES, requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../platform/password.js';
+import { checkNewPassword } from '../../platform/password-policy.js';
 import { validateTimezone } from '../../platform/business-hours.js';
 import { audit } from '../audit/audit.service.js';
 import { sendInvitation } from './passwords.service.js';
@@ -41,7 +42,7 @@ export async function createAccount(
   if (!name) throw invalid('name', 'must not be empty');
   const slug = input.slug ?? slugify(name);
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('slug', 'use lower-case letters, digits and dashes');
-  if (input.timezone) validateTimezone(input.timezone);
+  if (input.timezone !== undefined) validateTimezone(input.timezone);
   return ctx.db.transaction(async (tx) => {
     const exists = await tx.query('SELECT 1 FROM accounts WHERE slug = $1', [slug]);
     if (exists.rows.length) throw conflict('account_exists', `An account with the slug '${slug}' exists already`);
@@ -79,7 +80,7 @@ export async function updateAccount(
   patch: { name?: string; timezone?: string; locale?: 'en' | 'de' | 'nb'; currency?: string },
 ) {
   requireCap(p, 'admin');
-  if (patch.timezone) validateTimezone(patch.timezone);
+  if (patch.timezone !== undefined) validateTimezone(patch.timezone);
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<Account>(
       `UPDATE accounts SET name = coalesce($2, name), timezone = coalesce($3, timezone), locale = coalesce($4, locale),
@@ -125,9 +126,8 @@ export async function addUser(
   if (!EMAIL.test(input.email ?? '')) throw invalid('email', `not an email address: '${input.email}'`);
   if (!input.name?.trim()) throw invalid('name', 'must not be empty');
   if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
-  if (input.password !== undefined && input.password.length < 10)
-    throw invalid('password', 'must have at least 10 characters');
-  if (input.timezone) validateTimezone(input.timezone);
+  if (input.password !== undefined) checkNewPassword(input.password);
+  if (input.timezone !== undefined) validateTimezone(input.timezone);
   const hash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction(async (tx) => {
     const dup = await tx.query('SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = lower($2)', [p.accountId, input.email]);
@@ -168,7 +168,7 @@ export async function updateUser(
 ): Promise<User> {
   requireCap(p, 'admin');
   await getUser(ctx, p, id);
-  if (patch.password !== undefined && patch.password.length < 10) throw invalid('password', 'must have at least 10 characters');
+  if (patch.password !== undefined) checkNewPassword(patch.password);
   const hash = patch.password ? await hashPassword(patch.password) : null;
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<User>(
@@ -217,11 +217,45 @@ export interface LoginResult {
   account: Account;
 }
 
+/**
+ * The per-address sign-in throttle (issue 14 item 5), in the database so every server process shares it. An attempt
+ * is counted when it starts (so a burst of parallel guesses cannot slip past the count); from the LOGIN_LOCK_AFTER-th
+ * attempt in a row the address is locked at once for LOGIN_LOCK_SECONDS × 2^(attempts − limit), up to
+ * LOGIN_LOCK_MAX_SECONDS, and the attempt is only checked after that. A correct password clears the count, so the
+ * lock only stays after a wrong one. Unknown addresses are counted the same way: a lock says nothing about which
+ * addresses exist. Returns the attempt's number, or the seconds until the lock ends.
+ */
+async function countAttempt(ctx: Ctx, email: string): Promise<{ attempt: number } | { lockedFor: number }> {
+  const { loginLockAfter: after, loginLockSeconds: base, loginLockMaxSeconds: max } = ctx.config;
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    await tx.query('INSERT INTO login_throttle (email, failures, last_failure_at) VALUES ($1, 0, $2) ON CONFLICT (email) DO NOTHING', [email, now]);
+    const r = await tx.query<{ failures: number; last_failure_at: Date; locked_until: Date | null }>(
+      'SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE email = $1 FOR UPDATE',
+      [email],
+    );
+    const row = r.rows[0];
+    if (row.locked_until && new Date(row.locked_until) > now) return { lockedFor: Math.ceil((new Date(row.locked_until).getTime() - now.getTime()) / 1000) };
+    // A count older than the longest lock plus an hour starts again.
+    const stale = now.getTime() - new Date(row.last_failure_at).getTime() > (max + 3600) * 1000;
+    const attempt = (stale ? 0 : row.failures) + 1;
+    const lockedUntil = attempt >= after ? new Date(now.getTime() + Math.min(max, base * 2 ** (attempt - after)) * 1000) : null;
+    await tx.query('UPDATE login_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE email = $1', [email, attempt, now, lockedUntil]);
+    return { attempt };
+  });
+}
+
 export async function login(
   ctx: Ctx,
   input: { email: string; password: string; account?: string },
   meta: { ip?: string; userAgent?: string },
 ): Promise<LoginResult> {
+  const key = input.email.trim().toLowerCase();
+  const counted = await countAttempt(ctx, key);
+  if ('lockedFor' in counted)
+    throw new AppError('login_locked', `Too many failed sign-ins for this address; try again in ${counted.lockedFor} s (or set a new password with "Forgot password?")`, 429, {
+      retryAfterSeconds: counted.lockedFor,
+    });
   const r = await ctx.db.query<{ id: string; account_id: string; password_hash: string | null; disabled_at: Date | null }>(
     `SELECT u.id, u.account_id, u.password_hash, u.disabled_at FROM users u JOIN accounts a ON a.id = u.account_id
       WHERE lower(u.email) = lower($1) AND ($2::text IS NULL OR a.slug = $2) ORDER BY u.created_at`,
@@ -234,7 +268,21 @@ export async function login(
     const ok = await verifyPassword(input.password, c?.password_hash);
     if (ok && c && !c.disabled_at && !match) match = c;
   }
-  if (!match) throw new AppError('invalid_credentials', 'Email or password is wrong', 401);
+  if (!match) {
+    // The attempt that locked the address leaves an audit entry in each account with a user of that address.
+    if (counted.attempt >= ctx.config.loginLockAfter) {
+      const lockedFor = Math.min(ctx.config.loginLockMaxSeconds, ctx.config.loginLockSeconds * 2 ** (counted.attempt - ctx.config.loginLockAfter));
+      await ctx.db.transaction(async (tx) => {
+        for (const c of candidates)
+          await audit(tx, { accountId: c.account_id, role: 'agent', kind: 'system', userId: null, tokenId: null, ip: meta.ip }, 'user.login_locked', { type: 'user', id: c.id }, {
+            failedAttempts: counted.attempt,
+            lockedForSeconds: lockedFor,
+          });
+      });
+    }
+    throw new AppError('invalid_credentials', 'Email or password is wrong', 401);
+  }
+  await ctx.db.query('DELETE FROM login_throttle WHERE email = $1', [key]);
   const token = randomToken();
   const expiresAt = new Date(ctx.now().getTime() + ctx.config.sessionDays * 86_400_000);
   await ctx.db.transaction(async (tx) => {

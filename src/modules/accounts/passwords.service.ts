@@ -12,6 +12,7 @@ import { AppError, conflict, invalid } from '../../platform/errors.js';
 import { textsOf, type Locale } from '../../platform/i18n.js';
 import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
+import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.js';
 import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { baseUrl } from '../channels/web/web.service.js';
@@ -22,7 +23,7 @@ export const INVITE_TTL_MS = 7 * 86_400_000;
 export const RESET_TTL_MS = 60 * 60_000;
 /** Reset links per user within an hour; more requests answer the same and send nothing. */
 export const RESETS_PER_HOUR = 3;
-export const MIN_PASSWORD = 10;
+export { MIN_PASSWORD };
 
 const TEXTS = {
   invite_subject: {
@@ -190,7 +191,7 @@ export async function checkToken(ctx: Ctx, token: string) {
  * Ends every session of the user. Errors: 400 token_unknown, 410 token_used / token_expired, 400 validation.
  */
 export async function setPasswordWithToken(ctx: Ctx, token: string, password: string, meta: { ip?: string } = {}) {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD) throw invalid('password', `must have at least ${MIN_PASSWORD} characters`);
+  checkNewPassword(password);
   const hash = await hashPassword(password);
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
@@ -208,6 +209,8 @@ export async function setPasswordWithToken(ctx: Ctx, token: string, password: st
     await tx.query(`UPDATE password_tokens SET used_at = $2, used_for = 'set' WHERE id = $1`, [t.id, now]);
     await tx.query(`UPDATE password_tokens SET used_at = $2, used_for = 'replaced' WHERE user_id = $1 AND used_at IS NULL`, [t.user_id, now]);
     await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [t.user_id, hash]);
+    // A new password also lifts a sign-in lock of the address (the owner proved it by the emailed link).
+    await tx.query('DELETE FROM login_throttle WHERE email = lower($1)', [t.email]);
     // A new password ends every session of the user (someone who knew the old one is signed out).
     const ended = await tx.query('DELETE FROM sessions WHERE user_id = $1 RETURNING 1', [t.user_id]);
     await audit(tx, { accountId: t.account_id, role: 'agent', kind: 'user', userId: t.user_id, tokenId: null, ip: meta.ip }, 'user.password_set', { type: 'user', id: t.user_id }, {

@@ -1,12 +1,38 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, MessageBody, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, MessageBody, NullableString, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './conversations.service.js';
 
 const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
 const Priority = Type.Union(svc.PRIORITIES.map((s) => Type.Literal(s)));
 const Channel = Type.Union(['email', 'chat', 'web', 'phone', 'api'].map((s) => Type.Literal(s)));
+
+/**
+ * A conversation as the API answers it. The fields the API promises are typed; the rest (dates, sla, customer,
+ * messages, viewers, list previews) pass through unchanged (additionalProperties: response schemas also serialize,
+ * and must never drop a field).
+ */
+export const ConversationOut = Type.Unsafe<any>(Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    number: Type.Integer({ minimum: 1 }),
+    subject: NullableString,
+    status: Status,
+    priority: Priority,
+    channel: Type.String(),
+    queueId: NullableString,
+    assigneeId: NullableString,
+    customerId: NullableString,
+    tags: Type.Array(Type.String()),
+    customFields: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: true },
+));
+const ConversationPage = Type.Unsafe<any>(Type.Object(
+  { items: Type.Array(ConversationOut), total: Type.Integer({ minimum: 0 }), limit: Type.Integer(), offset: Type.Integer() },
+  { additionalProperties: true },
+));
 
 export default async function conversationRoutes(app: App) {
   const ctx = app.ctx;
@@ -34,6 +60,7 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         assigneeId: Type.Optional(Uuid()),
       }, { additionalProperties: false }),
+      response: { 201: ConversationOut },
     },
   }, async (req, reply) => reply.code(201).send(await svc.createConversation(ctx, who(req), req.body)));
 
@@ -56,9 +83,10 @@ export default async function conversationRoutes(app: App) {
         channel: Type.Optional(Type.String()),
         priority: Type.Optional(Type.String()),
         q: Type.Optional(Type.String({ maxLength: 500, description: 'full-text search (English, German, Norwegian)' })),
-        number: Type.Optional(Type.Integer({ minimum: 1, description: 'the conversation with this number' })),
+        number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the conversation with this number' })),
         ...Paging,
       }),
+      response: { 200: ConversationPage },
     },
   }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
 
@@ -66,7 +94,7 @@ export default async function conversationRoutes(app: App) {
     schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue' },
   }, async (req) => svc.viewCounts(ctx, who(req)));
 
-  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams } }, async (req) =>
+  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: ConversationOut } } }, async (req) =>
     svc.getConversation(ctx, who(req), req.params.id));
 
   app.patch('/conversations/:id', {
@@ -83,6 +111,7 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         subject: Type.Optional(Type.String({ maxLength: 1000 })),
       }, { additionalProperties: false }),
+      response: { 200: ConversationOut },
     },
   }, async (req) => svc.updateConversation(ctx, who(req), req.params.id, req.body));
 
@@ -125,6 +154,7 @@ export default async function conversationRoutes(app: App) {
         auto: Type.Optional(Type.Boolean()),
         mode: Type.Optional(Type.Union([Type.Literal('round_robin'), Type.Literal('load')])),
       }, { additionalProperties: false }),
+      response: { 200: ConversationOut },
     },
   }, async (req) => svc.assignConversation(ctx, who(req), req.params.id, req.body));
 

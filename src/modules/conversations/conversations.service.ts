@@ -2,6 +2,7 @@
  * Conversations and their messages. Every change is written together with its contact events, audit entry, realtime
  * notification, webhook deliveries and SLA jobs in one transaction: all of it happens, or none of it.
  */
+import { createHash } from 'node:crypto';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
@@ -9,7 +10,6 @@ import { sanitize, htmlToText } from '../../platform/sanitize.js';
 import { guessLanguage } from '../../platform/lang.js';
 import { publishChange } from '../../platform/changes.js';
 import { enqueue } from '../../platform/jobs.js';
-import { sha256 } from '../../platform/password.js';
 import { audit } from '../audit/audit.service.js';
 import { appendEvents, CHANNELS, CONTACT_EVENT_TYPES, type NewEvent } from '../events/events.service.js';
 import { findOrCreateCustomer, type CustomerInput } from '../customers/customers.service.js';
@@ -27,7 +27,10 @@ export type Priority = (typeof PRIORITIES)[number];
 export interface AttachmentInput {
   filename: string;
   contentType: string;
-  contentBase64: string;
+  /** The bytes as base64 (API clients) … */
+  contentBase64?: string;
+  /** … or as bytes (channels that decoded them already, e.g. inbound email: no base64 round trip of a large file). */
+  content?: Buffer;
 }
 export interface MessageInput {
   text?: string;
@@ -112,12 +115,12 @@ async function insertMessage(
   for (const [i, a] of (m.attachments ?? []).entries()) {
     if (!a.filename?.trim()) throw invalid(`attachments/${i}/filename`, 'must not be empty');
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) throw invalid(`attachments/${i}/contentType`, `not a media type: '${a.contentType}'`);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBase64 ?? '')) throw invalid(`attachments/${i}/contentBase64`, 'not base64');
-    const bytes = Buffer.from(a.contentBase64, 'base64');
+    if (!a.content && !/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBase64 ?? '')) throw invalid(`attachments/${i}/contentBase64`, 'not base64');
+    const bytes = a.content ?? Buffer.from(a.contentBase64 ?? '', 'base64');
     await tx.query(
       `INSERT INTO attachments (account_id, message_id, filename, content_type, size, sha256, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [accountId, id, a.filename.trim().slice(0, 255), a.contentType, bytes.length, sha256(bytes.toString('binary')), bytes],
+      [accountId, id, a.filename.trim().slice(0, 255), a.contentType, bytes.length, createHash('sha256').update(bytes).digest('hex'), bytes],
     );
   }
   return id;
@@ -212,10 +215,23 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
   const tags = checkTags(input.tags ?? []);
   const language = input.customer.language ?? guessLanguage(body.text);
   const now = ctx.now();
-  const id = await ctx.db.transaction(async (tx) => {
+  const clientId = input.message.clientId || null;
+  const write = () => ctx.db.transaction(async (tx) => {
     if (input.queueId) await checkQueue(tx, p, input.queueId);
     if (input.assigneeId) await checkAssignee(tx, p, input.assigneeId);
     const customer = await findOrCreateCustomer(tx, p.accountId, { ...input.customer, language: language ?? undefined });
+    // The same create sent again (same customer, same message.clientId): the conversation it made, nothing written.
+    if (clientId) {
+      const seen = await tx.query<{ id: string; messageId: string | null }>(
+        `SELECT c.id, (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.client_id = c.client_id LIMIT 1) AS "messageId"
+           FROM conversations c WHERE c.customer_id = $1 AND c.client_id = $2`,
+        [customer.id, clientId],
+      );
+      if (seen.rows[0]) {
+        if (seen.rows[0].messageId) await opts.afterWrite?.(tx, { conversationId: seen.rows[0].id, messageId: seen.rows[0].messageId, duplicate: true });
+        return seen.rows[0].id;
+      }
+    }
     const num = await tx.query<{ n: number }>(
       'SELECT earshot_next_conversation_number($1) AS n',
       [p.accountId],
@@ -226,10 +242,10 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     const subject = (input.subject ?? body.text.split('\n')[0]).trim().slice(0, 250);
     const r = await tx.query<ConvRow>(
       `INSERT INTO conversations (account_id, number, subject, channel, queue_id, customer_id, priority, tags, custom_fields,
-                                  language, first_reply_due_at, resolution_due_at, last_message_at, created_at, updated_at, automatic)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14) RETURNING *`,
+                                  language, first_reply_due_at, resolution_due_at, last_message_at, created_at, updated_at, automatic, client_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15) RETURNING *`,
       [p.accountId, num.rows[0].n, subject, input.channel, input.queueId ?? null, customer.id, input.priority ?? 'normal', tags,
-       JSON.stringify(input.customFields ?? {}), language, firstDue, resolutionDue, now, opts.automatic ?? false],
+       JSON.stringify(input.customFields ?? {}), language, firstDue, resolutionDue, now, opts.automatic ?? false, clientId],
     );
     const conv = r.rows[0];
     const identity = input.customer.email?.trim().toLowerCase() ?? input.customer.phone ?? input.customer.externalId ?? null;
@@ -261,6 +277,15 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     await opts.afterWrite?.(tx, { conversationId: conv.id, messageId, duplicate: false });
     return conv.id;
   });
+  let id: string;
+  try {
+    id = await write();
+  } catch (err: any) {
+    // A concurrent twin committed the same (customer, clientId) first: this one waited on the unique index and
+    // rolled back; the second run finds the twin's conversation.
+    if (!(clientId && err?.code === '23505' && String(err?.constraint ?? err?.message).includes('conversations_customer_client_id'))) throw err;
+    id = await write();
+  }
   return getConversation(ctx, p, id);
 }
 

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, Paging } from '../../server/schemas.js';
+import { CustomerOut, IdParams, Items, Paging } from '../../server/schemas.js';
 import * as svc from './customers.service.js';
 
 const CustomerBody = Type.Object({
@@ -17,11 +17,11 @@ export default async function customerRoutes(app: App) {
   const ctx = app.ctx;
   const tags = ['customers'];
   app.get('/customers', {
-    schema: { tags, summary: 'List or find customers by name or identity', querystring: Type.Object({ q: Type.Optional(Type.String()), ...Paging }) },
+    schema: { tags, response: { 200: Items(CustomerOut) }, summary: 'List or find customers by name or identity', querystring: Type.Object({ q: Type.Optional(Type.String()), ...Paging }) },
   }, async (req) => ({ items: await svc.listCustomers(ctx, who(req), { q: req.query.q, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }) }));
-  app.post('/customers', { schema: { tags, summary: 'Create a customer', body: CustomerBody } }, async (req, reply) =>
+  app.post('/customers', { schema: { tags, response: { 201: CustomerOut }, summary: 'Create a customer', body: CustomerBody } }, async (req, reply) =>
     reply.code(201).send(await svc.createCustomer(ctx, who(req), req.body)));
-  app.get('/customers/:id', { schema: { tags, summary: 'One customer with identities', params: IdParams } }, async (req) =>
+  app.get('/customers/:id', { schema: { tags, response: { 200: CustomerOut }, summary: 'One customer with identities', params: IdParams } }, async (req) =>
     svc.getCustomer(ctx, who(req), req.params.id));
   app.get('/customers/:id/timeline', {
     schema: {

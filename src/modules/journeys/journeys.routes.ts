@@ -17,6 +17,8 @@ export default async function journeyRoutes(app: App) {
   app.addContentTypeParser(['text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post('/imports/:format', {
+    // Lines with NULs or lone surrogates are reported as malformed by the parsers, not cleaned (server/app.ts).
+    config: { rawText: true },
     schema: {
       tags: ['journeys'],
       summary: 'Import a call log or event file (body: the file as text); re-importing adds nothing (supervisor, admin)',

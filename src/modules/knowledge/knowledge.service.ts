@@ -9,7 +9,7 @@ import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../
 import type { Locale } from '../../platform/i18n.js';
 import { LOCALES } from '../../platform/i18n.js';
 import { audit } from '../audit/audit.service.js';
-import { markdownToText, renderMarkdown } from './markdown.js';
+import { markdownToText, renderMarkdown, unsafeLinks } from './markdown.js';
 
 export type Lang = Locale;
 export interface TranslationInput { title: string; body: string }
@@ -71,6 +71,9 @@ function checkTranslations(tr: ArticleInput['translations'], requireOne: boolean
     if (!v.title?.trim()) throw invalid(`translations.${lang}.title`, 'a title is required');
     if (v.title.length > 200) throw invalid(`translations.${lang}.title`, 'at most 200 characters');
     if (v.body.length > 100_000) throw invalid(`translations.${lang}.body`, 'at most 100,000 characters');
+    const bad = unsafeLinks(v.body);
+    if (bad.length)
+      throw invalid(`translations.${lang}.body`, `the link target ${JSON.stringify(bad[0].slice(0, 200))} is not allowed: use https://…, http://…, mailto:… or a path on this site starting with a single /`);
   }
   if (requireOne && !entries.some(([, v]) => v)) throw invalid('translations', 'an article needs at least one translation (en, de or nb)');
 }

@@ -6,13 +6,59 @@
 import { sanitize } from '../../platform/sanitize.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const unesc = (s: string) => s.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+
+const LOCAL_BASE = 'https://earshot.invalid';
+
+/**
+ * A link target an article may use, normalised, or null (issue 14 item 9). Allowed: absolute http(s) URLs with a
+ * host, mailto: with an address, and paths on this site with exactly one leading slash. Refused: anything with a
+ * backslash (browsers read `/\evil.test` as `//evil.test`), control characters or whitespace, protocol-relative
+ * `//host`, and every other scheme (javascript:, data:, vbscript:, file: …). The result is what the parser made of
+ * it (`HTTPS://Example.COM` → `https://example.com/`, `/a/../b` → `/b`).
+ */
+export function safeLinkTarget(raw: string): string | null {
+  if (!raw || raw.length > 2000 || /[\\\s\u0000-\u001f\u007f-\u009f]/.test(raw)) return null;
+  if (raw.startsWith('/')) {
+    if (raw.startsWith('//')) return null;
+    let u: URL;
+    try {
+      u = new URL(raw, LOCAL_BASE);
+    } catch {
+      return null;
+    }
+    if (u.origin !== LOCAL_BASE) return null;
+    const out = u.pathname + u.search + u.hash;
+    return out.startsWith('//') ? null : out;
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return null;
+  }
+  if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname && !u.username && !u.password) return u.href;
+  if (u.protocol === 'mailto:' && /^[^@\s]+@[^@\s]+$/.test(decodeURIComponent(u.pathname))) return u.href;
+  return null;
+}
+
+/** The link targets of an article body that safeLinkTarget refuses (for a 400 when it is saved). */
+export function unsafeLinks(md: string): string[] {
+  return [...md.matchAll(LINK_MD)].map((m) => m[2]).filter((t) => safeLinkTarget(t) === null);
+}
+
+/** [text](target): the target runs to the first ')' (no spaces inside, as before). */
+const LINK_MD = /\[([^\]]+)\]\(([^\s)]*)\)/g;
 
 function inline(s: string): string {
   return esc(s)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/\*([^*]+)\*/g, '<em>$1</em>')
-    .replace(/\[([^\]]+)\]\(((?:https?:\/\/|mailto:|\/)[^\s)]+)\)/g, '<a href="$2">$1</a>');
+    .replace(LINK_MD, (_m, text: string, target: string) => {
+      const href = safeLinkTarget(unesc(target));
+      return href ? `<a href="${esc(href)}">${text}</a>` : text;
+    });
 }
 
 export function renderMarkdown(md: string): string {
@@ -68,6 +114,9 @@ export function markdownToText(md: string): string {
     .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/\*([^*]+)\*/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
-    .replace(/\[([^\]]+)\]\(([^\s)]+)\)/g, '$1 ($2)')
+    .replace(LINK_MD, (_m, text: string, target: string) => {
+      const href = safeLinkTarget(target);
+      return href ? `${text} (${href})` : text;
+    })
     .trim();
 }

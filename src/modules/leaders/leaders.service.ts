@@ -121,7 +121,7 @@ export async function saveSettings(ctx: Ctx, p: Principal, userId: string, input
   }
   if (input.stratify !== undefined && !input.stratify.every((s) => (STRATA as readonly string[]).includes(s)))
     throw invalid('stratify', `any of ${STRATA.join(', ')}`);
-  if (input.timezone) validateTimezone(input.timezone, 'timezone');
+  if (input.timezone !== undefined && input.timezone !== null) validateTimezone(input.timezone, 'timezone');
   if (input.deputyId) {
     if (input.deputyId === userId) throw invalid('deputyId', 'a leader cannot be their own deputy');
     const d = isUuid(input.deputyId)

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, Locale, Uuid } from '../../server/schemas.js';
+import { IdParams, Items, Locale, MacroOut, Uuid } from '../../server/schemas.js';
 import * as svc from './macros.service.js';
 
 const Actions = Type.Object({
@@ -16,14 +16,14 @@ const Language = Type.Union([Locale, Type.Null()], { description: 'the language 
 export default async function macroRoutes(app: App) {
   const ctx = app.ctx;
   const tags = ['macros'];
-  app.get('/macros', { schema: { tags, summary: 'Macros; placeholders: ' + svc.PLACEHOLDERS.join(', ') } }, async (req) => ({
+  app.get('/macros', { schema: { tags, response: { 200: Items(MacroOut, { placeholders: Type.Array(Type.String()) }) }, summary: 'Macros; placeholders: ' + svc.PLACEHOLDERS.join(', ') } }, async (req) => ({
     items: await svc.listMacros(ctx, who(req)),
     placeholders: svc.PLACEHOLDERS,
   }));
   app.post('/macros', {
     schema: {
       tags,
-      summary: 'Create a macro (supervisor, admin)',
+      response: { 201: MacroOut }, summary: 'Create a macro (supervisor, admin)',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(Kind), body: Type.String({ minLength: 1 }),
         language: Type.Optional(Language), actions: Type.Optional(Actions),
@@ -33,10 +33,10 @@ export default async function macroRoutes(app: App) {
   app.patch('/macros/:id', {
     schema: {
       tags,
-      summary: 'Change a macro (supervisor, admin)',
+      response: { 200: MacroOut }, summary: 'Change a macro (supervisor, admin)',
       params: IdParams,
       body: Type.Object({
-        name: Type.Optional(Type.String({ minLength: 1 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })),
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), kind: Type.Optional(Kind), body: Type.Optional(Type.String({ minLength: 1 })),
         language: Type.Optional(Language), actions: Type.Optional(Actions),
       }, { additionalProperties: false }),
     },

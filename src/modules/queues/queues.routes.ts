@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { who } from '../../server/auth.js';
-import { IdParams, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, Items, NullableString, SlaPolicyOut, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './queues.service.js';
 
 const Span = Type.Tuple([Type.String(), Type.String()]);
@@ -18,17 +18,33 @@ const QueueFields = {
   slaPolicyId: Type.Optional(UuidOrNull()),
 };
 
+/** A queue as the API answers it; further fields (createdAt, businessHours) pass through (never dropped). */
+const QueueOut = Type.Unsafe<any>(Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    timezone: Type.String(),
+    teamId: NullableString,
+    assignment: Type.String(),
+    slaPolicyId: NullableString,
+    callbackSlaMinutes: Type.Integer(),
+    callbackMaxAttempts: Type.Integer(),
+  },
+  { additionalProperties: true },
+));
+
 export default async function queueRoutes(app: App) {
   const ctx = app.ctx;
-  app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues' } }, async (req) => ({ items: await svc.listQueues(ctx, who(req)) }));
+  app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues', response: { 200: Type.Object({ items: Type.Array(QueueOut) }, { additionalProperties: true }) } } }, async (req) => ({ items: await svc.listQueues(ctx, who(req)) }));
   app.post('/queues', {
     schema: {
       tags: ['queues'],
       summary: 'Create a queue (supervisor, admin)',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...QueueFields }, { additionalProperties: false }),
+      response: { 201: QueueOut },
     },
   }, async (req, reply) => reply.code(201).send(await svc.createQueue(ctx, who(req), req.body as any)));
-  app.get('/queues/:id', { schema: { tags: ['queues'], summary: 'One queue', params: IdParams } }, async (req) => {
+  app.get('/queues/:id', { schema: { tags: ['queues'], summary: 'One queue', params: IdParams, response: { 200: QueueOut } } }, async (req) => {
     const p = who(req);
     return svc.getQueue(ctx, p, req.params.id);
   });
@@ -38,14 +54,15 @@ export default async function queueRoutes(app: App) {
       summary: 'Change a queue (supervisor, admin)',
       params: IdParams,
       body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...QueueFields }, { additionalProperties: false }),
+      response: { 200: QueueOut },
     },
   }, async (req) => svc.updateQueue(ctx, who(req), req.params.id, req.body as any));
 
-  app.get('/sla-policies', { schema: { tags: ['sla'], summary: 'SLA policies' } }, async (req) => ({ items: await svc.listSlaPolicies(ctx, who(req)) }));
+  app.get('/sla-policies', { schema: { tags: ['sla'], response: { 200: Items(SlaPolicyOut) }, summary: 'SLA policies' } }, async (req) => ({ items: await svc.listSlaPolicies(ctx, who(req)) }));
   app.post('/sla-policies', {
     schema: {
       tags: ['sla'],
-      summary: 'Create an SLA policy (supervisor, admin); attach it to queues',
+      response: { 201: SlaPolicyOut }, summary: 'Create an SLA policy (supervisor, admin); attach it to queues',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 200 }),
         firstReplyMinutes: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),

@@ -39,7 +39,7 @@ export interface QueueInput {
 }
 
 async function checkRefs(tx: Tx, p: Principal, input: QueueInput) {
-  if (input.timezone) validateTimezone(input.timezone);
+  if (input.timezone !== undefined) validateTimezone(input.timezone);
   if (input.businessHours) validateBusinessHours(input.businessHours);
   if (input.teamId) {
     const r = isUuid(input.teamId) && (await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2', [p.accountId, input.teamId]));

@@ -30,12 +30,17 @@ export function useRealtime(enabled: boolean) {
     let ws: WebSocket | null = null;
     let stopped = false;
     let delay = 1000;
+    let wasOpen = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = () => {
       ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/realtime`);
       ws.onopen = () => {
         delay = 1000;
         setConnected(true);
+        // Changes made while the socket was down (a restart, or a "resync" close after falling behind) were never
+        // sent: refetch everything shown once the socket is back.
+        if (wasOpen) void qc.invalidateQueries();
+        wasOpen = true;
       };
       ws.onmessage = (ev) => {
         let m: ChangeMsg;
@@ -59,10 +64,11 @@ export function useRealtime(enabled: boolean) {
           void qc.invalidateQueries({ queryKey: ['respect'] });
         }
       };
-      ws.onclose = () => {
+      ws.onclose = (ev) => {
         setConnected(false);
         if (stopped) return;
-        timer = setTimeout(connect, delay);
+        // 4008: the server closed us for falling behind; come back at once (the backoff is for a server that is down).
+        timer = setTimeout(connect, ev.code === 4008 ? 100 : delay);
         delay = Math.min(delay * 2, 30_000);
       };
     };

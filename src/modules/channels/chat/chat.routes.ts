@@ -19,6 +19,7 @@
  * server process reaches the visitor's socket on this one; each socket is sent the chat's messages after the last seq it
  * was sent, and a reconnecting widget says which seq it has.
  */
+import { cleanDeep } from '../../../platform/clean-text.js';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import type { App } from '../../../server/app.js';
@@ -45,6 +46,8 @@ interface Sock {
   typingOn: boolean;
   /** The chat whose satisfaction prompt this socket was shown (issue 7). */
   surveyShown: string | null;
+  /** Closes the socket if no hello frame arrives in time (issue 14); cleared by the hello. */
+  helloTimer: NodeJS.Timeout | null;
 }
 
 const send = (s: Sock, frame: Record<string, unknown>) => {
@@ -67,6 +70,9 @@ export class ChatHub {
   private byConv = new Map<string, Set<Sock>>();
   private pumping = new Map<string, { again: boolean }>();
   private newSessions = new Map<string, { n: number; reset: number }>();
+  /** Open sockets per client address, and the sockets that have not said hello yet (issue 14 item 6). */
+  private perIp = new Map<string, number>();
+  private waitingHello = new Set<Sock>();
   private stopListen: (() => Promise<void>) | null = null;
   private timer: NodeJS.Timeout | null = null;
   closing = false;
@@ -188,13 +194,34 @@ export class ChatHub {
     return ++e.n <= this.ctx.config.publicRateLimit;
   }
 
+  /**
+   * A new visitor socket. Bounded (issue 14 item 6): at most WS_MAX_PER_IP open sockets per client address (4029),
+   * at most WS_MAX_UNAUTHENTICATED sockets in this process that have not said hello yet (1013, try again later), and
+   * a socket that has not said hello within WS_HELLO_TIMEOUT_MS is closed (4008). Each refusal is an error frame first.
+   */
   connect(ws: WebSocket, ip: string) {
-    const s: Sock = { ws, ip, session: null, token: null, conversationId: null, sentSeq: 0, queue: null, avail: null, chain: Promise.resolve(), typingAt: 0, typingOn: false, surveyShown: null };
+    const { wsMaxPerIp, wsMaxUnauthenticated, wsHelloTimeoutMs } = this.ctx.config;
+    const refuse = (code: number, errCode: string, message: string) => {
+      if (ws.readyState === 1) ws.send(JSON.stringify({ type: 'error', code: errCode, message }));
+      ws.close(code, errCode);
+    };
+    if ((this.perIp.get(ip) ?? 0) >= wsMaxPerIp)
+      return refuse(4029, 'too_many_sockets', `At most ${wsMaxPerIp} chat connections from one address; close another one first`);
+    if (this.waitingHello.size >= wsMaxUnauthenticated) return refuse(1013, 'busy', 'The chat is busy; try again in a moment');
+    const s: Sock = { ws, ip, session: null, token: null, conversationId: null, sentSeq: 0, queue: null, avail: null, chain: Promise.resolve(), typingAt: 0, typingOn: false, surveyShown: null, helloTimer: null };
     this.socks.add(s);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    this.waitingHello.add(s);
+    s.helloTimer = setTimeout(() => {
+      if (!this.waitingHello.has(s)) return;
+      send(s, { type: 'error', code: 'hello_timeout', message: `Say hello within ${Math.round(wsHelloTimeoutMs / 1000)} s of connecting` });
+      ws.close(4008, 'hello_timeout');
+    }, wsHelloTimeoutMs);
+    s.helloTimer.unref();
     ws.on('message', (raw, isBinary) => {
       let frame: any;
       try {
-        frame = isBinary ? null : JSON.parse(raw.toString());
+        frame = isBinary ? null : cleanDeep(JSON.parse(raw.toString()));
       } catch {}
       if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') {
         send(s, { type: 'error', code: 'bad_frame', message: 'Frames are JSON objects with a type' });
@@ -208,6 +235,10 @@ export class ChatHub {
     });
     ws.on('close', () => {
       this.socks.delete(s);
+      this.heard(s);
+      const n = (this.perIp.get(ip) ?? 1) - 1;
+      if (n > 0) this.perIp.set(ip, n);
+      else this.perIp.delete(ip);
       const conv = s.conversationId;
       this.detach(s);
       if (!conv || !s.session || this.closing) return;
@@ -215,6 +246,13 @@ export class ChatHub {
       if (this.sessionSocks(s.session.id).some((x) => x.conversationId === conv)) return;
       void s.chain.then(() => svc.visitorGone(this.ctx, conv)).catch(() => {});
     });
+  }
+
+  /** The socket said hello (or closed): it no longer waits, and its timer is off. */
+  private heard(s: Sock) {
+    this.waitingHello.delete(s);
+    if (s.helloTimer) clearTimeout(s.helloTimer);
+    s.helloTimer = null;
   }
 
   private async handle(s: Sock, f: any) {
@@ -305,6 +343,7 @@ export class ChatHub {
     }
     s.session = session;
     s.token = token;
+    this.heard(s);
     try {
       s.queue = await svc.resolveQueue(this.ctx, accountId, f.queue);
     } catch (err) {
@@ -385,7 +424,7 @@ export default async function chatRoutes(api: App) {
     let body: any = req.body;
     if (typeof body === 'string') {
       try {
-        body = JSON.parse(body);
+        body = cleanDeep(JSON.parse(body));
       } catch {
         throw new AppError('validation', 'body: JSON {visitorToken, filename, contentType, data}', 400);
       }

@@ -199,7 +199,7 @@ async function ingestParsed(ctx: Ctx, tx: Tx, input: IngestInput, e: ParsedEmail
   const message = {
     text: text || undefined,
     html: e.html ?? undefined,
-    attachments: e.attachments.map<AttachmentInput>((a) => ({ filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') })),
+    attachments: e.attachments.map<AttachmentInput>((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
   };
   if (!message.text && !message.html && !message.attachments.length) message.text = '(empty message)';
 

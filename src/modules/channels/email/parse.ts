@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
+import { cleanDeep } from '../../../platform/clean-text.js';
 
 export type AutoKind = 'auto_reply' | 'bulk' | 'list' | 'bounce';
 
@@ -278,7 +279,9 @@ export async function parseEmail(raw: Buffer, mailFrom?: string | null): Promise
       content: a.content,
       inline: !!a.related,
     }));
-  return {
+  // Decoded text may hold NULs (a base64 part, an encoded word) or lone surrogates (UTF-16 parts): cleaned here, in
+  // the one place every inbound mail passes; the raw source keeps the original bytes.
+  return cleanDeep<ParsedEmail>({
     rfcMessageId,
     syntheticId: !declared,
     sha256,
@@ -295,5 +298,5 @@ export async function parseEmail(raw: Buffer, mailFrom?: string | null): Promise
     attachments,
     autoKind: kind,
     bounce: kind === 'bounce' ? bounceInfo(p, isReport) : null,
-  };
+  });
 }

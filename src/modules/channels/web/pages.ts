@@ -14,7 +14,7 @@ import * as portal from './portal.service.js';
 import { portalHelpLinks } from '../../knowledge/pages.js';
 
 export const PORTAL_COOKIE = 'earshot_portal';
-const HONEYPOT = 'website';
+const HONEYPOT = web.HONEYPOT;
 
 type Req = FastifyRequest<{ Params: { account: string; id?: string }; Querystring: Record<string, string | undefined>; Body: Form }>;
 
@@ -125,8 +125,8 @@ ${field('subject', 'text', 'off')}
     const body: Form = req.body && typeof req.body === 'object' ? req.body : {};
     const locale = localeOf({ query: { lang: req.query.lang ?? body.lang }, cookies: req.cookies, headers: req.headers }, a.locale as Locale);
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', `/contact/${a.slug}`);
-    if (body[HONEYPOT]) throw new PageError(400, 'err_spam', `/contact/${a.slug}`);
-    const tokenProblem = await web.checkFormToken(ctx, a.id, 'contact', body.formToken);
+    const tokenProblem = await web.formGuardProblem(ctx, a.id, 'contact', body);
+    if (tokenProblem === 'err_spam') throw new PageError(400, 'err_spam', `/contact/${a.slug}`);
     const topics = await web.topicsFor(ctx, a.id);
     const problems = web.contactProblems(body, topics, locale).map((p) => t(locale, p.key, p.vars));
     if (tokenProblem) problems.unshift(t(locale, tokenProblem));
@@ -228,8 +228,8 @@ ${field('subject', 'text', 'off')}
     const body: Form = req.body && typeof req.body === 'object' ? req.body : {};
     const locale = loc(req);
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', portalPath(a));
-    if (body[HONEYPOT]) throw new PageError(400, 'err_spam', portalPath(a));
-    const tokenProblem = await web.checkFormToken(ctx, a.id, 'portal-link', body.formToken, 0);
+    const tokenProblem = await web.formGuardProblem(ctx, a.id, 'portal-link', body, 0);
+    if (tokenProblem === 'err_spam') throw new PageError(400, 'err_spam', portalPath(a));
     if (tokenProblem) return sendHtml(reply, await signInPage(a, locale, [t(locale, tokenProblem)]), 400);
     const email = (body.email ?? '').trim();
     if (!portal.validEmail(email)) return sendHtml(reply, await signInPage(a, locale, [t(locale, 'err_email')]), 400);

@@ -83,14 +83,14 @@ export const TEXTS = {
     nb: 'Du kan følge den i kundeportalen.',
   },
   confirm_subject: {
-    en: 'We received your request #{number}: {subject}',
-    de: 'Wir haben Ihre Anfrage #{number} erhalten: {subject}',
-    nb: 'Vi har mottatt henvendelsen din #{number}: {subject}',
+    en: 'We received your request #{number}',
+    de: 'Wir haben Ihre Anfrage #{number} erhalten',
+    nb: 'Vi har mottatt henvendelsen din #{number}',
   },
   confirm_body: {
-    en: 'Hello {name},\n\nthank you for writing to {account}. Your request has the number #{number}; we will answer as soon as we can.\n\nYou can read and answer it in the customer portal: {portal}',
-    de: 'Hallo {name},\n\nvielen Dank für Ihre Nachricht an {account}. Ihre Anfrage hat die Nummer #{number}; wir antworten so bald wie möglich.\n\nIm Kundenportal können Sie sie lesen und beantworten: {portal}',
-    nb: 'Hei {name},\n\ntakk for at du skrev til {account}. Henvendelsen din har nummer #{number}; vi svarer så snart vi kan.\n\nI kundeportalen kan du lese og svare på den: {portal}',
+    en: 'Hello,\n\nthank you for writing to {account}. Your request has the number #{number}; we will answer as soon as we can.\n\nYou can read and answer it in the customer portal: {portal}',
+    de: 'Guten Tag,\n\nvielen Dank für Ihre Nachricht an {account}. Ihre Anfrage hat die Nummer #{number}; wir antworten so bald wie möglich.\n\nIm Kundenportal können Sie sie lesen und beantworten: {portal}',
+    nb: 'Hei,\n\ntakk for at du skrev til {account}. Henvendelsen din har nummer #{number}; vi svarer så snart vi kan.\n\nI kundeportalen kan du lese og svare på den: {portal}',
   },
   // portal
   portal_title: { en: 'Customer portal', de: 'Kundenportal', nb: 'Kundeportal' },

@@ -132,6 +132,25 @@ export async function formToken(ctx: Ctx, accountId: string, purpose: string): P
 
 export type TokenProblem = 'err_token_missing' | 'err_token_bad' | 'err_token_fast' | 'err_token_old';
 
+/** The honeypot field of every public form: hidden from people, filled in by bots. */
+export const HONEYPOT = 'website';
+
+/**
+ * The protections every public form shares, the HTML pages and the JSON endpoint alike: the honeypot must be empty
+ * and the form token must be this server's, for this account and purpose, and old enough (a person reads and types).
+ * null when the request passes; otherwise the text key of what is wrong.
+ */
+export async function formGuardProblem(
+  ctx: Ctx,
+  accountId: string,
+  purpose: string,
+  body: { website?: unknown; formToken?: unknown },
+  minAgeMs = FORM_MIN_AGE_MS,
+): Promise<'err_spam' | TokenProblem | null> {
+  if (body[HONEYPOT]) return 'err_spam';
+  return checkFormToken(ctx, accountId, purpose, typeof body.formToken === 'string' ? body.formToken : undefined, minAgeMs);
+}
+
 /** null when the token is good; otherwise why not. */
 export async function checkFormToken(
   ctx: Ctx,
@@ -189,8 +208,35 @@ export function problemError(p: FieldProblem): AppError {
   return invalid(p.field, t('en', p.key, { field: p.field }));
 }
 
-/** Confirmation emails per address and hour; further requests are stored without one. */
+/** Confirmation emails per address and hour (across accounts); further requests are stored without one. */
 export const CONFIRMATIONS_PER_HOUR = 5;
+
+/**
+ * The key a recipient is counted under: lower-case, without a `+tag` in the local part (most providers deliver
+ * `victim+1@…` and `victim+2@…` to the same inbox).
+ */
+export function ackRecipientKey(email: string): string {
+  const e = email.trim().toLowerCase();
+  const at = e.lastIndexOf('@');
+  if (at < 1) return e;
+  return e.slice(0, at).replace(/\+.*$/, '') + e.slice(at);
+}
+
+/**
+ * Whether a contact acknowledgement may go to this address now, recording it when yes. Counted per recipient over
+ * every account of the instance, under a transaction lock on the recipient so concurrent requests (any process)
+ * cannot both take the last one.
+ */
+async function takeAck(tx: Tx, email: string, now: Date): Promise<boolean> {
+  const key = ackRecipientKey(email);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('contact_ack:' || $1))`, [key]);
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  await tx.query('DELETE FROM contact_acks WHERE recipient = $1 AND sent_at <= $2', [key, new Date(now.getTime() - 86_400_000)]);
+  const r = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM contact_acks WHERE recipient = $1 AND sent_at > $2', [key, hourAgo]);
+  if (r.rows[0].n >= CONFIRMATIONS_PER_HOUR) return false;
+  await tx.query('INSERT INTO contact_acks (recipient, sent_at) VALUES ($1, $2)', [key, now]);
+  return true;
+}
 
 /**
  * Creates the web conversation of a checked contact request, and queues its confirmation email in the customer's
@@ -220,15 +266,12 @@ export async function submitContact(ctx: Ctx, account: PublicAccount, input: Con
     },
     {
       afterWrite: async (tx, ids) => {
-        const r = await tx.query<{ number: number; customer_id: string }>('SELECT number, customer_id FROM conversations WHERE id = $1', [ids.conversationId]);
+        const r = await tx.query<{ number: number }>('SELECT number FROM conversations WHERE id = $1', [ids.conversationId]);
         // Anyone can type any address into the form: past a few confirmations an hour, an address gets no more
-        // (the requests are still stored), so the form cannot be used to flood someone's inbox.
-        const recent = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM conversations WHERE account_id = $1 AND customer_id = $2 AND channel = 'web' AND created_at > $3`,
-          [account.id, r.rows[0].customer_id, new Date(ctx.now().getTime() - 3_600_000)],
-        );
-        if (recent.rows[0].n > CONFIRMATIONS_PER_HOUR) return;
-        const vars = { number: r.rows[0].number, subject, name, account: account.name, portal: `${baseUrl(ctx)}/portal/${account.slug}` };
+        // (the requests are still stored), so the form cannot be used to flood someone's inbox. The mail carries
+        // nothing the sender typed (no subject, no name): only the number, the account and the portal link.
+        if (!(await takeAck(tx, email, ctx.now()))) return;
+        const vars = { number: r.rows[0].number, account: account.name, portal: `${baseUrl(ctx)}/portal/${account.slug}` };
         await enqueueEmail(tx, {
           accountId: account.id,
           kind: 'system',

@@ -10,7 +10,8 @@ import { DateTime } from 'luxon';
 import { isTimeZone } from '../../../platform/business-hours.js';
 import { tally } from './lines.js';
 import { CONTACT_VOCABULARY } from '../projection.js';
-import { emptyReport, malformed, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
+import { hasUnsafeDeep } from '../../../platform/clean-text.js';
+import { emptyReport, malformed, UNSAFE_LINE, type ContactEventType, type ParsedEvent, type ParseReport } from './types.js';
 
 const CHANNELS = ['phone', 'chat', 'email', 'web', 'api'] as const;
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -37,6 +38,8 @@ export class EventsJsonlParser {
       return bad(`not JSON: ${e.message}`);
     }
     if (!o || typeof o !== 'object' || Array.isArray(o)) return bad('not a JSON object');
+    // Escaped (\u0000, a lone \ud800): the raw line is clean text, the values are not.
+    if (hasUnsafeDeep(o)) return bad(UNSAFE_LINE);
     const contactId = str(o.contactId);
     if (!contactId) return bad('contactId missing');
     if (typeof o.type !== 'string') return bad('type missing');

@@ -4,9 +4,11 @@
  * `importParsedEvents`.
  */
 import { AppError } from '../../../platform/errors.js';
+import { cleanText, hasUnsafeChars } from '../../../platform/clean-text.js';
 import { CsvCallsParser, CsvConfigError } from './csv-calls.js';
 import { EventsJsonlParser } from './events-jsonl.js';
 import type { Line, LineParser } from './lines.js';
+import { malformed, UNSAFE_LINE } from './types.js';
 import { QueueLogParser } from './queue-log.js';
 import { SeelabParser } from './seelab.js';
 
@@ -48,6 +50,12 @@ export function makeParser(format: Format, o: ParserOptions): LineParser {
   return {
     report: parser.report,
     line(text, no) {
+      // Binary in a call log line: the line is not trusted (and PostgreSQL could not store it); reported, not imported.
+      if (hasUnsafeChars(text)) {
+        parser.report.lines++;
+        malformed(parser.report, no, UNSAFE_LINE, cleanText(text.replace(/\u0000/g, '\\0')));
+        return [];
+      }
       try {
         return parser.line(text, no);
       } catch (err) {

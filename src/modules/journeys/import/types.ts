@@ -56,6 +56,9 @@ export const emptyReport = (): ParseReport => ({
 /** How many problems a report lists; beyond that they are only counted, so a wrong file cannot exhaust memory. */
 export const MAX_LISTED = 1000;
 
+/** The reason given for a line holding a NUL byte or a lone UTF-16 surrogate (issue 14 item 10). */
+export const UNSAFE_LINE = 'NUL byte or lone surrogate in the line (binary data, not text)';
+
 /** Records a malformed line (its text cut to 200 characters). */
 export function malformed(report: ParseReport, line: number, reason: string, text?: string) {
   report.malformedCount++;

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Alert, Badge, Button, NumberInput, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, patch, post } from '../../lib/api';
+import { ApiError, get, patch, post } from '../../lib/api';
 import type { Role } from '../../lib/session';
 import { fmtDateTime } from '../../lib/format';
 import { ActionsCell, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, RowConfirmButton, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
@@ -66,7 +66,7 @@ function UserForm({ user, onClose, onInvited }: { user: User | null; onClose: ()
         description={user ? t('users.passwordHelp') : t('users.passwordHelpNew')}
         value={password}
         onChange={(e) => setPassword(e.currentTarget.value)}
-        error={fe('password')}
+        error={save.error instanceof ApiError && save.error.code === 'password_common' ? t('users.passwordCommon') : fe('password')}
         autoComplete="new-password"
       />
     </ModalForm>

@@ -66,7 +66,7 @@ export function LoginPage() {
       if (r.user?.locale && (LANGS as readonly string[]).includes(r.user.locale)) await i18n.changeLanguage(r.user.locale);
       await qc.invalidateQueries({ queryKey: ['me'] });
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('login.wrong') : err instanceof ApiError && err.status === 429 ? t('login.tooMany') : t('error.generic'));
+      setError(err instanceof ApiError && err.status === 401 ? t('login.wrong') : err instanceof ApiError && err.code === 'login_locked' ? t('login.locked') : err instanceof ApiError && err.status === 429 ? t('login.tooMany') : t('error.generic'));
     } finally {
       setBusy(false);
     }

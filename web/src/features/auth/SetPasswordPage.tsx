@@ -59,7 +59,7 @@ export function SetPasswordPage() {
       window.history.replaceState(null, '', '/set-password');
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
-      setProblem(code === 'token_used' ? t('setPassword.used') : code === 'token_expired' ? t('setPassword.expired') : code === 'token_unknown' ? t('setPassword.unknown') : err instanceof ApiError && err.status === 429 ? t('login.tooMany') : t('error.generic'));
+      setProblem(code === 'password_common' ? t('setPassword.common') : code === 'token_used' ? t('setPassword.used') : code === 'token_expired' ? t('setPassword.expired') : code === 'token_unknown' ? t('setPassword.unknown') : err instanceof ApiError && err.status === 429 ? t('login.tooMany') : t('error.generic'));
     } finally {
       setBusy(false);
     }
