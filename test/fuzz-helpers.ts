@@ -8,6 +8,7 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Role } from '../src/platform/context.js';
 import { convBody, type TestEnv } from './helpers.js';
 import { minimal, type Operation, type Schema } from './openapi-helpers.js';
+import { claimDomain } from '../src/modules/channels/email/domains.service.js';
 
 export const ROLES: Role[] = ['agent', 'supervisor', 'leader', 'admin'];
 export interface Caller {
@@ -52,6 +53,9 @@ async function objects(env: TestEnv, token: string, tag: string): Promise<Record
 
 export async function makeWorld(env: TestEnv): Promise<World> {
   const b = await env.makeAccount('other');
+  // Two accounts: each mail domain is the operator's claim (issue 14 item 1; docs/hardening.md).
+  await claimDomain(env.ctx, env.accountId, 'acme.test');
+  await claimDomain(env.ctx, b.accountId, 'other.test');
   const A = { accountId: env.accountId, slug: 'acme', ids: await objects(env, env.tokens.admin, 'acme') };
   const B = { accountId: b.accountId, slug: 'other', ids: await objects(env, b.tokens.admin, 'other') };
   const callers: Caller[] = [{ name: 'anonymous', token: '', account: null, role: null }];
