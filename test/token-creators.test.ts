@@ -42,6 +42,7 @@ test('the token list names who created each token', async () => {
   assert.deepEqual(by['ada-admin'], { id: ada.id, name: 'Ada Admin' });
   assert.deepEqual(by['ada-sup'], { id: ada.id, name: 'Ada Admin' });
   assert.equal(by.admin, null, 'tokens made by the operator (CLI) have no creator');
+  assert.match(list[0].createdAt, /^\d{4}-\d\d-\d\dT/, 'the dates still pass through the response schema');
 });
 
 test('demoting the creator caps the tokens at the new role; disabling revokes them', async () => {

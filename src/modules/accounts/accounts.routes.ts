@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../server/app.js';
 import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
-import { AccountOut, IdParams, Items, Locale, Role, TeamOut, UserOut } from '../../server/schemas.js';
+import { AccountOut, IdParams, Items, Locale, Out, Role, TeamOut, UserOut } from '../../server/schemas.js';
 import * as svc from './accounts.service.js';
 import * as pw from './passwords.service.js';
 
@@ -199,7 +199,15 @@ export default async function accountRoutes(app: App) {
     },
   }, async (req) => svc.setTeamMembers(ctx, who(req), req.params.id, req.body.memberIds));
 
-  app.get('/tokens', { schema: { tags: ['tokens'], summary: 'API tokens (admin); secrets are never shown again' } }, async (req) => ({
+  // createdBy: the person whose current rights bound the token (null: made by the operator on the command line).
+  const TokenOut = Out({
+    id: Type.String({ format: 'uuid' }), name: Type.String(), role: Role, prefix: Type.String(),
+    createdBy: Type.Unsafe<{ id: string; name: string } | null>({
+      type: ['object', 'null'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } }, required: ['id', 'name'],
+      description: 'who created the token; the token never has more rights than this user now (null: the operator, earshot token create)',
+    }),
+  });
+  app.get('/tokens', { schema: { tags: ['tokens'], response: { 200: Items(TokenOut) }, summary: 'API tokens (admin) and who created each; secrets are never shown again' } }, async (req) => ({
     items: await svc.listTokens(ctx, who(req)),
   }));
   app.post('/tokens', {
