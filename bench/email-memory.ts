@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { openDb } from '../src/platform/db.js';
@@ -27,21 +26,11 @@ import { systemPrincipal } from '../src/platform/context.js';
 import { createAccount } from '../src/modules/accounts/accounts.service.js';
 import { createMailbox } from '../src/modules/channels/email/mailboxes.service.js';
 import { benchPostgresUrl, fmt, printTable, ratio } from './common.js';
+import { freePort } from '../test/cli-run.js';
 
 const MIB = Number(process.env.BENCH_MAIL_MIB ?? 20);
 const CONCURRENT = Number(process.env.BENCH_MAIL_CONCURRENT ?? 10);
 const ROOT = new URL('..', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const status = (pid: number) => {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
