@@ -12,7 +12,7 @@ import { parseLines, readLines } from '../modules/journeys/import/lines.js';
 import { makeParser, type Format } from '../modules/journeys/import/parsers.js';
 import { GROUP_BY, type WaitsFigures, type WaitsReport } from '../modules/journeys/metrics.js';
 import * as journeys from '../modules/journeys/journeys.service.js';
-import { dbOptions, withDb } from './db.js';
+import { dbOptions, withDb } from '../platform/cli-db.js';
 
 const seconds = (v: string) => {
   const n = Number(v);

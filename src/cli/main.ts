@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openDb } from '../platform/db.js';
-import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from './db.js';
+import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from '../platform/cli-db.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';

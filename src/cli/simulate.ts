@@ -3,7 +3,7 @@
  * `earshot staffing` (the same figures from the Erlang C / Erlang A formulas, and the agents a target needs).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { dbOptions, withDb } from './db.js';
+import { dbOptions, withDb } from '../platform/cli-db.js';
 import { findAccount } from '../modules/accounts/accounts.service.js';
 import { systemPrincipal } from '../platform/context.js';
 import { importParsedEvents } from '../modules/journeys/import/import.service.js';

@@ -9,8 +9,7 @@
  * Each exports a default `FeatureModule` (the channel module contract plus `demo`), looped over by the server
  * (routes under /api/v1, root pages, jobs, listeners), the CLI and the demo seeder.
  */
-import type { Ctx } from '../platform/context.js';
-import type { ChannelModule } from './channels/module.js';
+import type { DemoSeed, FeatureModule } from './module.js';
 import leaders from './leaders/index.js';
 import respect from './respect/index.js';
 import heart from './heart/index.js';
@@ -18,19 +17,7 @@ import csat from './csat/index.js';
 import knowledge from './knowledge/index.js';
 import community from './community/index.js';
 
-/** What the demo seeder has created when it calls a feature's `demo`. */
-export interface DemoSeed {
-  accountId: string;
-  /** user id by e-mail address (admin@, ingrid@ leader, martin@ supervisor, lena@/ola@/sam@ agents @demo.earshot.test) */
-  users: Record<string, string>;
-  queues: Record<'de' | 'no' | 'en', string>;
-  teams: Record<'de' | 'no' | 'en', string>;
-}
-
-export interface FeatureModule extends ChannelModule {
-  /** Adds this feature's demo data to the freshly created demo account (runs once, after the stories). */
-  demo?: (ctx: Ctx, seed: DemoSeed) => Promise<void>;
-}
+export type { DemoSeed, FeatureModule };
 
 /** In this order: later ones may call earlier ones' services (community uses respect and knowledge). */
 export const FEATURE_MODULES: Record<string, FeatureModule> = { leaders, respect, heart, csat, knowledge, community };

@@ -7,12 +7,9 @@ import { join, resolve } from 'node:path';
 import { AppError } from './errors.js';
 import { takeClaim, writeClaim, settleClaim } from './idempotency.js';
 import { lockFolder, type FolderLock } from './db-lock.js';
+import type { Queryable } from './queryable.js';
 
-export interface Queryable {
-  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
-  /** Runs a script of several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
-}
+export type { Queryable };
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';

@@ -6,7 +6,7 @@
  * running, waits on the row's unique index and is told to send it again (409). Never a second create.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Queryable } from './db.js';
+import type { Queryable } from './queryable.js';
 import { AppError } from './errors.js';
 
 export interface IdempotencyClaim {

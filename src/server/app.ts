@@ -2,8 +2,9 @@
  * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
  */
 import { cleanDeep, cleanText } from '../platform/clean-text.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { App } from './types.js';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -13,7 +14,7 @@ import websocket from '@fastify/websocket';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Db } from '../platform/db.js';
 import type { Config } from '../platform/config.js';
-import type { Ctx, Principal } from '../platform/context.js';
+import type { Ctx } from '../platform/context.js';
 import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
 import { ApiError } from './schemas.js';
@@ -39,21 +40,7 @@ import { listeningRoutes, registerListeningJobs } from '../modules/listening/ind
 import { closeProbeSockets, probeRoutes, registerProbeJobs } from '../modules/probes/index.js';
 import { VERSION } from '../platform/version.js';
 
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    ctx: Ctx;
-    jobs: JobRunner;
-  }
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-  interface FastifyContextConfig {
-    /** false: the route answers without signing in (health, login, docs). */
-    auth?: boolean;
-  }
-}
+export type { App };
 
 export interface BuildOptions {
   db: Db;

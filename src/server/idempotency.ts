@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { App } from './app.js';
+import type { App } from './types.js';
 import { AppError } from '../platform/errors.js';
 import { runWithClaim, type IdempotencyClaim } from '../platform/idempotency.js';
 

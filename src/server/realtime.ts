@@ -10,7 +10,7 @@
  */
 import type { WebSocket } from 'ws';
 import { CHANGES_CHANNEL, type Change } from '../platform/changes.js';
-import type { App } from './app.js';
+import type { App } from './types.js';
 
 /** Close code for a consumer that fell behind: reconnect and refetch. */
 export const RESYNC_CODE = 4008;

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { SESSION_COOKIE, cookieSecure, who } from '../../server/auth.js';
 import { AccountOut, IdParams, Items, Locale, Out, Role, TeamOut, UserOut } from '../../server/schemas.js';
 import * as svc from './accounts.service.js';

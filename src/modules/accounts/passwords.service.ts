@@ -8,7 +8,7 @@
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
-import { AppError, conflict, invalid } from '../../platform/errors.js';
+import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { textsOf, type Locale } from '../../platform/i18n.js';
 import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
@@ -16,7 +16,6 @@ import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.j
 import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { baseUrl } from '../channels/web/web.service.js';
-import { getUser } from './accounts.service.js';
 
 export type TokenPurpose = 'invite' | 'reset';
 export const INVITE_TTL_MS = 7 * 86_400_000;
@@ -115,7 +114,7 @@ async function issue(ctx: Ctx, tx: Tx, u: UserRow, purpose: TokenPurpose, invite
 export async function sendInvitation(ctx: Ctx, p: Principal, userId: string, tx?: Tx): Promise<{ userId: string; email: string; expiresAt: Date }> {
   requireCap(p, 'admin');
   const run = async (t: Tx) => {
-    await getUser(ctx, p, userId, t);
+    if (!isUuid(userId)) throw notFound('User');
     const r = await t.query<UserRow & { password_hash: string | null; disabled_at: Date | null; inviter: string | null }>(
       `SELECT u.id, u.account_id, u.email, u.name, u.role, u.locale, u.timezone, a.name AS account_name, a.timezone AS account_timezone,
               u.password_hash, u.disabled_at, (SELECT i.name FROM users i WHERE i.id = $3::uuid) AS inviter
@@ -123,6 +122,7 @@ export async function sendInvitation(ctx: Ctx, p: Principal, userId: string, tx?
       [p.accountId, userId, p.userId ?? null],
     );
     const u = r.rows[0];
+    if (!u) throw notFound('User');
     if (u.disabled_at) throw conflict('user_disabled', 'This user is disabled; enable them before inviting');
     if (u.password_hash) throw conflict('password_set', 'This user has set a password already; they can use "Forgot password?" on the sign-in page');
     const { expiresAt } = await issue(ctx, t, u, 'invite', u.inviter);

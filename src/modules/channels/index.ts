@@ -5,10 +5,10 @@
  *   - `pages`: an optional plugin registered at the root (widget.js, portal and form pages),
  *   - `jobs(runner, ctx)`: registers its job handlers,
  *   - `start(app)`: starts its listeners when the server runs (SMTP port, IMAP pollers, AMI client) and returns a stop,
- *   - `cli(program)`: adds its `earshot` subcommands (e.g. `earshot mailbox add`); use withDb/dbOptions from src/cli/db.ts.
+ *   - `cli(program)`: adds its `earshot` subcommands (e.g. `earshot mailbox add`); use withDb/dbOptions from src/platform/cli-db.ts.
  * Every channel writes the contact events of docs/metrics.md, so lived waits cover all of them.
  */
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import type { ChannelModule } from './module.js';
 import * as email from './email/index.js';
 import * as chat from './chat/index.js';

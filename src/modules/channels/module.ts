@@ -1,5 +1,5 @@
 /** What a channel module exports (see ./index.ts), and `combine` for a channel made of several parts. */
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import type { Ctx } from '../../platform/context.js';
 import type { JobRunner } from '../../platform/jobs.js';
 import type { Command } from 'commander';

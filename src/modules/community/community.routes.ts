@@ -1,6 +1,6 @@
 /** Community routes under /api/v1 for agents: moderation, verifying and promoting answers, the overview. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import * as svc from './community.service.js';

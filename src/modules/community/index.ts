@@ -1,5 +1,5 @@
 /** The community module (issue 7): see src/modules/features.ts and docs/community.md. */
-import type { FeatureModule } from '../features.js';
+import type { FeatureModule } from '../module.js';
 import routes from './community.routes.js';
 import pages from './pages.js';
 import { seedCommunity } from './demo.js';

@@ -8,7 +8,7 @@
  * portal's sign-out), and forms carry the portal's CSRF token for it.
  */
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { cookieSecure } from '../../server/auth.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';

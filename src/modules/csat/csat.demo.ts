@@ -1,7 +1,7 @@
 /** Demo answers (issue 7): the demo's solved conversations get survey answers so the satisfaction page is not empty. */
 import { randomBytes } from 'node:crypto';
 import type { Ctx } from '../../platform/context.js';
-import type { DemoSeed } from '../features.js';
+import type { DemoSeed } from '../module.js';
 import { DEFAULT_QUESTION } from './texts.js';
 
 const COMMENTS: Record<string, string[]> = {

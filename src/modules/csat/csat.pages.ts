@@ -4,7 +4,7 @@
  * (changeable until the link expires).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/html.js';

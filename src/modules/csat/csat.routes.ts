@@ -1,6 +1,6 @@
 /** Satisfaction API under /api/v1: settings (admin), report and points (reports), one conversation's survey state (agents). */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import * as svc from './csat.service.js';

@@ -3,7 +3,7 @@
  * (email with score links to /survey/<token>, or a prompt in the open chat widget), one reminder, answers joined to
  * journeys. See docs/csat.md and src/modules/features.ts.
  */
-import type { FeatureModule } from '../features.js';
+import type { FeatureModule } from '../module.js';
 import routes from './csat.routes.js';
 import pages from './csat.pages.js';
 import { runReminder, runSurvey } from './csat.service.js';

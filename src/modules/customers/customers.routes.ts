@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { CustomerOut, IdParams, Items, Paging } from '../../server/schemas.js';
 import * as svc from './customers.service.js';

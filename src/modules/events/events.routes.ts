@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { requireCap } from '../../platform/context.js';
 import { isUuid, notFound } from '../../platform/errors.js';

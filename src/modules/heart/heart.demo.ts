@@ -2,7 +2,7 @@
  * goodwill spends (one awaiting approval), an exception to policy, two moments with consent and some kudos. */
 import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { DemoSeed } from '../features.js';
+import type { DemoSeed } from '../module.js';
 import * as svc from './heart.service.js';
 
 export async function heartDemo(ctx: Ctx, seed: DemoSeed): Promise<void> {

@@ -1,6 +1,6 @@
 /** Service with heart under /api/v1/heart: goodwill budgets and spends, exceptions, the report, moments and kudos. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import { invalid } from '../../platform/errors.js';

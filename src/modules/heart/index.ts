@@ -1,5 +1,5 @@
 /** The heart module (issue 7): see src/modules/features.ts and docs/heart.md. */
-import type { FeatureModule } from '../features.js';
+import type { FeatureModule } from '../module.js';
 import heartRoutes from './heart.routes.js';
 import { heartDemo } from './heart.demo.js';
 import { notifyApprovers } from './heart.service.js';

@@ -1,6 +1,6 @@
 /** Demo articles in en/de/nb (returns, delivery times, tent care, an internal one), written through the service. */
 import type { Ctx, Principal } from '../../platform/context.js';
-import type { DemoSeed } from '../features.js';
+import type { DemoSeed } from '../module.js';
 import * as svc from './knowledge.service.js';
 
 export const DEMO_ARTICLES: svc.ArticleInput[] = [

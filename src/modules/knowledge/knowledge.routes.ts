@@ -1,6 +1,6 @@
 /** Knowledge-base routes under /api/v1: agents' CRUD and search; public read-only search and articles. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams, Locale } from '../../server/schemas.js';
 import * as web from '../channels/web/web.service.js';

@@ -1,6 +1,6 @@
 /** Public help pages: /help/:account (search and list) and /help/:account/:slug (one article), no script. */
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
 import { esc, page, publicLimits, sendHtml } from '../channels/web/html.js';

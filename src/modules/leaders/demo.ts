@@ -1,7 +1,7 @@
 /** Demo data: ingrid@ (leader) with deputy martin@, today's sample drawn and prepared by the agents lena@, ola@, sam@. */
 import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { DemoSeed } from '../features.js';
+import type { DemoSeed } from '../module.js';
 import { draw, prepare, saveSettings } from './leaders.service.js';
 
 const ANSWER: Record<string, (name: string) => string> = {

@@ -5,9 +5,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { FeatureModule } from '../features.js';
+import type { FeatureModule } from '../module.js';
 import * as accounts from '../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../cli/db.js';
+import { dbOptions, withDb } from '../../platform/cli-db.js';
 import leadersRoutes from './leaders.routes.js';
 import * as svc from './leaders.service.js';
 import { runDigestJob } from './digest.js';

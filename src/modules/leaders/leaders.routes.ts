@@ -1,6 +1,6 @@
 /** Leaders routes under /api/v1: settings, absences, draws (with replay), items (prepare, answer, hand back), today, digest. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import * as svc from './leaders.service.js';

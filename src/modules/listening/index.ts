@@ -11,7 +11,7 @@ import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import type { JobRunner } from '../../platform/jobs.js';
 import * as accounts from '../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../cli/db.js';
+import { dbOptions, withDb } from '../../platform/cli-db.js';
 import { ANALYZE_JOB, analyzeMessage } from './listening.service.js';
 import { ANECDOTE_GROUPS, anecdoteReport, anecdoteText } from './anecdotes.js';
 

@@ -1,6 +1,6 @@
 /** Listening API: the anecdote audit (reports), respect-policy flags (supervisors), a message's findings (agents). */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { ANECDOTE_GROUPS, anecdoteReport } from './anecdotes.js';
 import { getFindings, listFlags } from './listening.service.js';

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { systemPrincipal } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import * as accounts from '../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../cli/db.js';
+import { dbOptions, withDb } from '../../platform/cli-db.js';
 import * as svc from './probes.service.js';
 
 const int = (v: string) => {

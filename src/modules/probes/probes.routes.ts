@@ -1,6 +1,6 @@
 /** Probe routes under /api/v1: add, list and run probes; the probe report beside the reported figures. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import * as svc from './probes.service.js';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams, Items, NullableString, SlaPolicyOut, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './queues.service.js';

@@ -1,7 +1,7 @@
 /** Demo data: the Supervisors cool-off queue, one approved measure and one proposal awaiting approval. */
 import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { DemoSeed } from '../features.js';
+import type { DemoSeed } from '../module.js';
 import * as queues from '../queues/queues.service.js';
 import * as conv from '../conversations/conversations.service.js';
 import { analyzeMessage } from '../listening/listening.service.js';

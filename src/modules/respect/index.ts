@@ -1,5 +1,5 @@
 /** The respect module (issue 7): see src/modules/features.ts and docs/respect.md. */
-import type { FeatureModule } from '../features.js';
+import type { FeatureModule } from '../module.js';
 import respectRoutes from './respect.routes.js';
 import respectPages from './respect.pages.js';
 import { EXPIRE_JOB, ROUTE_BANNED_JOB, expireMeasure, routeBanned } from './respect.service.js';

@@ -1,6 +1,6 @@
 /** The customer's appeal page, /appeal/<token>: what was decided, until when, why, and a form to appeal (en/de/nb). */
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/html.js';

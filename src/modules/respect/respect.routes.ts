@@ -1,6 +1,6 @@
 /** Respect API: measures (propose, approve/reject by a second person, revoke), appeals (decided by a third), report, settings. */
 import { Type } from 'typebox';
-import type { App } from '../../server/app.js';
+import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import * as svc from './respect.service.js';
 

@@ -22,7 +22,7 @@
 import { cleanDeep } from '../../../platform/clean-text.js';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { IdParams } from '../../../server/schemas.js';
 import { CHANGES_CHANNEL } from '../../../platform/changes.js';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 
 export function serveEmbedScript(app: App, route: string, file: URL) {
   const path = fileURLToPath(file);

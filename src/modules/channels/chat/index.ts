@@ -3,7 +3,7 @@
  * transcript offer), the visitors' WebSocket and uploads, agent typing, and the
  * grace-period job that records an unanswered visitor who vanished as an abandoned contact. See docs/channels-chat.md.
  */
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { JobRunner } from '../../../platform/jobs.js';
 import chatRoutes from './chat.routes.js';

@@ -1,7 +1,7 @@
 /** `earshot imap add|list|poll`: existing mailboxes read over IMAP. */
 import { Command, Option } from 'commander';
 import * as accounts from '../../accounts/accounts.service.js';
-import { dbOptions, portArg, withDb } from '../../../cli/db.js';
+import { dbOptions, portArg, withDb } from '../../../platform/cli-db.js';
 import { AppError } from '../../../platform/errors.js';
 import { addImapSource, listImapSources } from './imap.service.js';
 import { pollImapOnce } from './imap.js';

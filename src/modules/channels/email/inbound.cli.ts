@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { systemPrincipal } from '../../../platform/context.js';
 import * as accounts from '../../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../../cli/db.js';
+import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import * as svc from './mailboxes.service.js';
 import * as domains from './domains.service.js';
 

@@ -1,6 +1,6 @@
 /** Mailboxes (admin writes, 'manage' reads) and an inbound email's details (headers, quoted history, robot kind). */
 import { Type } from 'typebox';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { IdParams, UuidOrNull } from '../../../server/schemas.js';
 import { requireCap } from '../../../platform/context.js';

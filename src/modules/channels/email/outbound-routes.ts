@@ -3,7 +3,7 @@
  * `GET|PUT /api/v1/mailboxes/:id/settings`: a mailbox's outbound settings (auto-acknowledgement).
  */
 import { Type } from 'typebox';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { IdParams } from '../../../server/schemas.js';
 import type { Ctx, Principal } from '../../../platform/context.js';

@@ -3,12 +3,12 @@
  * (CTI webhook), mapped to the contact-event vocabulary; callbacks for abandoned calls. See docs/channels-voice.md.
  */
 import type { Command } from 'commander';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import type { Ctx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import type { JobRunner } from '../../../platform/jobs.js';
 import { findAccount } from '../../accounts/accounts.service.js';
-import { dbOptions, withDb } from '../../../cli/db.js';
+import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import type { ChannelHandle } from '../module.js';
 import { AmiClient, parseAmiUrl } from './ami.js';
 import { checkCallbackSla, listCallbacks } from './callbacks.js';

@@ -1,6 +1,6 @@
 /** Voice routes under /api/v1: the CTI webhook, callbacks, and a queue's callback policy. */
 import { Type } from 'typebox';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { requireCap } from '../../../platform/context.js';
 import { IdParams } from '../../../server/schemas.js';

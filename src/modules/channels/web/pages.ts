@@ -3,7 +3,7 @@
  * no script; form posts are application/x-www-form-urlencoded, parsed here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { cookieSecure } from '../../../server/auth.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';

@@ -1,6 +1,6 @@
 /** The web channel's API: the public JSON contact endpoint (for sites with their own form) and the settings. */
 import { Type } from 'typebox';
-import type { App } from '../../../server/app.js';
+import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { UuidOrNull } from '../../../server/schemas.js';
 import { AppError, invalid } from '../../../platform/errors.js';

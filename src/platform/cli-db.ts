@@ -1,10 +1,14 @@
-/** Shared pieces of the CLI commands that open the database. */
+/**
+ * Shared pieces of the CLI commands that open the database: the `--data` / `--database-url` options and `withDb`
+ * (open, migrate, run, close). In src/platform/ because module CLIs (`cli(program)` in a module's index.ts) use them
+ * as well as src/cli/, and modules never import src/cli/.
+ */
 import { InvalidArgumentError, type Command } from 'commander';
-import { openDb, type Db } from '../platform/db.js';
-import { loadConfig, type Config } from '../platform/config.js';
-import { migrate } from '../platform/migrate.js';
-import { AppError } from '../platform/errors.js';
-import type { Ctx } from '../platform/context.js';
+import { openDb, type Db } from './db.js';
+import { loadConfig, type Config } from './config.js';
+import { migrate } from './migrate.js';
+import { AppError } from './errors.js';
+import type { Ctx } from './context.js';
 
 export interface DbFlags {
   data?: string;
