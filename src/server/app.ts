@@ -2,7 +2,7 @@
  * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
  */
 import { cleanDeep, cleanText } from '../platform/clean-text.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -264,5 +264,3 @@ function tooDeep(data: unknown) {
   }
   return null;
 }
-
-export const clientIp = (req: FastifyRequest) => req.ip;
