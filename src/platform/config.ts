@@ -90,6 +90,13 @@ export interface Config {
   wsMaxUnauthenticated: number;
   /** A chat widget socket that has not said hello after this is closed (WS_HELLO_TIMEOUT_MS, default 5 s). */
   wsHelloTimeoutMs: number;
+  // ---- probes (docs/probes.md): where a probe knocks, when not on this server's own listeners on loopback
+  /** Host of the SMTP listener email probes write to (PROBE_SMTP_HOST, default 127.0.0.1). */
+  probeSmtpHost: string;
+  /** Its port (PROBE_SMTP_PORT, default SMTP_PORT). */
+  probeSmtpPort?: number;
+  /** The server chat and phone probes call (PROBE_HTTP_URL, default http://127.0.0.1:PORT). */
+  probeHttpUrl?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -160,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     wsMaxPerIp: pos('WS_MAX_PER_IP', 20),
     wsMaxUnauthenticated: pos('WS_MAX_UNAUTHENTICATED', 500),
     wsHelloTimeoutMs: pos('WS_HELLO_TIMEOUT_MS', 5_000),
+    probeSmtpHost: env.PROBE_SMTP_HOST || '127.0.0.1',
+    probeSmtpPort: env.PROBE_SMTP_PORT ? pos('PROBE_SMTP_PORT', 0) : undefined,
+    probeHttpUrl: env.PROBE_HTTP_URL || undefined,
     ...overrides,
   };
 }

@@ -81,9 +81,6 @@ export function translate(acceptLanguage: string | undefined, key: string): stri
   return TEXTS[key]?.[pickLocale(acceptLanguage)];
 }
 
-export const textKeys = () => Object.keys(TEXTS);
-export const textFor = (key: string, locale: Locale) => TEXTS[key]?.[locale];
-
 /** Fills `{name}` placeholders from `vars`; a name without a value stays as written. Values are not escaped here. */
 export const fillText = (template: string, vars: Record<string, string | number> = {}) =>
   template.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));

@@ -2,7 +2,7 @@
  * buildApp(): the whole HTTP server without listen(), so tests drive it through app.inject() on a real database.
  */
 import { cleanDeep, cleanText } from '../platform/clean-text.js';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from './types.js';
 import cookie from '@fastify/cookie';
@@ -251,5 +251,3 @@ function tooDeep(data: unknown) {
   }
   return null;
 }
-
-export const clientIp = (req: FastifyRequest) => req.ip;

@@ -147,10 +147,6 @@ async function monthOf(tx: Tx, accountId: string, at: Date): Promise<string> {
   return r.rows[0].m;
 }
 
-export async function currentMonth(ctx: Ctx, p: Principal): Promise<string> {
-  return (await monthOf(ctx.db, p.accountId, ctx.now())).slice(0, 7);
-}
-
 export async function setBudget(
   ctx: Ctx,
   p: Principal,

@@ -20,5 +20,4 @@ export const KB_TEXTS = {
   err_rate: { en: 'Too many requests. Please wait a minute.', de: 'Zu viele Anfragen. Bitte warten Sie eine Minute.', nb: 'For mange forespørsler. Vent et minutt.' },
 } satisfies Record<string, Record<Locale, string>>;
 
-export type KbTextKey = keyof typeof KB_TEXTS;
 export const kt = textsOf(KB_TEXTS);

@@ -132,8 +132,6 @@ function compile(pack: LangPack): Compiled {
 }
 
 const PACKS: Record<string, Compiled> = { en: compile(en), de: compile(de), nb: compile(nb) };
-/** The languages with full analysis. */
-export const ANALYSED_LANGUAGES = Object.keys(PACKS);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Language identification

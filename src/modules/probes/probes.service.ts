@@ -58,17 +58,18 @@ const PROBE_COLS = `id, name, channel, target, customer_id AS "customerId", from
 const RUN_COLS = `id, probe_id AS "probeId", channel, started_at AS "startedAt", conversation_id AS "conversationId", contact_id AS "contactId",
   answered_at AS "answeredAt", lived_wait_seconds AS "livedWaitSeconds", wait_limit_seconds AS "waitLimitSeconds", status, error`;
 
-/** Where the probes knock: the server's own SMTP listener and HTTP port on loopback unless PROBE_* says otherwise. */
+/** Where the probes knock: the server's own SMTP listener and HTTP port on loopback unless PROBE_* (config) says otherwise. */
 export interface Endpoints {
   smtpHost: string;
   smtpPort?: number;
   httpUrl: string;
 }
-export function endpoints(ctx: Ctx, env = process.env): Endpoints {
+export function endpoints(ctx: Ctx): Endpoints {
+  const c = ctx.config;
   return {
-    smtpHost: env.PROBE_SMTP_HOST || '127.0.0.1',
-    smtpPort: env.PROBE_SMTP_PORT ? Number(env.PROBE_SMTP_PORT) : ctx.config.smtpPort,
-    httpUrl: (env.PROBE_HTTP_URL || `http://127.0.0.1:${ctx.config.port}`).replace(/\/$/, ''),
+    smtpHost: c.probeSmtpHost,
+    smtpPort: c.probeSmtpPort ?? c.smtpPort,
+    httpUrl: (c.probeHttpUrl || `http://127.0.0.1:${c.port}`).replace(/\/$/, ''),
   };
 }
 

@@ -388,12 +388,9 @@ export class ChatHub {
   }
 }
 
-export const HUB = Symbol.for('earshot.chatHub');
-
 export default async function chatRoutes(api: App) {
   const ctx = api.ctx;
   const hub = new ChatHub(api);
-  (api as any)[HUB] = hub;
   api.addHook('onReady', () => hub.start());
   api.addHook('onClose', () => hub.stop());
   // @fastify/websocket hides WebSocket routes from the OpenAPI document; this one is part of the API, so show it.

@@ -277,16 +277,6 @@ export const CTI_TYPES: Record<string, ContactEventType> = {
   'contact.resolved': 'contact.resolved',
 };
 
-export interface CtiItem {
-  callId: string;
-  type: string;
-  at: string;
-  from?: string | null;
-  queue?: string | null;
-  agent?: string | null;
-  data?: Record<string, unknown>;
-}
-
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** One webhook item to its event; throws a validation error naming `body/<index>/<field>`. */
