@@ -211,7 +211,8 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
   // that is sent; the rows stay, marked as never sent, so the delivery status shows why.
   await ctx.db.transaction((tx) => holdQueuedEmails(tx, account.id, 'demo history: not sent'));
   // Everyone but the admin starts available, so new conversations get assigned.
-  await ctx.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role <> 'admin'`, [account.id]);
+  for (const u of DEMO_USERS.filter((u) => u.role !== 'admin'))
+    await accounts.setPresence(ctx, { accountId: account.id, role: u.role, kind: 'user', userId: users[u.email], tokenId: null }, 'available');
   // The people side (issue 7): each feature adds its own demo data (leaders' sample, articles, community, …).
   clock = new Date();
   const seed: DemoSeed = {
