@@ -17,7 +17,7 @@ import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';
 import { systemPrincipal, type Ctx } from '../src/platform/context.js';
 import { createAccount } from '../src/modules/accounts/accounts.service.js';
-import { createConversation } from '../src/modules/conversations/conversations.service.js';
+import { createConversation } from '../src/modules/conversations/index.js';
 import { createMailbox } from '../src/modules/channels/email/mailboxes.service.js';
 import { claimDomain } from '../src/modules/channels/email/domains.service.js';
 import { startSmtpServer } from '../src/modules/channels/email/smtp.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setup, type TestEnv } from './helpers.js';
 import { run, show, tempDataDir } from './cli-run.js';
 import { TEXTS } from '../src/modules/channels/web/texts.js';
-import { STATUSES } from '../src/modules/conversations/conversations.service.js';
+import { STATUSES } from '../src/modules/conversations/index.js';
 
 let env: TestEnv;
 let ipSeq = 0;

@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, convBody, type TestEnv } from './helpers.js';
-import * as conv from '../src/modules/conversations/conversations.service.js';
+import * as conv from '../src/modules/conversations/index.js';
 
 let env: TestEnv;
 let lena: { id: string; cookie: string };

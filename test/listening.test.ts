@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { convBody, setup, type TestEnv } from './helpers.js';
 import { analyzeMessage } from '../src/modules/listening/listening.service.js';
 import { ruleClassifier, setClassifier, type Analysis, type Classifier } from '../src/modules/listening/analyze.js';
-import { createConversation } from '../src/modules/conversations/conversations.service.js';
+import { createConversation } from '../src/modules/conversations/index.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import { ALERT_MIN_CLAIMS, verdictFor } from '../src/modules/listening/anecdotes.js';
 

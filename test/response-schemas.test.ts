@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setup, convBody, type TestEnv } from './helpers.js';
 import { openapi, operations } from './openapi-helpers.js';
 import { systemPrincipal } from '../src/platform/context.js';
-import * as conversations from '../src/modules/conversations/conversations.service.js';
+import * as conversations from '../src/modules/conversations/index.js';
 import * as queues from '../src/modules/queues/queues.service.js';
 
 let env: TestEnv;

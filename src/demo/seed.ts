@@ -10,7 +10,8 @@ import * as accounts from '../modules/accounts/accounts.service.js';
 import * as queues from '../modules/queues/queues.service.js';
 import { createMailbox } from '../modules/channels/email/mailboxes.service.js';
 import { claimDomain } from '../modules/channels/email/domains.service.js';
-import * as conv from '../modules/conversations/conversations.service.js';
+import { holdQueuedEmails } from '../modules/channels/email/outbound.js';
+import * as conv from '../modules/conversations/index.js';
 import { createMacro } from '../modules/macros/macros.service.js';
 import { importParsedEvents } from '../modules/journeys/import/import.service.js';
 import { contactsToEvents, simulate } from '../modules/simulate/simulate.js';
@@ -208,16 +209,10 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
   await importParsedEvents(ctx, sys, days, { source: 'simulate', tz: 'Europe/Berlin' });
   // The stories above are history: their replies were queued as outgoing mail to example.* addresses. Nothing of
   // that is sent; the rows stay, marked as never sent, so the delivery status shows why.
-  await ctx.db.transaction(async (tx) => {
-    await tx.query(
-      `DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued'
-          AND (payload->>'outboundEmailId')::uuid IN (SELECT id FROM outbound_emails WHERE account_id = $1)`,
-      [account.id],
-    );
-    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE account_id = $1 AND status = 'queued'`, [account.id]);
-  });
+  await ctx.db.transaction((tx) => holdQueuedEmails(tx, account.id, 'demo history: not sent'));
   // Everyone but the admin starts available, so new conversations get assigned.
-  await ctx.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role <> 'admin'`, [account.id]);
+  for (const u of DEMO_USERS.filter((u) => u.role !== 'admin'))
+    await accounts.setPresence(ctx, { accountId: account.id, role: u.role, kind: 'user', userId: users[u.email], tokenId: null }, 'available');
   // The people side (issue 7): each feature adds its own demo data (leaders' sample, articles, community, …).
   clock = new Date();
   const seed: DemoSeed = {

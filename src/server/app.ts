@@ -22,7 +22,7 @@ import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
-import { checkSla } from '../modules/conversations/conversations.service.js';
+import { checkSla } from '../modules/conversations/index.js';
 import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
 import { sendResetLinks } from '../modules/accounts/passwords.service.js';
 import accountRoutes from '../modules/accounts/accounts.routes.js';

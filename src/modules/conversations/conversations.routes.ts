@@ -2,10 +2,18 @@ import { Type } from 'typebox';
 import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams, MessageBody, NullableString, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
-import * as svc from './conversations.service.js';
+import { PRIORITIES, STATUSES } from './shared.js';
+import { createConversation } from './create.js';
+import { getAttachment, getConversation } from './read.js';
+import { listConversations, SORTS, viewCounts, VIEWS } from './views.js';
+import { addCustomerMessage, addNote, reply as replyTo } from './messages.js';
+import { assignConversation, changeTags, updateConversation } from './update.js';
+import { mergeConversations, splitConversation } from './merge.js';
+import { setViewing } from './viewers.js';
+import { applyMacro, renderMacroFor } from './macros.js';
 
-const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
-const Priority = Type.Union(svc.PRIORITIES.map((s) => Type.Literal(s)));
+const Status = Type.Union(STATUSES.map((s) => Type.Literal(s)));
+const Priority = Type.Union(PRIORITIES.map((s) => Type.Literal(s)));
 const Channel = Type.Union(['email', 'chat', 'web', 'phone', 'api'].map((s) => Type.Literal(s)));
 
 /**
@@ -62,17 +70,17 @@ export default async function conversationRoutes(app: App) {
       }, { additionalProperties: false }),
       response: { 201: ConversationOut },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.createConversation(ctx, who(req), req.body)));
+  }, async (req, reply) => reply.code(201).send(await createConversation(ctx, who(req), req.body)));
 
   app.get('/conversations', {
     schema: {
       tags,
       summary: 'List and search conversations (paged)',
       querystring: Type.Object({
-        view: Type.Optional(Type.Union(svc.VIEWS.map((v) => Type.Literal(v)), {
+        view: Type.Optional(Type.Union(VIEWS.map((v) => Type.Literal(v)), {
           description: 'inbox view: all (default), open, mine, unassigned, sla_at_risk (first/next reply due within the hour or overdue), waiting (pending)',
         })),
-        sort: Type.Optional(Type.Union(svc.SORTS.map((v) => Type.Literal(v)), {
+        sort: Type.Optional(Type.Union(SORTS.map((v) => Type.Literal(v)), {
           description: 'activity (newest first, default), oldest, due (soonest reply due first; default for sla_at_risk), priority, number',
         })),
         status: Type.Optional(Type.String({ description: 'one or several, comma-separated' })),
@@ -88,14 +96,14 @@ export default async function conversationRoutes(app: App) {
       }),
       response: { 200: ConversationPage },
     },
-  }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+  }, async (req) => listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
 
   app.get('/conversations/counts', {
     schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue' },
-  }, async (req) => svc.viewCounts(ctx, who(req)));
+  }, async (req) => viewCounts(ctx, who(req)));
 
   app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: ConversationOut } } }, async (req) =>
-    svc.getConversation(ctx, who(req), req.params.id));
+    getConversation(ctx, who(req), req.params.id));
 
   app.patch('/conversations/:id', {
     schema: {
@@ -113,7 +121,7 @@ export default async function conversationRoutes(app: App) {
       }, { additionalProperties: false }),
       response: { 200: ConversationOut },
     },
-  }, async (req) => svc.updateConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => updateConversation(ctx, who(req), req.params.id, req.body));
 
   app.post('/conversations/:id/replies', {
     schema: {
@@ -129,11 +137,11 @@ export default async function conversationRoutes(app: App) {
         force: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => reply.code(201).send(await svc.reply(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await replyTo(ctx, who(req), req.params.id, req.body)));
 
   app.post('/conversations/:id/notes', {
     schema: { tags, summary: 'Add an internal note', params: IdParams, body: Type.Object(MessageBody, { additionalProperties: false }) },
-  }, async (req, reply) => reply.code(201).send(await svc.addNote(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await addNote(ctx, who(req), req.params.id, req.body)));
 
   app.post('/conversations/:id/messages', {
     schema: {
@@ -142,7 +150,7 @@ export default async function conversationRoutes(app: App) {
       params: IdParams,
       body: Type.Object(MessageBody, { additionalProperties: false }),
     },
-  }, async (req, reply) => reply.code(201).send(await svc.addCustomerMessage(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await addCustomerMessage(ctx, who(req), req.params.id, req.body)));
 
   app.post('/conversations/:id/assign', {
     schema: {
@@ -156,7 +164,7 @@ export default async function conversationRoutes(app: App) {
       }, { additionalProperties: false }),
       response: { 200: ConversationOut },
     },
-  }, async (req) => svc.assignConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => assignConversation(ctx, who(req), req.params.id, req.body));
 
   app.post('/conversations/:id/tags', {
     schema: {
@@ -165,7 +173,7 @@ export default async function conversationRoutes(app: App) {
       params: IdParams,
       body: Type.Object({ add: Type.Optional(Type.Array(Type.String())), remove: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
     },
-  }, async (req) => svc.changeTags(ctx, who(req), req.params.id, req.body));
+  }, async (req) => changeTags(ctx, who(req), req.params.id, req.body));
 
   app.post('/conversations/:id/merge', {
     schema: {
@@ -174,7 +182,7 @@ export default async function conversationRoutes(app: App) {
       params: IdParams,
       body: Type.Object({ into: Type.String() }, { additionalProperties: false }),
     },
-  }, async (req) => svc.mergeConversations(ctx, who(req), req.params.id, req.body.into));
+  }, async (req) => mergeConversations(ctx, who(req), req.params.id, req.body.into));
 
   app.post('/conversations/:id/split', {
     schema: {
@@ -183,7 +191,7 @@ export default async function conversationRoutes(app: App) {
       params: IdParams,
       body: Type.Object({ messageIds: Type.Array(Type.String(), { minItems: 1 }), subject: Type.Optional(Type.String()) }, { additionalProperties: false }),
     },
-  }, async (req, reply) => reply.code(201).send(await svc.splitConversation(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await splitConversation(ctx, who(req), req.params.id, req.body)));
 
   app.post('/conversations/:id/viewing', {
     schema: {
@@ -192,7 +200,7 @@ export default async function conversationRoutes(app: App) {
       params: IdParams,
       body: Type.Object({ mode: Type.Union([Type.Literal('viewing'), Type.Literal('replying'), Type.Literal('left')]) }, { additionalProperties: false }),
     },
-  }, async (req) => svc.setViewing(ctx, who(req), req.params.id, req.body.mode));
+  }, async (req) => setViewing(ctx, who(req), req.params.id, req.body.mode));
 
   app.get('/conversations/:id/macros/:macroId', {
     schema: {
@@ -201,7 +209,7 @@ export default async function conversationRoutes(app: App) {
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
     },
   }, async (req) => {
-    const r = await svc.renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
+    const r = await renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
     return { macroId: r.macro.id, kind: r.macro.kind, language: r.macro.language, text: r.text, actions: r.macro.actions };
   });
 
@@ -211,10 +219,10 @@ export default async function conversationRoutes(app: App) {
       summary: 'Apply a macro: post its reply or note and carry out its actions',
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
     },
-  }, async (req, reply) => reply.code(201).send(await svc.applyMacro(ctx, who(req), req.params.id, req.params.macroId)));
+  }, async (req, reply) => reply.code(201).send(await applyMacro(ctx, who(req), req.params.id, req.params.macroId)));
 
   app.get('/attachments/:id', { schema: { tags, summary: 'Download an attachment', params: IdParams } }, async (req, reply) => {
-    const a = await svc.getAttachment(ctx, who(req), req.params.id);
+    const a = await getAttachment(ctx, who(req), req.params.id);
     // Always a download, never rendered in our origin: an uploaded HTML file cannot run script here.
     reply.header('content-type', a.content_type);
     reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);

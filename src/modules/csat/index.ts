@@ -8,6 +8,12 @@ import routes from './csat.routes.js';
 import pages from './csat.pages.js';
 import { runReminder, runSurvey } from './csat.service.js';
 import { seedDemo } from './csat.demo.js';
+import { scheduleSurvey } from './schedule.js';
+import { onConversationSolved } from '../conversations/index.js';
+
+// The survey follows "solved": conversations tells this module through its hook, in the solving transaction. Registered
+// when this module is loaded, which every process that solves conversations does (app.ts and the CLI load the features).
+onConversationSolved((tx, _p, c) => scheduleSurvey(tx, c.accountId, c.conversationId, c.solvedAt));
 
 const module: FeatureModule = {
   routes,

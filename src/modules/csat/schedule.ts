@@ -1,7 +1,4 @@
-/**
- * The one hook of the satisfaction survey in the conversation service (kept apart from csat.service.ts so the
- * conversation service imports nothing else of this module).
- */
+/** Scheduling the survey when a conversation is solved (registered as conversations' solved hook by index.ts). */
 import type { Tx } from '../../platform/context.js';
 import { enqueue } from '../../platform/jobs.js';
 

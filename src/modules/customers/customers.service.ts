@@ -169,6 +169,14 @@ export async function addIdentity(ctx: Ctx, p: Principal, customerId: string, ki
   });
 }
 
+/** What another module moves when two customers merge; what it returns goes into the `customer.merged` event's data. */
+export type CustomersMergedHandler = (tx: Tx, e: { sourceId: string; targetId: string }) => Promise<Record<string, unknown>>;
+const mergeHandlers = new Set<CustomersMergedHandler>();
+/** Registered by a module that owns rows pointing at customers (conversations), when it is loaded. */
+export function onCustomersMerged(handler: CustomersMergedHandler): void {
+  mergeHandlers.add(handler);
+}
+
 /** Merges `sourceId` into `targetId`: identities and conversations move, the source points at the target. */
 export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, targetId: string) {
   requireCap(p, 'manage');
@@ -179,11 +187,9 @@ export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, t
     if (source.mergedInto) throw conflict('already_merged', 'This customer was merged already');
     if (target.mergedInto) throw invalid('into', 'the target customer was itself merged; merge into the surviving record');
     await tx.query('UPDATE customer_identities SET customer_id = $2 WHERE customer_id = $1', [sourceId, targetId]);
-    const moved = await tx.query<{ id: string }>('UPDATE conversations SET customer_id = $2 WHERE customer_id = $1 RETURNING id', [
-      sourceId,
-      targetId,
-    ]);
-    await tx.query('UPDATE messages SET author_customer_id = $2 WHERE author_customer_id = $1', [sourceId, targetId]);
+    // The owners of what hangs off a customer move it (conversations, through the hook its index.ts registers).
+    const moved: Record<string, unknown> = {};
+    for (const h of mergeHandlers) Object.assign(moved, await h(tx, { sourceId, targetId }));
     await tx.query(
       `UPDATE customers SET merged_into = $2, name = NULL WHERE id = $1;`,
       [sourceId, targetId],
@@ -202,7 +208,7 @@ export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, t
         occurredAt: ctx.now(),
         customerId: targetId,
         agentId: p.userId,
-        data: { from: sourceId, into: targetId, conversations: moved.rows.map((r) => r.id) },
+        data: { from: sourceId, into: targetId, ...moved },
       },
     ]);
     await audit(tx, p, 'customer.merged', { type: 'customer', id: targetId }, { from: sourceId });
@@ -276,4 +282,12 @@ export async function customerTimeline(ctx: Ctx, p: Principal, id: string, limit
     return out as unknown as TimelineItem;
   });
   return { customerId: customer.id, items };
+}
+
+/** A bounce report said mail to this address failed (email channel): agents see it on the customer's identity. */
+export async function markEmailBounced(tx: Tx, accountId: string, address: string, at: Date, reason: string) {
+  await tx.query(
+    `UPDATE customer_identities SET bounced_at = $3, bounce_reason = $4 WHERE account_id = $1 AND kind = 'email' AND value = $2`,
+    [accountId, address, at, reason],
+  );
 }

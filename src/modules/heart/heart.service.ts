@@ -9,7 +9,7 @@ import { featureChanged } from '../../platform/changes.js';
 import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { audit } from '../audit/audit.service.js';
-import { addNote } from '../conversations/conversations.service.js';
+import { addNote } from '../conversations/index.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { enqueue } from '../../platform/jobs.js';
 

@@ -14,7 +14,7 @@ import { enqueue } from '../../platform/jobs.js';
 import { validateTimezone } from '../../platform/business-hours.js';
 import { audit } from '../audit/audit.service.js';
 import { rng } from '../simulate/random.js';
-import { reply } from '../conversations/conversations.service.js';
+import { reply } from '../conversations/index.js';
 import { customerTimeline } from '../customers/customers.service.js';
 import { satisfactionFor, type Satisfaction } from '../csat/csat.service.js';
 

@@ -16,8 +16,7 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { publishChange } from '../../platform/changes.js';
 import { audit } from '../audit/audit.service.js';
-import { appendEvents } from '../events/events.service.js';
-import { emitWebhook } from '../webhooks/webhooks.service.js';
+import { raisePriority } from '../conversations/index.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { getClassifier, type Analysis, type Classifier, type Span } from './analyze.js';
@@ -140,7 +139,15 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
     if (a.urgency) raises.push({ to: PRIORITY_FOR[a.urgency], reason: a.urgency, evidence: a.urgencyEvidence });
     const raise = raises.sort((x, y) => RANK[y.to] - RANK[x.to])[0];
     if (raise && !m.merged_into && RANK[raise.to] > RANK[m.priority]) {
-      await raisePriority(tx, p, m, raise.to, raise.reason, raise.evidence, asLang3(m.customer_language) ?? asLang3(a.lang) ?? asLang3(m.locale) ?? 'en', now);
+      const lang = asLang3(m.customer_language) ?? asLang3(a.lang) ?? asLang3(m.locale) ?? 'en';
+      // The conversation module writes the raise: its system note, events, audit entry, notices and webhook.
+      await raisePriority(ctx, tx, p, m.conversation_id, {
+        to: raise.to,
+        reason: 'listening',
+        details: { ...(raise.reason === 'threat' ? { threat: true } : { urgency: raise.reason }), messageId: m.id },
+        evidence: raise.evidence?.text ?? null,
+        note: { text: priorityNote(lang, m.priority, raise.to, raise.reason, raise.evidence), language: lang },
+      });
       actions.priority = { from: m.priority, to: raise.to };
     }
 
@@ -199,28 +206,6 @@ async function notifyThreat(ctx: Ctx, tx: Tx, m: MessageRow, evidence: Span | nu
     });
   }
   await publishChange(tx, { accountId: m.account_id, type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id });
-}
-
-async function raisePriority(tx: Tx, p: Principal, m: MessageRow, to: Priority, urgency: RaiseReason, evidence: Span | null, lang: Lang3, now: Date) {
-  await tx.query('UPDATE conversations SET priority = $2, updated_at = $3 WHERE id = $1', [m.conversation_id, to, now]);
-  const text = priorityNote(lang, m.priority, to, urgency, evidence);
-  const note = await tx.query<{ id: string }>(
-    `INSERT INTO messages (account_id, conversation_id, kind, direction, author_type, text, language, created_at)
-     VALUES ($1, $2, 'note', NULL, 'system', $3, $4, $5) RETURNING id`,
-    [m.account_id, m.conversation_id, text, lang, now],
-  );
-  const base = { accountId: m.account_id, contactId: m.conversation_id, channel: m.channel, occurredAt: now, conversationId: m.conversation_id,
-    customerId: m.customer_id, queueId: m.queue_id, agentId: null };
-  await appendEvents(tx, [
-    { ...base, type: 'conversation.priority_changed', data: { from: m.priority, to, reason: 'listening', ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id } },
-    { ...base, type: 'note.added', data: { messageId: note.rows[0].id, system: true } },
-  ]);
-  await audit(tx, p, 'conversation.priority_raised', { type: 'conversation', id: m.conversation_id },
-    { from: m.priority, to, ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id, evidence: evidence?.text ?? null });
-  await publishChange(tx, { accountId: m.account_id, type: 'conversation.updated', conversationId: m.conversation_id });
-  await publishChange(tx, { accountId: m.account_id, type: 'message.created', conversationId: m.conversation_id, messageId: note.rows[0].id });
-  await emitWebhook(tx, m.account_id, 'conversation.updated',
-    { conversationId: m.conversation_id, changes: { priority: to }, reason: 'listening', ...(urgency === 'threat' ? { threat: true } : { urgency }), messageId: m.id }, now);
 }
 
 // ---------------------------------------------------------------- reads

@@ -3,8 +3,9 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import type { DemoSeed } from '../module.js';
 import * as queues from '../queues/queues.service.js';
-import * as conv from '../conversations/conversations.service.js';
+import * as conv from '../conversations/index.js';
 import { analyzeMessage } from '../listening/listening.service.js';
+import { holdQueuedEmails } from '../channels/email/outbound.js';
 import { approveMeasure, proposeMeasure, updateSettings } from './respect.service.js';
 
 export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
@@ -45,10 +46,6 @@ export async function respectDemo(ctx: Ctx, seed: DemoSeed) {
   for (const r of bm.rows) await analyzeMessage(ctx, { messageId: r.id });
   // Demo customers have example.* addresses: the notices of these two conversations, and the supervisors' alert about
   // the threat, are kept but never sent.
-  await ctx.db.transaction(async (tx) => {
-    const mine = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued'
-                     AND (conversation_id = ANY($2::uuid[]) OR (kind = 'system' AND position('/conversations/' || $3 in text_body) > 0))`;
-    await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${mine})`, [seed.accountId, [a.id, b.id], b.id]);
-    await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = 'demo history: not sent' WHERE id IN (${mine})`, [seed.accountId, [a.id, b.id], b.id]);
-  });
+  await ctx.db.transaction((tx) =>
+    holdQueuedEmails(tx, seed.accountId, 'demo history: not sent', { conversationIds: [a.id, b.id], mentioning: `/conversations/${b.id}` }));
 }

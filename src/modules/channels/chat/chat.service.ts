@@ -13,10 +13,9 @@ import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
 import { publishChange } from '../../../platform/changes.js';
 import { guessLanguage, type Lang } from '../../../platform/lang.js';
-import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
-import * as conv from '../../conversations/conversations.service.js';
+import * as conv from '../../conversations/index.js';
 import { refuseIfBlocked } from '../../respect/respect.service.js';
 import { enqueueTranscript } from './transcript.js';
 
@@ -281,18 +280,15 @@ export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' |
     await tx.query(`UPDATE chat_conversations SET ended_at = $2, outcome = $3 WHERE conversation_id = $1`, [
       conversationId, now, abandoned ? 'abandoned' : 'left',
     ]);
-    if (abandoned) {
-      await appendEvents(tx, [{
-        accountId: row.account_id, contactId: conversationId, type: 'contact.abandoned', channel: 'chat', occurredAt: now,
-        conversationId, customerId: row.customer_id, queueId: row.queue_id, agentId: null, data: { reason },
-      }]);
-      await tx.query(
-        `UPDATE conversations SET tags = array_append(tags, 'abandoned'), updated_at = $2 WHERE id = $1 AND NOT ('abandoned' = ANY(tags))`,
-        [conversationId, now],
-      );
-      await audit(tx, systemPrincipal(row.account_id), 'chat.abandoned', { type: 'conversation', id: conversationId }, { reason });
-      await publishChange(tx, { accountId: row.account_id, type: 'conversation.updated', conversationId });
-    }
+    if (abandoned)
+      await conv.recordChannelOutcome(ctx, tx, systemPrincipal(row.account_id), conversationId, {
+        addTags: ['abandoned'],
+        events: [{
+          accountId: row.account_id, contactId: conversationId, type: 'contact.abandoned', channel: 'chat', occurredAt: now,
+          conversationId, customerId: row.customer_id, queueId: row.queue_id, agentId: null, data: { reason },
+        }],
+        audit: { action: 'chat.abandoned', data: { reason } },
+      });
     // The transcript the visitor asked for when ending the chat: queued with the end, so it goes out once.
     if (opts.transcriptTo) {
       await enqueueTranscript(tx, conversationId, opts.transcriptTo);

@@ -10,10 +10,9 @@ import type { Ctx, Tx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import type { Db } from '../../../platform/db.js';
 import { AppError, isUuid } from '../../../platform/errors.js';
-import { appendEvents, type NewEvent } from '../../events/events.service.js';
-import { publishChange } from '../../../platform/changes.js';
-import * as conversations from '../../conversations/conversations.service.js';
-import type { AttachmentInput } from '../../conversations/conversations.service.js';
+import { markEmailBounced } from '../../customers/customers.service.js';
+import * as conversations from '../../conversations/index.js';
+import type { AttachmentInput } from '../../conversations/index.js';
 import { findRecipient, type Mailbox } from './mailboxes.service.js';
 import { baseSubject, parseEmail, RejectedEmail, subjectTag, type ParsedEmail } from './parse.js';
 
@@ -233,10 +232,7 @@ async function ingestParsed(ctx: Ctx, tx: Tx, input: IngestInput, e: ParsedEmail
     const b = e.bounce!;
     const failed = b.recipients.filter((r) => r.action === 'failed');
     for (const r of failed)
-      await tx.query(
-        `UPDATE customer_identities SET bounced_at = $3, bounce_reason = $4 WHERE account_id = $1 AND kind = 'email' AND value = $2`,
-        [accountId, r.address, ctx.now(), [r.status, r.diagnostic].filter(Boolean).join(' ').slice(0, 500) || 'delivery failed'],
-      );
+      await markEmailBounced(tx, accountId, r.address, ctx.now(), [r.status, r.diagnostic].filter(Boolean).join(' ').slice(0, 500) || 'delivery failed');
     let target: ConvLite | null = null;
     if (b.originalMessageId) {
       const r = await tx.query<{ conversation_id: string }>(
@@ -269,7 +265,7 @@ async function ingestParsed(ctx: Ctx, tx: Tx, input: IngestInput, e: ParsedEmail
       }
       if (mailbox.onClosed === 'reopen') {
         threadedBy = 'reopen';
-        await reopen(ctx, tx, accountId, c);
+        await conversations.reopenFromChannel(ctx, tx, p, c.id, 'email');
       } else {
         threadedBy = 'follow_up';
         return createNew(tctx, tx, p, mailbox, e, message, opts, () => ids, c.id);
@@ -279,20 +275,6 @@ async function ingestParsed(ctx: Ctx, tx: Tx, input: IngestInput, e: ParsedEmail
     return { status: 'stored', conversationId: ids!.conversationId, messageId: ids!.messageId, duplicate: false, automatic: e.autoKind };
   }
   return createNew(tctx, tx, p, mailbox, e, message, opts, () => ids, null);
-}
-
-/** A closed conversation opened again by a customer's reply (mailbox on_closed = reopen). */
-async function reopen(ctx: Ctx, tx: Tx, accountId: string, c: ConvLite) {
-  const now = ctx.now();
-  await tx.query(`UPDATE conversations SET status = 'open', solved_at = NULL, updated_at = $2 WHERE id = $1`, [c.id, now]);
-  const base: Omit<NewEvent, 'type' | 'data'> = {
-    accountId, contactId: c.id, channel: c.channel, occurredAt: now, conversationId: c.id, customerId: c.customer_id, queueId: c.queue_id, agentId: null,
-  };
-  await appendEvents(tx, [
-    { ...base, type: 'conversation.status_changed', data: { from: 'closed', to: 'open', by: 'email' } },
-    { ...base, type: 'contact.reopened', data: { from: 'closed' } },
-  ]);
-  await publishChange(tx, { accountId, type: 'conversation.updated', conversationId: c.id });
 }
 
 async function createNew(
@@ -318,13 +300,9 @@ async function createNew(
       queueId: mailbox.queueId ?? undefined,
       tags: e.autoKind ? ['automatic', e.autoKind.replace('_', '-')] : undefined,
     },
-    opts,
+    // A robot's message (opts.automatic) starts no reply or resolution clock: the conversation module's rule.
+    { ...opts, followUpOf: followUpOf ?? undefined },
   );
   const w = ids()!;
-  if (followUpOf) await tx.query('UPDATE conversations SET follow_up_of = $2 WHERE id = $1', [w.conversationId, followUpOf]);
-  if (e.autoKind) {
-    // A robot's message is kept for the agents to see, but starts no reply or resolution clock.
-    await tx.query('UPDATE conversations SET first_reply_due_at = NULL, resolution_due_at = NULL WHERE id = $1', [w.conversationId]);
-  }
   return { status: 'stored', conversationId: w.conversationId, messageId: w.messageId, duplicate: false, automatic: e.autoKind };
 }

@@ -89,6 +89,19 @@ export async function enqueueEmail(tx: Tx, m: OutgoingEmail): Promise<string> {
   return id;
 }
 
+/**
+ * Keeps queued mail from being sent (the demo's history, written to example.* addresses): the send jobs are dropped,
+ * the rows stay, marked failed with `reason`. Without `only`, all of the account's queued mail; with it, the mail of
+ * those conversations and the system mails whose text mentions `only.mentioning`.
+ */
+export async function holdQueuedEmails(tx: Tx, accountId: string, reason: string, only?: { conversationIds: string[]; mentioning?: string }) {
+  const held = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued'
+                   AND ($2::uuid[] IS NULL OR conversation_id = ANY($2::uuid[]) OR (kind = 'system' AND position($3::text in text_body) > 0))`;
+  const args = [accountId, only?.conversationIds ?? null, only?.mentioning ?? null];
+  await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${held})`, args);
+  await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = $4 WHERE id IN (${held})`, [...args, reason]);
+}
+
 /** `"Name" <address>` (quotes and backslashes dropped from the name), or the bare address without a name. */
 export function formatAddress(name: string | null | undefined, address: string): string {
   const n = (name ?? '').replace(/["\\\r\n<>]/g, '').trim();

@@ -11,7 +11,7 @@ import { randomToken, sha256 } from '../../../platform/password.js';
 import { publishChange } from '../../../platform/changes.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { audit } from '../../audit/audit.service.js';
-import { addCustomerMessage } from '../../conversations/conversations.service.js';
+import { addCustomerMessage } from '../../conversations/index.js';
 import { enqueueEmail } from '../email/outbound.js';
 import { baseUrl, type PublicAccount } from './web.service.js';
 import { t } from './texts.js';
