@@ -11,14 +11,13 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { publishChange } from '../../platform/changes.js';
 import { named } from '../../platform/sql.js';
 import { LOCALES, type Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { baseUrl } from '../channels/web/web.service.js';
 import { journeysCte } from '../journeys/metrics.js';
 import { DEFAULT_QUESTION, ct, dateText, scoreLabels } from './texts.js';
+import { recordChange } from '../changes/index.js';
 
 export interface Satisfaction {
   score: number; // 1..5
@@ -120,7 +119,9 @@ export async function updateSettings(
         WHERE account_id = $1`,
       [p.accountId, next.enabled, next.delay, next.reminder, next.expiry, JSON.stringify(next.questions), ctx.now()],
     );
-    await audit(tx, p, 'csat.settings_changed', { type: 'account', id: p.accountId }, { ...patch });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'csat.settings_changed', target: { type: 'account', id: p.accountId }, data: { ...patch } },
+    });
     return shape({ ...cur, enabled: next.enabled, delay_minutes: next.delay, reminder_days: next.reminder, expiry_days: next.expiry, questions: next.questions });
   });
 }
@@ -318,9 +319,11 @@ async function createSurvey(tx: Tx, ctx: Ctx, c: ConvInfo, routeWanted?: 'chat')
   }
   if (route !== 'no_route' && settings.reminder_days > 0)
     await enqueue(tx, 'csat.remind', { surveyId: id }, { runAt: new Date(now.getTime() + settings.reminder_days * 86_400_000), maxAttempts: 8 });
-  await audit(tx, p, route === 'no_route' ? 'csat.no_route' : 'csat.survey_sent', { type: 'conversation', id: c.id }, { route, language });
   // The chat widget's socket hears this and shows the prompt; the agents' view refreshes the survey state.
-  await publishChange(tx, { accountId: c.account_id, type: 'conversation.updated', conversationId: c.id });
+  await recordChange(tx, p, ctx.now(), {
+    audit: { action: route === 'no_route' ? 'csat.no_route' : 'csat.survey_sent', target: { type: 'conversation', id: c.id }, data: { route, language } },
+    change: { accountId: c.account_id, type: 'conversation.updated', conversationId: c.id },
+  });
 }
 
 /** The `csat.remind` job: one reminder by email if the survey is unanswered and not expired; never a second one. */
@@ -339,8 +342,10 @@ export async function runReminder(ctx: Ctx, payload: { surveyId: string }): Prom
     await tx.query('UPDATE csat_surveys SET reminded_at = $2, email = coalesce(email, $3) WHERE id = $1', [s.id, now, to]);
     const mail = surveyMail(baseUrl(ctx), c, { language: s.language, question: s.question, expiresAt: new Date(s.expires_at), token: tokenFor(settings.secret, s.id) }, true);
     await enqueueEmail(tx, { accountId: s.account_id, kind: 'system', to: [to], conversationId: s.conversation_id, ...mail });
-    await audit(tx, systemPrincipal(s.account_id), 'csat.reminded', { type: 'conversation', id: s.conversation_id }, {});
-    await publishChange(tx, { accountId: s.account_id, type: 'conversation.updated', conversationId: s.conversation_id });
+    await recordChange(tx, systemPrincipal(s.account_id), ctx.now(), {
+      audit: { action: 'csat.reminded', target: { type: 'conversation', id: s.conversation_id }, data: {} },
+      change: { type: 'conversation.updated', conversationId: s.conversation_id },
+    });
   });
 }
 
@@ -361,12 +366,14 @@ async function record(tx: Tx, ctx: Ctx, accountId: string, conversationId: strin
                                                  updated_at = EXCLUDED.updated_at`,
     [conversationId, accountId, customerId, score, comment || null, source, now],
   );
-  await audit(tx, systemPrincipal(accountId), prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', { type: 'conversation', id: conversationId }, {
-    score,
-    source,
-    ...(prev.rows[0] ? { from: prev.rows[0].score } : {}),
+  await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
+    audit: { action: prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', target: { type: 'conversation', id: conversationId }, data: {
+      score,
+      source,
+      ...(prev.rows[0] ? { from: prev.rows[0].score } : {}),
+    } },
+    change: { type: 'conversation.updated', conversationId },
   });
-  await publishChange(tx, { accountId, type: 'conversation.updated', conversationId });
 }
 
 export interface SurveyView {

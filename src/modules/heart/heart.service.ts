@@ -5,13 +5,12 @@
  */
 import { publicBaseUrl } from '../../platform/public-url.js';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
-import { featureChanged } from '../../platform/changes.js';
 import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
 import { addNote } from '../conversations/conversations.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { enqueue } from '../../platform/jobs.js';
+import { recordChange } from '../changes/index.js';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Moments feed (contract for the leaders' digest)
@@ -126,7 +125,9 @@ export async function updateSettings(ctx: Ctx, p: Principal, input: Partial<Hear
          default_team_budget = $5, updated_at = $6`,
       [p.accountId, next.currency, next.approvalThreshold, next.defaultAgentBudget, next.defaultTeamBudget, ctx.now()],
     );
-    await audit(tx, p, 'heart.settings_updated', { type: 'account', id: p.accountId }, { from: cur, to: next });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.settings_updated', target: { type: 'account', id: p.accountId }, data: { from: cur, to: next } },
+    });
     return next;
   });
 }
@@ -171,8 +172,10 @@ export async function setBudget(
        ON CONFLICT (account_id, subject_type, subject_id, month) DO UPDATE SET amount = $5, set_by = $6, updated_at = $7`,
       [p.accountId, input.subjectType, input.subjectId, month, value, p.userId, ctx.now()],
     );
-    await audit(tx, p, 'heart.budget_set', { type: input.subjectType, id: input.subjectId }, {
-      month: input.month, amount: value, previous: prev.rows[0]?.amount ?? null,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.budget_set', target: { type: input.subjectType, id: input.subjectId }, data: {
+        month: input.month, amount: value, previous: prev.rows[0]?.amount ?? null,
+      } },
     });
     return { subjectType: input.subjectType, subjectId: input.subjectId, name: s.rows[0].name, month: input.month, amount: value };
   });
@@ -332,10 +335,12 @@ export async function spendGoodwill(ctx: Ctx, p: Principal, conversationId: stri
        status === 'approved' ? now : null, now],
     );
     const id = r.rows[0].id;
-    await featureChanged(tx, p.accountId, 'heart');
-    await audit(tx, p, status === 'approved' ? 'heart.goodwill_spent' : 'heart.goodwill_requested', { type: 'goodwill_spend', id }, {
-      conversationId: conv.id, kind: input.kind, amount: value, currency: settings.currency, teamId, month: month.slice(0, 7),
-      approvalReasons: reasons, agentRemaining: mine.remaining, teamRemaining: team?.remaining ?? null,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: status === 'approved' ? 'heart.goodwill_spent' : 'heart.goodwill_requested', target: { type: 'goodwill_spend', id }, data: {
+        conversationId: conv.id, kind: input.kind, amount: value, currency: settings.currency, teamId, month: month.slice(0, 7),
+        approvalReasons: reasons, agentRemaining: mine.remaining, teamRemaining: team?.remaining ?? null,
+      } },
+      change: { type: 'feature.changed', feature: 'heart' },
     });
     // Supervisors and admins hear of it by email (after the commit; the job re-reads the spend).
     if (status === 'pending') await enqueue(tx, 'heart.approval_requested', { spendId: id }, { runAt: now });
@@ -416,9 +421,11 @@ export async function decideSpend(
     await tx.query(`UPDATE goodwill_spends SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1`, [
       s.id, status, userId, now, note,
     ]);
-    await featureChanged(tx, p.accountId, 'heart');
-    await audit(tx, p, `heart.goodwill_${status}`, { type: 'goodwill_spend', id: s.id }, {
-      conversationId: s.conversationId, amount: s.amount, currency: s.currency, spenderId: s.spenderId, note,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: `heart.goodwill_${status}`, target: { type: 'goodwill_spend', id: s.id }, data: {
+        conversationId: s.conversationId, amount: s.amount, currency: s.currency, spenderId: s.spenderId, note,
+      } },
+      change: { type: 'feature.changed', feature: 'heart' },
     });
     return getSpend(tx, p.accountId, s.id);
   });
@@ -496,8 +503,10 @@ export async function recordException(
       [p.accountId, conv.id, policy, action, reason, input.goodwillSpendId ?? null, userId, month, now],
     );
     const id = r.rows[0].id;
-    await audit(tx, p, 'heart.exception_recorded', { type: 'policy_exception', id }, {
-      conversationId: conv.id, policy, action, reason, goodwillSpendId: input.goodwillSpendId ?? null,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.exception_recorded', target: { type: 'policy_exception', id }, data: {
+        conversationId: conv.id, policy, action, reason, goodwillSpendId: input.goodwillSpendId ?? null,
+      } },
     });
     return (await tx.query<PolicyException>(`${EXC_SELECT} WHERE e.id = $1`, [id])).rows[0];
   });
@@ -682,9 +691,11 @@ export async function captureMoment(ctx: Ctx, p: Principal, conversationId: stri
        c.given ? c.how : null, c.note?.trim() || null, consentAt, userId, sharing, now],
     );
     const id = r.rows[0].id;
-    await featureChanged(tx, p.accountId, 'heart');
-    await audit(tx, p, 'heart.moment_captured', { type: 'moment', id }, {
-      conversationId: conv.id, consent: c.given, consentHow: c.given ? c.how : null, sharing,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.moment_captured', target: { type: 'moment', id }, data: {
+        conversationId: conv.id, consent: c.given, consentHow: c.given ? c.how : null, sharing,
+      } },
+      change: { type: 'feature.changed', feature: 'heart' },
     });
     return getMoment(tx, p.accountId, id);
   });
@@ -712,8 +723,10 @@ export async function withdrawConsent(ctx: Ctx, p: Principal, id: string, input:
         WHERE id = $1`,
       [m.id, ctx.now(), input.note?.trim() || null],
     );
-    await featureChanged(tx, p.accountId, 'heart');
-    await audit(tx, p, 'heart.moment_consent_withdrawn', { type: 'moment', id: m.id }, { previousSharing: m.sharing, note: input.note ?? null });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.moment_consent_withdrawn', target: { type: 'moment', id: m.id }, data: { previousSharing: m.sharing, note: input.note ?? null } },
+      change: { type: 'feature.changed', feature: 'heart' },
+    });
     return getMoment(tx, p.accountId, m.id);
   });
 }
@@ -731,8 +744,10 @@ export async function giveKudos(ctx: Ctx, p: Principal, id: string): Promise<{ m
       [m.id, userId, ctx.now()],
     );
     if (r.rowCount === 0) throw conflict('kudos_given', 'You have given kudos to this moment already');
-    await featureChanged(tx, p.accountId, 'heart');
-    await audit(tx, p, 'heart.kudos_given', { type: 'moment', id: m.id }, { agentId: m.agentId });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'heart.kudos_given', target: { type: 'moment', id: m.id }, data: { agentId: m.agentId } },
+      change: { type: 'feature.changed', feature: 'heart' },
+    });
     const n = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM moment_kudos WHERE moment_id = $1', [m.id])).rows[0].n;
     return { momentId: m.id, kudos: n };
   });

@@ -5,18 +5,17 @@
  * leader from burning out. Design: docs/leaders.md.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { featureChanged } from '../../platform/changes.js';
 import { DateTime } from 'luxon';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { can, requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import { validateTimezone } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
 import { rng } from '../simulate/random.js';
 import { reply } from '../conversations/conversations.service.js';
 import { customerTimeline } from '../customers/customers.service.js';
 import { satisfactionFor, type Satisfaction } from '../csat/csat.service.js';
+import { recordChange } from '../changes/index.js';
 
 export const DRAW_JOB = 'leaders.draw';
 export const DIGEST_JOB = 'leaders.digest';
@@ -148,7 +147,9 @@ export async function saveSettings(ctx: Ctx, p: Principal, userId: string, input
     );
     const s = (await settingsOf(tx, p.accountId, userId))!;
     await schedule(tx, s, now);
-    await audit(tx, p, before ? 'leader.settings_changed' : 'leader.settings_created', { type: 'user', id: userId }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: before ? 'leader.settings_changed' : 'leader.settings_created', target: { type: 'user', id: userId }, data: { ...input } },
+    });
     return (await settingsOf(tx, p.accountId, userId))!;
   });
 }
@@ -177,7 +178,9 @@ export async function addAbsence(ctx: Ctx, p: Principal, userId: string, input: 
       `INSERT INTO leader_absences (account_id, user_id, from_date, to_date, note, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [p.accountId, userId, from.toISODate(), to.toISODate(), (input.note ?? '').slice(0, 500), p.userId],
     );
-    await audit(tx, p, 'leader.absence_added', { type: 'user', id: userId }, { from: from.toISODate(), to: to.toISODate(), absenceId: r.rows[0].id });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'leader.absence_added', target: { type: 'user', id: userId }, data: { from: from.toISODate(), to: to.toISODate(), absenceId: r.rows[0].id } },
+    });
     return { id: r.rows[0].id, userId, from: from.toISODate(), to: to.toISODate(), note: input.note ?? '' };
   });
 }
@@ -188,7 +191,9 @@ export async function removeAbsence(ctx: Ctx, p: Principal, userId: string, abse
   await ctx.db.transaction(async (tx) => {
     const r = await tx.query('DELETE FROM leader_absences WHERE id = $1 AND user_id = $2 AND account_id = $3 RETURNING id', [absenceId, userId, p.accountId]);
     if (!r.rows.length) throw notFound('Absence');
-    await audit(tx, p, 'leader.absence_removed', { type: 'user', id: userId }, { absenceId });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'leader.absence_removed', target: { type: 'user', id: userId }, data: { absenceId } },
+    });
   });
 }
 
@@ -338,7 +343,9 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
       const a = await assigneeFor(tx, s, day, week);
       if ('unassigned' in a) {
         unassigned.push({ conversationId, ...a.unassigned });
-        await audit(tx, p, 'leader.item_unassigned', { type: 'conversation', id: conversationId }, { drawId, leaderId, ...a.unassigned });
+        await recordChange(tx, p, ctx.now(), {
+          audit: { action: 'leader.item_unassigned', target: { type: 'conversation', id: conversationId }, data: { drawId, leaderId, ...a.unassigned } },
+        });
         continue;
       }
       const it = await tx.query<{ id: string }>(
@@ -346,14 +353,18 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
          SELECT $1, $2, $3, $4, $5, c.id, c.customer_id, $6, $7, $8 FROM conversations c WHERE c.id = $9 RETURNING id`,
         [p.accountId, drawId, leaderId, a.assignee, a.reason, day, week, now, conversationId],
       );
-      await audit(tx, p, 'leader.item_assigned', { type: 'leader_item', id: it.rows[0].id }, {
-        drawId, conversationId, leaderId, assigneeId: a.assignee, reason: a.reason,
+      await recordChange(tx, p, ctx.now(), {
+        audit: { action: 'leader.item_assigned', target: { type: 'leader_item', id: it.rows[0].id }, data: {
+          drawId, conversationId, leaderId, assigneeId: a.assignee, reason: a.reason,
+        } },
       });
     }
     await tx.query('UPDATE leader_draws SET unassigned = $2 WHERE id = $1', [drawId, JSON.stringify(unassigned)]);
-    await featureChanged(tx, p.accountId, 'leaders');
-    await audit(tx, p, 'leader.drawn', { type: 'leader_draw', id: drawId }, {
-      leaderId, day, seed, candidates: candidates.length, candidatesHash: candidatesHash(candidates), picks, note,
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'leader.drawn', target: { type: 'leader_draw', id: drawId }, data: {
+        leaderId, day, seed, candidates: candidates.length, candidatesHash: candidatesHash(candidates), picks, note,
+      } },
+      change: { type: 'feature.changed', feature: 'leaders' },
     });
     return drawView(tx, p, drawId);
   });
@@ -537,8 +548,10 @@ export async function prepare(ctx: Ctx, p: Principal, id: string, input: { summa
       `UPDATE leader_items SET status = 'prepared', summary = $2, proposed_answer = $3, notes = $4, prepared_by = $5, prepared_at = $6 WHERE id = $1`,
       [id, summary, proposed, input.notes?.trim() || null, p.userId, ctx.now()],
     );
-    await featureChanged(tx, p.accountId, 'leaders');
-    await audit(tx, p, 'leader.item_prepared', { type: 'leader_item', id }, { again: it.status === 'prepared' });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'leader.item_prepared', target: { type: 'leader_item', id }, data: { again: it.status === 'prepared' } },
+      change: { type: 'feature.changed', feature: 'leaders' },
+    });
     return itemRow(tx, p, id);
   });
 }
@@ -560,8 +573,10 @@ export async function answer(ctx: Ctx, p: Principal, id: string, input: { text: 
       const r = await tx.query<{ status: string }>('SELECT status FROM leader_items WHERE id = $1 FOR UPDATE', [id]);
       if (r.rows[0]?.status !== 'prepared') throw conflict('leader_item_not_prepared', `This request is ${r.rows[0]?.status} already`);
       await tx.query(`UPDATE leader_items SET status = 'answered', answer_message_id = $2, answered_at = $3 WHERE id = $1`, [id, ids.messageId, ctx.now()]);
-      await featureChanged(tx, p.accountId, 'leaders');
-      await audit(tx, p, 'leader.item_answered', { type: 'leader_item', id }, { conversationId: item.conversationId, messageId: ids.messageId, edited: text !== item.proposedAnswer });
+      await recordChange(tx, p, ctx.now(), {
+        audit: { action: 'leader.item_answered', target: { type: 'leader_item', id }, data: { conversationId: item.conversationId, messageId: ids.messageId, edited: text !== item.proposedAnswer } },
+        change: { type: 'feature.changed', feature: 'leaders' },
+      });
     },
   });
   return { item: await itemRow(ctx.db, p, id), message: msg };
@@ -582,8 +597,10 @@ export async function handBack(ctx: Ctx, p: Principal, id: string, input: { reas
     if (!p.userId || p.userId !== it.assignee_id) throw forbidden('Only the leader this request is assigned to hands it back');
     if (!['drawn', 'prepared'].includes(it.status)) throw conflict('leader_item_closed', `This request is ${it.status} already`);
     await tx.query(`UPDATE leader_items SET status = 'handed_back', hand_back_reason = $2, handed_back_at = $3 WHERE id = $1`, [id, reason, ctx.now()]);
-    await featureChanged(tx, p.accountId, 'leaders');
-    await audit(tx, p, 'leader.item_handed_back', { type: 'leader_item', id }, { conversationId: it.conversation_id, reason });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'leader.item_handed_back', target: { type: 'leader_item', id }, data: { conversationId: it.conversation_id, reason } },
+      change: { type: 'feature.changed', feature: 'leaders' },
+    });
     return itemRow(tx, p, id);
   });
 }

@@ -16,6 +16,7 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { publishChange } from '../../platform/changes.js';
 import { audit } from '../audit/audit.service.js';
+import { recordChange } from '../changes/index.js';
 import { appendEvents } from '../events/events.service.js';
 import { emitWebhook } from '../webhooks/webhooks.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
@@ -158,7 +159,7 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
 
     if (a.abuse === 'abuse' || a.threat) {
       // For the respect policy: listed for supervisors, never acted on automatically.
-      await audit(tx, p, 'listening.flagged', { type: 'message', id: m.id }, { conversationId: m.conversation_id, abuse: a.abuse, threat: a.threat });
+      await recordChange(tx, p, now, { audit: { action: 'listening.flagged', target: { type: 'message', id: m.id }, data: { conversationId: m.conversation_id, abuse: a.abuse, threat: a.threat } } });
     }
     if (a.threat && !m.merged_into) await notifyThreat(ctx, tx, m, a.threatEvidence);
 
@@ -198,7 +199,7 @@ async function notifyThreat(ctx: Ctx, tx: Tx, m: MessageRow, evidence: Span | nu
       subject: fill(TEXTS.threatMail.subject[lang], v), text: fill(TEXTS.threatMail.body[lang], v), headers: { 'Auto-Submitted': 'auto-generated' },
     });
   }
-  await publishChange(tx, { accountId: m.account_id, type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id });
+  await recordChange(tx, systemPrincipal(m.account_id), ctx.now(), { change: { type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id } });
 }
 
 async function raisePriority(tx: Tx, p: Principal, m: MessageRow, to: Priority, urgency: RaiseReason, evidence: Span | null, lang: Lang3, now: Date) {

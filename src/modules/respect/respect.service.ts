@@ -5,13 +5,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { can, requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { publishChange } from '../../platform/changes.js';
 import type { Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { analyze } from '../listening/analyze.js';
 import { updateConversation } from '../conversations/conversations.service.js';
 import { asLocale, refusalText, rt, untilText } from './texts.js';
+import { recordChange } from '../changes/index.js';
 
 
 export type MeasureKind = 'warning' | 'cool_off' | 'restriction' | 'ban';
@@ -157,7 +156,9 @@ export async function updateSettings(ctx: Ctx, p: Principal, input: { coolOffQue
        ON CONFLICT (account_id) DO UPDATE SET cool_off_queue_id = $2, warning_templates = $3, updated_at = $4`,
       [p.accountId, next.coolOffQueueId, JSON.stringify(next.warningTemplates), ctx.now()],
     );
-    await audit(tx, p, 'respect.settings_updated', { type: 'account', id: p.accountId }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.settings_updated', target: { type: 'account', id: p.accountId }, data: { ...input } },
+    });
   });
   return getSettings(ctx, p);
 }
@@ -213,9 +214,11 @@ async function refuseCriticism(ctx: Ctx, p: Principal, m: { customerId: string; 
         `UPDATE respect_measures SET status = 'rejected', decided_by = $2, decided_at = $3, decision_note = 'criticism_protected' WHERE id = $1 AND status = 'proposed'`,
         [m.measureId, p.userId, ctx.now()],
       );
-    await audit(tx, p, 'respect.refused_criticism', { type: 'customer', id: m.customerId }, {
-      stage, kind: m.kind, reasonCategory: m.reasonCategory, measureId: m.measureId ?? null,
-      evidence: ev.map((e) => ({ source: e.source, messageId: e.messageId ?? null, ref: e.ref ?? null, abuse: e.abuse, threat: e.threat })),
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.refused_criticism', target: { type: 'customer', id: m.customerId }, data: {
+        stage, kind: m.kind, reasonCategory: m.reasonCategory, measureId: m.measureId ?? null,
+        evidence: ev.map((e) => ({ source: e.source, messageId: e.messageId ?? null, ref: e.ref ?? null, abuse: e.abuse, threat: e.threat })),
+      } },
     });
   });
   throw new AppError(
@@ -316,10 +319,12 @@ export async function proposeMeasure(ctx: Ctx, p: Principal, input: ProposeInput
        JSON.stringify(evidence), abused, reporter, days, now],
     );
     const mid = r.rows[0].id;
-    await audit(tx, p, 'respect.proposed', { type: 'respect_measure', id: mid }, { kind: input.kind, customerId: input.customerId, reasonCategory: input.reasonCategory, evidence: evidence.length });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.proposed', target: { type: 'respect_measure', id: mid }, data: { kind: input.kind, customerId: input.customerId, reasonCategory: input.reasonCategory, evidence: evidence.length } },
+      change: { type: 'customer.updated', customerId: input.customerId },
+    });
     // A warning needs no second person: it is in force at once and the customer is told.
     if (input.kind === 'warning') await activate(ctx, tx, p, mid, null);
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: input.customerId });
     return mid;
   });
   return getMeasure(ctx, p, id);
@@ -338,7 +343,9 @@ async function activate(ctx: Ctx, tx: Tx, p: Principal, id: string, approver: st
   const until = new Date(r.rows[0].until);
   await enqueue(tx, EXPIRE_JOB, { measureId: id }, { runAt: until });
   await notifyMeasure(ctx, tx, p.accountId, id, token);
-  await audit(tx, p, 'respect.activated', { type: 'respect_measure', id }, { until: until.toISOString(), approvedBy: approver });
+  await recordChange(tx, p, ctx.now(), {
+    audit: { action: 'respect.activated', target: { type: 'respect_measure', id }, data: { until: until.toISOString(), approvedBy: approver } },
+  });
 }
 
 interface CustomerContact { name: string; email: string | null; locale: Locale; account: string; timezone: string }
@@ -422,9 +429,11 @@ export async function approveMeasure(ctx: Ctx, p: Principal, id: string, input: 
     }
     await tx.query('UPDATE respect_measures SET evidence = $2, decision_note = $3 WHERE id = $1', [id, JSON.stringify(evidence), input.note?.trim() || null]);
     await activate(ctx, tx, p, id, uid);
-    await audit(tx, p, 'respect.approved', { type: 'respect_measure', id }, { kind: m.kind, note: input.note ?? null });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.approved', target: { type: 'respect_measure', id }, data: { kind: m.kind, note: input.note ?? null } },
+      change: { type: 'customer.updated', customerId: m.customer_id },
+    });
     if (m.kind === 'ban') await enqueue(tx, ROUTE_BANNED_JOB, { accountId: p.accountId, customerId: m.customer_id, measureId: id }, { runAt: ctx.now() });
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
   });
   if (moveTo && m.conversation_id) await updateConversation(ctx, p, m.conversation_id, { queueId: moveTo });
   return getMeasure(ctx, p, id);
@@ -438,8 +447,10 @@ export async function rejectMeasure(ctx: Ctx, p: Principal, id: string, input: {
     if (m.status !== 'proposed') throw conflict('not_proposed', `This measure is ${m.status}, not awaiting approval`);
     await tx.query(`UPDATE respect_measures SET status = 'rejected', decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $1`,
       [id, uid, ctx.now(), input.note?.trim() || null]);
-    await audit(tx, p, 'respect.rejected', { type: 'respect_measure', id }, { note: input.note ?? null });
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.rejected', target: { type: 'respect_measure', id }, data: { note: input.note ?? null } },
+      change: { type: 'customer.updated', customerId: m.customer_id },
+    });
   });
   return getMeasure(ctx, p, id);
 }
@@ -454,8 +465,10 @@ export async function revokeMeasure(ctx: Ctx, p: Principal, id: string, input: {
     await tx.query(`UPDATE respect_measures SET status = 'revoked', ended_by = $2, ended_at = $3, decision_note = coalesce($4, decision_note) WHERE id = $1`,
       [id, uid, ctx.now(), input.note?.trim() || null]);
     await tx.query(`UPDATE respect_appeals SET status = 'overturned', decided_by = $2, decided_at = $3, decision_note = 'measure revoked' WHERE measure_id = $1 AND status = 'open'`, [id, uid, ctx.now()]);
-    await audit(tx, p, 'respect.revoked', { type: 'respect_measure', id }, { note: input.note ?? null });
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'respect.revoked', target: { type: 'respect_measure', id }, data: { note: input.note ?? null } },
+      change: { type: 'customer.updated', customerId: m.customer_id },
+    });
   });
   return getMeasure(ctx, p, id);
 }
@@ -468,8 +481,10 @@ export async function expireMeasure(ctx: Ctx, payload: { measureId: string }) {
     if (!m || m.status !== 'active' || new Date(m.until) > ctx.now()) return;
     await tx.query(`UPDATE respect_measures SET status = 'expired', ended_at = $2 WHERE id = $1`, [payload.measureId, ctx.now()]);
     await tx.query(`UPDATE respect_appeals SET status = 'overturned', decided_at = $2, decision_note = 'measure expired' WHERE measure_id = $1 AND status = 'open'`, [payload.measureId, ctx.now()]);
-    await audit(tx, systemPrincipal(m.account_id), 'respect.expired', { type: 'respect_measure', id: payload.measureId }, { until: new Date(m.until).toISOString() });
-    await publishChange(tx, { accountId: m.account_id, type: 'customer.updated', customerId: m.customer_id });
+    await recordChange(tx, systemPrincipal(m.account_id), ctx.now(), {
+      audit: { action: 'respect.expired', target: { type: 'respect_measure', id: payload.measureId }, data: { until: new Date(m.until).toISOString() } },
+      change: { type: 'customer.updated', customerId: m.customer_id },
+    });
   });
 }
 
@@ -515,8 +530,10 @@ async function addAppeal(ctx: Ctx, tx: Tx, p: Principal, m: { id: string; status
     `INSERT INTO respect_appeals (account_id, measure_id, text, source, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [p.accountId, m.id, text, source, by, ctx.now()],
   );
-  await audit(tx, p, 'respect.appealed', { type: 'respect_measure', id: m.id }, { appealId: r.rows[0].id, source });
-  await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
+  await recordChange(tx, p, ctx.now(), {
+    audit: { action: 'respect.appealed', target: { type: 'respect_measure', id: m.id }, data: { appealId: r.rows[0].id, source } },
+    change: { type: 'customer.updated', customerId: m.customer_id },
+  });
   return r.rows[0].id;
 }
 
@@ -598,8 +615,10 @@ export async function decideAppeal(ctx: Ctx, p: Principal, appealId: string, inp
         conversationId: m.conversation_id, headers: { 'Auto-Submitted': 'auto-generated' },
       });
     }
-    await audit(tx, p, `respect.appeal_${status}`, { type: 'respect_measure', id: m.id }, { appealId, note: input.note ?? null });
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: m.customer_id });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: `respect.appeal_${status}`, target: { type: 'respect_measure', id: m.id }, data: { appealId, note: input.note ?? null } },
+      change: { type: 'customer.updated', customerId: m.customer_id },
+    });
     return m.id;
   });
   return getMeasure(ctx, p, measureId);
