@@ -14,7 +14,7 @@ import { publicBaseUrl } from '../../platform/public-url.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { waitsReport } from '../journeys/journeys.service.js';
 import { anecdoteReport } from '../listening/anecdotes.js';
-import { listMoments, type MomentSummary } from '../heart/heart.service.js';
+import { listMoments, type MomentSummary } from '../heart/index.js';
 import { DIGEST_JOB, listItemsForDigest, localDay, nextLocal, settingsOf, type LeaderSettings } from './leaders.service.js';
 import { recordChange } from '../changes/index.js';
 
