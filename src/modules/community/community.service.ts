@@ -14,7 +14,7 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
 import { analyze } from '../listening/analyze.js';
-import { activeMeasures } from '../respect/respect.service.js';
+import { activeMeasures } from '../respect/index.js';
 import { createArticleTx } from '../knowledge/knowledge.service.js';
 import { recordChange } from '../changes/index.js';
 

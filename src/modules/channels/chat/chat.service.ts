@@ -17,7 +17,7 @@ import { appendEvents } from '../../events/events.service.js';
 import { audit } from '../../audit/audit.service.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
 import * as conv from '../../conversations/conversations.service.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { refuseIfBlocked } from '../../respect/index.js';
 import { enqueueTranscript } from './transcript.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */

@@ -12,7 +12,7 @@ import { randomToken } from '../../../platform/password.js';
 import { createConversation } from '../../conversations/conversations.service.js';
 import { enqueueEmail } from '../email/outbound.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { refuseIfBlocked } from '../../respect/channel-checks.js';
 import { t, type TextKey } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 
