@@ -15,7 +15,8 @@ import { enqueueEmail } from '../channels/email/outbound.js';
 import { waitsReport } from '../journeys/journeys.service.js';
 import { anecdoteReport } from '../listening/anecdotes.js';
 import { listMoments, type MomentSummary } from '../heart/index.js';
-import { DIGEST_JOB, listItemsForDigest, localDay, nextLocal, settingsOf, type LeaderSettings } from './leaders.service.js';
+import { DIGEST_JOB, localDay, nextLocal, settingsOf, type LeaderSettings } from './shared.js';
+import { listItemsForDigest } from './items.js';
 import { recordChange } from '../changes/index.js';
 
 type L = 'en' | 'de' | 'nb';
