@@ -4,8 +4,6 @@ import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { recordChange } from '../changes/index.js';
 
-// Settings, months, budgets
-
 export const KINDS = ['gift', 'replacement', 'free_delivery', 'refund', 'other'] as const;
 export type Kind = (typeof KINDS)[number];
 

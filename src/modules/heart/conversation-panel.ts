@@ -7,8 +7,6 @@ import { listSpends } from './goodwill.js';
 import { listConversationMoments } from './moments.js';
 import { conversationIn } from './shared.js';
 
-// Why listening raised priority; the conversation panel
-
 export interface UrgencyReason {
   messageId: string;
   urgency: string;

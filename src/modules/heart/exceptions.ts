@@ -8,8 +8,6 @@ import { monthStart, monthOf } from './budgets.js';
 import { getSpend } from './goodwill.js';
 import { userOnly, conversationIn, accountLocale, NOTE } from './shared.js';
 
-// Documented exceptions
-
 export interface PolicyException {
   id: string;
   conversationId: string;

@@ -10,8 +10,6 @@ import { recordChange } from '../changes/index.js';
 import { KINDS, type Kind, getSettings, amount, monthStart, monthOf, standing } from './budgets.js';
 import { userOnly, conversationIn, accountLocale, formatMoney, NOTE } from './shared.js';
 
-// Goodwill spends
-
 export interface Spend {
   id: string;
   conversationId: string;

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalid, isUuid, notFound } from '../../platform/e
 import { recordChange } from '../changes/index.js';
 import { userOnly, conversationIn } from './shared.js';
 
-// Moments feed (contract for the leaders' digest)
+// The feed: the leaders' digest reads it through index.ts
 
 export interface MomentSummary {
   id: string;
@@ -68,6 +68,7 @@ export async function feed(ctx: Ctx, p: Principal, q: { since?: Date; before?: D
   }));
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
 // Moments
 
 export const CONSENT_HOW = ['conversation', 'writing', 'other'] as const;

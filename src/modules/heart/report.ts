@@ -3,8 +3,6 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { can, requireCap } from '../../platform/context.js';
 import { KINDS, getSettings, monthStart, monthOf, standing } from './budgets.js';
 
-// Report
-
 export async function report(ctx: Ctx, p: Principal, q: { month?: string }) {
   requireCap(p, 'conversations');
   const month = q.month ? monthStart(q.month) : await monthOf(ctx.db, p.accountId, ctx.now());

@@ -4,7 +4,7 @@ import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { reply } from '../conversations/conversations.service.js';
 import { customerTimeline } from '../customers/customers.service.js';
-import { satisfactionFor, type Satisfaction } from '../csat/csat.service.js';
+import { satisfactionFor, type Satisfaction } from '../csat/index.js';
 import { recordChange } from '../changes/index.js';
 import { settingsOf, localDay, weekOf, weekCount } from './shared.js';
 
