@@ -24,6 +24,3 @@ export interface Change {
 export async function publishChange(tx: Tx, change: Change) {
   await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, JSON.stringify(change)]);
 }
-
-/** Something in a people workflow changed (a leader's item prepared, a spend approved…): its screens refetch. */
-export const featureChanged = (tx: Tx, accountId: string, feature: string) => publishChange(tx, { accountId, type: 'feature.changed', feature });

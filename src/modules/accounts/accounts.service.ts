@@ -5,8 +5,8 @@ import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/er
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../platform/password.js';
 import { checkNewPassword } from '../../platform/password-policy.js';
 import { validateTimezone } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
 import { sendInvitation } from './passwords.service.js';
+import { recordChange } from '../changes/index.js';
 
 export interface Account {
   id: string;
@@ -52,10 +52,12 @@ export async function createAccount(
     );
     const account = r.rows[0];
     await tx.query('SELECT earshot_create_number_seq($1, 1)', [account.id]);
-    await audit(tx, { accountId: account.id, role: 'admin', kind: 'cli', userId: null, tokenId: null }, 'account.created', {
-      type: 'account',
-      id: account.id,
-    }, { name, slug });
+    await recordChange(tx, { accountId: account.id, role: 'admin', kind: 'cli', userId: null, tokenId: null }, ctx.now(), {
+      audit: { action: 'account.created', target: {
+        type: 'account',
+        id: account.id,
+      }, data: { name, slug } },
+    });
     return account;
   });
 }
@@ -87,7 +89,9 @@ export async function updateAccount(
               currency = coalesce($5, currency) WHERE id = $1 RETURNING ${ACCOUNT_COLS}`,
       [p.accountId, patch.name ?? null, patch.timezone ?? null, patch.locale ?? null, patch.currency ?? null],
     );
-    await audit(tx, p, 'account.updated', { type: 'account', id: p.accountId }, patch);
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'account.updated', target: { type: 'account', id: p.accountId }, data: patch },
+    });
     return r.rows[0];
   });
 }
@@ -137,7 +141,9 @@ export async function addUser(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${USER_COLS}`,
       [p.accountId, input.email.trim(), input.name.trim(), input.role, hash, input.locale ?? 'en', input.capacity ?? 10, input.timezone ?? null],
     );
-    await audit(tx, p, 'user.created', { type: 'user', id: r.rows[0].id }, { email: input.email, role: input.role });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'user.created', target: { type: 'user', id: r.rows[0].id }, data: { email: input.email, role: input.role } },
+    });
     // Without a password the user is invited by email (unless the caller says not to), in this transaction.
     if (!hash && input.invite !== false) {
       await sendInvitation(ctx, p, r.rows[0].id, tx);
@@ -183,8 +189,10 @@ export async function updateUser(
       await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
       await tx.query(`UPDATE password_tokens SET used_at = now(), used_for = 'replaced' WHERE user_id = $1 AND used_at IS NULL`, [id]);
     }
-    await boundTokensOf(tx, p, id, r.rows[0].role, !!patch.disabled);
-    await audit(tx, p, 'user.updated', { type: 'user', id }, { ...patch, password: patch.password ? '(changed)' : undefined });
+    await boundTokensOf(tx, p, ctx.now(), id, r.rows[0].role, !!patch.disabled);
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'user.updated', target: { type: 'user', id }, data: { ...patch, password: patch.password ? '(changed)' : undefined } },
+    });
     return r.rows[0];
   });
 }
@@ -274,9 +282,11 @@ export async function login(
       const lockedFor = Math.min(ctx.config.loginLockMaxSeconds, ctx.config.loginLockSeconds * 2 ** (counted.attempt - ctx.config.loginLockAfter));
       await ctx.db.transaction(async (tx) => {
         for (const c of candidates)
-          await audit(tx, { accountId: c.account_id, role: 'agent', kind: 'system', userId: null, tokenId: null, ip: meta.ip }, 'user.login_locked', { type: 'user', id: c.id }, {
-            failedAttempts: counted.attempt,
-            lockedForSeconds: lockedFor,
+          await recordChange(tx, { accountId: c.account_id, role: 'agent', kind: 'system', userId: null, tokenId: null, ip: meta.ip }, ctx.now(), {
+            audit: { action: 'user.login_locked', target: { type: 'user', id: c.id }, data: {
+              failedAttempts: counted.attempt,
+              lockedForSeconds: lockedFor,
+            } },
           });
       });
     }
@@ -291,9 +301,11 @@ export async function login(
       [sha256(token), match!.id, match!.account_id, expiresAt, meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null],
     );
     await tx.query(`DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()`, [match!.id]);
-    await audit(tx, { accountId: match!.account_id, role: 'agent', kind: 'user', userId: match!.id, tokenId: null, ip: meta.ip }, 'user.signed_in', {
-      type: 'user',
-      id: match!.id,
+    await recordChange(tx, { accountId: match!.account_id, role: 'agent', kind: 'user', userId: match!.id, tokenId: null, ip: meta.ip }, ctx.now(), {
+      audit: { action: 'user.signed_in', target: {
+        type: 'user',
+        id: match!.id,
+      } },
     });
   });
   const principal: Principal = { accountId: match.account_id, role: 'agent', kind: 'user', userId: match.id, tokenId: null };
@@ -334,20 +346,24 @@ const RANK_SQL = (col: string) => `array_position(ARRAY['agent', 'leader', 'supe
  * Tokens follow their creator (issue 14 item 4): disabling the creator revokes the tokens they made, demoting caps them
  * at the new role (promoting again does not raise them). Runs in the transaction that changes the user.
  */
-async function boundTokensOf(tx: Tx, p: Principal, userId: string, role: Role, disabled: boolean) {
+async function boundTokensOf(tx: Tx, p: Principal, now: Date, userId: string, role: Role, disabled: boolean) {
   const revoked = disabled
     ? await tx.query<{ id: string }>(
         `UPDATE api_tokens SET revoked_at = now() WHERE created_by = $1 AND revoked_at IS NULL RETURNING id`,
         [userId],
       )
     : { rows: [] };
-  for (const t of revoked.rows) await audit(tx, p, 'token.revoked', { type: 'token', id: t.id }, { reason: 'creator disabled', creator: userId });
+  for (const t of revoked.rows) await recordChange(tx, p, now, {
+    audit: { action: 'token.revoked', target: { type: 'token', id: t.id }, data: { reason: 'creator disabled', creator: userId } },
+  });
   const capped = await tx.query<{ id: string; role: Role }>(
     `UPDATE api_tokens SET role = $2 WHERE created_by = $1 AND revoked_at IS NULL AND ${RANK_SQL('role')} > ${RANK_SQL('$2::text')}
      RETURNING id`,
     [userId, role],
   );
-  for (const t of capped.rows) await audit(tx, p, 'token.capped', { type: 'token', id: t.id }, { role, reason: 'creator demoted', creator: userId });
+  for (const t of capped.rows) await recordChange(tx, p, now, {
+    audit: { action: 'token.capped', target: { type: 'token', id: t.id }, data: { role, reason: 'creator demoted', creator: userId } },
+  });
 }
 
 export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; name?: string }) {
@@ -363,7 +379,9 @@ export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; n
        RETURNING id, created_at AS "createdAt"`,
       [p.accountId, input.name ?? '', input.role, sha256(secret), secret.slice(0, 8), creator],
     );
-    await audit(tx, p, 'token.created', { type: 'token', id: r.rows[0].id }, { role: input.role, name: input.name ?? '' });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'token.created', target: { type: 'token', id: r.rows[0].id }, data: { role: input.role, name: input.name ?? '' } },
+    });
     return { id: r.rows[0].id, token: secret, role: input.role, name: input.name ?? '', createdAt: r.rows[0].createdAt };
   });
 }
@@ -389,7 +407,7 @@ export async function revokeToken(ctx: Ctx, p: Principal, id: string) {
       id,
     ]);
     if (!r.rowCount) throw notFound('Token');
-    await audit(tx, p, 'token.revoked', { type: 'token', id });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'token.revoked', target: { type: 'token', id } } });
   });
 }
 
@@ -428,7 +446,7 @@ export async function createTeam(ctx: Ctx, p: Principal, input: { name: string; 
     ]);
     const id = r.rows[0].id;
     if (input.memberIds) await writeMembers(tx, p, id, input.memberIds);
-    await audit(tx, p, 'team.created', { type: 'team', id }, input);
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'team.created', target: { type: 'team', id }, data: input } });
     return getTeam(ctx, p, id, tx);
   });
 }
@@ -450,7 +468,9 @@ export async function setTeamMembers(ctx: Ctx, p: Principal, teamId: string, mem
   return ctx.db.transaction(async (tx) => {
     await getTeam(ctx, p, teamId, tx);
     await writeMembers(tx, p, teamId, memberIds);
-    await audit(tx, p, 'team.members_set', { type: 'team', id: teamId }, { memberIds });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'team.members_set', target: { type: 'team', id: teamId }, data: { memberIds } },
+    });
     return getTeam(ctx, p, teamId, tx);
   });
 }

@@ -13,9 +13,9 @@ import { textsOf, type Locale } from '../../platform/i18n.js';
 import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
 import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.js';
-import { audit } from '../audit/audit.service.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { baseUrl } from '../channels/web/web.service.js';
+import { recordChange } from '../changes/index.js';
 
 export type TokenPurpose = 'invite' | 'reset';
 export const INVITE_TTL_MS = 7 * 86_400_000;
@@ -126,7 +126,9 @@ export async function sendInvitation(ctx: Ctx, p: Principal, userId: string, tx?
     if (u.disabled_at) throw conflict('user_disabled', 'This user is disabled; enable them before inviting');
     if (u.password_hash) throw conflict('password_set', 'This user has set a password already; they can use "Forgot password?" on the sign-in page');
     const { expiresAt } = await issue(ctx, t, u, 'invite', u.inviter);
-    await audit(t, p, 'user.invited', { type: 'user', id: u.id }, { email: u.email, expiresAt: expiresAt.toISOString() });
+    await recordChange(t, p, ctx.now(), {
+      audit: { action: 'user.invited', target: { type: 'user', id: u.id }, data: { email: u.email, expiresAt: expiresAt.toISOString() } },
+    });
     return { userId: u.id, email: u.email, expiresAt };
   };
   return tx ? run(tx) : ctx.db.transaction(run);
@@ -159,7 +161,9 @@ export async function sendResetLinks(ctx: Ctx, payload: { email?: string }): Pro
       );
       if (recent.rows[0].n >= RESETS_PER_HOUR) return;
       await issue(ctx, tx, u, 'reset', null);
-      await audit(tx, { accountId: u.account_id, role: 'agent', kind: 'user', userId: u.id, tokenId: null }, 'user.password_reset_requested', { type: 'user', id: u.id });
+      await recordChange(tx, { accountId: u.account_id, role: 'agent', kind: 'user', userId: u.id, tokenId: null }, ctx.now(), {
+        audit: { action: 'user.password_reset_requested', target: { type: 'user', id: u.id } },
+      });
     });
   }
 }
@@ -213,9 +217,11 @@ export async function setPasswordWithToken(ctx: Ctx, token: string, password: st
     await tx.query('DELETE FROM login_throttle WHERE email = lower($1)', [t.email]);
     // A new password ends every session of the user (someone who knew the old one is signed out).
     const ended = await tx.query('DELETE FROM sessions WHERE user_id = $1 RETURNING 1', [t.user_id]);
-    await audit(tx, { accountId: t.account_id, role: 'agent', kind: 'user', userId: t.user_id, tokenId: null, ip: meta.ip }, 'user.password_set', { type: 'user', id: t.user_id }, {
-      via: t.purpose,
-      sessionsEnded: ended.rows.length,
+    await recordChange(tx, { accountId: t.account_id, role: 'agent', kind: 'user', userId: t.user_id, tokenId: null, ip: meta.ip }, ctx.now(), {
+      audit: { action: 'user.password_set', target: { type: 'user', id: t.user_id }, data: {
+        via: t.purpose,
+        sessionsEnded: ended.rows.length,
+      } },
     });
     return { email: t.email, purpose: t.purpose };
   });

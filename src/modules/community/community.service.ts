@@ -10,14 +10,13 @@
  *   one's own). Badges follow the points.
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
-import { featureChanged } from '../../platform/changes.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
 import { analyze } from '../listening/analyze.js';
-import { activeMeasures } from '../respect/respect.service.js';
+import { activeMeasures } from '../respect/index.js';
 import { createArticleTx } from '../knowledge/knowledge.service.js';
+import { recordChange } from '../changes/index.js';
 
 export const POINTS_VERIFIED = 10;
 export const POINTS_HELPFUL = 1;
@@ -65,7 +64,9 @@ export async function join(ctx: Ctx, accountId: string, customerId: string, disp
        ON CONFLICT (account_id, customer_id) DO UPDATE SET display_name = excluded.display_name RETURNING id`,
       [accountId, customerId, name, ctx.now()],
     );
-    await audit(tx, systemPrincipal(accountId), 'community.member.joined', { type: 'community_member', id: r.rows[0].id }, { customerId, displayName: name });
+    await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
+      audit: { action: 'community.member.joined', target: { type: 'community_member', id: r.rows[0].id }, data: { customerId, displayName: name } },
+    });
   });
   return (await memberFor(ctx.db, accountId, customerId))!;
 }
@@ -103,9 +104,11 @@ async function writePost(
       [accountId, post.kind, post.questionId ?? null, m.id, post.title?.trim() ?? null, body, a.lang, a.abuse, a.threat, evidence, held ? 'held' : 'visible', now],
     );
     const id = r.rows[0].id;
-    await featureChanged(tx, accountId, 'community');
-    await audit(tx, systemPrincipal(accountId), held ? `community.${post.kind}.held` : `community.${post.kind}.posted`, { type: 'community_post', id }, {
-      memberId: m.id, customerId, classification: a.abuse, threat: a.threat, evidence, lang: a.lang,
+    await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
+      audit: { action: held ? `community.${post.kind}.held` : `community.${post.kind}.posted`, target: { type: 'community_post', id }, data: {
+        memberId: m.id, customerId, classification: a.abuse, threat: a.threat, evidence, lang: a.lang,
+      } },
+      change: { type: 'feature.changed', feature: 'community' },
     });
     return { id, status: held ? 'held' : 'visible', classification: a.abuse };
   });
@@ -133,7 +136,9 @@ export async function helpful(ctx: Ctx, accountId: string, customerId: string, a
       `INSERT INTO community_votes (answer_id, member_id, account_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING answer_id`,
       [answerId, m.id, accountId, ctx.now()],
     );
-    if (r.rows.length) await audit(tx, systemPrincipal(accountId), 'community.answer.helpful', { type: 'community_post', id: answerId }, { memberId: m.id });
+    if (r.rows.length) await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
+      audit: { action: 'community.answer.helpful', target: { type: 'community_post', id: answerId }, data: { memberId: m.id } },
+    });
     return { counted: r.rows.length > 0, questionId: a.rows[0].question_id };
   });
 }
@@ -257,8 +262,10 @@ export async function approve(ctx: Ctx, p: Principal, id: string): Promise<{ id:
     const post = await lockPost(tx, p.accountId, id);
     if (post.status !== 'held') throw conflict('not_held', `This post is ${post.status}, not held`);
     await tx.query(`UPDATE community_posts SET status = 'visible', moderated_by = $2, moderated_at = $3 WHERE id = $1`, [id, p.userId, ctx.now()]);
-    await featureChanged(tx, p.accountId, 'community');
-    await audit(tx, p, 'community.post.approved', { type: 'community_post', id }, { classification: post.classification, threat: post.threat });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'community.post.approved', target: { type: 'community_post', id }, data: { classification: post.classification, threat: post.threat } },
+      change: { type: 'feature.changed', feature: 'community' },
+    });
     return { id, status: 'visible' };
   });
 }
@@ -274,13 +281,17 @@ export async function remove(ctx: Ctx, p: Principal, id: string, reason: string)
   const refused = await ctx.db.transaction(async (tx) => {
     const post = await lockPost(tx, p.accountId, id);
     if (post.classification === 'criticism' && !post.threat) {
-      await audit(tx, p, 'community.post.remove_refused', { type: 'community_post', id }, { reason: why, classification: post.classification, code: 'criticism_protected' });
+      await recordChange(tx, p, ctx.now(), {
+        audit: { action: 'community.post.remove_refused', target: { type: 'community_post', id }, data: { reason: why, classification: post.classification, code: 'criticism_protected' } },
+      });
       return true;
     }
     if (post.status === 'removed') throw conflict('already_removed', 'This post is already removed');
     await tx.query(`UPDATE community_posts SET status = 'removed', moderated_by = $2, moderated_at = $3, moderation_reason = $4 WHERE id = $1`, [id, p.userId, ctx.now(), why]);
-    await featureChanged(tx, p.accountId, 'community');
-    await audit(tx, p, 'community.post.removed', { type: 'community_post', id }, { reason: why, classification: post.classification, threat: post.threat, was: post.status });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'community.post.removed', target: { type: 'community_post', id }, data: { reason: why, classification: post.classification, threat: post.threat, was: post.status } },
+      change: { type: 'feature.changed', feature: 'community' },
+    });
     return false;
   });
   if (refused)
@@ -298,8 +309,10 @@ export async function verify(ctx: Ctx, p: Principal, id: string): Promise<{ id: 
     if (post.verified_at) return { id, verifiedAt: new Date(post.verified_at).toISOString() };
     const now = ctx.now();
     await tx.query('UPDATE community_posts SET verified_by = $2, verified_at = $3 WHERE id = $1', [id, p.userId, now]);
-    await featureChanged(tx, p.accountId, 'community');
-    await audit(tx, p, 'community.answer.verified', { type: 'community_post', id }, { questionId: post.question_id });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'community.answer.verified', target: { type: 'community_post', id }, data: { questionId: post.question_id } },
+      change: { type: 'feature.changed', feature: 'community' },
+    });
     return { id, verifiedAt: now.toISOString() };
   });
 }
@@ -321,7 +334,9 @@ export async function promote(ctx: Ctx, p: Principal, id: string): Promise<{ art
     const lang: Locale = ok(post.lang) ? post.lang : ok(q.rows[0].lang) ? q.rows[0].lang : acc.rows[0]?.locale ?? 'en';
     const articleId = await createArticleTx(tx, p, { translations: { [lang]: { title: q.rows[0].title.slice(0, 200), body: post.body } } }, ctx.now(), { type: 'community_answer', id });
     await tx.query('UPDATE community_posts SET article_id = $2 WHERE id = $1', [id, articleId]);
-    await audit(tx, p, 'community.answer.promoted', { type: 'community_post', id }, { articleId, lang });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'community.answer.promoted', target: { type: 'community_post', id }, data: { articleId, lang } },
+    });
     return { articleId };
   });
 }

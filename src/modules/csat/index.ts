@@ -6,7 +6,7 @@
 import type { FeatureModule } from '../module.js';
 import routes from './csat.routes.js';
 import pages from './csat.pages.js';
-import { runReminder, runSurvey } from './csat.service.js';
+import { runReminder, runSurvey } from './sending.js';
 import { seedDemo } from './csat.demo.js';
 import { scheduleSurvey } from './schedule.js';
 import { onConversationSolved } from '../conversations/index.js';
@@ -25,3 +25,8 @@ const module: FeatureModule = {
   demo: seedDemo,
 };
 export default module;
+
+/** What other modules use: conversations' satisfaction (leaders), and the survey inside the chat widget (chat). */
+export { satisfactionFor, type Satisfaction } from './satisfaction.js';
+export { surveyInChat } from './sending.js';
+export { answerChat, chatPrompt } from './answers.js';

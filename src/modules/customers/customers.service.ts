@@ -2,9 +2,7 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
-import { appendEvents } from '../events/events.service.js';
-import { publishChange } from '../../platform/changes.js';
+import { recordChange } from '../changes/index.js';
 
 export type IdentityKind = 'email' | 'phone' | 'chat' | 'external';
 export const IDENTITY_KINDS: IdentityKind[] = ['email', 'phone', 'chat', 'external'];
@@ -141,7 +139,7 @@ export async function createCustomer(ctx: Ctx, p: Principal, input: CustomerInpu
         `INSERT INTO customer_identities (account_id, customer_id, kind, value) SELECT $1, $2, * FROM unnest($3::text[], $4::text[])`,
         [p.accountId, id, ids.map((i) => i[0]), ids.map((i) => i[1])],
       );
-    await audit(tx, p, 'customer.created', { type: 'customer', id });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'customer.created', target: { type: 'customer', id } } });
     return getCustomer(ctx, p, id, tx);
   });
 }
@@ -164,7 +162,7 @@ export async function addIdentity(ctx: Ctx, p: Principal, customerId: string, ki
       `INSERT INTO customer_identities (account_id, customer_id, kind, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       [p.accountId, customerId, kind, v],
     );
-    await audit(tx, p, 'customer.identity_added', { type: 'customer', id: customerId }, { kind, value: v });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'customer.identity_added', target: { type: 'customer', id: customerId }, data: { kind, value: v } } });
     return getCustomer(ctx, p, customerId, tx);
   });
 }
@@ -199,8 +197,8 @@ export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, t
       source.name,
       source.language,
     ]);
-    await appendEvents(tx, [
-      {
+    await recordChange(tx, p, ctx.now(), {
+      events: [{
         accountId: p.accountId,
         contactId: `customer:${targetId}`,
         type: 'customer.merged',
@@ -209,10 +207,10 @@ export async function mergeCustomers(ctx: Ctx, p: Principal, sourceId: string, t
         customerId: targetId,
         agentId: p.userId,
         data: { from: sourceId, into: targetId, ...moved },
-      },
-    ]);
-    await audit(tx, p, 'customer.merged', { type: 'customer', id: targetId }, { from: sourceId });
-    await publishChange(tx, { accountId: p.accountId, type: 'customer.updated', customerId: targetId });
+      }],
+      audit: { action: 'customer.merged', target: { type: 'customer', id: targetId }, data: { from: sourceId } },
+      change: { type: 'customer.updated', customerId: targetId },
+    });
     return getCustomer(ctx, p, targetId, tx);
   });
 }

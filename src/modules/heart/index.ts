@@ -2,7 +2,7 @@
 import type { FeatureModule } from '../module.js';
 import heartRoutes from './heart.routes.js';
 import { heartDemo } from './heart.demo.js';
-import { notifyApprovers } from './heart.service.js';
+import { notifyApprovers } from './goodwill.js';
 
 const module: FeatureModule = {
   routes: heartRoutes,
@@ -12,3 +12,6 @@ const module: FeatureModule = {
   demo: heartDemo,
 };
 export default module;
+
+/** What other modules use: the moments feed (the leaders' digest). */
+export { listMoments, type MomentSummary } from './moments.js';

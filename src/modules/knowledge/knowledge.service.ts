@@ -8,8 +8,8 @@ import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
 import { LOCALES } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
 import { markdownToText, renderMarkdown, unsafeLinks } from './markdown.js';
+import { recordChange } from '../changes/index.js';
 
 export type Lang = Locale;
 export interface TranslationInput { title: string; body: string }
@@ -130,7 +130,9 @@ export async function createArticleTx(tx: Tx, p: Principal, input: ArticleInput,
   );
   const id = r.rows[0].id;
   await writeTranslations(tx, p.accountId, id, input.translations, now);
-  await audit(tx, p, 'kb.article.created', { type: 'kb_article', id }, { slug, langs: Object.keys(input.translations ?? {}), source: source ?? null });
+  await recordChange(tx, p, now, {
+    audit: { action: 'kb.article.created', target: { type: 'kb_article', id }, data: { slug, langs: Object.keys(input.translations ?? {}), source: source ?? null } },
+  });
   return id;
 }
 
@@ -168,9 +170,11 @@ export async function updateArticle(ctx: Ctx, p: Principal, id: string, input: A
     await writeTranslations(tx, p.accountId, id, input.translations, now);
     const left = await tx.query('SELECT 1 FROM kb_translations WHERE article_id = $1', [id]);
     if (!left.rows.length) throw invalid('translations', 'an article needs at least one translation (en, de or nb)');
-    await audit(tx, p, 'kb.article.updated', { type: 'kb_article', id }, {
-      fields: Object.keys(input).filter((k) => k !== 'translations'),
-      langs: Object.keys(input.translations ?? {}),
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'kb.article.updated', target: { type: 'kb_article', id }, data: {
+        fields: Object.keys(input).filter((k) => k !== 'translations'),
+        langs: Object.keys(input.translations ?? {}),
+      } },
     });
   });
   return getArticle(ctx, p, id);
@@ -187,7 +191,9 @@ export async function setPublished(ctx: Ctx, p: Principal, id: string, publish: 
        WHERE id = $1 AND account_id = $2`,
       [id, p.accountId, want, ctx.now(), p.userId],
     );
-    await audit(tx, p, publish ? 'kb.article.published' : 'kb.article.unpublished', { type: 'kb_article', id }, { slug: a.slug });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: publish ? 'kb.article.published' : 'kb.article.unpublished', target: { type: 'kb_article', id }, data: { slug: a.slug } },
+    });
   });
   return getArticle(ctx, p, id);
 }
@@ -197,7 +203,9 @@ export async function deleteArticle(ctx: Ctx, p: Principal, id: string): Promise
   await ctx.db.transaction(async (tx) => {
     const a = await lockArticle(tx, p.accountId, id);
     await tx.query('DELETE FROM kb_articles WHERE id = $1', [id]);
-    await audit(tx, p, 'kb.article.deleted', { type: 'kb_article', id }, { slug: a.slug, status: a.status });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'kb.article.deleted', target: { type: 'kb_article', id }, data: { slug: a.slug, status: a.status } },
+    });
   });
 }
 

@@ -9,14 +9,15 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { can, systemPrincipal } from '../../platform/context.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { audit } from '../audit/audit.service.js';
 import { esc } from '../channels/web/html.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { waitsReport } from '../journeys/journeys.service.js';
 import { anecdoteReport } from '../listening/anecdotes.js';
-import { listMoments, type MomentSummary } from '../heart/heart.service.js';
-import { DIGEST_JOB, listItemsForDigest, localDay, nextLocal, settingsOf, type LeaderSettings } from './leaders.service.js';
+import { listMoments, type MomentSummary } from '../heart/index.js';
+import { DIGEST_JOB, localDay, nextLocal, settingsOf, type LeaderSettings } from './shared.js';
+import { listItemsForDigest } from './items.js';
+import { recordChange } from '../changes/index.js';
 
 type L = 'en' | 'de' | 'nb';
 const T: Record<string, Record<L, string>> = {
@@ -255,7 +256,9 @@ export async function runDigestJob(ctx: Ctx, payload: { leaderId: string; at: st
       if (ins.rows.length) {
         const id = await enqueueEmail(tx, { accountId: row.account_id, kind: 'system', to: [s.email], subject: digest.subject, text: digest.text, html: digest.html });
         await tx.query('UPDATE leader_digests SET outbound_email_id = $3 WHERE leader_id = $1 AND day = $2', [s.userId, day, id]);
-        await audit(tx, systemPrincipal(row.account_id), 'leader.digest_sent', { type: 'user', id: s.userId }, { day, outboundEmailId: id, locale: s.locale });
+        await recordChange(tx, systemPrincipal(row.account_id), ctx.now(), {
+          audit: { action: 'leader.digest_sent', target: { type: 'user', id: s.userId }, data: { day, outboundEmailId: id, locale: s.locale } },
+        });
       }
     }
     const next = nextLocal(at, s.timezone, s.digestHour, s.workingDays);

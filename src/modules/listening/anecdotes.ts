@@ -18,11 +18,9 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
-import { publishChange } from '../../platform/changes.js';
-import { audit } from '../audit/audit.service.js';
-import { emitWebhook } from '../webhooks/webhooks.service.js';
 import { journeysCte } from '../journeys/metrics.js';
 import { DAY_WINDOW_CHANNELS } from '../journeys/projection.js';
+import { recordChange } from '../changes/index.js';
 
 export const VERDICTS = ['agrees', 'contradicted', 'blind_spot', 'no_figure'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -180,9 +178,11 @@ export async function maybeAlert(tx: Tx, accountId: string, week: string, now: D
   );
   if (!ins.rows.length) return null;
   const alert = { week, contradictedShare: share, previousShare: previous, claims: s.this_checked, contradicted: s.this_contra };
-  await publishChange(tx, { accountId, type: 'anecdotes.alert' });
-  await emitWebhook(tx, accountId, 'anecdotes.alert', alert, now);
-  await audit(tx, systemPrincipal(accountId), 'anecdotes.alert', null, alert);
+  await recordChange(tx, systemPrincipal(accountId), now, {
+    audit: { action: 'anecdotes.alert', target: null, data: alert },
+    change: { type: 'anecdotes.alert' },
+    webhook: { event: 'anecdotes.alert', data: alert },
+  });
   return alert;
 }
 

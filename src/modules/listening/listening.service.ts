@@ -14,9 +14,8 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
-import { publishChange } from '../../platform/changes.js';
-import { audit } from '../audit/audit.service.js';
 import { raisePriority } from '../conversations/index.js';
+import { recordChange } from '../changes/index.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { getClassifier, type Analysis, type Classifier, type Span } from './analyze.js';
@@ -165,7 +164,7 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
 
     if (a.abuse === 'abuse' || a.threat) {
       // For the respect policy: listed for supervisors, never acted on automatically.
-      await audit(tx, p, 'listening.flagged', { type: 'message', id: m.id }, { conversationId: m.conversation_id, abuse: a.abuse, threat: a.threat });
+      await recordChange(tx, p, now, { audit: { action: 'listening.flagged', target: { type: 'message', id: m.id }, data: { conversationId: m.conversation_id, abuse: a.abuse, threat: a.threat } } });
     }
     if (a.threat && !m.merged_into) await notifyThreat(ctx, tx, m, a.threatEvidence);
 
@@ -205,7 +204,7 @@ async function notifyThreat(ctx: Ctx, tx: Tx, m: MessageRow, evidence: Span | nu
       subject: fill(TEXTS.threatMail.subject[lang], v), text: fill(TEXTS.threatMail.body[lang], v), headers: { 'Auto-Submitted': 'auto-generated' },
     });
   }
-  await publishChange(tx, { accountId: m.account_id, type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id });
+  await recordChange(tx, systemPrincipal(m.account_id), ctx.now(), { change: { type: 'threat.flagged', conversationId: m.conversation_id, messageId: m.id } });
 }
 
 // ---------------------------------------------------------------- reads

@@ -6,7 +6,7 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
+import { recordChange } from '../changes/index.js';
 
 export const PLACEHOLDERS = [
   'customer.name',
@@ -75,7 +75,9 @@ export async function createMacro(
       `INSERT INTO macros (account_id, name, kind, body, actions, created_by, language) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLS}`,
       [p.accountId, input.name.trim(), input.kind ?? 'reply', input.body, JSON.stringify(input.actions ?? {}), p.userId, input.language ?? null],
     );
-    await audit(tx, p, 'macro.created', { type: 'macro', id: r.rows[0].id }, { name: input.name });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'macro.created', target: { type: 'macro', id: r.rows[0].id }, data: { name: input.name } },
+    });
     return r.rows[0];
   });
 }
@@ -98,7 +100,7 @@ export async function updateMacro(
       [p.accountId, id, patch.name?.trim() ?? null, patch.kind ?? null, patch.body ?? null, patch.actions ? JSON.stringify(patch.actions) : null,
         patch.language !== undefined, patch.language ?? null],
     );
-    await audit(tx, p, 'macro.updated', { type: 'macro', id }, { ...patch });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'macro.updated', target: { type: 'macro', id }, data: { ...patch } } });
     return r.rows[0];
   });
 }
@@ -108,7 +110,7 @@ export async function deleteMacro(ctx: Ctx, p: Principal, id: string) {
   await ctx.db.transaction(async (tx) => {
     await getMacro(ctx, p, id, tx);
     await tx.query('DELETE FROM macros WHERE account_id = $1 AND id = $2', [p.accountId, id]);
-    await audit(tx, p, 'macro.deleted', { type: 'macro', id });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'macro.deleted', target: { type: 'macro', id } } });
   });
 }
 

@@ -15,11 +15,11 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import type { Queryable } from '../../platform/db.js';
-import { audit } from '../audit/audit.service.js';
 import { findOrCreateCustomer, normaliseIdentity } from '../customers/customers.service.js';
 import { ingestCti } from '../channels/voice/cti.js';
 import { findRecipient } from '../channels/email/mailboxes.service.js';
 import { waitsReport } from '../journeys/journeys.service.js';
+import { recordChange } from '../changes/index.js';
 
 export const PROBE_DOMAIN = 'probes.earshot.invalid';
 export const PROBE_CHANNELS = ['email', 'chat', 'phone'] as const;
@@ -118,7 +118,9 @@ export async function addProbe(ctx: Ctx, p: Principal, input: ProbeInput): Promi
       [id, p.accountId, name, channel, target, c.id, from, caller, every, limit, next],
     );
     if (next) await enqueue(tx, 'probe.due', { probeId: id, at: next.toISOString() }, { runAt: next });
-    await audit(tx, p, 'probe.created', { type: 'probe', id }, { name, channel, everyMinutes: every });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'probe.created', target: { type: 'probe', id }, data: { name, channel, everyMinutes: every } },
+    });
     return r.rows[0];
   });
 }

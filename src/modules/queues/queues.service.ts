@@ -8,7 +8,7 @@ import {
   validateBusinessHours,
   validateTimezone,
 } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
+import { recordChange } from '../changes/index.js';
 
 export type AssignmentMode = 'manual' | 'round_robin' | 'load';
 
@@ -66,7 +66,9 @@ export async function createQueue(ctx: Ctx, p: Principal, input: QueueInput & { 
       [p.accountId, input.name.trim(), input.timezone ?? 'UTC', input.businessHours ? JSON.stringify(input.businessHours) : null,
        input.teamId ?? null, input.assignment ?? 'manual', input.slaPolicyId ?? null],
     );
-    await audit(tx, p, 'queue.created', { type: 'queue', id: r.rows[0].id }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'queue.created', target: { type: 'queue', id: r.rows[0].id }, data: { ...input } },
+    });
     return r.rows[0];
   });
 }
@@ -87,7 +89,7 @@ export async function updateQueue(ctx: Ctx, p: Principal, id: string, input: Que
        input.businessHours ? JSON.stringify(input.businessHours) : null, has('teamId'), input.teamId ?? null,
        input.assignment ?? null, has('slaPolicyId'), input.slaPolicyId ?? null],
     );
-    await audit(tx, p, 'queue.updated', { type: 'queue', id }, { ...input });
+    await recordChange(tx, p, ctx.now(), { audit: { action: 'queue.updated', target: { type: 'queue', id }, data: { ...input } } });
     return r.rows[0];
   });
 }
@@ -134,7 +136,9 @@ export async function createSlaPolicy(ctx: Ctx, p: Principal, input: Omit<SlaPol
       [p.accountId, input.name.trim(), input.firstReplyMinutes ?? null, input.nextReplyMinutes ?? null, input.resolutionMinutes ?? null,
        input.businessHours ?? true],
     );
-    await audit(tx, p, 'sla_policy.created', { type: 'sla_policy', id: r.rows[0].id }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'sla_policy.created', target: { type: 'sla_policy', id: r.rows[0].id }, data: { ...input } },
+    });
     return r.rows[0];
   });
 }

@@ -2,7 +2,8 @@
 import type { FeatureModule } from '../module.js';
 import respectRoutes from './respect.routes.js';
 import respectPages from './respect.pages.js';
-import { EXPIRE_JOB, ROUTE_BANNED_JOB, expireMeasure, routeBanned } from './respect.service.js';
+import { EXPIRE_JOB, ROUTE_BANNED_JOB } from './shared.js';
+import { expireMeasure, routeBanned } from './decide.js';
 import { respectDemo } from './demo.js';
 
 const module: FeatureModule = {
@@ -15,3 +16,6 @@ const module: FeatureModule = {
   demo: respectDemo,
 };
 export default module;
+
+/** What other modules use: the measures in force and the channels' checks. */
+export { activeMeasures, channelAllowed, refuseIfBlocked } from './channel-checks.js';

@@ -13,10 +13,10 @@ import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
 import { publishChange } from '../../../platform/changes.js';
 import { guessLanguage, type Lang } from '../../../platform/lang.js';
-import { audit } from '../../audit/audit.service.js';
+import { recordChange } from '../../changes/index.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
 import * as conv from '../../conversations/index.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { refuseIfBlocked } from '../../respect/index.js';
 import { enqueueTranscript } from './transcript.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */
@@ -292,7 +292,7 @@ export async function endChat(ctx: Ctx, conversationId: string, reason: 'left' |
     // The transcript the visitor asked for when ending the chat: queued with the end, so it goes out once.
     if (opts.transcriptTo) {
       await enqueueTranscript(tx, conversationId, opts.transcriptTo);
-      await audit(tx, systemPrincipal(row.account_id), 'chat.transcript_sent', { type: 'conversation', id: conversationId }, {});
+      await recordChange(tx, systemPrincipal(row.account_id), now, { audit: { action: 'chat.transcript_sent', target: { type: 'conversation', id: conversationId } } });
     }
     return { outcome: abandoned ? ('abandoned' as const) : ('left' as const), transcript: !!opts.transcriptTo };
   });

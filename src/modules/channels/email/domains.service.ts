@@ -14,7 +14,7 @@
 import type { Ctx, Tx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import { AppError, invalid } from '../../../platform/errors.js';
-import { audit } from '../../audit/audit.service.js';
+import { recordChange } from '../../changes/index.js';
 
 export interface MailDomain {
   domain: string;
@@ -60,7 +60,10 @@ export async function requireOwnDomain(tx: Tx, accountId: string, address: strin
     [domain, accountId],
   );
   if (!r.rowCount) return requireOwnDomain(tx, accountId, address, field);
-  await audit(tx, systemPrincipal(accountId), 'domain.claimed', { type: 'domain', id: domain }, { claimedBy: 'first-use' });
+  // The time would only date a webhook, and this ending has none.
+  await recordChange(tx, systemPrincipal(accountId), new Date(), {
+    audit: { action: 'domain.claimed', target: { type: 'domain', id: domain }, data: { claimedBy: 'first-use' } },
+  });
 }
 
 /** Operator (CLI): claim a domain for an account. Claiming one's own domain again makes it an operator claim. */
@@ -75,7 +78,9 @@ export async function claimDomain(ctx: Ctx, accountId: string, domainInput: stri
        ON CONFLICT (domain) DO UPDATE SET claimed_by = 'operator'`,
       [domain, accountId],
     );
-    await audit(tx, systemPrincipal(accountId, 'cli'), 'domain.claimed', { type: 'domain', id: domain }, { claimedBy: 'operator' });
+    await recordChange(tx, systemPrincipal(accountId, 'cli'), ctx.now(), {
+      audit: { action: 'domain.claimed', target: { type: 'domain', id: domain }, data: { claimedBy: 'operator' } },
+    });
     return (await listDomains(ctx, accountId, tx)).find((d) => d.domain === domain)!;
   });
 }
@@ -86,7 +91,9 @@ export async function releaseDomain(ctx: Ctx, domainInput: string): Promise<bool
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<{ account_id: string }>('DELETE FROM mail_domains WHERE domain = $1 RETURNING account_id', [domain]);
     if (!r.rows[0]) return false;
-    await audit(tx, systemPrincipal(r.rows[0].account_id, 'cli'), 'domain.released', { type: 'domain', id: domain });
+    await recordChange(tx, systemPrincipal(r.rows[0].account_id, 'cli'), ctx.now(), {
+      audit: { action: 'domain.released', target: { type: 'domain', id: domain } },
+    });
     return true;
   });
 }

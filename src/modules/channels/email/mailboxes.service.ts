@@ -7,8 +7,8 @@
 import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../../platform/errors.js';
-import { audit } from '../../audit/audit.service.js';
 import { requireOwnDomain } from './domains.service.js';
+import { recordChange } from '../../changes/index.js';
 
 export const ON_CLOSED = ['reopen', 'follow_up'] as const;
 export type OnClosed = (typeof ON_CLOSED)[number];
@@ -105,7 +105,9 @@ export async function createMailbox(ctx: Ctx, p: Principal, input: MailboxInput)
         `INSERT INTO mailboxes (account_id, address, name, queue_id, on_closed) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
         [p.accountId, address, (input.name ?? '').trim().slice(0, 200), queueId, onClosed],
       );
-      await audit(tx, p, 'mailbox.created', { type: 'mailbox', id: r.rows[0].id }, { address });
+      await recordChange(tx, p, ctx.now(), {
+        audit: { action: 'mailbox.created', target: { type: 'mailbox', id: r.rows[0].id }, data: { address } },
+      });
       return r.rows[0];
     });
   } catch (err) {
@@ -129,7 +131,7 @@ export async function updateMailbox(ctx: Ctx, p: Principal, id: string, patch: P
           WHERE account_id = $1 AND id = $2 RETURNING ${COLS}`,
         [p.accountId, id, address, patch.name?.trim().slice(0, 200) ?? null, patch.queueId !== undefined, queueId, onClosed],
       );
-      await audit(tx, p, 'mailbox.updated', { type: 'mailbox', id }, { ...patch });
+      await recordChange(tx, p, ctx.now(), { audit: { action: 'mailbox.updated', target: { type: 'mailbox', id }, data: { ...patch } } });
       return r.rows[0];
     });
   } catch (err) {
@@ -143,7 +145,9 @@ export async function deleteMailbox(ctx: Ctx, p: Principal, id: string): Promise
   const m = await getMailbox(ctx, p, id);
   await ctx.db.transaction(async (tx) => {
     await tx.query('DELETE FROM mailboxes WHERE account_id = $1 AND id = $2', [p.accountId, id]);
-    await audit(tx, p, 'mailbox.deleted', { type: 'mailbox', id }, { address: m.address });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'mailbox.deleted', target: { type: 'mailbox', id }, data: { address: m.address } },
+    });
   });
 }
 

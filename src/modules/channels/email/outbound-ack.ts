@@ -9,9 +9,9 @@ import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
 import { pickLocale, type Locale } from '../../../platform/i18n.js';
-import { audit } from '../../audit/audit.service.js';
 import { enqueueEmail, formatAddress, newMessageId, domainOf } from './outbound.js';
 import { replySubject } from '../deliver.js';
+import { recordChange } from '../../changes/index.js';
 
 export const ACK_TEXTS: Record<'body', Record<Locale, string>> = {
   body: {
@@ -51,7 +51,9 @@ export async function setMailboxSettings(ctx: Ctx, p: Principal, mailboxId: stri
          ON CONFLICT (mailbox_id) DO UPDATE SET auto_ack = EXCLUDED.auto_ack`,
         [mailboxId, input.autoAck],
       );
-    await audit(tx, p, 'mailbox.settings_changed', { type: 'mailbox', id: mailboxId }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'mailbox.settings_changed', target: { type: 'mailbox', id: mailboxId }, data: { ...input } },
+    });
   });
   return getMailboxSettings(ctx, p, mailboxId);
 }

@@ -16,9 +16,9 @@
  * queued it; we cannot know, so we retry (at least once, never at most once); the retry carries the same Message-ID.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Ctx } from '../../../platform/context.js';
+import { systemPrincipal, type Ctx } from '../../../platform/context.js';
 import { backoffMs, type JobRow } from '../../../platform/jobs.js';
-import { publishChange } from '../../../platform/changes.js';
+import { recordChange } from '../../changes/index.js';
 
 interface OutboundRow {
   id: string;
@@ -180,5 +180,6 @@ export async function sendOutboundEmail(ctx: Ctx, payload: { outboundEmailId: st
   }
   // The delivery status is shown with the conversation: tell its viewers to refetch.
   if (row.conversation_id)
-    await publishChange(ctx.db, { accountId: row.account_id, type: 'conversation.updated', conversationId: row.conversation_id }).catch(() => {});
+    await recordChange(ctx.db, systemPrincipal(row.account_id), ctx.now(), { change: { type: 'conversation.updated', conversationId: row.conversation_id } })
+      .catch(() => {});
 }

@@ -21,8 +21,8 @@ import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../../platform/errors.js';
 import { enqueue } from '../../../platform/jobs.js';
-import { audit } from '../../audit/audit.service.js';
 import { appendEvents, type NewEvent } from '../../events/events.service.js';
+import { recordChange } from '../../changes/index.js';
 
 export const CALLBACK_OUTCOMES = ['reached', 'no_answer', 'voicemail', 'wrong_number'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
@@ -87,13 +87,15 @@ export async function openCallbacksFor(tx: Tx, accountId: string, owed: NewEvent
     const id = ins.rows[0]?.id;
     if (!id) continue;
     opened.push(id);
-    await appendEvents(tx, [{
-      accountId, contactId: callbackContact(id), type: 'callback.requested', channel: 'phone', occurredAt: e.occurredAt,
-      identity: e.identity, customerId: e.customerId ?? null, queueId: e.queueId ?? null, source: 'earshot',
-      dedupeKey: `callback:${id}:requested`, data: { callbackId: id, call: e.contactId, dueAt: due.toISOString() },
-    }]);
+    await recordChange(tx, systemPrincipal(accountId), e.occurredAt, {
+      events: [{
+        accountId, contactId: callbackContact(id), type: 'callback.requested', channel: 'phone', occurredAt: e.occurredAt,
+        identity: e.identity, customerId: e.customerId ?? null, queueId: e.queueId ?? null, source: 'earshot',
+        dedupeKey: `callback:${id}:requested`, data: { callbackId: id, call: e.contactId, dueAt: due.toISOString() },
+      }],
+      audit: { action: 'callback.created', target: { type: 'callback', id }, data: { call: e.contactId, queueId: e.queueId ?? null, dueAt: due.toISOString() } },
+    });
     await enqueue(tx, 'callback.sla', { callbackId: id, dueAt: due.toISOString() }, { runAt: due, maxAttempts: 5 });
-    await audit(tx, systemPrincipal(accountId), 'callback.created', { type: 'callback', id }, { call: e.contactId, queueId: e.queueId ?? null, dueAt: due.toISOString() });
   }
   return opened;
 }
@@ -188,8 +190,10 @@ export async function attemptCallback(ctx: Ctx, p: Principal, id: string, input:
         WHERE id = $1`,
       [c.id, n, now, p.userId, input.outcome, note, close],
     );
-    await appendEvents(tx, events);
-    await audit(tx, p, 'callback.attempted', { type: 'callback', id: c.id }, { attempt: n, outcome: input.outcome, closed: close });
+    await recordChange(tx, p, ctx.now(), {
+      events,
+      audit: { action: 'callback.attempted', target: { type: 'callback', id: c.id }, data: { attempt: n, outcome: input.outcome, closed: close } },
+    });
     return getCallback(ctx, p, c.id, tx);
   });
 }
@@ -204,8 +208,10 @@ export async function cancelCallback(ctx: Ctx, p: Principal, id: string, reason:
     const c = await lockCallback(tx, p, id);
     if (c.status !== 'open') throw conflict('callback_closed', `This callback is ${c.status} already`);
     await tx.query(`UPDATE callbacks SET status = 'cancelled', cancel_reason = $2, closed_at = $3, closed_by = 'cancelled' WHERE id = $1`, [c.id, why, now]);
-    await appendEvents(tx, [ev(c, 'contact.resolved', now, 'resolved', { cancelled: true })]);
-    await audit(tx, p, 'callback.cancelled', { type: 'callback', id: c.id }, { reason: why });
+    await recordChange(tx, p, ctx.now(), {
+      events: [ev(c, 'contact.resolved', now, 'resolved', { cancelled: true })],
+      audit: { action: 'callback.cancelled', target: { type: 'callback', id: c.id }, data: { reason: why } },
+    });
     return getCallback(ctx, p, c.id, tx);
   });
 }
@@ -229,7 +235,9 @@ export async function closeCallbacksAnswered(tx: Tx, accountId: string, answers:
     await appendEvents(tx, r.rows.map((c) => ev(c, 'contact.resolved', a.at, 'resolved', { closedBy: 'caller', call: a.contactId })));
     for (const c of r.rows) {
       closed.push(c.id);
-      await audit(tx, systemPrincipal(accountId), 'callback.closed', { type: 'callback', id: c.id }, { closedBy: 'caller', call: a.contactId });
+      await recordChange(tx, systemPrincipal(accountId), a.at, {
+        audit: { action: 'callback.closed', target: { type: 'callback', id: c.id }, data: { closedBy: 'caller', call: a.contactId } },
+      });
     }
   }
   return closed;
@@ -251,7 +259,9 @@ export async function setCallbackPolicy(ctx: Ctx, p: Principal, queueId: string,
       [p.accountId, queueId, input.slaMinutes ?? null, input.maxAttempts ?? null],
     );
     if (!r.rows[0]) throw notFound('Queue');
-    await audit(tx, p, 'queue.callback_policy', { type: 'queue', id: queueId }, { ...input });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'queue.callback_policy', target: { type: 'queue', id: queueId }, data: { ...input } },
+    });
     return r.rows[0];
   });
 }
@@ -273,7 +283,9 @@ export async function checkCallbackSla(ctx: Ctx, payload: { callbackId: string; 
     const met = (c.first_attempt && c.first_attempt <= due) || (c.status !== 'open' && c.closed_at && c.closed_at <= due);
     if (met) return;
     await tx.query('UPDATE callbacks SET breached_at = $2 WHERE id = $1', [c.id, now]);
-    await appendEvents(tx, [ev(c, 'sla.breached', due, 'sla', { metric: 'callback', dueAt: payload.dueAt })]);
-    await audit(tx, systemPrincipal(c.account_id), 'callback.sla_breached', { type: 'callback', id: c.id }, { dueAt: payload.dueAt });
+    await recordChange(tx, systemPrincipal(c.account_id), ctx.now(), {
+      events: [ev(c, 'sla.breached', due, 'sla', { metric: 'callback', dueAt: payload.dueAt })],
+      audit: { action: 'callback.sla_breached', target: { type: 'callback', id: c.id }, data: { dueAt: payload.dueAt } },
+    });
   });
 }

@@ -1,9 +1,9 @@
 /** The generic CTI webhook: JSON call events from any telephony system, all or nothing. */
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
-import { audit } from '../../audit/audit.service.js';
 import { writeVoiceEvents } from './ingest.js';
 import { mapCtiItem } from './mapping.js';
+import { recordChange } from '../../changes/index.js';
 
 export async function ingestCti(ctx: Ctx, p: Principal, items: unknown[]) {
   requireCap(p, 'manage');
@@ -11,7 +11,9 @@ export async function ingestCti(ctx: Ctx, p: Principal, items: unknown[]) {
   const events = items.map((it, i) => mapCtiItem(it, i));
   return ctx.db.transaction(async (tx) => {
     const r = await writeVoiceEvents(tx, p.accountId, events, { source: 'cti', callbacks: true });
-    await audit(tx, p, 'voice.cti_events', { type: 'account', id: p.accountId }, { received: r.received, added: r.added, callbacks: r.callbacksOpened.length });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'voice.cti_events', target: { type: 'account', id: p.accountId }, data: { received: r.received, added: r.added, callbacks: r.callbacksOpened.length } },
+    });
     return { received: r.received, added: r.added, duplicates: r.received - r.added, callbacksOpened: r.callbacksOpened, callbacksClosed: r.callbacksClosed };
   });
 }

@@ -8,13 +8,12 @@ import { systemPrincipal } from '../../../platform/context.js';
 import { AppError, isUuid, notFound } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { randomToken, sha256 } from '../../../platform/password.js';
-import { publishChange } from '../../../platform/changes.js';
 import { enqueue } from '../../../platform/jobs.js';
-import { audit } from '../../audit/audit.service.js';
 import { addCustomerMessage } from '../../conversations/index.js';
 import { enqueueEmail } from '../email/outbound.js';
 import { baseUrl, type PublicAccount } from './web.service.js';
 import { t } from './texts.js';
+import { recordChange } from '../../changes/index.js';
 
 export const LINK_TTL_MS = 15 * 60_000;
 export const SESSION_TTL_MS = 24 * 3_600_000;
@@ -111,7 +110,9 @@ export async function consumeLink(ctx: Ctx, account: PublicAccount, token: strin
     );
     await tx.query('DELETE FROM portal_sessions WHERE customer_id = $1 AND expires_at < $2', [r.rows[0].customer_id, now]);
     await tx.query('DELETE FROM portal_links WHERE account_id = $1 AND expires_at < $2', [account.id, new Date(now.getTime() - 86_400_000)]);
-    await audit(tx, systemPrincipal(account.id), 'portal.signed_in', { type: 'customer', id: r.rows[0].customer_id });
+    await recordChange(tx, systemPrincipal(account.id), ctx.now(), {
+      audit: { action: 'portal.signed_in', target: { type: 'customer', id: r.rows[0].customer_id } },
+    });
     return { sessionToken, expiresAt };
   });
 }
@@ -213,11 +214,13 @@ export async function rateOwn(ctx: Ctx, accountId: string, customerId: string, i
                                                    source = 'portal', updated_at = EXCLUDED.updated_at`,
       [id, accountId, customerId, score, comment, now],
     );
-    await audit(tx, systemPrincipal(accountId), prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', { type: 'conversation', id }, {
-      score,
-      ...(prev.rows[0] ? { from: prev.rows[0].score } : {}),
+    await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
+      audit: { action: prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', target: { type: 'conversation', id }, data: {
+        score,
+        ...(prev.rows[0] ? { from: prev.rows[0].score } : {}),
+      } },
+      change: { type: 'conversation.updated', conversationId: id },
     });
-    await publishChange(tx, { accountId, type: 'conversation.updated', conversationId: id });
   });
 }
 

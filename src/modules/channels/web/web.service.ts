@@ -9,12 +9,12 @@ import { requireCap, systemPrincipal } from '../../../platform/context.js';
 import { AppError, invalid, isUuid } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { randomToken } from '../../../platform/password.js';
-import { audit } from '../../audit/audit.service.js';
 import { createConversation } from '../../conversations/index.js';
 import { enqueueEmail } from '../email/outbound.js';
 import { normaliseIdentity } from '../../customers/customers.service.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { refuseIfBlocked } from '../../respect/channel-checks.js';
 import { t, type TextKey } from './texts.js';
+import { recordChange } from '../../changes/index.js';
 
 export interface PublicAccount {
   id: string;
@@ -106,7 +106,9 @@ export async function updateSettings(ctx: Ctx, p: Principal, input: { topics?: T
       JSON.stringify(clean),
       defaultQueueId,
     ]);
-    await audit(tx, p, 'web.settings_changed', null, { topics: clean.map((x) => x.key), defaultQueueId });
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'web.settings_changed', target: null, data: { topics: clean.map((x) => x.key), defaultQueueId } },
+    });
     return { topics: clean, defaultQueueId };
   });
 }

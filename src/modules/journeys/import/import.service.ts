@@ -10,7 +10,7 @@ import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { getAccount } from '../../accounts/accounts.service.js';
-import { audit } from '../../audit/audit.service.js';
+import { recordChange } from '../../changes/index.js';
 import { appendEvents, type NewEvent } from '../../events/events.service.js';
 import { refreshSketches } from '../sketches.js';
 import type { ParsedEvent, ParseReport } from './types.js';
@@ -101,7 +101,9 @@ export async function importParsedEvents(
     // say so, and keep the sketches and the audit true to what was kept.
     await refreshSketches(ctx.db, p.accountId);
     await ctx.db.transaction((tx) =>
-      audit(tx, p, 'events.import_failed', { type: 'account', id: p.accountId }, { source: opts.source, received, added, error: (err as Error).message }),
+      recordChange(tx, p, ctx.now(), {
+        audit: { action: 'events.import_failed', target: { type: 'account', id: p.accountId }, data: { source: opts.source, received, added, error: (err as Error).message } },
+      }),
     );
     if (err instanceof AppError)
       throw new AppError(err.code, `${err.message} (${added} events of earlier parts of the input were kept; importing it again adds only the rest)`, err.status, { ...err.details, kept: added });
@@ -119,8 +121,10 @@ export async function importParsedEvents(
     ...(opts.report ? { report: opts.report } : {}),
   };
   await ctx.db.transaction((tx) =>
-    audit(tx, p, 'events.imported', { type: 'account', id: p.accountId }, {
-      source: opts.source, received, added, contacts: contacts.size, malformed: opts.report?.malformedCount ?? 0,
+    recordChange(tx, p, ctx.now(), {
+      audit: { action: 'events.imported', target: { type: 'account', id: p.accountId }, data: {
+        source: opts.source, received, added, contacts: contacts.size, malformed: opts.report?.malformedCount ?? 0,
+      } },
     }),
   );
   return summary;
