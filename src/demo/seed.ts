@@ -4,7 +4,7 @@
  * (so the event log, SLA clocks and audit entries are the same as in real use).
  */
 import type { Ctx, Principal } from '../platform/context.js';
-import { FEATURE_MODULES, type DemoSeed } from '../modules/features.js';
+import { MODULES, type DemoSeed } from '../modules/index.js';
 import { systemPrincipal } from '../platform/context.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
 import * as queues from '../modules/queues/queues.service.js';
@@ -218,13 +218,13 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
   });
   // Everyone but the admin starts available, so new conversations get assigned.
   await ctx.db.query(`UPDATE users SET presence = 'available' WHERE account_id = $1 AND role <> 'admin'`, [account.id]);
-  // The people side (issue 7): each feature adds its own demo data (leaders' sample, articles, community, …).
+  // The people side (issue 7): each module adds its own demo data (leaders' sample, articles, community, …).
   clock = new Date();
   const seed: DemoSeed = {
     accountId: account.id, users,
     queues: { de: q.de.id, no: q.no.id, en: q.en.id },
     teams: { de: de.id, no: no.id, en: en.id },
   };
-  for (const m of Object.values(FEATURE_MODULES)) await m.demo?.(ctx, seed);
+  for (const m of MODULES) await m.demo?.(ctx, seed);
   return true;
 }
