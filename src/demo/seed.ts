@@ -6,14 +6,13 @@
 import type { Ctx, Principal } from '../platform/context.js';
 import { MODULES, type DemoSeed } from '../modules/index.js';
 import { systemPrincipal } from '../platform/context.js';
-import * as accounts from '../modules/accounts/accounts.service.js';
-import * as queues from '../modules/queues/queues.service.js';
-import { createMailbox } from '../modules/channels/email/mailboxes.service.js';
-import { claimDomain } from '../modules/channels/email/domains.service.js';
-import * as conv from '../modules/conversations/conversations.service.js';
-import { createMacro } from '../modules/macros/macros.service.js';
-import { importParsedEvents } from '../modules/journeys/import/import.service.js';
-import { contactsToEvents, simulate } from '../modules/simulate/simulate.js';
+import * as accounts from '../modules/accounts/index.js';
+import * as queues from '../modules/queues/index.js';
+import { createMailbox, claimDomain } from '../modules/channels/email/index.js';
+import * as conv from '../modules/conversations/index.js';
+import { createMacro } from '../modules/macros/index.js';
+import { importParsedEvents } from '../modules/journeys/index.js';
+import { contactsToEvents, simulate } from '../modules/simulate/index.js';
 import { DateTime } from 'luxon';
 import { verifyPassword } from '../platform/password.js';
 

@@ -23,6 +23,7 @@ import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
 import { MODULES } from '../modules/index.js';
+import { principalFromSession, principalFromToken } from '../modules/accounts/index.js';
 import { VERSION } from '../platform/version.js';
 
 export type { App };
@@ -128,7 +129,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
-  registerAuth(app);
+  registerAuth(app, { principalFromSession, principalFromToken });
   registerIdempotency(app);
 
   app.get('/api/health', {

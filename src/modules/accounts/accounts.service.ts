@@ -5,7 +5,7 @@ import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/er
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../platform/password.js';
 import { checkNewPassword } from '../../platform/password-policy.js';
 import { validateTimezone } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { sendInvitation } from './passwords.service.js';
 
 export interface Account {

@@ -13,7 +13,7 @@ import { textsOf, type Locale } from '../../platform/i18n.js';
 import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
 import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { baseUrl } from '../channels/web/web.service.js';
 

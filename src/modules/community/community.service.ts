@@ -14,10 +14,10 @@ import { featureChanged } from '../../platform/changes.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
-import { analyze } from '../listening/analyze.js';
-import { activeMeasures } from '../respect/respect.service.js';
-import { createArticleTx } from '../knowledge/knowledge.service.js';
+import { audit } from '../audit/index.js';
+import { analyze } from '../listening/index.js';
+import { activeMeasures } from '../respect/index.js';
+import { createArticleTx } from '../knowledge/index.js';
 
 export const POINTS_VERIFIED = 10;
 export const POINTS_HELPFUL = 1;

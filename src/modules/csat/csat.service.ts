@@ -14,10 +14,10 @@ import { enqueue } from '../../platform/jobs.js';
 import { publishChange } from '../../platform/changes.js';
 import { named } from '../../platform/sql.js';
 import { LOCALES, type Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
-import { baseUrl } from '../channels/web/web.service.js';
-import { journeysCte } from '../journeys/metrics.js';
+import { audit } from '../audit/index.js';
+import { enqueueEmail } from '../channels/email/index.js';
+import { baseUrl } from '../channels/web/index.js';
+import { journeysCte } from '../journeys/index.js';
 import { DEFAULT_QUESTION, ct, dateText, scoreLabels } from './texts.js';
 
 export interface Satisfaction {

@@ -2,8 +2,8 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
-import { appendEvents } from '../events/events.service.js';
+import { audit } from '../audit/index.js';
+import { appendEvents } from '../events/index.js';
 import { publishChange } from '../../platform/changes.js';
 
 export type IdentityKind = 'email' | 'phone' | 'chat' | 'external';

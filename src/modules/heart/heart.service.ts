@@ -8,9 +8,9 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { featureChanged } from '../../platform/changes.js';
 import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
-import { audit } from '../audit/audit.service.js';
-import { addNote } from '../conversations/conversations.service.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
+import { audit } from '../audit/index.js';
+import { addNote } from '../conversations/index.js';
+import { enqueueEmail } from '../channels/email/index.js';
 import { enqueue } from '../../platform/jobs.js';
 
 // ---------------------------------------------------------------------------------------------------------------------

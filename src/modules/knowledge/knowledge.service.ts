@@ -8,7 +8,7 @@ import { can, requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
 import { LOCALES } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { markdownToText, renderMarkdown, unsafeLinks } from './markdown.js';
 
 export type Lang = Locale;

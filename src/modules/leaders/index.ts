@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import type { EarshotModule } from '../module.js';
-import * as accounts from '../accounts/accounts.service.js';
+import * as accounts from '../accounts/index.js';
 import { dbOptions, withDb } from '../../platform/cli-db.js';
 import leadersRoutes from './leaders.routes.js';
 import * as svc from './leaders.service.js';

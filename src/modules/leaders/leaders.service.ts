@@ -12,11 +12,11 @@ import { can, requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import { validateTimezone } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
-import { rng } from '../simulate/random.js';
-import { reply } from '../conversations/conversations.service.js';
-import { customerTimeline } from '../customers/customers.service.js';
-import { satisfactionFor, type Satisfaction } from '../csat/csat.service.js';
+import { audit } from '../audit/index.js';
+import { rng } from '../simulate/index.js';
+import { reply } from '../conversations/index.js';
+import { customerTimeline } from '../customers/index.js';
+import { satisfactionFor, type Satisfaction } from '../csat/index.js';
 
 export const DRAW_JOB = 'leaders.draw';
 export const DIGEST_JOB = 'leaders.digest';

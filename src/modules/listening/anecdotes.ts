@@ -19,10 +19,9 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
 import { publishChange } from '../../platform/changes.js';
-import { audit } from '../audit/audit.service.js';
-import { emitWebhook } from '../webhooks/webhooks.service.js';
-import { journeysCte } from '../journeys/metrics.js';
-import { DAY_WINDOW_CHANNELS } from '../journeys/projection.js';
+import { audit } from '../audit/index.js';
+import { emitWebhook } from '../webhooks/index.js';
+import { journeysCte, DAY_WINDOW_CHANNELS } from '../journeys/index.js';
 
 export const VERDICTS = ['agrees', 'contradicted', 'blind_spot', 'no_figure'] as const;
 export type Verdict = (typeof VERDICTS)[number];

@@ -8,7 +8,7 @@ import type { EarshotModule } from '../module.js';
 import { Command, Option } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import * as accounts from '../accounts/accounts.service.js';
+import * as accounts from '../accounts/index.js';
 import { dbOptions, withDb } from '../../platform/cli-db.js';
 import { ANALYZE_JOB, analyzeMessage } from './listening.service.js';
 import { ANECDOTE_GROUPS, anecdoteReport, anecdoteText } from './anecdotes.js';

@@ -8,7 +8,7 @@ import {
   validateBusinessHours,
   validateTimezone,
 } from '../../platform/business-hours.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 
 export type AssignmentMode = 'manual' | 'round_robin' | 'load';
 

@@ -7,10 +7,10 @@ import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../
 import { enqueue } from '../../platform/jobs.js';
 import { publishChange } from '../../platform/changes.js';
 import type { Locale } from '../../platform/i18n.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { enqueueEmail } from '../channels/email/outbound.js';
 import { analyze } from '../listening/analyze.js';
-import { updateConversation } from '../conversations/conversations.service.js';
+import { updateConversation } from '../conversations/index.js';
 import { asLocale, refusalText, rt, untilText } from './texts.js';
 
 

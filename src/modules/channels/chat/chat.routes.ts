@@ -28,7 +28,7 @@ import { IdParams } from '../../../server/schemas.js';
 import { CHANGES_CHANNEL } from '../../../platform/changes.js';
 import { AppError } from '../../../platform/errors.js';
 import * as svc from './chat.service.js';
-import { answerChat, chatPrompt, surveyInChat } from '../../csat/csat.service.js';
+import { answerChat, chatPrompt, surveyInChat } from '../../csat/index.js';
 import { isUuid } from '../../../platform/errors.js';
 import { transcriptAddress } from './transcript.js';
 

@@ -13,11 +13,11 @@ import { enqueue } from '../../../platform/jobs.js';
 import { isOpen, type BusinessHours } from '../../../platform/business-hours.js';
 import { publishChange } from '../../../platform/changes.js';
 import { guessLanguage, type Lang } from '../../../platform/lang.js';
-import { appendEvents } from '../../events/events.service.js';
-import { audit } from '../../audit/audit.service.js';
-import { normaliseIdentity } from '../../customers/customers.service.js';
-import * as conv from '../../conversations/conversations.service.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { appendEvents } from '../../events/index.js';
+import { audit } from '../../audit/index.js';
+import { normaliseIdentity } from '../../customers/index.js';
+import * as conv from '../../conversations/index.js';
+import { refuseIfBlocked } from '../../respect/index.js';
 import { enqueueTranscript } from './transcript.js';
 
 /** How long a visitor may stay disconnected before an unanswered chat counts as abandoned. */

@@ -14,7 +14,7 @@
 import type { Ctx, Tx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import { AppError, invalid } from '../../../platform/errors.js';
-import { audit } from '../../audit/audit.service.js';
+import { audit } from '../../audit/index.js';
 
 export interface MailDomain {
   domain: string;

@@ -1,4 +1,4 @@
-import type { ModulePart } from '../module.js';
+import type { ModulePart } from '../index.js';
 import routes from './inbound.routes.js';
 import { mailboxCli } from './inbound.cli.js';
 import { startSmtpServer } from './smtp.js';

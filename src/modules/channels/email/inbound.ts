@@ -10,10 +10,10 @@ import type { Ctx, Tx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import type { Db } from '../../../platform/db.js';
 import { AppError, isUuid } from '../../../platform/errors.js';
-import { appendEvents, type NewEvent } from '../../events/events.service.js';
+import { appendEvents, type NewEvent } from '../../events/index.js';
 import { publishChange } from '../../../platform/changes.js';
-import * as conversations from '../../conversations/conversations.service.js';
-import type { AttachmentInput } from '../../conversations/conversations.service.js';
+import * as conversations from '../../conversations/index.js';
+import type { AttachmentInput } from '../../conversations/index.js';
 import { findRecipient, type Mailbox } from './mailboxes.service.js';
 import { baseSubject, parseEmail, RejectedEmail, subjectTag, type ParsedEmail } from './parse.js';
 

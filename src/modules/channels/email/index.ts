@@ -1,7 +1,7 @@
 /** The email channel: inbound (SMTP listener, parsing, threading, loops and bounces, mailboxes) and outbound
  * (sending through SMTP with threading headers, IMAP polling). */
 import type { EarshotModule } from '../../module.js';
-import { combine } from '../module.js';
+import { combine } from '../index.js';
 import inbound from './inbound.module.js';
 import outbound from './outbound.module.js';
 

@@ -7,7 +7,7 @@
 import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { conflict, invalid, isUuid, notFound } from '../../../platform/errors.js';
-import { audit } from '../../audit/audit.service.js';
+import { audit } from '../../audit/index.js';
 import { requireOwnDomain } from './domains.service.js';
 
 export const ON_CLOSED = ['reopen', 'follow_up'] as const;

@@ -9,9 +9,9 @@ import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
 import { pickLocale, type Locale } from '../../../platform/i18n.js';
-import { audit } from '../../audit/audit.service.js';
+import { audit } from '../../audit/index.js';
 import { enqueueEmail, formatAddress, newMessageId, domainOf } from './outbound.js';
-import { replySubject } from '../deliver.js';
+import { replySubject } from '../index.js';
 
 export const ACK_TEXTS: Record<'body', Record<Locale, string>> = {
   body: {

@@ -1,4 +1,4 @@
-import type { ModulePart } from '../module.js';
+import type { ModulePart } from '../index.js';
 import routes from './outbound-routes.js';
 import { sendOutboundEmail, closeTransports, safeUrl } from './outbound-send.js';
 import { startImapPollers } from './imap.js';

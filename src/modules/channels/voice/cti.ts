@@ -1,7 +1,7 @@
 /** The generic CTI webhook: JSON call events from any telephony system, all or nothing. */
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
-import { audit } from '../../audit/audit.service.js';
+import { audit } from '../../audit/index.js';
 import { writeVoiceEvents } from './ingest.js';
 import { mapCtiItem } from './mapping.js';
 

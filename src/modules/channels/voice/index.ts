@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { App } from '../../../server/types.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import type { EarshotModule, ModuleHandle } from '../../module.js';
-import { findAccount } from '../../accounts/accounts.service.js';
+import { findAccount } from '../../accounts/index.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import { AmiClient, parseAmiUrl } from './ami.js';
 import { checkCallbackSla, listCallbacks } from './callbacks.js';

@@ -10,9 +10,9 @@ import type { Locale } from '../../../platform/i18n.js';
 import { randomToken, sha256 } from '../../../platform/password.js';
 import { publishChange } from '../../../platform/changes.js';
 import { enqueue } from '../../../platform/jobs.js';
-import { audit } from '../../audit/audit.service.js';
-import { addCustomerMessage } from '../../conversations/conversations.service.js';
-import { enqueueEmail } from '../email/outbound.js';
+import { audit } from '../../audit/index.js';
+import { addCustomerMessage } from '../../conversations/index.js';
+import { enqueueEmail } from '../email/index.js';
 import { baseUrl, type PublicAccount } from './web.service.js';
 import { t } from './texts.js';
 

@@ -9,10 +9,10 @@ import { requireCap, systemPrincipal } from '../../../platform/context.js';
 import { AppError, invalid, isUuid } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { randomToken } from '../../../platform/password.js';
-import { audit } from '../../audit/audit.service.js';
-import { createConversation } from '../../conversations/conversations.service.js';
+import { audit } from '../../audit/index.js';
+import { createConversation } from '../../conversations/index.js';
 import { enqueueEmail } from '../email/outbound.js';
-import { normaliseIdentity } from '../../customers/customers.service.js';
+import { normaliseIdentity } from '../../customers/index.js';
 import { refuseIfBlocked } from '../../respect/respect.service.js';
 import { t, type TextKey } from './texts.js';
 
