@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { moduleOf } from './module-boundaries.js';
 
 type Graph = Map<string, string[]>;
 
@@ -124,18 +125,6 @@ export function moduleCliImports(graph: Graph): string[] {
   for (const [file, deps] of graph)
     if (file.startsWith('src/modules/')) for (const d of deps) if (d.startsWith('src/cli/')) out.push(`${file} → ${d}`);
   return out;
-}
-
-/**
- * The module a file belongs to: `channels/<c>` for src/modules/channels/<c>/…, `<m>` for src/modules/<m>/… (so the
- * files directly in src/modules/channels/ are the shared `channels` module), null for the contract
- * (src/modules/module.ts), the registry (src/modules/index.ts) and everything outside src/modules/.
- */
-export function moduleOf(file: string): string | null {
-  const channel = /^src\/modules\/channels\/([^/]+)\/./.exec(file);
-  if (channel) return `channels/${channel[1]}`;
-  const m = /^src\/modules\/([^/]+)\/./.exec(file);
-  return m ? m[1] : null;
 }
 
 /** Imports that reach into another module past its index.ts, as `importer → imported`; src/cli, src/demo, src/server too. */
