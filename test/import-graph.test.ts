@@ -1,5 +1,6 @@
 /**
- * The import graph of src/ has no circles, and no module under src/modules/ imports the CLI (src/cli/).
+ * The import graph of src/ has no circles, no module under src/modules/ imports the CLI (src/cli/), and a file imports
+ * another module only through that module's index.ts (its public face).
  * Walks every .ts file in src/, reads its relative imports (`import … from`, `export … from`, side-effect `import '…'`
  * and dynamic `import('…')`, type-only ones too), resolves `.js` specifiers to the `.ts` source, and looks for cycles.
  * The first two tests run the same checks on small synthetic graphs, so they are known to fail when they should.
@@ -8,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { moduleOf } from './module-boundaries.js';
 
 type Graph = Map<string, string[]>;
 
@@ -125,6 +127,50 @@ export function moduleCliImports(graph: Graph): string[] {
   return out;
 }
 
+/** Imports that reach into another module past its index.ts, as `importer → imported`; src/cli, src/demo, src/server too. */
+export function deepImports(graph: Graph): string[] {
+  const out: string[] = [];
+  for (const [file, deps] of graph)
+    for (const d of deps) {
+      const target = moduleOf(d);
+      if (target && target !== moduleOf(file) && d !== `src/modules/${target}/index.ts`) out.push(`${file} → ${d}`);
+    }
+  return out;
+}
+
+/**
+ * Deep imports that would close a circle between two modules if they went through index.ts (the index pulls in the
+ * whole module, routes included). Each is a real two-way dependency between modules, to be cut by moving code or by a
+ * hook the lower module offers; the list only shrinks (an entry that no longer exists fails the test, so it is removed).
+ */
+const PENDING_DEEP_IMPORTS = [
+  // accounts ↔ email/web: passwords send invitation and reset mails (and need the public base URL); the email and web
+  // CLIs find accounts by slug.
+  'src/modules/accounts/passwords.service.ts → src/modules/channels/email/outbound.ts',
+  'src/modules/accounts/passwords.service.ts → src/modules/channels/web/web.service.ts',
+  // channels ↔ email: reply delivery (channels/deliver.ts) queues mail; email's outbound acknowledgement uses deliver's helpers.
+  'src/modules/channels/deliver.ts → src/modules/channels/email/outbound.ts',
+  // web ↔ email, web ↔ respect: the contact form acknowledges by mail and refuses blocked senders; respect mails and
+  // renders its pages with web's helpers.
+  'src/modules/channels/web/web.service.ts → src/modules/channels/email/outbound.ts',
+  'src/modules/channels/web/web.service.ts → src/modules/respect/respect.service.ts',
+  // conversations → csat: a solved conversation schedules the survey (helper "conv" replaces it by a hook csat registers).
+  'src/modules/conversations/conversations.service.ts → src/modules/csat/schedule.ts',
+  // csat ↔ chat: the survey page serves its script like the widget; chat asks csat for the in-chat survey.
+  'src/modules/csat/csat.pages.ts → src/modules/channels/chat/embed.ts',
+  // events ↔ journeys: appending contact events projects them into journeys; journeys read the event vocabulary.
+  'src/modules/events/events.service.ts → src/modules/journeys/projection.ts',
+  'src/modules/journeys/projection.ts → src/modules/events/vocabulary.ts',
+  // knowledge ↔ web: the portal shows help links from knowledge; knowledge's public pages use web's page helpers.
+  'src/modules/knowledge/knowledge.routes.ts → src/modules/channels/web/web.service.ts',
+  'src/modules/knowledge/pages.ts → src/modules/channels/web/html.ts',
+  'src/modules/knowledge/pages.ts → src/modules/channels/web/texts.ts',
+  'src/modules/knowledge/pages.ts → src/modules/channels/web/web.service.ts',
+  // respect ↔ email, respect ↔ listening: respect mails decisions and re-analyses text; the web form asks respect.
+  'src/modules/respect/respect.service.ts → src/modules/channels/email/outbound.ts',
+  'src/modules/respect/respect.service.ts → src/modules/listening/analyze.ts',
+];
+
 test('the checks fail on a synthetic graph with a circle and a module importing the CLI', () => {
   const graph: Graph = new Map([
     ['src/server/app.ts', ['src/modules/a/a.routes.ts', 'src/platform/db.ts']],
@@ -145,6 +191,27 @@ test('the checks fail on a synthetic graph with a circle and a module importing 
   graph.set('src/x.ts', []);
   assert.deepEqual(findCycles(graph), []);
   assert.deepEqual(moduleCliImports(graph), []);
+});
+
+test('the public-face check fails on a synthetic import past another module\'s index.ts', () => {
+  const graph: Graph = new Map([
+    ['src/server/app.ts', ['src/modules/index.ts', 'src/modules/a/a.routes.ts']],
+    ['src/modules/index.ts', ['src/modules/a/index.ts', 'src/modules/channels/c/index.ts']],
+    ['src/modules/a/index.ts', ['src/modules/a/a.service.ts', 'src/modules/module.ts']],
+    ['src/modules/a/a.service.ts', ['src/modules/b/b.service.ts', 'src/modules/b/index.ts', 'src/modules/a/util.ts']],
+    ['src/modules/channels/c/index.ts', ['src/modules/channels/deliver.ts', 'src/modules/channels/c/x.ts']],
+    ['src/modules/channels/c/x.ts', ['src/modules/channels/d/y.ts', 'src/modules/channels/index.ts']],
+    ['src/modules/channels/deliver.ts', ['src/modules/channels/module.ts', 'src/modules/channels/c/index.ts']],
+  ]);
+  assert.deepEqual(deepImports(graph).sort(), [
+    'src/modules/a/a.service.ts → src/modules/b/b.service.ts',
+    'src/modules/channels/c/index.ts → src/modules/channels/deliver.ts',
+    'src/modules/channels/c/x.ts → src/modules/channels/d/y.ts',
+    'src/server/app.ts → src/modules/a/a.routes.ts',
+  ]);
+  assert.equal(moduleOf('src/modules/channels/module.ts'), 'channels');
+  assert.equal(moduleOf('src/modules/module.ts'), null);
+  assert.equal(moduleOf('src/modules/index.ts'), null);
 });
 
 test('import specifiers are read from every import form, type-only ones included', () => {
@@ -182,4 +249,14 @@ test('src/ has no import circles and every relative import resolves', () => {
 test('no module under src/modules/ imports the CLI (src/cli/)', () => {
   const { graph } = srcGraph();
   assert.deepEqual(moduleCliImports(graph), [], 'modules importing src/cli/ (the CLI hands them what they need)');
+});
+
+test('a file imports another module only through its index.ts (src/cli, src/demo and src/server too)', () => {
+  const { graph } = srcGraph();
+  const deep = deepImports(graph);
+  const pending = new Set(PENDING_DEEP_IMPORTS);
+  const offenders = deep.filter((d) => !pending.has(d));
+  assert.deepEqual(offenders, [], `imports past another module's index.ts (import from '<module>/index.js', and re-export there what is missing):\n  ${offenders.join('\n  ')}\n`);
+  const gone = PENDING_DEEP_IMPORTS.filter((d) => !deep.includes(d));
+  assert.deepEqual(gone, [], 'PENDING_DEEP_IMPORTS entries that no longer exist: remove them from the list');
 });

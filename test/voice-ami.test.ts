@@ -13,7 +13,7 @@ import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import { AmiClient, AmiParser, parseAmiUrl } from '../src/modules/channels/voice/ami.js';
 import { mapAmiEvent, newAmiState } from '../src/modules/channels/voice/mapping.js';
-import * as voice from '../src/modules/channels/voice/index.js';
+import voice from '../src/modules/channels/voice/index.js';
 
 const T0 = 1795600800; // 2026-11-25 10:00:00 UTC, the transcript's first event
 const TRANSCRIPT = readFileSync(new URL('./fixtures/ami/queue-calls.ami', import.meta.url), 'utf8')
@@ -147,7 +147,7 @@ test('mapping: a served call and an abandoned call become the contact vocabulary
 });
 
 test('serve starts the AMI client: login, a served call linked to its customer and agent, an abandoned call opens a callback', async () => {
-  const handles = await voice.start(env.app);
+  const handles = await voice.start!(env.app);
   try {
     assert.equal(handles.length, 1);
     assert.match(handles[0].info, /AMI client to ami:\/\/earshot@127\.0\.0\.1:\d+ for account acme/);

@@ -5,13 +5,20 @@ import { createReadStream, statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemPrincipal } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import * as accounts from '../modules/accounts/accounts.service.js';
+import * as accounts from '../modules/accounts/index.js';
 import { validateTimezone } from '../platform/business-hours.js';
-import { importParsedEvents, type ImportSummary } from '../modules/journeys/import/import.service.js';
-import { parseLines, readLines } from '../modules/journeys/import/lines.js';
-import { makeParser, type Format } from '../modules/journeys/import/parsers.js';
-import { GROUP_BY, type WaitsFigures, type WaitsReport } from '../modules/journeys/metrics.js';
-import * as journeys from '../modules/journeys/journeys.service.js';
+import {
+  importParsedEvents,
+  type ImportSummary,
+  parseLines,
+  readLines,
+  makeParser,
+  type Format,
+  GROUP_BY,
+  type WaitsFigures,
+  type WaitsReport,
+} from '../modules/journeys/index.js';
+import * as journeys from '../modules/journeys/index.js';
 import { dbOptions, withDb } from '../platform/cli-db.js';
 
 const seconds = (v: string) => {

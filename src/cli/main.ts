@@ -4,20 +4,17 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openDb } from '../platform/db.js';
 import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from '../platform/cli-db.js';
-import { loadConfig, type Config } from '../platform/config.js';
+import { loadConfig, } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';
 import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context.js';
 import { VERSION } from '../platform/version.js';
-import * as accounts from '../modules/accounts/accounts.service.js';
+import * as accounts from '../modules/accounts/index.js';
 import { DEMO_ACCOUNT, DEMO_PASSWORD, demoPasswordsInUse, seedDemo } from '../demo/seed.js';
 import { registerJourneyCommands } from './journeys.js';
 import { registerSimulateCommands } from './simulate.js';
-import { CHANNEL_MODULES } from '../modules/channels/index.js';
-import { FEATURE_MODULES } from '../modules/features.js';
-import { registerAnecdoteCommands } from '../modules/listening/index.js';
-import { registerListeningCommands } from '../modules/listening/cli.js';
-import { registerProbeCommands } from '../modules/probes/index.js';
+import { MODULES, type ModuleHandle } from '../modules/index.js';
+import type { App } from '../server/types.js';
 
 const roleArg = (v: string) => {
   if (!ROLES.includes(v as Role)) throw new InvalidArgumentError(`'${v}' is not a role; use ${ROLES.join(', ')}`);
@@ -31,7 +28,6 @@ export const isLoopbackHost = (h: string) => /^(localhost|127(\.\d{1,3}){3}|::1|
 
 async function serve(flags: ServeFlags, demo: boolean) {
   const { buildApp } = await import('../server/app.js');
-  const { startChannels } = await import('../modules/channels/index.js');
   const config = loadConfig(process.env, {
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.host ? { host: flags.host } : {}),
@@ -65,12 +61,12 @@ async function serve(flags: ServeFlags, demo: boolean) {
   const app = await buildApp({ db, config });
   if (config.runJobs) await app.jobs.start();
   let closing = false;
-  let channels: Awaited<ReturnType<typeof startChannels>> | null = null;
+  let listeners: Awaited<ReturnType<typeof startModules>> | null = null;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    await channels?.stop();
+    await listeners?.stop();
     await app.close();
     await db.close();
     process.exit(0);
@@ -78,13 +74,13 @@ async function serve(flags: ServeFlags, demo: boolean) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  channels = await startChannels(app);
+  listeners = await startModules(app);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const lines = [
     `Earshot ${VERSION} on http://localhost:${port}  (database: ${db.where}; ${m.applied.length} migration(s) applied)`,
     `API docs: http://localhost:${port}/api/docs`,
-    ...channels.handles.map((h) => h.info),
+    ...listeners.handles.map((h) => h.info),
   ];
   if (demo) lines.push(demoNote, `Sign in as admin@demo.earshot.test with password '${DEMO_PASSWORD}' (agents: see README).`);
   if (demoUsers.length)
@@ -92,6 +88,18 @@ async function serve(flags: ServeFlags, demo: boolean) {
   else if (!beyond.length) lines.push(`Listening on ${config.host} only (this machine); --host 0.0.0.0 opens HTTP and SMTP to the network.`);
   if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
   process.stderr.write(lines.join('\n') + '\n');
+}
+
+/** Starts every module's listeners (SMTP port, IMAP pollers, AMI client…); `stop` stops them in reverse order. */
+async function startModules(app: App) {
+  const handles: ModuleHandle[] = [];
+  for (const m of MODULES) if (m.start) handles.push(...(await m.start(app)));
+  return {
+    handles,
+    stop: async () => {
+      for (const h of [...handles].reverse()) await h.stop().catch((err) => app.log.error({ err: err?.message, listener: h.name }, 'listener stop failed'));
+    },
+  };
 }
 
 export function buildCli() {
@@ -196,11 +204,7 @@ export function buildCli() {
 
   registerSimulateCommands(program);
   registerJourneyCommands(program);
-  registerAnecdoteCommands(program);
-  registerListeningCommands(program);
-  registerProbeCommands(program);
-  for (const m of Object.values(CHANNEL_MODULES)) m.cli?.(program);
-  for (const m of Object.values(FEATURE_MODULES)) m.cli?.(program);
+  for (const m of MODULES) m.cli?.(program);
   return program;
 }
 

@@ -4,13 +4,21 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { dbOptions, withDb } from '../platform/cli-db.js';
-import { findAccount } from '../modules/accounts/accounts.service.js';
+import { findAccount } from '../modules/accounts/index.js';
 import { systemPrincipal } from '../platform/context.js';
-import { importParsedEvents } from '../modules/journeys/import/import.service.js';
-import { agentsNeeded, expectedFigures, queueMetrics, type ContactFigures, type QueueInput } from '../modules/simulate/erlang.js';
-import { contactsToEvents, simulate, type SimulatedContact, type SimulationOptions } from '../modules/simulate/simulate.js';
-import { parseDist } from '../modules/simulate/random.js';
-import type { ParsedEvent } from '../modules/journeys/import/types.js';
+import { importParsedEvents, type ParsedEvent } from '../modules/journeys/index.js';
+import {
+  agentsNeeded,
+  expectedFigures,
+  queueMetrics,
+  type ContactFigures,
+  type QueueInput,
+  contactsToEvents,
+  simulate,
+  type SimulatedContact,
+  type SimulationOptions,
+  parseDist,
+} from '../modules/simulate/index.js';
 
 const numberArg = (rule: string, ok: (n: number) => boolean) => (v: string) => {
   const n = Number(v);

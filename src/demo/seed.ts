@@ -4,17 +4,16 @@
  * (so the event log, SLA clocks and audit entries are the same as in real use).
  */
 import type { Ctx, Principal } from '../platform/context.js';
-import { FEATURE_MODULES, type DemoSeed } from '../modules/features.js';
+import { MODULES, type DemoSeed } from '../modules/index.js';
 import { systemPrincipal } from '../platform/context.js';
-import * as accounts from '../modules/accounts/accounts.service.js';
-import * as queues from '../modules/queues/queues.service.js';
-import { createMailbox } from '../modules/channels/email/mailboxes.service.js';
-import { claimDomain } from '../modules/channels/email/domains.service.js';
-import { holdQueuedEmails } from '../modules/channels/email/outbound.js';
+import * as accounts from '../modules/accounts/index.js';
+import * as queues from '../modules/queues/index.js';
+import { createMailbox, claimDomain } from '../modules/channels/email/index.js';
 import * as conv from '../modules/conversations/index.js';
-import { createMacro } from '../modules/macros/macros.service.js';
-import { importParsedEvents } from '../modules/journeys/import/import.service.js';
-import { contactsToEvents, simulate } from '../modules/simulate/simulate.js';
+import { createMacro } from '../modules/macros/index.js';
+import { importParsedEvents } from '../modules/journeys/index.js';
+import { contactsToEvents, simulate } from '../modules/simulate/index.js';
+import { holdQueuedEmails } from '../modules/channels/email/index.js';
 import { DateTime } from 'luxon';
 import { verifyPassword } from '../platform/password.js';
 
@@ -213,13 +212,13 @@ export async function seedDemo(baseCtx: Ctx): Promise<boolean> {
   // Everyone but the admin starts available, so new conversations get assigned.
   for (const u of DEMO_USERS.filter((u) => u.role !== 'admin'))
     await accounts.setPresence(ctx, { accountId: account.id, role: u.role, kind: 'user', userId: users[u.email], tokenId: null }, 'available');
-  // The people side (issue 7): each feature adds its own demo data (leaders' sample, articles, community, …).
+  // The people side (issue 7): each module adds its own demo data (leaders' sample, articles, community, …).
   clock = new Date();
   const seed: DemoSeed = {
     accountId: account.id, users,
     queues: { de: q.de.id, no: q.no.id, en: q.en.id },
     teams: { de: de.id, no: no.id, en: en.id },
   };
-  for (const m of Object.values(FEATURE_MODULES)) await m.demo?.(ctx, seed);
+  for (const m of MODULES) await m.demo?.(ctx, seed);
   return true;
 }

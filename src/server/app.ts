@@ -22,22 +22,8 @@ import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
 import { registerWeb } from './web.js';
-import { checkSla } from '../modules/conversations/index.js';
-import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
-import { sendResetLinks } from '../modules/accounts/passwords.service.js';
-import accountRoutes from '../modules/accounts/accounts.routes.js';
-import conversationRoutes from '../modules/conversations/conversations.routes.js';
-import customerRoutes from '../modules/customers/customers.routes.js';
-import queueRoutes from '../modules/queues/queues.routes.js';
-import macroRoutes from '../modules/macros/macros.routes.js';
-import webhookRoutes from '../modules/webhooks/webhooks.routes.js';
-import eventRoutes from '../modules/events/events.routes.js';
-import auditRoutes from '../modules/audit/audit.routes.js';
-import journeyRoutes from '../modules/journeys/journeys.routes.js';
-import { CHANNEL_MODULES } from '../modules/channels/index.js';
-import { FEATURE_MODULES } from '../modules/features.js';
-import { listeningRoutes, registerListeningJobs } from '../modules/listening/index.js';
-import { closeProbeSockets, probeRoutes, registerProbeJobs } from '../modules/probes/index.js';
+import { MODULES } from '../modules/index.js';
+import { principalFromSession, principalFromToken } from '../modules/accounts/index.js';
 import { VERSION } from '../platform/version.js';
 
 export type { App };
@@ -76,14 +62,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const ctx: Ctx = { db, config, now: opts.now ?? (() => new Date()) };
   app.decorate('ctx', ctx);
-  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs, leaseMs: config.jobLeaseMs })
-    .on('sla.check', (payload) => checkSla(ctx, payload))
-    .on('webhook.deliver', (payload, job, signal) => deliverWebhook(ctx, payload, job.attempts, job.max_attempts, signal))
-    .on('auth.password_reset', (payload) => sendResetLinks(ctx, payload));
-  for (const m of Object.values(CHANNEL_MODULES)) m.jobs?.(jobs, ctx);
-  for (const m of Object.values(FEATURE_MODULES)) m.jobs?.(jobs, ctx);
-  registerListeningJobs(jobs, ctx);
-  registerProbeJobs(jobs, ctx);
+  const jobs = new JobRunner(db, app.log as any, { concurrency: config.jobConcurrency, deadlineMs: config.jobDeadlineMs, leaseMs: config.jobLeaseMs });
+  for (const m of MODULES) m.jobs?.(jobs, ctx);
   app.decorate('jobs', jobs);
   app.decorateRequest('principal', null);
 
@@ -153,7 +133,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
-  registerAuth(app);
+  registerAuth(app, { principalFromSession, principalFromToken });
   registerIdempotency(app);
 
   app.get('/api/health', {
@@ -171,29 +151,16 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   await app.register(
     async (api) => {
-      await api.register(accountRoutes);
-      await api.register(conversationRoutes);
-      await api.register(customerRoutes);
-      await api.register(queueRoutes);
-      await api.register(macroRoutes);
-      await api.register(webhookRoutes);
-      await api.register(eventRoutes);
-      await api.register(auditRoutes);
-      await api.register(journeyRoutes);
-      for (const m of Object.values(CHANNEL_MODULES)) if (m.routes) await api.register(m.routes);
-      await api.register(listeningRoutes);
-      await api.register(probeRoutes);
-      for (const m of Object.values(FEATURE_MODULES)) if (m.routes) await api.register(m.routes);
+      for (const m of MODULES) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );
   await registerRealtime(app);
-  for (const m of Object.values(CHANNEL_MODULES)) if (m.pages) await app.register(m.pages);
-  for (const m of Object.values(FEATURE_MODULES)) if (m.pages) await app.register(m.pages);
+  for (const m of MODULES) if (m.pages) await app.register(m.pages);
   appRoute = await registerWeb(app);
 
   app.addHook('onClose', async () => {
-    closeProbeSockets();
+    for (const m of MODULES) await m.close?.();
     await jobs.stop();
   });
   return app as App;

@@ -5,8 +5,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.js';
-import { principalFromSession, principalFromToken } from '../modules/accounts/accounts.service.js';
-import type { Principal } from '../platform/context.js';
+import type { Ctx, Principal } from '../platform/context.js';
+
+/**
+ * How a token or session id becomes a principal: the accounts module's lookups, handed in by app.ts. Route files import
+ * this file, so it imports no module (accounts' routes import it: importing accounts here would close a circle).
+ */
+export interface PrincipalLookup {
+  principalFromToken(ctx: Ctx, token: string): Promise<Principal | null>;
+  principalFromSession(ctx: Ctx, sessionId: string): Promise<Principal | null>;
+}
 
 export const SESSION_COOKIE = 'earshot_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,18 +27,18 @@ function originHost(origin: string): string | null {
   }
 }
 
-export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest): Promise<Principal | null> {
+export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest, lookup: PrincipalLookup): Promise<Principal | null> {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) throw new AppError('unauthorized', 'Authorization must be "Bearer <token>"', 401);
-    const p = await principalFromToken(app.ctx, m[1]);
+    const p = await lookup.principalFromToken(app.ctx, m[1]);
     if (!p) throw new AppError('unauthorized', 'Unknown or revoked API token', 401);
     return { ...p, ip: req.ip };
   }
   const sid = req.cookies?.[SESSION_COOKIE];
   if (sid) {
-    const p = await principalFromSession(app.ctx, sid);
+    const p = await lookup.principalFromSession(app.ctx, sid);
     if (!p) return null;
     // Cookies ride along on cross-site requests; SameSite=Lax stops most, and a foreign Origin stops the rest.
     if (UNSAFE.has(req.method)) {
@@ -44,14 +52,14 @@ export async function resolvePrincipal(app: FastifyInstance, req: FastifyRequest
   return null;
 }
 
-export function registerAuth(app: FastifyInstance<any, any, any, any, any>) {
+export function registerAuth(app: FastifyInstance<any, any, any, any, any>, lookup: PrincipalLookup) {
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     // Decided by the route the router matched, never by the raw URL: the router decodes the path, so `/%61pi/v1/…`
     // reaches an /api/v1/ route without starting with '/api/v1/' (issue 14 item 8). No matched route: a 404 follows.
     const routed = req.routeOptions.url;
     if (!routed || !routed.startsWith('/api/v1/')) return;
     if (req.routeOptions.config?.auth === false) return;
-    const p = await resolvePrincipal(app, req);
+    const p = await resolvePrincipal(app, req, lookup);
     if (!p) throw new AppError('unauthorized', 'Sign in or send an API token (Authorization: Bearer es_…)', 401);
     req.principal = p;
   });

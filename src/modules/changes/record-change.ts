@@ -9,9 +9,9 @@
  */
 import type { Principal, Tx } from '../../platform/context.js';
 import { publishChange, type Change } from '../../platform/changes.js';
-import { appendEvents, type NewEvent } from '../events/events.service.js';
-import { audit } from '../audit/audit.service.js';
-import { emitWebhook, type WebhookEvent } from '../webhooks/webhooks.service.js';
+import { appendEvents, type NewEvent } from '../events/index.js';
+import { audit } from '../audit/index.js';
+import { emitWebhook, type WebhookEvent } from '../webhooks/index.js';
 
 /** A realtime notice; its account is the writer's unless given. */
 export type ChangeNotice = Omit<Change, 'accountId'> & { accountId?: string };

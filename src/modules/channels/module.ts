@@ -1,26 +1,9 @@
-/** What a channel module exports (see ./index.ts), and `combine` for a channel made of several parts. */
-import type { App } from '../../server/types.js';
-import type { Ctx } from '../../platform/context.js';
-import type { JobRunner } from '../../platform/jobs.js';
-import type { Command } from 'commander';
+/** `combine`: one module made of several parts (the email channel: inbound and outbound), each part of the contract. */
+import type { EarshotModule, ModuleHandle } from '../module.js';
 
-export interface ChannelHandle {
-  name: string;
-  /** One line for the start banner, e.g. "SMTP on 0.0.0.0:2525". */
-  info: string;
-  stop(): Promise<void>;
-}
+export type ModulePart = Omit<EarshotModule, 'name' | 'tables' | 'demo'>;
 
-export interface ChannelModule {
-  routes?: (api: App) => Promise<void>;
-  pages?: (app: App) => Promise<void>;
-  jobs?: (runner: JobRunner, ctx: Ctx) => void;
-  start?: (app: App) => Promise<ChannelHandle[]>;
-  cli?: (program: Command) => void;
-}
-
-/** One channel made of several parts (email: inbound and outbound), each a ChannelModule. */
-export function combine(...parts: ChannelModule[]): Required<ChannelModule> {
+export function combine(...parts: ModulePart[]): Required<ModulePart> {
   return {
     routes: async (api) => {
       for (const m of parts) if (m.routes) await api.register(m.routes);
@@ -32,13 +15,15 @@ export function combine(...parts: ChannelModule[]): Required<ChannelModule> {
       for (const m of parts) m.jobs?.(runner, ctx);
     },
     start: async (app) => {
-      const out: ChannelHandle[] = [];
+      const out: ModuleHandle[] = [];
       for (const m of parts) if (m.start) out.push(...(await m.start(app)));
       return out;
+    },
+    close: async () => {
+      for (const m of parts) await m.close?.();
     },
     cli: (program) => {
       for (const m of parts) m.cli?.(program);
     },
   };
 }
-

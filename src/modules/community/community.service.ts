@@ -13,9 +13,9 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { analyze } from '../listening/analyze.js';
+import { analyze } from '../listening/index.js';
 import { activeMeasures } from '../respect/index.js';
-import { createArticleTx } from '../knowledge/knowledge.service.js';
+import { createArticleTx } from '../knowledge/index.js';
 import { recordChange } from '../changes/index.js';
 
 export const POINTS_VERIFIED = 10;

@@ -1,7 +1,7 @@
 /** Demo community: members, questions and answers in en/de/nb; one answer verified, one verified and promoted. */
 import type { Ctx, Principal } from '../../platform/context.js';
 import type { DemoSeed } from '../module.js';
-import { findOrCreateCustomer } from '../customers/customers.service.js';
+import { findOrCreateCustomer } from '../customers/index.js';
 import * as svc from './community.service.js';
 
 export async function seedCommunity(ctx: Ctx, seed: DemoSeed) {

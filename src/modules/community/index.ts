@@ -1,8 +1,14 @@
-/** The community module (issue 7): see src/modules/features.ts and docs/community.md. */
-import type { FeatureModule } from '../module.js';
+/** The community module (issue 7): see docs/community.md. */
+import type { EarshotModule } from '../module.js';
 import routes from './community.routes.js';
 import pages from './pages.js';
 import { seedCommunity } from './demo.js';
 
-const module: FeatureModule = { routes, pages, demo: seedCommunity };
+const module: EarshotModule = {
+  name: 'community',
+  tables: ['community_members', 'community_posts', 'community_votes'],
+  routes,
+  pages,
+  demo: seedCommunity,
+};
 export default module;

@@ -12,11 +12,20 @@ import type { App } from '../../server/types.js';
 import { cookieSecure } from '../../server/auth.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sameOrigin, sendHtml, type Form } from '../channels/web/html.js';
-import { localeOf } from '../channels/web/texts.js';
-import { PORTAL_COOKIE } from '../channels/web/pages.js';
-import * as web from '../channels/web/web.service.js';
-import * as portal from '../channels/web/portal.service.js';
+import {
+  acceptForms,
+  esc,
+  errorBox,
+  page,
+  publicLimits,
+  sameOrigin,
+  sendHtml,
+  type Form,
+  localeOf,
+  PORTAL_COOKIE,
+} from '../channels/web/index.js';
+import * as web from '../channels/web/index.js';
+import * as portal from '../channels/web/index.js';
 import * as svc from './community.service.js';
 import { ct, ctCount, type CtKey } from './texts.js';
 

@@ -1,9 +1,9 @@
 /**
  * The csat module (issue 7): a one-question satisfaction survey after solved, through the conversation's channel
  * (email with score links to /survey/<token>, or a prompt in the open chat widget), one reminder, answers joined to
- * journeys. See docs/csat.md and src/modules/features.ts.
+ * journeys. See docs/csat.md.
  */
-import type { FeatureModule } from '../module.js';
+import type { EarshotModule } from '../module.js';
 import routes from './csat.routes.js';
 import pages from './csat.pages.js';
 import { runReminder, runSurvey } from './sending.js';
@@ -15,7 +15,10 @@ import { onConversationSolved } from '../conversations/index.js';
 // when this module is loaded, which every process that solves conversations does (app.ts and the CLI load the features).
 onConversationSolved((tx, _p, c) => scheduleSurvey(tx, c.accountId, c.conversationId, c.solvedAt));
 
-const module: FeatureModule = {
+
+const module: EarshotModule = {
+  name: 'csat',
+  tables: ['csat_settings', 'csat_surveys', 'conversation_ratings'],
   routes,
   pages,
   jobs(runner, ctx) {

@@ -1,10 +1,13 @@
-/** The heart module (issue 7): see src/modules/features.ts and docs/heart.md. */
-import type { FeatureModule } from '../module.js';
+/** The heart module (issue 7): see docs/heart.md. */
+import type { EarshotModule } from '../module.js';
 import heartRoutes from './heart.routes.js';
 import { heartDemo } from './heart.demo.js';
 import { notifyApprovers } from './goodwill.js';
 
-const module: FeatureModule = {
+
+const module: EarshotModule = {
+  name: 'heart',
+  tables: ['heart_settings', 'goodwill_budgets', 'goodwill_spends', 'policy_exceptions', 'moments', 'moment_kudos'],
   routes: heartRoutes,
   jobs: (runner, ctx) => {
     runner.on('heart.approval_requested', (payload) => notifyApprovers(ctx, payload as { spendId: string }));

@@ -1,8 +1,17 @@
-/** The knowledge module (issue 7): see src/modules/features.ts and docs/knowledge.md. */
-import type { FeatureModule } from '../module.js';
+/** The knowledge module (issue 7): see docs/knowledge.md. */
+import type { EarshotModule } from '../module.js';
 import routes from './knowledge.routes.js';
 import pages from './pages.js';
 import { seedKnowledge } from './demo.js';
 
-const module: FeatureModule = { routes, pages, demo: seedKnowledge };
+export { createArticleTx } from './knowledge.service.js';
+export { portalHelpLinks } from './pages.js';
+
+const module: EarshotModule = {
+  name: 'knowledge',
+  tables: ['kb_articles', 'kb_translations'],
+  routes,
+  pages,
+  demo: seedKnowledge,
+};
 export default module;

@@ -1,12 +1,12 @@
 /**
- * The leaders module (issue 7, see src/modules/features.ts): routes under /api/v1/leaders, the `leaders.draw` and
+ * The leaders module (issue 7): routes under /api/v1/leaders, the `leaders.draw` and
  * `leaders.digest` jobs (self-scheduling per leader), `earshot leaders draw|list`, and the demo leader's sample.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { FeatureModule } from '../module.js';
-import * as accounts from '../accounts/accounts.service.js';
+import type { EarshotModule } from '../module.js';
+import * as accounts from '../accounts/index.js';
 import { dbOptions, withDb } from '../../platform/cli-db.js';
 import leadersRoutes from './leaders.routes.js';
 import * as svc from './leaders.service.js';
@@ -55,7 +55,9 @@ export async function leadersList(ctx: Ctx, o: { account: string; status?: strin
     .join('');
 }
 
-const module: FeatureModule = {
+const module: EarshotModule = {
+  name: 'leaders',
+  tables: ['leader_settings', 'leader_absences', 'leader_draws', 'leader_items', 'leader_digests'],
   routes: leadersRoutes,
   jobs: (runner, ctx) => {
     runner.on(svc.DRAW_JOB, (payload) => svc.runDrawJob(ctx, payload));

@@ -18,8 +18,7 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { named } from '../../platform/sql.js';
-import { journeysCte } from '../journeys/metrics.js';
-import { DAY_WINDOW_CHANNELS } from '../journeys/projection.js';
+import { journeysCte, DAY_WINDOW_CHANNELS } from '../journeys/index.js';
 import { recordChange } from '../changes/index.js';
 
 export const VERDICTS = ['agrees', 'contradicted', 'blind_spot', 'no_figure'] as const;

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { readLines } from '../journeys/import/lines.js';
+import { readLines } from '../journeys/index.js';
 import { analyze, type Analysis } from './analyze.js';
 
 export interface AnalyzeInput { id: string | number; text: string; lang?: string }

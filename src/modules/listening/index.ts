@@ -1,26 +1,23 @@
 /**
- * Listening (issue 6), the parts the app wires in:
- *   - `listeningRoutes`: fastify plugin, register under /api/v1;
- *   - `registerListeningJobs(runner, ctx)`: the `listening.analyze` job (enqueued by the conversation service for
- *     every inbound customer message);
- *   - `registerAnecdoteCommands(program)`: `earshot report anecdotes --account A [--json]` (adds to an existing
- *     `report` command, or creates it).
+ * Listening (issue 6): every inbound customer message analysed (language, urgency, threats, wait claims) by the
+ * `listening.analyze` job (enqueued by the conversation service); the anecdote audit (customers' wait claims held
+ * against the waits measured for them); `earshot listen …` and `earshot report anecdotes --account A [--json]` (adds to
+ * an existing `report` command, or creates it).
  */
+import type { EarshotModule } from '../module.js';
 import { Command, Option } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
-import type { JobRunner } from '../../platform/jobs.js';
-import * as accounts from '../accounts/accounts.service.js';
+import * as accounts from '../accounts/index.js';
 import { dbOptions, withDb } from '../../platform/cli-db.js';
 import { ANALYZE_JOB, analyzeMessage } from './listening.service.js';
 import { ANECDOTE_GROUPS, anecdoteReport, anecdoteText } from './anecdotes.js';
+import routes from './listening.routes.js';
+import { registerListeningCommands } from './cli.js';
 
-export { default as listeningRoutes } from './listening.routes.js';
-export { ANALYZE_JOB } from './listening.service.js';
-
-export function registerListeningJobs(runner: JobRunner, ctx: Ctx) {
-  runner.on(ANALYZE_JOB, (payload) => analyzeMessage(ctx, payload));
-}
+export { ANALYZE_JOB, analyzeMessage } from './listening.service.js';
+export { analyze } from './analyze.js';
+export { anecdoteReport } from './anecdotes.js';
 
 /** The work of `earshot report anecdotes`, callable with an open context (tests). Returns what it prints. */
 export async function reportAnecdotes(ctx: Ctx, o: { account: string; from?: string; to?: string; by?: string; json?: boolean }): Promise<string> {
@@ -46,3 +43,17 @@ export function registerAnecdoteCommands(program: Command) {
     });
   });
 }
+
+const module: EarshotModule = {
+  name: 'listening',
+  tables: ['message_findings', 'anecdote_checks', 'anecdote_alerts'],
+  routes,
+  jobs(runner, ctx) {
+    runner.on(ANALYZE_JOB, (payload) => analyzeMessage(ctx, payload));
+  },
+  cli(program) {
+    registerAnecdoteCommands(program);
+    registerListeningCommands(program);
+  },
+};
+export default module;

@@ -14,9 +14,9 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
+import { enqueueEmail } from '../channels/email/index.js';
 import { raisePriority } from '../conversations/index.js';
 import { recordChange } from '../changes/index.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { getClassifier, type Analysis, type Classifier, type Span } from './analyze.js';
 import { maybeAlert, recordClaim } from './anecdotes.js';

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { systemPrincipal } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import * as accounts from '../accounts/accounts.service.js';
+import * as accounts from '../accounts/index.js';
 import { dbOptions, withDb } from '../../platform/cli-db.js';
 import * as svc from './probes.service.js';
 

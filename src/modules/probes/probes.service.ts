@@ -15,10 +15,10 @@ import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import type { Queryable } from '../../platform/db.js';
-import { findOrCreateCustomer, normaliseIdentity } from '../customers/customers.service.js';
-import { ingestCti } from '../channels/voice/cti.js';
-import { findRecipient } from '../channels/email/mailboxes.service.js';
-import { waitsReport } from '../journeys/journeys.service.js';
+import { findOrCreateCustomer, normaliseIdentity } from '../customers/index.js';
+import { ingestCti } from '../channels/voice/index.js';
+import { findRecipient } from '../channels/email/index.js';
+import { waitsReport } from '../journeys/index.js';
 import { recordChange } from '../changes/index.js';
 
 export const PROBE_DOMAIN = 'probes.earshot.invalid';

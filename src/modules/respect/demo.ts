@@ -2,10 +2,10 @@
 import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import type { DemoSeed } from '../module.js';
-import * as queues from '../queues/queues.service.js';
+import * as queues from '../queues/index.js';
 import * as conv from '../conversations/index.js';
-import { analyzeMessage } from '../listening/listening.service.js';
-import { holdQueuedEmails } from '../channels/email/outbound.js';
+import { analyzeMessage } from '../listening/index.js';
+import { holdQueuedEmails } from '../channels/email/index.js';
 import { approveMeasure, proposeMeasure, updateSettings } from './respect.service.js';
 
 export async function respectDemo(ctx: Ctx, seed: DemoSeed) {

@@ -1,12 +1,15 @@
-/** The respect module (issue 7): see src/modules/features.ts and docs/respect.md. */
-import type { FeatureModule } from '../module.js';
+/** The respect module (issue 7): see docs/respect.md. */
+import type { EarshotModule } from '../module.js';
 import respectRoutes from './respect.routes.js';
 import respectPages from './respect.pages.js';
 import { EXPIRE_JOB, ROUTE_BANNED_JOB } from './shared.js';
 import { expireMeasure, routeBanned } from './decide.js';
 import { respectDemo } from './demo.js';
 
-const module: FeatureModule = {
+
+const module: EarshotModule = {
+  name: 'respect',
+  tables: ['respect_settings', 'respect_measures', 'respect_appeals', 'respect_refusals', 'respect_routed'],
   routes: respectRoutes,
   pages: respectPages,
   jobs: (runner, ctx) => {

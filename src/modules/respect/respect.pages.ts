@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/types.js';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/html.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/index.js';
 import * as svc from './respect.service.js';
 import { asLocale, rt } from './texts.js';
 

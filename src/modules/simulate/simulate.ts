@@ -22,7 +22,7 @@
  */
 import type { ContactFigures } from './erlang.js';
 import { rng, sampler, type Dist } from './random.js';
-import type { ParsedEvent } from '../journeys/import/types.js';
+import type { ParsedEvent } from '../journeys/index.js';
 
 export interface SimulationOptions {
   arrivalsPerHour: number;

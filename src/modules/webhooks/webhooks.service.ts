@@ -13,7 +13,7 @@ import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import { randomToken } from '../../platform/password.js';
-import { audit } from '../audit/audit.service.js';
+import { audit } from '../audit/index.js';
 import { checkLiteral, guardedLookup, isLocalName, refusal, TargetRefused, targetPolicy, type TargetPolicy } from './guard.js';
 
 export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'sla.breached', 'anecdotes.alert'] as const;

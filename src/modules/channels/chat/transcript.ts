@@ -6,7 +6,7 @@
 import type { Tx } from '../../../platform/context.js';
 import { invalid } from '../../../platform/errors.js';
 import { textsOf, type Locale } from '../../../platform/i18n.js';
-import { enqueueEmail } from '../email/outbound.js';
+import { enqueueEmail } from '../email/index.js';
 
 const T = {
   subject: { en: 'Your chat with {account} on {date}', de: 'Ihr Chat mit {account} vom {date}', nb: 'Chatten din med {account} {date}' },

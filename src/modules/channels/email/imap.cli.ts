@@ -1,6 +1,6 @@
 /** `earshot imap add|list|poll`: existing mailboxes read over IMAP. */
 import { Command, Option } from 'commander';
-import * as accounts from '../../accounts/accounts.service.js';
+import * as accounts from '../../accounts/index.js';
 import { dbOptions, portArg, withDb } from '../../../platform/cli-db.js';
 import { AppError } from '../../../platform/errors.js';
 import { addImapSource, listImapSources } from './imap.service.js';

@@ -1,7 +1,7 @@
 /** `earshot mailbox add|list`: the addresses that receive email; `earshot domain claim|release|list`: whose domains. */
 import { Command, Option } from 'commander';
 import { systemPrincipal } from '../../../platform/context.js';
-import * as accounts from '../../accounts/accounts.service.js';
+import * as accounts from '../../accounts/index.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import * as svc from './mailboxes.service.js';
 import * as domains from './domains.service.js';

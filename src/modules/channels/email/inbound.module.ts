@@ -1,10 +1,10 @@
-import type { ChannelModule } from '../module.js';
+import type { ModulePart } from '../index.js';
 import routes from './inbound.routes.js';
 import { mailboxCli } from './inbound.cli.js';
 import { startSmtpServer } from './smtp.js';
 
 /** The inbound part of the email channel: mailboxes (API, CLI), the SMTP listener (when SMTP_PORT is set). */
-const module: ChannelModule = {
+const module: ModulePart = {
   routes,
   cli: mailboxCli,
   async start(app) {

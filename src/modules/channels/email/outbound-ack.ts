@@ -10,7 +10,7 @@ import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
 import { pickLocale, type Locale } from '../../../platform/i18n.js';
 import { enqueueEmail, formatAddress, newMessageId, domainOf } from './outbound.js';
-import { replySubject } from '../deliver.js';
+import { replySubject } from '../index.js';
 import { recordChange } from '../../changes/index.js';
 
 export const ACK_TEXTS: Record<'body', Record<Locale, string>> = {

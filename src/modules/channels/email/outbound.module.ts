@@ -1,11 +1,11 @@
-import type { ChannelModule } from '../module.js';
+import type { ModulePart } from '../index.js';
 import routes from './outbound-routes.js';
 import { sendOutboundEmail, closeTransports, safeUrl } from './outbound-send.js';
 import { startImapPollers } from './imap.js';
 import { imapCli } from './imap.cli.js';
 
 /** The outbound part of the email channel: the `email.send` job, delivery status, IMAP pollers and their CLI. */
-const module: ChannelModule = {
+const module: ModulePart = {
   routes,
   jobs(runner, ctx) {
     runner.on('email.send', (payload, job, signal) => sendOutboundEmail(ctx, payload, job, signal));

@@ -21,7 +21,7 @@ import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../../platform/errors.js';
 import { enqueue } from '../../../platform/jobs.js';
-import { appendEvents, type NewEvent } from '../../events/events.service.js';
+import { appendEvents, type NewEvent } from '../../events/index.js';
 import { recordChange } from '../../changes/index.js';
 
 export const CALLBACK_OUTCOMES = ['reached', 'no_answer', 'voicemail', 'wrong_number'] as const;

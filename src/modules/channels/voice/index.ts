@@ -4,12 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { App } from '../../../server/types.js';
-import type { Ctx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
-import type { JobRunner } from '../../../platform/jobs.js';
-import { findAccount } from '../../accounts/accounts.service.js';
+import type { EarshotModule, ModuleHandle } from '../../module.js';
+import { findAccount } from '../../accounts/index.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
-import type { ChannelHandle } from '../module.js';
 import { AmiClient, parseAmiUrl } from './ami.js';
 import { checkCallbackSla, listCallbacks } from './callbacks.js';
 import { followOnce, newFollower, QueueLogFollower } from './queue-log-follow.js';
@@ -17,15 +15,11 @@ import voiceRoutes from './routes.js';
 import { voiceLabel } from './texts.js';
 import type { Locale } from '../../../platform/i18n.js';
 
-export const routes = voiceRoutes;
+export { ingestCti } from './cti.js';
 
-export function jobs(runner: JobRunner, ctx: Ctx) {
-  runner.on('callback.sla', (payload) => checkCallbackSla(ctx, payload));
-}
-
-export async function start(app: App): Promise<ChannelHandle[]> {
+async function start(app: App): Promise<ModuleHandle[]> {
   const { ctx } = app;
-  const out: ChannelHandle[] = [];
+  const out: ModuleHandle[] = [];
   if (ctx.config.amiUrl) {
     const target = parseAmiUrl(ctx.config.amiUrl);
     const account = await findAccount(ctx, target.account);
@@ -43,7 +37,7 @@ export async function start(app: App): Promise<ChannelHandle[]> {
   return out;
 }
 
-export function cli(program: Command) {
+function cli(program: Command) {
   const voice = program.command('voice').description('phone events: follow a queue_log once, list callbacks');
   dbOptions(
     voice
@@ -79,3 +73,15 @@ export function cli(program: Command) {
     });
   });
 }
+
+const module: EarshotModule = {
+  name: 'voice',
+  tables: ['callbacks', 'callback_attempts', 'voice_follow_checkpoints'],
+  routes: voiceRoutes,
+  jobs(runner, ctx) {
+    runner.on('callback.sla', (payload) => checkCallbackSla(ctx, payload));
+  },
+  start,
+  cli,
+};
+export default module;

@@ -6,7 +6,7 @@
  * transaction as its abandon event (see callbacks.ts).
  */
 import type { Tx } from '../../../platform/context.js';
-import { appendEvents, type NewEvent } from '../../events/events.service.js';
+import { appendEvents, type NewEvent } from '../../events/index.js';
 import { closeCallbacksAnswered, openCallbacksFor } from './callbacks.js';
 import { isPhone, type VoiceEvent } from './mapping.js';
 

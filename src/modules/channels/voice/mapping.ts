@@ -30,9 +30,9 @@
  * (arrived, ivr, resolved), else `ami:<Linkedid>:<type>:<epoch s>:<queue>[:<member>]`.
  */
 import { invalid } from '../../../platform/errors.js';
-import type { ContactEventType } from '../../events/vocabulary.js';
-import { normaliseIdentity } from '../../customers/customers.service.js';
-import { cleanIdentity, uniqueidEpoch } from '../../journeys/import/queue-log.js';
+import type { ContactEventType } from '../../events/index.js';
+import { normaliseIdentity } from '../../customers/index.js';
+import { cleanIdentity, uniqueidEpoch } from '../../journeys/index.js';
 
 export interface VoiceEvent {
   /** Full contact id, with the source prefix (`ami:…`, `cti:…`, `queue-log:…`). */

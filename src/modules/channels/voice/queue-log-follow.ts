@@ -19,8 +19,7 @@ import { createHash } from 'node:crypto';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Ctx, Tx } from '../../../platform/context.js';
-import { QueueLogParser } from '../../journeys/import/queue-log.js';
-import type { ParsedEvent } from '../../journeys/import/types.js';
+import { QueueLogParser, type ParsedEvent } from '../../journeys/index.js';
 import { writeVoiceEvents } from './ingest.js';
 import { phoneIdentity, type VoiceEvent } from './mapping.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { systemPrincipal, type Ctx } from '../../../platform/context.js';
 import { invalid } from '../../../platform/errors.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
-import * as accounts from '../../accounts/accounts.service.js';
+import * as accounts from '../../accounts/index.js';
 import * as web from './web.service.js';
 
 /** A queue by name or id; null for 'none'. */

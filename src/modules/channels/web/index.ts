@@ -2,14 +2,26 @@
  * The web channel: a public contact form (/contact/:account, and POST /api/v1/public/contact/:account for sites with
  * their own form) and the customer portal (/portal/:account) with magic-link sign-in. See docs/channels-web.md.
  */
-import type { JobRunner } from '../../../platform/jobs.js';
-import type { Ctx } from '../../../platform/context.js';
+import type { EarshotModule } from '../../module.js';
+import routes from './routes.js';
+import pages from './pages.js';
+import { cli } from './cli.js';
 import { sendLink } from './portal.service.js';
 
-export { default as routes } from './routes.js';
-export { default as pages } from './pages.js';
-export { cli } from './cli.js';
+export { acceptForms, errorBox, esc, page, publicLimits, sameOrigin, sendHtml, type Form } from './html.js';
+export { localeOf } from './texts.js';
+export { baseUrl, publicAccount, type PublicAccount } from './web.service.js';
+export { csrfOk, csrfToken, SESSION_TTL_MS, sessionCustomer } from './portal.service.js';
+export { PORTAL_COOKIE } from './pages.js';
 
-export function jobs(runner: JobRunner, ctx: Ctx) {
-  runner.on('web.portal_link', (payload) => sendLink(ctx, payload));
-}
+const module: EarshotModule = {
+  name: 'web',
+  tables: ['web_settings', 'portal_links', 'portal_sessions', 'contact_acks'],
+  routes,
+  pages,
+  jobs(runner, ctx) {
+    runner.on('web.portal_link', (payload) => sendLink(ctx, payload));
+  },
+  cli,
+};
+export default module;

@@ -11,7 +11,7 @@ import { acceptForms, esc, errorBox, page, publicLimits, sameOrigin, sendHtml, t
 import { localeOf, t, type TextKey } from './texts.js';
 import * as web from './web.service.js';
 import * as portal from './portal.service.js';
-import { portalHelpLinks } from '../../knowledge/pages.js';
+import { portalHelpLinks } from '../../knowledge/index.js';
 
 export const PORTAL_COOKIE = 'earshot_portal';
 const HONEYPOT = web.HONEYPOT;

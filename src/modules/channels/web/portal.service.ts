@@ -10,7 +10,7 @@ import type { Locale } from '../../../platform/i18n.js';
 import { randomToken, sha256 } from '../../../platform/password.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { addCustomerMessage } from '../../conversations/index.js';
-import { enqueueEmail } from '../email/outbound.js';
+import { enqueueEmail } from '../email/index.js';
 import { baseUrl, type PublicAccount } from './web.service.js';
 import { t } from './texts.js';
 import { recordChange } from '../../changes/index.js';

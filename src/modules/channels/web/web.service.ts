@@ -11,8 +11,8 @@ import type { Locale } from '../../../platform/i18n.js';
 import { randomToken } from '../../../platform/password.js';
 import { createConversation } from '../../conversations/index.js';
 import { enqueueEmail } from '../email/outbound.js';
-import { normaliseIdentity } from '../../customers/customers.service.js';
-import { refuseIfBlocked } from '../../respect/channel-checks.js';
+import { normaliseIdentity } from '../../customers/index.js';
+import { refuseIfBlocked } from '../../respect/respect.service.js';
 import { t, type TextKey } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 

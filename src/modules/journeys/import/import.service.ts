@@ -9,9 +9,9 @@ import { validateTimezone } from '../../../platform/business-hours.js';
 import type { Ctx, Principal } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
-import { getAccount } from '../../accounts/accounts.service.js';
+import { getAccount } from '../../accounts/index.js';
+import { appendEvents, type NewEvent } from '../../events/index.js';
 import { recordChange } from '../../changes/index.js';
-import { appendEvents, type NewEvent } from '../../events/events.service.js';
 import { refreshSketches } from '../sketches.js';
 import type { ParsedEvent, ParseReport } from './types.js';
 

@@ -4,7 +4,7 @@
  * and keeps the projections (contact facts, wait sketches) up to date.
  */
 
-import type { ContactEventType } from '../../events/vocabulary.js';
+import type { ContactEventType } from '../../events/index.js';
 
 export type { ContactEventType };
 
