@@ -8,7 +8,7 @@ import nodemailer from 'nodemailer';
 import { Command } from 'commander';
 import { setup, type TestEnv } from './helpers.js';
 import { startSmtpServer, type SmtpHandle } from '../src/modules/channels/email/smtp.js';
-import { registerAnecdoteCommands, reportAnecdotes } from '../src/modules/listening/index.js';
+import { registerAnecdoteCommands, reportAnecdotes } from '../src/modules/listening/listening.module.js';
 
 let env: TestEnv;
 let smtp: SmtpHandle;

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, convBody, type TestEnv } from './helpers.js';
-import csat from '../src/modules/csat/index.js';
+import csat from '../src/modules/csat/csat.module.js';
 
 let env: TestEnv;
 before(async () => {

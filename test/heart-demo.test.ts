@@ -9,7 +9,7 @@ import { setup, convBody, type TestEnv } from './helpers.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import * as queues from '../src/modules/queues/queues.service.js';
-import heart from '../src/modules/heart/index.js';
+import heart from '../src/modules/heart/heart.module.js';
 import { feed, report, listSpends, listExceptions } from '../src/modules/heart/heart.service.js';
 
 let env: TestEnv;

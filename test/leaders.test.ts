@@ -13,7 +13,7 @@ import { startSmtpSink, type SmtpSink } from './dovecot.js';
 import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import { pickSample } from '../src/modules/leaders/leaders.service.js';
-import { leadersDraw, leadersList } from '../src/modules/leaders/index.js';
+import { leadersDraw, leadersList } from '../src/modules/leaders/leaders.module.js';
 
 let env: TestEnv;
 let sink: SmtpSink;

@@ -13,7 +13,7 @@ import { systemPrincipal } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
 import { AmiClient, AmiParser, parseAmiUrl } from '../src/modules/channels/voice/ami.js';
 import { mapAmiEvent, newAmiState } from '../src/modules/channels/voice/mapping.js';
-import voice from '../src/modules/channels/voice/index.js';
+import voice from '../src/modules/channels/voice/voice.module.js';
 
 const T0 = 1795600800; // 2026-11-25 10:00:00 UTC, the transcript's first event
 const TRANSCRIPT = readFileSync(new URL('./fixtures/ami/queue-calls.ami', import.meta.url), 'utf8')

@@ -6,30 +6,30 @@
  * (public face in index.ts, table ownership, import direction) are in docs/ARCHITECTURE.md, "Modules".
  */
 import type { EarshotModule } from './module.js';
-import accounts from './accounts/index.js';
-import audit from './audit/index.js';
-import changes from './changes/index.js';
-import conversations from './conversations/index.js';
-import customers from './customers/index.js';
-import queues from './queues/index.js';
-import macros from './macros/index.js';
-import webhooks from './webhooks/index.js';
-import events from './events/index.js';
-import journeys from './journeys/index.js';
-import simulate from './simulate/index.js';
-import channels from './channels/index.js';
-import email from './channels/email/index.js';
-import chat from './channels/chat/index.js';
-import web from './channels/web/index.js';
-import voice from './channels/voice/index.js';
-import listening from './listening/index.js';
-import probes from './probes/index.js';
-import leaders from './leaders/index.js';
-import respect from './respect/index.js';
-import heart from './heart/index.js';
-import csat from './csat/index.js';
-import knowledge from './knowledge/index.js';
-import community from './community/index.js';
+import accounts from './accounts/accounts.module.js';
+import audit from './audit/audit.module.js';
+import changes from './changes/changes.module.js';
+import conversations from './conversations/conversations.module.js';
+import customers from './customers/customers.module.js';
+import queues from './queues/queues.module.js';
+import macros from './macros/macros.module.js';
+import webhooks from './webhooks/webhooks.module.js';
+import events from './events/events.module.js';
+import journeys from './journeys/journeys.module.js';
+import simulate from './simulate/simulate.module.js';
+import channels from './channels/channels.module.js';
+import email from './channels/email/email.module.js';
+import chat from './channels/chat/chat.module.js';
+import web from './channels/web/web.module.js';
+import voice from './channels/voice/voice.module.js';
+import listening from './listening/listening.module.js';
+import probes from './probes/probes.module.js';
+import leaders from './leaders/leaders.module.js';
+import respect from './respect/respect.module.js';
+import heart from './heart/heart.module.js';
+import csat from './csat/csat.module.js';
+import knowledge from './knowledge/knowledge.module.js';
+import community from './community/community.module.js';
 
 export type { DemoSeed, EarshotModule, ModuleHandle } from './module.js';
 

@@ -13,8 +13,8 @@ import { textsOf, type Locale } from '../../platform/i18n.js';
 import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
 import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
-import { baseUrl } from '../channels/web/web.service.js';
+import { enqueueEmail } from '../channels/email/index.js';
+import { baseUrl } from '../channels/web/index.js';
 import { recordChange } from '../changes/index.js';
 
 export type TokenPurpose = 'invite' | 'reset';

@@ -1,8 +1,4 @@
-/** The audit log: who changed what, when (written by every module through `audit`, read by admins). */
-import type { EarshotModule } from '../module.js';
-import routes from './audit.routes.js';
+
 
 export { audit } from './audit.service.js';
 
-const module: EarshotModule = { name: 'audit', tables: ['audit_log'], routes };
-export default module;

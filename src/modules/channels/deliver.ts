@@ -5,7 +5,7 @@
  * only after the reply committed, and a rolled-back reply sends nothing.
  */
 import type { Tx } from '../../platform/context.js';
-import { enqueueEmail, formatAddress, newMessageId, domainOf, senderMailbox } from './email/outbound.js';
+import { enqueueEmail, formatAddress, newMessageId, domainOf, senderMailbox } from './email/index.js';
 
 export interface DeliverInput {
   accountId: string;

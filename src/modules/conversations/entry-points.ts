@@ -6,7 +6,7 @@
  */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { conflict, isUuid, notFound } from '../../platform/errors.js';
-import type { NewEvent } from '../events/events.service.js';
+import type { NewEvent } from '../events/index.js';
 import { recordChange } from '../changes/index.js';
 import { insertMessage, messageEnding } from './message-store.js';
 import { applyStatus } from './status.js';

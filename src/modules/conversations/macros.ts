@@ -1,6 +1,6 @@
 /** Macros on a conversation: rendering one for the reply box, and applying one (reply or note plus its actions). */
 import type { Ctx, Principal } from '../../platform/context.js';
-import { getMacro, render } from '../macros/macros.service.js';
+import { getMacro, render } from '../macros/index.js';
 import { getConversation } from './read.js';
 import { addNote, reply } from './messages.js';
 import { updateConversation, type ConversationPatch } from './update.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Principal, Tx } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { sanitize, htmlToText } from '../../platform/sanitize.js';
-import type { NewEvent } from '../events/events.service.js';
+import type { NewEvent } from '../events/index.js';
 import { recordChange } from '../changes/index.js';
 import type { AttachmentInput, MessageInput } from './shared.js';
 

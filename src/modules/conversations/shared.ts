@@ -5,7 +5,7 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { CONTACT_EVENT_TYPES, type NewEvent } from '../events/events.service.js';
+import { CONTACT_EVENT_TYPES, type NewEvent } from '../events/index.js';
 
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];

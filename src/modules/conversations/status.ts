@@ -1,7 +1,7 @@
 /** Internal: the status change every path shares (update, reply, a customer's message, a channel's reopen). */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { conflict } from '../../platform/errors.js';
-import type { NewEvent } from '../events/events.service.js';
+import type { NewEvent } from '../events/index.js';
 import { conversationSolved } from './hooks.js';
 import { ev, type ConvRow, type Status } from './shared.js';
 

@@ -2,9 +2,9 @@
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid } from '../../platform/errors.js';
-import type { NewEvent } from '../events/events.service.js';
+import type { NewEvent } from '../events/index.js';
 import { recordChange } from '../changes/index.js';
-import { pickAgent } from '../queues/queues.service.js';
+import { pickAgent } from '../queues/index.js';
 import { getConversation } from './read.js';
 import { applyStatus } from './status.js';
 import {

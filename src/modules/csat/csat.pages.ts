@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, localeOf } from '../channels/web/index.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
-import { serveEmbedScript } from '../channels/chat/embed.js';
+import { serveEmbedScript } from '../channels/chat/index.js';
 
 type Req = FastifyRequest<{ Params: { token: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string> }>;
 

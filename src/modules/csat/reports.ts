@@ -3,7 +3,7 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { named } from '../../platform/sql.js';
 import { invalid, isUuid } from '../../platform/errors.js';
-import { journeysCte } from '../journeys/metrics.js';
+import { journeysCte } from '../journeys/index.js';
 
 export interface ReportFilter {
   from?: string;

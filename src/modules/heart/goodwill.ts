@@ -4,7 +4,7 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { can, requireCap } from '../../platform/context.js';
 import { conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { addNote } from '../conversations/index.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
+import { enqueueEmail } from '../channels/email/index.js';
 import { enqueue } from '../../platform/jobs.js';
 import { recordChange } from '../changes/index.js';
 import { KINDS, type Kind, getSettings, amount, monthStart, monthOf, standing } from './budgets.js';

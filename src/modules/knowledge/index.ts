@@ -1,17 +1,5 @@
-/** The knowledge module (issue 7): see docs/knowledge.md. */
-import type { EarshotModule } from '../module.js';
-import routes from './knowledge.routes.js';
-import pages from './pages.js';
-import { seedKnowledge } from './demo.js';
+
 
 export { createArticleTx } from './knowledge.service.js';
 export { portalHelpLinks } from './pages.js';
 
-const module: EarshotModule = {
-  name: 'knowledge',
-  tables: ['kb_articles', 'kb_translations'],
-  routes,
-  pages,
-  demo: seedKnowledge,
-};
-export default module;

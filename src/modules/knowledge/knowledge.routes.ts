@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { App } from '../../server/types.js';
 import { who } from '../../server/auth.js';
 import { IdParams, Locale } from '../../server/schemas.js';
-import * as web from '../channels/web/web.service.js';
+import * as web from '../channels/web/index.js';
 import * as svc from './knowledge.service.js';
 
 const Translation = Type.Object({

@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { esc, page, publicLimits, sendHtml } from '../channels/web/html.js';
-import { localeOf } from '../channels/web/texts.js';
-import * as web from '../channels/web/web.service.js';
+import { esc, page, publicLimits, sendHtml } from '../channels/web/index.js';
+import { localeOf } from '../channels/web/index.js';
+import * as web from '../channels/web/index.js';
 import * as svc from './knowledge.service.js';
 import { kt } from './texts.js';
 

@@ -5,7 +5,7 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { rng } from '../simulate/random.js';
+import { rng } from '../simulate/index.js';
 import { recordChange } from '../changes/index.js';
 import { type ItemView, listItemRows } from './items.js';
 import { DRAW_JOB, OPEN_STATUSES, type LeaderSettings, settingsOf, localDay, weekOf, isoWeekday, nextLocal, drawHour, isAbsent, weekCount } from './shared.js';

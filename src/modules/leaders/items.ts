@@ -3,7 +3,7 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, forbidden, invalid, isUuid, notFound } from '../../platform/errors.js';
 import { reply } from '../conversations/index.js';
-import { customerTimeline } from '../customers/customers.service.js';
+import { customerTimeline } from '../customers/index.js';
 import { satisfactionFor, type Satisfaction } from '../csat/index.js';
 import { recordChange } from '../changes/index.js';
 import { settingsOf, localDay, weekOf, weekCount } from './shared.js';

@@ -3,7 +3,7 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid, isUuid, notFound } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
+import { enqueueEmail } from '../channels/email/index.js';
 import { asLocale, rt, untilText } from './texts.js';
 import { recordChange } from '../changes/index.js';
 import type { MeasureKind } from './channel-checks.js';

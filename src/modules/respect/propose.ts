@@ -6,7 +6,7 @@ import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import type { Locale } from '../../platform/i18n.js';
-import { enqueueEmail } from '../channels/email/outbound.js';
+import { enqueueEmail } from '../channels/email/index.js';
 import { asLocale, rt, untilText } from './texts.js';
 import { recordChange } from '../changes/index.js';
 import type { MeasureKind } from './channel-checks.js';

@@ -1,12 +1,6 @@
-/**
- * Simulation of one queue (discrete events) and the Erlang C / Erlang A formulas: `earshot simulate`, `earshot
- * staffing` (src/cli/simulate.ts) and the demo's phone history. Pure functions: no routes, no tables.
- */
-import type { EarshotModule } from '../module.js';
+
 
 export { agentsNeeded, expectedFigures, queueMetrics, type ContactFigures, type QueueInput } from './erlang.js';
 export { contactsToEvents, simulate, type SimulatedContact, type SimulationOptions } from './simulate.js';
 export { parseDist, rng } from './random.js';
 
-const module: EarshotModule = { name: 'simulate', tables: [] };
-export default module;

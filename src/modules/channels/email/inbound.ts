@@ -10,7 +10,7 @@ import type { Ctx, Tx } from '../../../platform/context.js';
 import { systemPrincipal } from '../../../platform/context.js';
 import type { Db } from '../../../platform/db.js';
 import { AppError, isUuid } from '../../../platform/errors.js';
-import { markEmailBounced } from '../../customers/customers.service.js';
+import { markEmailBounced } from '../../customers/index.js';
 import * as conversations from '../../conversations/index.js';
 import type { AttachmentInput } from '../../conversations/index.js';
 import { findRecipient, type Mailbox } from './mailboxes.service.js';

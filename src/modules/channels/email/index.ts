@@ -1,17 +1,6 @@
-/** The email channel: inbound (SMTP listener, parsing, threading, loops and bounces, mailboxes) and outbound
- * (sending through SMTP with threading headers, IMAP polling). */
-import type { EarshotModule } from '../../module.js';
-import { combine } from '../index.js';
-import inbound from './inbound.module.js';
-import outbound from './outbound.module.js';
+
 
 export { domainOf, enqueueEmail, formatAddress, holdQueuedEmails, newMessageId, senderMailbox } from './outbound.js';
 export { createMailbox, findRecipient } from './mailboxes.service.js';
 export { claimDomain } from './domains.service.js';
 
-const module: EarshotModule = {
-  name: 'email',
-  tables: ['outbound_emails', 'mailboxes', 'email_messages', 'email_message_ids', 'imap_sources', 'mailbox_settings', 'mail_domains'],
-  ...combine(inbound, outbound),
-};
-export default module;

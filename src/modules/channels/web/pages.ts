@@ -13,7 +13,8 @@ import * as web from './web.service.js';
 import * as portal from './portal.service.js';
 import { portalHelpLinks } from '../../knowledge/index.js';
 
-export const PORTAL_COOKIE = 'earshot_portal';
+import { PORTAL_COOKIE } from './portal.service.js';
+export { PORTAL_COOKIE };
 const HONEYPOT = web.HONEYPOT;
 
 type Req = FastifyRequest<{ Params: { account: string; id?: string }; Querystring: Record<string, string | undefined>; Body: Form }>;

@@ -16,6 +16,8 @@ import { t } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 
 export const LINK_TTL_MS = 15 * 60_000;
+/** The portal session cookie's name. */
+export const PORTAL_COOKIE = 'earshot_portal';
 export const SESSION_TTL_MS = 24 * 3_600_000;
 /** Links per address within LINK_TTL_MS; more requests answer the same but send nothing. */
 export const LINKS_PER_ADDRESS = 3;

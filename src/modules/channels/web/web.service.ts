@@ -10,9 +10,9 @@ import { AppError, invalid, isUuid } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { randomToken } from '../../../platform/password.js';
 import { createConversation } from '../../conversations/index.js';
-import { enqueueEmail } from '../email/outbound.js';
+import { enqueueEmail } from '../email/index.js';
 import { normaliseIdentity } from '../../customers/index.js';
-import { refuseIfBlocked } from '../../respect/respect.service.js';
+import { refuseIfBlocked } from '../../respect/index.js';
 import { t, type TextKey } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 
