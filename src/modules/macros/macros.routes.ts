@@ -8,7 +8,7 @@ import * as svc from './macros.service.js';
 const macroRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
   const tags = ['macros'];
-  app.get('/macros', { schema: { tags, response: { 200: S.MacroList }, summary: 'Macros; placeholders: ' + svc.PLACEHOLDERS.join(', ') } }, async (req) => ({
+  app.get('/macros', { schema: { tags, response: { 200: S.MacroList }, summary: `Macros; placeholders: ${svc.PLACEHOLDERS.join(', ')}` } }, async (req) => ({
     items: await svc.listMacros(ctx, who(req)),
     placeholders: [...svc.PLACEHOLDERS],
   }));
