@@ -18,6 +18,7 @@ import type { Ctx } from '../platform/context.js';
 import { JobRunner } from '../platform/jobs.js';
 import { registerErrorHandler } from './errors.js';
 import { ApiError } from './schemas.js';
+import { HealthOk, HealthUnavailable } from './health.schemas.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
@@ -138,14 +139,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   app.get('/api/health', {
     config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },
-    schema: { tags: ['system'], summary: 'Liveness and database check', security: [] },
+    schema: { tags: ['system'], summary: 'Liveness and database check', security: [], response: { 200: HealthOk, 503: HealthUnavailable } },
   }, async (_req, reply) => {
     const t = Date.now();
     try {
       await db.query('SELECT 1');
-      return { status: 'ok', version: VERSION, database: db.kind, dbLatencyMs: Date.now() - t };
+      return { status: 'ok' as const, version: VERSION, database: db.kind, dbLatencyMs: Date.now() - t };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', version: VERSION, database: db.kind });
+      return reply.code(503).send({ status: 'unavailable' as const, version: VERSION, database: db.kind });
     }
   });
 

@@ -13,7 +13,7 @@ export interface Account {
   slug: string;
   name: string;
   timezone: string;
-  locale: string;
+  locale: 'en' | 'de' | 'nb';
   currency: string;
   createdAt: Date;
 }
@@ -103,9 +103,9 @@ export interface User {
   email: string;
   name: string;
   role: Role;
-  locale: string;
+  locale: 'en' | 'de' | 'nb';
   timezone: string | null;
-  presence: string;
+  presence: 'available' | 'busy' | 'away' | 'offline';
   capacity: number;
   disabled: boolean;
   /** False until the user set a password (an invited user who has not followed the link yet). */
@@ -386,9 +386,21 @@ export async function createToken(ctx: Ctx, p: Principal, input: { role: Role; n
   });
 }
 
-export async function listTokens(ctx: Ctx, p: Principal) {
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  /** The user whose current rights bound the token; null when the operator made it on the command line. */
+  createdBy: { id: string; name: string } | null;
+}
+
+export async function listTokens(ctx: Ctx, p: Principal): Promise<ApiTokenRow[]> {
   requireCap(p, 'admin');
-  const r = await ctx.db.query(
+  const r = await ctx.db.query<ApiTokenRow>(
     `SELECT t.id, t.name, t.role, t.prefix, t.created_at AS "createdAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt",
             CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name) END AS "createdBy"
        FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
@@ -434,6 +446,13 @@ export async function principalFromToken(ctx: Ctx, token: string): Promise<Princ
 
 // ---------------------------------------------------------------- teams
 
+export interface Team {
+  id: string;
+  name: string;
+  createdAt: Date;
+  memberIds: string[];
+}
+
 export async function createTeam(ctx: Ctx, p: Principal, input: { name: string; memberIds?: string[] }) {
   requireCap(p, 'manage');
   if (!input.name?.trim()) throw invalid('name', 'must not be empty');
@@ -475,9 +494,9 @@ export async function setTeamMembers(ctx: Ctx, p: Principal, teamId: string, mem
   });
 }
 
-export async function getTeam(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db) {
+export async function getTeam(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.db): Promise<Team> {
   if (!isUuid(id)) throw notFound('Team');
-  const r = await tx.query(
+  const r = await tx.query<Team>(
     `SELECT t.id, t.name, t.created_at AS "createdAt",
             coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM team_members m WHERE m.team_id = t.id), '{}') AS "memberIds"
        FROM teams t WHERE t.account_id = $1 AND t.id = $2`,
@@ -487,9 +506,9 @@ export async function getTeam(ctx: Ctx, p: Principal, id: string, tx: Tx = ctx.d
   return r.rows[0];
 }
 
-export async function listTeams(ctx: Ctx, p: Principal) {
+export async function listTeams(ctx: Ctx, p: Principal): Promise<Team[]> {
   requireCap(p, 'conversations');
-  const r = await ctx.db.query(
+  const r = await ctx.db.query<Team>(
     `SELECT t.id, t.name, t.created_at AS "createdAt",
             coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM team_members m WHERE m.team_id = t.id), '{}') AS "memberIds"
        FROM teams t WHERE t.account_id = $1 ORDER BY t.name`,

@@ -49,6 +49,8 @@ export interface Macro {
   /** The language the macro is written in (en, de, nb); null when it fits any. */
   language: 'en' | 'de' | 'nb' | null;
   actions: MacroActions;
+  createdAt: Date;
+  updatedAt: Date;
 }
 const COLS = `id, name, kind, body, language, actions, created_at AS "createdAt", updated_at AS "updatedAt"`;
 

@@ -81,6 +81,26 @@ function checkUrl(url: string, config: Ctx['config']) {
   if (why) throw invalid('url', why);
 }
 
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: Date;
+}
+const WEBHOOK_COLS = `id, url, events, active, created_at AS "createdAt"`;
+
+export interface WebhookDelivery {
+  id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
 export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string; events: string[]; secret?: string }) {
   requireCap(p, 'admin');
   checkUrl(input.url, ctx.config);
@@ -90,9 +110,8 @@ export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string
   const secret = input.secret ?? 'whsec_' + randomToken(24);
   if (secret.length < 16) throw invalid('secret', 'must have at least 16 characters');
   return ctx.db.transaction(async (tx) => {
-    const r = await tx.query(
-      `INSERT INTO webhooks (account_id, url, secret, events) VALUES ($1, $2, $3, $4)
-       RETURNING id, url, events, active, created_at AS "createdAt"`,
+    const r = await tx.query<Webhook>(
+      `INSERT INTO webhooks (account_id, url, secret, events) VALUES ($1, $2, $3, $4) RETURNING ${WEBHOOK_COLS}`,
       [p.accountId, input.url, secret, input.events],
     );
     await audit(tx, p, 'webhook.created', { type: 'webhook', id: r.rows[0].id }, { url: input.url, events: input.events });
@@ -101,10 +120,10 @@ export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string
   });
 }
 
-export async function listWebhooks(ctx: Ctx, p: Principal) {
+export async function listWebhooks(ctx: Ctx, p: Principal): Promise<Webhook[]> {
   requireCap(p, 'admin');
-  const r = await ctx.db.query(
-    `SELECT id, url, events, active, created_at AS "createdAt" FROM webhooks WHERE account_id = $1 ORDER BY created_at`,
+  const r = await ctx.db.query<Webhook>(
+    `SELECT ${WEBHOOK_COLS} FROM webhooks WHERE account_id = $1 ORDER BY created_at`,
     [p.accountId],
   );
   return r.rows;
@@ -120,12 +139,12 @@ export async function deleteWebhook(ctx: Ctx, p: Principal, id: string) {
   });
 }
 
-export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, limit = 50) {
+export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, limit = 50): Promise<WebhookDelivery[]> {
   requireCap(p, 'admin');
   if (!isUuid(webhookId)) throw notFound('Webhook');
   const w = await ctx.db.query('SELECT 1 FROM webhooks WHERE account_id = $1 AND id = $2', [p.accountId, webhookId]);
   if (!w.rows.length) throw notFound('Webhook');
-  const r = await ctx.db.query(
+  const r = await ctx.db.query<WebhookDelivery>(
     `SELECT id, event, status, attempts, response_status AS "responseStatus", last_error AS "lastError",
             created_at AS "createdAt", delivered_at AS "deliveredAt"
        FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC LIMIT $2`,

@@ -12,7 +12,29 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              status: "ok";
+              version: string;
+              /** @description the database in use */
+              database: "pglite" | "postgres";
+              /** @description how long SELECT 1 took */
+              dbLatencyMs: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              status: "unavailable";
+              version: string;
+              /** @description the database in use */
+              database: "pglite" | "postgres";
+            };
+          };
         };
       };
     };
@@ -31,6 +53,46 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** User */
+              user: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                name: string;
+                role: "agent" | "supervisor" | "leader" | "admin";
+                locale: "en" | "de" | "nb";
+                timezone: string | null;
+                presence: "available" | "busy" | "away" | "offline";
+                capacity: number;
+                disabled: boolean;
+                /** @description false until the user set a password (an invited user who has not followed the link yet) */
+                passwordSet: boolean;
+                /** @description until when the open invitation link works (null: none open) */
+                invitedUntil: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              };
+              /** Account */
+              account: {
+                /** Format: uuid */
+                id: string;
+                slug: string;
+                name: string;
+                timezone: string;
+                locale: "en" | "de" | "nb";
+                currency: string;
+                /** Format: date-time */
+                createdAt: string;
+              };
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -57,6 +119,15 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -75,6 +146,50 @@ export type paths = {
     /** The web app's session probe: who is signed in by this cookie, or signedIn false */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+              /** @enum {boolean} */
+              signedIn: true;
+              role: "agent" | "supervisor" | "leader" | "admin";
+              kind: "user" | "token" | "system" | "cli";
+              user: ({
+                /** Format: uuid */
+                id: string;
+                email: string;
+                name: string;
+                role: "agent" | "supervisor" | "leader" | "admin";
+                locale: "en" | "de" | "nb";
+                timezone: string | null;
+                presence: "available" | "busy" | "away" | "offline";
+                capacity: number;
+                disabled: boolean;
+                /** @description false until the user set a password (an invited user who has not followed the link yet) */
+                passwordSet: boolean;
+                /** @description until when the open invitation link works (null: none open) */
+                invitedUntil: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }) | null;
+              /** Account */
+              account: {
+                /** Format: uuid */
+                id: string;
+                slug: string;
+                name: string;
+                timezone: string;
+                locale: "en" | "de" | "nb";
+                currency: string;
+                /** Format: date-time */
+                createdAt: string;
+              };
+            }) | {
+              /** @enum {boolean} */
+              signedIn: false;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -102,6 +217,15 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -128,6 +252,22 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              state: "valid" | "used" | "expired" | "unknown";
+              purpose?: "invite" | "reset";
+              email?: string;
+              name?: string;
+              /** @description the account’s name */
+              account?: string;
+              locale?: "en" | "de" | "nb";
+              /** Format: date-time */
+              expiresAt?: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -157,6 +297,16 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {boolean} */
+              ok: true;
+              email: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -175,6 +325,45 @@ export type paths = {
     /** Who am I: user (or token), role and account */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              role: "agent" | "supervisor" | "leader" | "admin";
+              kind: "user" | "token" | "system" | "cli";
+              user: ({
+                /** Format: uuid */
+                id: string;
+                email: string;
+                name: string;
+                role: "agent" | "supervisor" | "leader" | "admin";
+                locale: "en" | "de" | "nb";
+                timezone: string | null;
+                presence: "available" | "busy" | "away" | "offline";
+                capacity: number;
+                disabled: boolean;
+                /** @description false until the user set a password (an invited user who has not followed the link yet) */
+                passwordSet: boolean;
+                /** @description until when the open invitation link works (null: none open) */
+                invitedUntil: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }) | null;
+              /** Account */
+              account: {
+                /** Format: uuid */
+                id: string;
+                slug: string;
+                name: string;
+                timezone: string;
+                locale: "en" | "de" | "nb";
+                currency: string;
+                /** Format: date-time */
+                createdAt: string;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -202,6 +391,29 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              role: "agent" | "supervisor" | "leader" | "admin";
+              locale: "en" | "de" | "nb";
+              timezone: string | null;
+              presence: "available" | "busy" | "away" | "offline";
+              capacity: number;
+              disabled: boolean;
+              /** @description false until the user set a password (an invited user who has not followed the link yet) */
+              passwordSet: boolean;
+              /** @description until when the open invitation link works (null: none open) */
+              invitedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -227,6 +439,29 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              role: "agent" | "supervisor" | "leader" | "admin";
+              locale: "en" | "de" | "nb";
+              timezone: string | null;
+              presence: "available" | "busy" | "away" | "offline";
+              capacity: number;
+              disabled: boolean;
+              /** @description false until the user set a password (an invited user who has not followed the link yet) */
+              passwordSet: boolean;
+              /** @description until when the open invitation link works (null: none open) */
+              invitedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -255,9 +490,10 @@ export type paths = {
               slug: string;
               name: string;
               timezone: string;
-              locale: string;
+              locale: "en" | "de" | "nb";
               currency: string;
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -297,9 +533,10 @@ export type paths = {
               slug: string;
               name: string;
               timezone: string;
-              locale: string;
+              locale: "en" | "de" | "nb";
               currency: string;
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -332,14 +569,18 @@ export type paths = {
                   email: string;
                   name: string;
                   role: "agent" | "supervisor" | "leader" | "admin";
-                  locale: string;
+                  locale: "en" | "de" | "nb";
                   timezone: string | null;
-                  presence: string;
+                  presence: "available" | "busy" | "away" | "offline";
                   capacity: number;
                   disabled: boolean;
-                  [key: string]: unknown;
+                  /** @description false until the user set a password (an invited user who has not followed the link yet) */
+                  passwordSet: boolean;
+                  /** @description until when the open invitation link works (null: none open) */
+                  invitedUntil: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -391,12 +632,17 @@ export type paths = {
               email: string;
               name: string;
               role: "agent" | "supervisor" | "leader" | "admin";
-              locale: string;
+              locale: "en" | "de" | "nb";
               timezone: string | null;
-              presence: string;
+              presence: "available" | "busy" | "away" | "offline";
               capacity: number;
               disabled: boolean;
-              [key: string]: unknown;
+              /** @description false until the user set a password (an invited user who has not followed the link yet) */
+              passwordSet: boolean;
+              /** @description until when the open invitation link works (null: none open) */
+              invitedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -429,6 +675,18 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              userId: string;
+              email: string;
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -463,12 +721,17 @@ export type paths = {
               email: string;
               name: string;
               role: "agent" | "supervisor" | "leader" | "admin";
-              locale: string;
+              locale: "en" | "de" | "nb";
               timezone: string | null;
-              presence: string;
+              presence: "available" | "busy" | "away" | "offline";
               capacity: number;
               disabled: boolean;
-              [key: string]: unknown;
+              /** @description false until the user set a password (an invited user who has not followed the link yet) */
+              passwordSet: boolean;
+              /** @description until when the open invitation link works (null: none open) */
+              invitedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -516,12 +779,17 @@ export type paths = {
               email: string;
               name: string;
               role: "agent" | "supervisor" | "leader" | "admin";
-              locale: string;
+              locale: "en" | "de" | "nb";
               timezone: string | null;
-              presence: string;
+              presence: "available" | "busy" | "away" | "offline";
               capacity: number;
               disabled: boolean;
-              [key: string]: unknown;
+              /** @description false until the user set a password (an invited user who has not followed the link yet) */
+              passwordSet: boolean;
+              /** @description until when the open invitation link works (null: none open) */
+              invitedUntil: string | null;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -552,10 +820,10 @@ export type paths = {
                   /** Format: uuid */
                   id: string;
                   name: string;
+                  /** Format: date-time */
+                  createdAt: string;
                   memberIds: string[];
-                  [key: string]: unknown;
                 }[];
-              [key: string]: unknown;
             };
           };
         };
@@ -597,8 +865,9 @@ export type paths = {
               /** Format: uuid */
               id: string;
               name: string;
+              /** Format: date-time */
+              createdAt: string;
               memberIds: string[];
-              [key: string]: unknown;
             };
           };
         };
@@ -635,6 +904,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: date-time */
+              createdAt: string;
+              memberIds: string[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -662,16 +944,19 @@ export type paths = {
                   id: string;
                   name: string;
                   role: "agent" | "supervisor" | "leader" | "admin";
+                  /** @description the secret’s first characters, to recognise it */
                   prefix: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  lastUsedAt: string | null;
+                  revokedAt: string | null;
                   /** @description who created the token; the token never has more rights than this user now (null: the operator, earshot token create) */
                   createdBy: {
                     /** Format: uuid */
                     id: string;
                     name: string;
                   } | null;
-                  [key: string]: unknown;
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -707,6 +992,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @description the secret (es_…); shown once */
+              token: string;
+              role: "agent" | "supervisor" | "leader" | "admin";
+              name: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -731,6 +1031,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1711,14 +2015,29 @@ export type paths = {
                   id: string;
                   name: string;
                   timezone: string;
+                  businessHours: {
+                    /** BusinessWeek */
+                    week: {
+                      mon?: [string, string][];
+                      tue?: [string, string][];
+                      wed?: [string, string][];
+                      thu?: [string, string][];
+                      fri?: [string, string][];
+                      sat?: [string, string][];
+                      sun?: [string, string][];
+                    };
+                    holidays?: string[];
+                  } | null;
                   teamId: string | null;
-                  assignment: string;
+                  assignment: "manual" | "round_robin" | "load";
                   slaPolicyId: string | null;
+                  /** @description callback policy (PATCH /queues/{id}/callback-policy): minutes to call back */
                   callbackSlaMinutes: number;
+                  /** @description callback policy: attempts before giving up */
                   callbackMaxAttempts: number;
-                  [key: string]: unknown;
+                  /** Format: date-time */
+                  createdAt: string;
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -1772,12 +2091,28 @@ export type paths = {
               id: string;
               name: string;
               timezone: string;
+              businessHours: {
+                /** BusinessWeek */
+                week: {
+                  mon?: [string, string][];
+                  tue?: [string, string][];
+                  wed?: [string, string][];
+                  thu?: [string, string][];
+                  fri?: [string, string][];
+                  sat?: [string, string][];
+                  sun?: [string, string][];
+                };
+                holidays?: string[];
+              } | null;
               teamId: string | null;
-              assignment: string;
+              assignment: "manual" | "round_robin" | "load";
               slaPolicyId: string | null;
+              /** @description callback policy (PATCH /queues/{id}/callback-policy): minutes to call back */
               callbackSlaMinutes: number;
+              /** @description callback policy: attempts before giving up */
               callbackMaxAttempts: number;
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -1814,12 +2149,28 @@ export type paths = {
               id: string;
               name: string;
               timezone: string;
+              businessHours: {
+                /** BusinessWeek */
+                week: {
+                  mon?: [string, string][];
+                  tue?: [string, string][];
+                  wed?: [string, string][];
+                  thu?: [string, string][];
+                  fri?: [string, string][];
+                  sat?: [string, string][];
+                  sun?: [string, string][];
+                };
+                holidays?: string[];
+              } | null;
               teamId: string | null;
-              assignment: string;
+              assignment: "manual" | "round_robin" | "load";
               slaPolicyId: string | null;
+              /** @description callback policy (PATCH /queues/{id}/callback-policy): minutes to call back */
               callbackSlaMinutes: number;
+              /** @description callback policy: attempts before giving up */
               callbackMaxAttempts: number;
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -1873,12 +2224,28 @@ export type paths = {
               id: string;
               name: string;
               timezone: string;
+              businessHours: {
+                /** BusinessWeek */
+                week: {
+                  mon?: [string, string][];
+                  tue?: [string, string][];
+                  wed?: [string, string][];
+                  thu?: [string, string][];
+                  fri?: [string, string][];
+                  sat?: [string, string][];
+                  sun?: [string, string][];
+                };
+                holidays?: string[];
+              } | null;
               teamId: string | null;
-              assignment: string;
+              assignment: "manual" | "round_robin" | "load";
               slaPolicyId: string | null;
+              /** @description callback policy (PATCH /queues/{id}/callback-policy): minutes to call back */
               callbackSlaMinutes: number;
+              /** @description callback policy: attempts before giving up */
               callbackMaxAttempts: number;
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
             };
           };
         };
@@ -1912,10 +2279,9 @@ export type paths = {
                   firstReplyMinutes: number | null;
                   nextReplyMinutes: number | null;
                   resolutionMinutes: number | null;
+                  /** @description counts only the queue’s business hours */
                   businessHours: boolean;
-                  [key: string]: unknown;
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -1964,8 +2330,8 @@ export type paths = {
               firstReplyMinutes: number | null;
               nextReplyMinutes: number | null;
               resolutionMinutes: number | null;
+              /** @description counts only the queue’s business hours */
               businessHours: boolean;
-              [key: string]: unknown;
             };
           };
         };
@@ -1996,16 +2362,26 @@ export type paths = {
                   /** Format: uuid */
                   id: string;
                   name: string;
-                  kind: string;
+                  kind: "reply" | "note";
+                  /** @description the text with {{placeholders}} */
                   body: string;
-                  language: string | null;
+                  /** @description the language the macro is written in (en, de, nb); null: any */
+                  language: ("en" | "de" | "nb") | null;
+                  /** MacroActions */
                   actions: {
-                    [key: string]: unknown;
+                    status?: "open" | "pending" | "on_hold" | "solved";
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    addTags?: string[];
+                    /** Format: uuid */
+                    queueId?: string;
                   };
-                  [key: string]: unknown;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
                 })[];
+              /** @description the placeholders a macro may use */
               placeholders: string[];
-              [key: string]: unknown;
             };
           };
         };
@@ -2039,6 +2415,7 @@ export type paths = {
             body: string;
             /** @description the language the macro is written in (en, de, nb); null: any */
             language?: ("en" | "de" | "nb") | null;
+            /** MacroActions */
             actions?: {
               status?: "open" | "pending" | "on_hold" | "solved";
               priority?: "low" | "normal" | "high" | "urgent";
@@ -2057,13 +2434,23 @@ export type paths = {
               /** Format: uuid */
               id: string;
               name: string;
-              kind: string;
+              kind: "reply" | "note";
+              /** @description the text with {{placeholders}} */
               body: string;
-              language: string | null;
+              /** @description the language the macro is written in (en, de, nb); null: any */
+              language: ("en" | "de" | "nb") | null;
+              /** MacroActions */
               actions: {
-                [key: string]: unknown;
+                status?: "open" | "pending" | "on_hold" | "solved";
+                priority?: "low" | "normal" | "high" | "urgent";
+                addTags?: string[];
+                /** Format: uuid */
+                queueId?: string;
               };
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
             };
           };
         };
@@ -2092,6 +2479,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2122,6 +2513,7 @@ export type paths = {
             body?: string;
             /** @description the language the macro is written in (en, de, nb); null: any */
             language?: ("en" | "de" | "nb") | null;
+            /** MacroActions */
             actions?: {
               status?: "open" | "pending" | "on_hold" | "solved";
               priority?: "low" | "normal" | "high" | "urgent";
@@ -2140,13 +2532,23 @@ export type paths = {
               /** Format: uuid */
               id: string;
               name: string;
-              kind: string;
+              kind: "reply" | "note";
+              /** @description the text with {{placeholders}} */
               body: string;
-              language: string | null;
+              /** @description the language the macro is written in (en, de, nb); null: any */
+              language: ("en" | "de" | "nb") | null;
+              /** MacroActions */
               actions: {
-                [key: string]: unknown;
+                status?: "open" | "pending" | "on_hold" | "solved";
+                priority?: "low" | "normal" | "high" | "urgent";
+                addTags?: string[];
+                /** Format: uuid */
+                queueId?: string;
               };
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
             };
           };
         };
@@ -2169,6 +2571,25 @@ export type paths = {
     /** Webhooks (admin) */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: {
+                  /** Format: uuid */
+                  id: string;
+                  url: string;
+                  /** @description the events it receives */
+                  events: string[];
+                  active: boolean;
+                  /** Format: date-time */
+                  createdAt: string;
+                }[];
+              /** @description the events a webhook can receive */
+              events: string[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2202,6 +2623,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              /** @description the events it receives */
+              events: string[];
+              active: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description the signing secret; shown once */
+              secret: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2227,6 +2665,10 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2251,6 +2693,26 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  event: string;
+                  status: "pending" | "delivered" | "failed";
+                  attempts: number;
+                  /** @description the receiver’s last HTTP status */
+                  responseStatus: number | null;
+                  lastError: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  deliveredAt: string | null;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {

@@ -1,21 +1,19 @@
 /** Who is signed in (GET /me), shared through React Query; 401 means signed out. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, post } from './api';
+import type { ApiOk } from '../api/types';
 
-export type Role = 'agent' | 'supervisor' | 'leader' | 'admin';
-export interface Me {
-  role: Role;
-  kind: string;
-  user: { id: string; email: string; name: string; role: Role; locale: 'en' | 'de' | 'nb'; presence: string } | null;
-  account: { id: string; name: string; slug: string; timezone: string; locale: string };
-}
+/** Who is signed in: role, kind (user or token), the user (null for a token) and the account. */
+export type Me = ApiOk<'/api/v1/me', 'get'>;
+export type Role = Me['role'];
+type Session = ApiOk<'/api/v1/auth/session', 'get'>;
 
 export function useMe() {
   return useQuery<Me | null>({
     queryKey: ['me'],
     // /auth/session answers 200 when signed out too: a 401 would be logged as a console error by the browser.
     queryFn: async () => {
-      const s = await get<(Me & { signedIn: true }) | { signedIn: false }>('/auth/session');
+      const s = await get<Session>('/auth/session');
       return s.signedIn ? s : null;
     },
     staleTime: 60_000,

@@ -4,17 +4,11 @@ import { Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch } from '../../lib/api';
+import type { ApiOk } from '../../api/types';
 import { zonesWith } from './QueuesScreen';
 import { ErrorAlert, ListState, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useSave } from './ui';
 
-interface Account {
-  id: string;
-  slug: string;
-  name: string;
-  timezone: string;
-  locale: string;
-  currency: string;
-}
+type Account = ApiOk<'/api/v1/account', 'get'>;
 
 export function AccountScreen() {
   const { t } = useTranslation('admin');

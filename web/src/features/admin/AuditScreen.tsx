@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
+import type { ApiOk } from '../../api/types';
 import { useUsers } from './UsersScreen';
 import { AdminTable, ScreenHeader } from './ui';
 
@@ -78,7 +79,7 @@ function Details({ data, names }: { data: Record<string, unknown>; names: Map<st
 export function AuditScreen() {
   const { t } = useTranslation('admin');
   const users = useUsers();
-  const tokens = useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => get<{ items: { id: string; name: string; prefix: string }[] }>('/tokens').then((r) => r.items) });
+  const tokens = useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => get<ApiOk<'/api/v1/tokens', 'get'>>('/tokens').then((r) => r.items) });
   const [action, setAction] = useState('');
   const [actor, setActor] = useState<string | null>(null);
   // The cursors of the pages before this one (the first page has none): "newer" pops, "older" pushes.

@@ -7,7 +7,7 @@ import { ActionIcon, Anchor, Button, Divider, Fieldset, Group, Select, Stack, Sw
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, put } from '../../lib/api';
-import { useQueues } from './QueuesScreen';
+import { useQueues } from '../../api/queues';
 import { AdminTable, CopyValue, EditModal, EditRemoveCell, ErrorAlert, ListState, ModalForm, ReadOnlyNote, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useRole, useSave } from './ui';
 
 interface Mailbox {
@@ -48,7 +48,7 @@ function MailboxForm({ mailbox, autoAck: initialAck, onClose }: { mailbox: Mailb
     <ModalForm save={save} error={rest} submitLabel={mailbox ? t('common.save') : t('mailboxes.add')} onClose={onClose}>
       <TextInput label={t('mailboxes.address')} type="email" value={address} onChange={(e) => setAddress(e.currentTarget.value)} error={fe('address')} required data-autofocus />
       <TextInput label={t('mailboxes.name')} description={t('mailboxes.nameHelp')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fe('name')} />
-      <Select label={t('mailboxes.queue')} clearable placeholder={t('mailboxes.noQueue')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('queueId')} />
+      <Select label={t('mailboxes.queue')} clearable placeholder={t('mailboxes.noQueue')} value={queueId} onChange={setQueueId} data={(queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('queueId')} />
       <Select
         label={t('mailboxes.onClosed')}
         value={onClosed}
@@ -66,7 +66,7 @@ function Mailboxes() {
   const { t } = useTranslation('admin');
   const { admin } = useRole();
   const queues = useQueues();
-  const queueName = new Map((queues.data ?? []).map((q) => [q.id, q.name]));
+  const queueName = new Map((queues.data?.items ?? []).map((q) => [q.id, q.name]));
   const list = useQuery({ queryKey: ['admin', 'mailboxes'], queryFn: () => get<{ items: Mailbox[] }>('/mailboxes').then((r) => r.items) });
   const settings = useQueries({
     queries: (list.data ?? []).map((m) => ({ queryKey: settingsKey(m.id), queryFn: () => get<{ autoAck: boolean }>(`/mailboxes/${m.id}/settings`) })),
@@ -122,7 +122,7 @@ function Mailboxes() {
 function WebForm({ slug }: { slug: string }) {
   const { t } = useTranslation('admin');
   const queues = useQueues();
-  const qdata = (queues.data ?? []).map((q) => ({ value: q.id, label: q.name }));
+  const qdata = (queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }));
   const settings = useQuery({ queryKey: ['admin', 'web-settings'], queryFn: () => get<{ topics: Topic[]; defaultQueueId: string | null }>('/web/settings') });
   const [topics, setTopics] = useState<Topic[]>([]);
   const [defaultQueueId, setDefault] = useState<string | null>(null);
@@ -218,7 +218,7 @@ function ChatWidget({ slug }: { slug: string }) {
         placeholder={t('widget.noQueue')}
         value={queueId}
         onChange={setQueueId}
-        data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))}
+        data={(queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }))}
       />
       <CopyValue value={snippet} label={t('widget.snippet')} testId="widget-snippet" />
       <Text size="sm" c="dimmed" mt="xs">{queueId ? t('widget.options') : `${t('widget.noQueue')}. ${t('widget.options')}`}</Text>

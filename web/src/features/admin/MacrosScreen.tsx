@@ -4,40 +4,39 @@ import { Button, Code, Group, SegmentedControl, Select, Table, TagsInput, Text, 
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../lib/api';
-import { useQueues } from './QueuesScreen';
+import { useQueues } from '../../api/queues';
+import type { ApiBody, ApiOk, Item } from '../../api/types';
 import { AdminTable, EditModal, EditRemoveCell, ModalForm, ReadOnlyNote, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
-interface Macro {
-  id: string;
-  name: string;
-  kind: 'reply' | 'note';
-  body: string;
-  language?: 'en' | 'de' | 'nb' | null;
-  actions: { status?: string; priority?: string; addTags?: string[]; queueId?: string };
-}
+type MacroList = ApiOk<'/api/v1/macros', 'get'>;
+type Macro = Item<MacroList['items']>;
+type Actions = Macro['actions'];
+type NewMacro = ApiBody<'/api/v1/macros', 'post'>;
+type Status = NonNullable<Actions['status']>;
+type Priority = NonNullable<Actions['priority']>;
 
-const STATUSES = ['open', 'pending', 'on_hold', 'solved'];
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const STATUSES: Status[] = ['open', 'pending', 'on_hold', 'solved'];
+const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
 function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; placeholders: string[]; onClose: () => void }) {
   const { t } = useTranslation('admin');
   const queues = useQueues();
   const [name, setName] = useState(macro?.name ?? '');
-  const [kind, setKind] = useState<string>(macro?.kind ?? 'reply');
+  const [kind, setKind] = useState<Macro['kind']>(macro?.kind ?? 'reply');
   const [body, setBody] = useState(macro?.body ?? '');
-  const [language, setLanguage] = useState<string>(macro?.language ?? 'any');
-  const [status, setStatus] = useState<string | null>(macro?.actions.status ?? null);
-  const [priority, setPriority] = useState<string | null>(macro?.actions.priority ?? null);
+  const [language, setLanguage] = useState<NonNullable<Macro['language']> | 'any'>(macro?.language ?? 'any');
+  const [status, setStatus] = useState<Status | null>(macro?.actions.status ?? null);
+  const [priority, setPriority] = useState<Priority | null>(macro?.actions.priority ?? null);
   const [tags, setTags] = useState<string[]>(macro?.actions.addTags ?? []);
   const [queueId, setQueueId] = useState<string | null>(macro?.actions.queueId ?? null);
   const save = useSave(
     () => {
-      const actions: Macro['actions'] = {};
+      const actions: Actions = {};
       if (status) actions.status = status;
       if (priority) actions.priority = priority;
       if (tags.length) actions.addTags = tags;
       if (queueId) actions.queueId = queueId;
-      const input = { name, kind, body, language: language === 'any' ? null : language, actions };
+      const input: NewMacro = { name, kind, body, language: language === 'any' ? null : language, actions };
       return macro ? patch(`/macros/${macro.id}`, input) : post('/macros', input);
     },
     [['admin', 'macros']],
@@ -52,7 +51,7 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
         <SegmentedControl
           aria-labelledby="macro-kind"
           value={kind}
-          onChange={setKind}
+          onChange={(v) => setKind(v as Macro['kind'])}
           data={[
             { value: 'reply', label: t('macros.kinds.reply') },
             { value: 'note', label: t('macros.kinds.note') },
@@ -60,7 +59,7 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
         />
       </div>
       {/* The composer offers macros in the conversation's language first and warns before one in another language. */}
-      <Select label={t('macros.language')} allowDeselect={false} value={language} onChange={(v) => setLanguage(v ?? 'any')} error={fe('language')}
+      <Select label={t('macros.language')} allowDeselect={false} value={language} onChange={(v) => setLanguage((v ?? 'any') as typeof language)} error={fe('language')}
         data={[{ value: 'any', label: t('macros.anyLanguage') }, ...(['en', 'de', 'nb'] as const).map((l) => ({ value: l, label: t(`lang.${l}`, { ns: 'common' }) }))]} />
       <Textarea label={t('macros.body')} autosize minRows={5} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fe('body')} required />
       <Text size="xs" c="dimmed">
@@ -70,11 +69,11 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
         ))}
       </Text>
       <Group grow>
-        <Select label={t('macros.setStatus')} clearable placeholder={t('macros.unchanged')} value={status} onChange={setStatus} data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} error={fe('actions/status')} />
-        <Select label={t('macros.setPriority')} clearable placeholder={t('macros.unchanged')} value={priority} onChange={setPriority} data={PRIORITIES.map((s) => ({ value: s, label: t(`priority.${s}`) }))} error={fe('actions/priority')} />
+        <Select label={t('macros.setStatus')} clearable placeholder={t('macros.unchanged')} value={status} onChange={(v) => setStatus(v as Status | null)} data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} error={fe('actions/status')} />
+        <Select label={t('macros.setPriority')} clearable placeholder={t('macros.unchanged')} value={priority} onChange={(v) => setPriority(v as Priority | null)} data={PRIORITIES.map((s) => ({ value: s, label: t(`priority.${s}`) }))} error={fe('actions/priority')} />
       </Group>
       <TagsInput label={t('macros.addTags')} value={tags} onChange={setTags} error={fe('actions/addTags')} />
-      <Select label={t('macros.moveTo')} clearable placeholder={t('macros.unchanged')} value={queueId} onChange={setQueueId} data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('actions/queueId')} />
+      <Select label={t('macros.moveTo')} clearable placeholder={t('macros.unchanged')} value={queueId} onChange={setQueueId} data={(queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }))} error={fe('actions/queueId')} />
     </ModalForm>
   );
 }
@@ -82,9 +81,9 @@ function MacroForm({ macro, placeholders, onClose }: { macro: Macro | null; plac
 export function MacrosScreen() {
   const { t } = useTranslation('admin');
   const { manage } = useRole();
-  const macros = useQuery({ queryKey: ['admin', 'macros'], queryFn: () => get<{ items: Macro[]; placeholders: string[] }>('/macros') });
+  const macros = useQuery({ queryKey: ['admin', 'macros'], queryFn: () => get<MacroList>('/macros') });
   const queues = useQueues();
-  const queueName = new Map((queues.data ?? []).map((q) => [q.id, q.name]));
+  const queueName = new Map((queues.data?.items ?? []).map((q) => [q.id, q.name]));
   const [editing, setEditing] = useState<Macro | null | 'new'>(null);
   const remove = useSave((id: string) => del(`/macros/${id}`), [['admin', 'macros']]);
   const describe = (a: Macro['actions']) =>

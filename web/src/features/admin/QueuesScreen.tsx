@@ -1,9 +1,9 @@
 /** Queues: time zone, business hours (weekly spans, holidays), assignment, SLA policy, team, callback policy. */
 import { useState } from 'react';
 import { ActionIcon, Button, Fieldset, Group, NumberInput, Select, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, patch, post } from '../../lib/api';
+import { patch, post } from '../../lib/api';
+import { QUEUES_KEY, useQueues, type BusinessHours, type Queue } from '../../api/queues';
 import { useTeams } from './TeamsScreen';
 import { useSlaPolicies } from './SlaScreen';
 import { ActionsCell, AdminModal, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
@@ -11,25 +11,6 @@ import { ActionsCell, AdminModal, AdminTable, EditModal, ModalForm, ReadOnlyNote
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 type Day = (typeof DAYS)[number];
 type Span = [string, string];
-export interface BusinessHours {
-  week: Partial<Record<Day, Span[]>>;
-  holidays?: string[];
-}
-export interface Queue {
-  id: string;
-  name: string;
-  timezone: string;
-  businessHours: BusinessHours | null;
-  teamId: string | null;
-  assignment: 'manual' | 'round_robin' | 'load';
-  slaPolicyId: string | null;
-  callbackSlaMinutes?: number;
-  callbackMaxAttempts?: number;
-}
-
-export function useQueues() {
-  return useQuery({ queryKey: ['admin', 'queues'], queryFn: () => get<{ items: Queue[] }>('/queues').then((r) => r.items) });
-}
 
 /**
  * The IANA zones the browser knows, with UTC first: Chromium's list leaves out "UTC" (and a browser in UTC reports that
@@ -152,7 +133,7 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
       };
       return queue ? patch(`/queues/${queue.id}`, body) : post('/queues', body);
     },
-    [['admin', 'queues']],
+    [QUEUES_KEY],
     onClose,
   );
   const { fe, rest } = useFieldErrors(save.error, ['name', 'timezone', 'assignment', 'teamId', 'slaPolicyId', 'businessHours/holidays', 'businessHours']);
@@ -192,7 +173,7 @@ function CallbackForm({ queue, onClose }: { queue: Queue; onClose: () => void })
   const { t } = useTranslation('admin');
   const [slaMinutes, setSla] = useState<number | string>(queue.callbackSlaMinutes ?? 60);
   const [maxAttempts, setMax] = useState<number | string>(queue.callbackMaxAttempts ?? 3);
-  const save = useSave(() => patch(`/queues/${queue.id}/callback-policy`, { slaMinutes: Number(slaMinutes), maxAttempts: Number(maxAttempts) }), [['admin', 'queues']], onClose);
+  const save = useSave(() => patch(`/queues/${queue.id}/callback-policy`, { slaMinutes: Number(slaMinutes), maxAttempts: Number(maxAttempts) }), [QUEUES_KEY], onClose);
   const { fe, rest } = useFieldErrors(save.error, ['slaMinutes', 'maxAttempts']);
   return (
     <ModalForm save={save} error={rest} submitLabel={t('common.save')} onClose={onClose}>
@@ -220,7 +201,7 @@ export function QueuesScreen() {
       <ReadOnlyNote cap="manage" />
       <AdminTable
         label={t('queues.table')}
-        items={queues.data}
+        items={queues.data?.items}
         query={queues}
         minWidth={800}
         columns={[t('queues.name'), t('queues.timezone'), t('queues.hours'), t('queues.assignment'), t('queues.team'), t('queues.sla'), t('queues.callbacks'), manage && t('common.actions')]}

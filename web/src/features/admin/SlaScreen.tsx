@@ -5,19 +5,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../../lib/api';
 import { fmtDuration } from '../../lib/format';
+import type { ApiOk } from '../../api/types';
 import { AdminModal, AdminTable, ModalForm, ReadOnlyNote, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
 
-export interface SlaPolicy {
-  id: string;
-  name: string;
-  firstReplyMinutes: number | null;
-  nextReplyMinutes: number | null;
-  resolutionMinutes: number | null;
-  businessHours: boolean;
-}
+type SlaPolicyList = ApiOk<'/api/v1/sla-policies', 'get'>;
 
 export function useSlaPolicies() {
-  return useQuery({ queryKey: ['admin', 'sla'], queryFn: () => get<{ items: SlaPolicy[] }>('/sla-policies').then((r) => r.items) });
+  return useQuery({ queryKey: ['admin', 'sla'], queryFn: () => get<SlaPolicyList>('/sla-policies').then((r) => r.items) });
 }
 
 const minutes = (v: number | string) => (v === '' || v === undefined ? null : Number(v));

@@ -4,17 +4,15 @@ import { Button, MultiSelect, Table, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post, put } from '../../lib/api';
+import type { ApiOk, Item } from '../../api/types';
 import { useUsers } from './UsersScreen';
 import { AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, ScreenHeader, useFieldErrors, useRole, useSave } from './ui';
 
-export interface Team {
-  id: string;
-  name: string;
-  memberIds: string[];
-}
+type TeamList = ApiOk<'/api/v1/teams', 'get'>;
+type Team = Item<TeamList['items']>;
 
 export function useTeams() {
-  return useQuery({ queryKey: ['admin', 'teams'], queryFn: () => get<{ items: Team[] }>('/teams').then((r) => r.items) });
+  return useQuery({ queryKey: ['admin', 'teams'], queryFn: () => get<TeamList>('/teams').then((r) => r.items) });
 }
 
 function TeamForm({ team, onClose }: { team: Team | null; onClose: () => void }) {

@@ -9,26 +9,18 @@ import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import type { Role } from '../../lib/session';
+import type { ApiOk } from '../../api/types';
 import { ROLES } from './UsersScreen';
 import { AdminTable, ModalForm, RowConfirmButton, ScreenHeader, SecretModal, Tag, useFieldErrors, useSave, useSecretModal } from './ui';
 
-interface Token {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  /** The person whose rights bound the token; null: made by the operator on the command line. */
-  createdBy: { id: string; name: string } | null;
-}
+type TokenList = ApiOk<'/api/v1/tokens', 'get'>;
+type NewToken = ApiOk<'/api/v1/tokens', 'post'>;
 
 function TokenForm({ onCreated, onClose }: { onCreated: (token: string) => void; onClose: () => void }) {
   const { t } = useTranslation('admin');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
-  const save = useSave(() => post<{ token: string }>('/tokens', { name, role }), [['admin', 'tokens']], (r) => onCreated(r.token));
+  const save = useSave(() => post<NewToken>('/tokens', { name, role }), [['admin', 'tokens']], (r) => onCreated(r.token));
   const { fe, rest } = useFieldErrors(save.error, ['name', 'role']);
   return (
     <ModalForm save={save} error={rest} submitLabel={t('tokens.add')} onClose={onClose}>
@@ -40,7 +32,7 @@ function TokenForm({ onCreated, onClose }: { onCreated: (token: string) => void;
 
 export function TokensScreen() {
   const { t } = useTranslation('admin');
-  const tokens = useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => get<{ items: Token[] }>('/tokens').then((r) => r.items) });
+  const tokens = useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => get<TokenList>('/tokens').then((r) => r.items) });
   const created = useSecretModal();
   const revoke = useSave((id: string) => del(`/tokens/${id}`), [['admin', 'tokens']]);
   return (

@@ -9,27 +9,19 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, patch, post } from '../../lib/api';
 import type { Role } from '../../lib/session';
+import type { ApiOk, Item } from '../../api/types';
 import { fmtDateTime } from '../../lib/format';
 import { ActionsCell, AdminTable, EditModal, ModalForm, ReadOnlyNote, RowButton, RowConfirmButton, ScreenHeader, Tag, useFieldErrors, useRole, useSave } from './ui';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  locale: 'en' | 'de' | 'nb';
-  presence: string;
-  capacity: number;
-  disabled: boolean;
-  passwordSet: boolean;
-  invitedUntil: string | null;
-}
+type UserList = ApiOk<'/api/v1/users', 'get'>;
+type User = Item<UserList['items']>;
+type Invitation = ApiOk<'/api/v1/users/{id}/invitation', 'post'>;
 
 export const ROLES: Role[] = ['agent', 'supervisor', 'leader', 'admin'];
 const PRESENCE_COLOR: Record<string, string> = { available: 'teal', busy: 'orange', away: 'yellow', offline: 'gray' };
 
 export function useUsers() {
-  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => get<{ items: User[] }>('/users').then((r) => r.items) });
+  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => get<UserList>('/users').then((r) => r.items) });
 }
 
 function UserForm({ user, onClose, onInvited }: { user: User | null; onClose: () => void; onInvited: (u: User) => void }) {
@@ -83,7 +75,7 @@ export function UsersScreen() {
   const [sent, setSent] = useState<{ email: string; until: string } | null>(null);
   const noteInvited = (u: { email: string; invitedUntil?: string | null; expiresAt?: string }) =>
     setSent({ email: u.email, until: fmtDateTime(u.expiresAt ?? u.invitedUntil ?? null) });
-  const resend = useSave((u: User) => post<{ email: string; expiresAt: string }>(`/users/${u.id}/invitation`), [['admin', 'users']], noteInvited);
+  const resend = useSave((u: User) => post<Invitation>(`/users/${u.id}/invitation`), [['admin', 'users']], noteInvited);
   return (
     <>
       <ScreenHeader

@@ -5,25 +5,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
+import type { ApiOk, Item } from '../../api/types';
 import { ActionsCell, AdminModal, AdminTable, ModalForm, RowButton, RowConfirmButton, ScreenHeader, SecretModal, Tag, useFieldErrors, useSave, useSecretModal } from './ui';
 
-interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  createdAt: string;
-}
-interface Delivery {
-  id: string;
-  event: string;
-  status: string;
-  attempts: number;
-  responseStatus: number | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+type WebhookList = ApiOk<'/api/v1/webhooks', 'get'>;
+type Webhook = Item<WebhookList['items']>;
+type NewWebhook = ApiOk<'/api/v1/webhooks', 'post'>;
+type DeliveryList = ApiOk<'/api/v1/webhooks/{id}/deliveries', 'get'>;
 
 function WebhookForm({ events, onCreated, onClose }: { events: string[]; onCreated: (secret: string) => void; onClose: () => void }) {
   const { t } = useTranslation('admin');
@@ -31,7 +19,7 @@ function WebhookForm({ events, onCreated, onClose }: { events: string[]; onCreat
   const [chosen, setChosen] = useState<string[]>(events);
   const [secret, setSecret] = useState('');
   const save = useSave(
-    () => post<Webhook & { secret: string }>('/webhooks', { url, events: chosen, ...(secret ? { secret } : {}) }),
+    () => post<NewWebhook>('/webhooks', { url, events: chosen, ...(secret ? { secret } : {}) }),
     [['admin', 'webhooks']],
     (w) => onCreated(w.secret),
   );
@@ -53,7 +41,7 @@ function WebhookForm({ events, onCreated, onClose }: { events: string[]; onCreat
 
 function Deliveries({ webhook }: { webhook: Webhook }) {
   const { t } = useTranslation('admin');
-  const q = useQuery({ queryKey: ['admin', 'webhook-deliveries', webhook.id], queryFn: () => get<{ items: Delivery[] }>(`/webhooks/${webhook.id}/deliveries`).then((r) => r.items) });
+  const q = useQuery({ queryKey: ['admin', 'webhook-deliveries', webhook.id], queryFn: () => get<DeliveryList>(`/webhooks/${webhook.id}/deliveries`).then((r) => r.items) });
   return (
     <>
       <AdminTable
@@ -80,7 +68,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
 
 export function WebhooksScreen() {
   const { t } = useTranslation('admin');
-  const hooks = useQuery({ queryKey: ['admin', 'webhooks'], queryFn: () => get<{ items: Webhook[]; events: string[] }>('/webhooks') });
+  const hooks = useQuery({ queryKey: ['admin', 'webhooks'], queryFn: () => get<WebhookList>('/webhooks') });
   const created = useSecretModal();
   const [showing, setShowing] = useState<Webhook | null>(null);
   const remove = useSave((id: string) => del(`/webhooks/${id}`), [['admin', 'webhooks']]);

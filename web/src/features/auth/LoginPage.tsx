@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../../lib/api';
 import { LanguageSwitch } from '../../Shell';
 import { LANGS } from '../../lib/i18n';
+import type { ApiOk } from '../../api/types';
 
 /** "Forgot password?": asks for a reset link; the answer is the same whether or not the address has an account. */
 function ForgotPassword({ initialEmail, onBack }: { initialEmail: string; onBack: () => void }) {
@@ -60,7 +61,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await post<{ user: { locale?: string } }>('/auth/login', { email, password });
+      const r = await post<ApiOk<'/api/v1/auth/login', 'post'>>('/auth/login', { email, password });
       // The profile's language wins at sign-in (Lena and Martin: German, Ingrid and Ola: Norwegian), whatever this
       // browser showed before; the switch in the header changes it again and saves it in the profile.
       if (r.user?.locale && (LANGS as readonly string[]).includes(r.user.locale)) await i18n.changeLanguage(r.user.locale);

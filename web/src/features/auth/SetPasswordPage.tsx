@@ -10,15 +10,10 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../../lib/api';
 import { LANGS } from '../../lib/i18n';
 import { LanguageSwitch } from '../../Shell';
+import type { ApiOk } from '../../api/types';
 
-interface TokenInfo {
-  state: 'valid' | 'used' | 'expired' | 'unknown';
-  purpose?: 'invite' | 'reset';
-  email?: string;
-  name?: string;
-  account?: string;
-  locale?: string;
-}
+/** What the link is for, and while it is valid who it is for. */
+type TokenInfo = ApiOk<'/api/v1/auth/password/check', 'post'>;
 
 const MIN = 10;
 

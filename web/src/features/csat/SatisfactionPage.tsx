@@ -14,7 +14,7 @@ import { can, useMe } from '../../lib/session';
 import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { Chart, ChartPanel, type ChartOption } from '../dashboard/Chart';
 import { NotAllowed } from '../dashboard/NotAllowed';
-import { useQueues } from '../admin/QueuesScreen';
+import { useQueues } from '../../api/queues';
 import { useCsatPoints, useCsatReport, type Agg, type CsatFilter, type CsatPoints } from './api';
 import { scoreColor } from './ConversationPanel';
 import { SettingsPanel } from './SettingsPanel';
@@ -167,7 +167,7 @@ export default function SatisfactionPage() {
         <Select label={t('filters.channel')} placeholder={t('filters.all')} clearable value={channel} onChange={setChannel} w={160}
           data={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
         <Select label={t('filters.queue')} placeholder={t('filters.all')} clearable value={queue} onChange={setQueue} w={200}
-          data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))} />
+          data={(queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }))} />
       </Group>
       {!r ? (
         <Center p="xl"><Loader aria-label={t('loading')} /></Center>

@@ -2,7 +2,8 @@
 import { Group, NumberInput, SegmentedControl, Select, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { CHANNELS, useQueues, type Filters } from './api';
+import { CHANNELS, type Filters } from './api';
+import { useQueues } from '../../api/queues';
 import { ScrollX } from '../../lib/ScrollX';
 
 export const PERIODS = ['today', '7d', '30d', 'all', 'custom'] as const;

@@ -125,8 +125,6 @@ export const useMultiAttempt = (f: Filters, limit: number) =>
     placeholderData: keepPreviousData,
   });
 
-export const useQueues = () => useQuery({ queryKey: ['queues'], queryFn: () => get<{ items: { id: string; name: string }[] }>('/queues'), staleTime: 60_000 });
-
 export const useLive = () => useQuery({ queryKey: ['reports', 'live'], queryFn: () => get<LiveWall>('/reports/live'), refetchInterval: 10_000 });
 
 export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;

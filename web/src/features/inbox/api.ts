@@ -135,7 +135,6 @@ export const fetchPage = (p: ListParams, page: number) =>
 
 export const useCounts = () => useQuery({ queryKey: ['conversations', 'counts'], queryFn: () => get<Counts>('/conversations/counts') });
 export const useUsers = () => useQuery({ queryKey: ['users'], queryFn: () => get<{ items: User[] }>('/users'), staleTime: 60_000 });
-export const useQueues = () => useQuery({ queryKey: ['queues'], queryFn: () => get<{ items: Queue[] }>('/queues'), staleTime: 60_000 });
 export const useMacros = () => useQuery({ queryKey: ['macros'], queryFn: () => get<{ items: Macro[] }>('/macros'), staleTime: 60_000 });
 export const useConversation = (id: string) =>
   useQuery({ queryKey: ['conversation', id], queryFn: () => get<Conversation>(`/conversations/${id}`) });

@@ -4,7 +4,7 @@ import { Alert, Button, Group, Select, Stack, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, put } from '../../lib/api';
-import { useQueues } from '../inbox/api';
+import { useQueues } from '../../api/queues';
 
 type Lang = 'en' | 'de' | 'nb';
 const LANGS: Lang[] = ['en', 'de', 'nb'];
