@@ -9,7 +9,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Db } from '../platform/db.js';
@@ -21,7 +20,8 @@ import { ApiError } from './schemas.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
-import { registerWeb } from './web.js';
+import { registerDocs, registerWeb } from './web.js';
+import { Health, Unavailable } from './pages.schemas.js';
 import { checkSla } from '../modules/conversations/conversations.service.js';
 import { deliverWebhook } from '../modules/webhooks/webhooks.service.js';
 import { sendResetLinks } from '../modules/accounts/passwords.service.js';
@@ -148,20 +148,20 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  await registerDocs(app);
   registerAuth(app);
   registerIdempotency(app);
 
   app.get('/api/health', {
     config: { auth: false, rateLimit: { max: config.publicRateLimit, timeWindow: '1 minute' } },
-    schema: { tags: ['system'], summary: 'Liveness and database check', security: [] },
+    schema: { tags: ['system'], summary: 'Liveness and database check', security: [], response: { 200: Health, 503: Unavailable } },
   }, async (_req, reply) => {
     const t = Date.now();
     try {
       await db.query('SELECT 1');
-      return { status: 'ok', version: VERSION, database: db.kind, dbLatencyMs: Date.now() - t };
+      return { status: 'ok' as const, version: VERSION, database: db.kind, dbLatencyMs: Date.now() - t };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', version: VERSION, database: db.kind });
+      return reply.code(503).send({ status: 'unavailable' as const, version: VERSION, database: db.kind });
     }
   });
 

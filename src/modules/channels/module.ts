@@ -1,4 +1,5 @@
 /** What a channel module exports (see ./index.ts), and `combine` for a channel made of several parts. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { App } from '../../server/types.js';
 import type { Ctx } from '../../platform/context.js';
 import type { JobRunner } from '../../platform/jobs.js';
@@ -12,8 +13,9 @@ export interface ChannelHandle {
 }
 
 export interface ChannelModule {
-  routes?: (api: App) => Promise<void>;
-  pages?: (app: App) => Promise<void>;
+  /** Route plugins, typed through Fastify's own plugin type (registered under /api/v1, and at / for pages). */
+  routes?: FastifyPluginAsyncTypebox;
+  pages?: FastifyPluginAsyncTypebox;
   jobs?: (runner: JobRunner, ctx: Ctx) => void;
   start?: (app: App) => Promise<ChannelHandle[]>;
   cli?: (program: Command) => void;
