@@ -15,9 +15,14 @@ import { DOCS_ANSWERS, FileAnswer, Html, NotBuilt, Svg } from './pages.schemas.j
 /** dist/web at the package root, from src/server (tsx) and from dist/server (built) alike. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
 
-/** The routes a plugin registers in this context answer files (or `answers[path below prefix]`). */
+/**
+ * The routes a plugin registers in this context answer files (or `answers[path below prefix]`). The schema object is
+ * changed in place: the app's own onRoute hook (app.ts), which runs first, has already kept a reference to it.
+ */
 const describeFiles = (prefix: string, answers: Record<string, Record<string, unknown>> = {}) => (r: RouteOptions) => {
-  if (!r.schema?.response) r.schema = { ...(r.schema ?? {}), response: answers[r.url.slice(prefix.length)] ?? FileAnswer };
+  const response = answers[r.url.slice(prefix.length)] ?? FileAnswer;
+  if (!r.schema) r.schema = { response };
+  else r.schema.response ??= response;
 };
 
 /** The API documentation at /api/docs: the page, its files, and the OpenAPI document as JSON and YAML. */
