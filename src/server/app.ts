@@ -9,7 +9,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Db } from '../platform/db.js';
@@ -22,7 +21,7 @@ import { HealthOk, HealthUnavailable } from './health.schemas.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerRealtime } from './realtime.js';
-import { registerWeb } from './web.js';
+import { registerDocs, registerWeb } from './web.js';
 import { MODULES } from '../modules/index.js';
 import { principalFromSession, principalFromToken } from '../modules/accounts/index.js';
 import { VERSION } from '../platform/version.js';
@@ -133,7 +132,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  await registerDocs(app);
   registerAuth(app, { principalFromSession, principalFromToken });
   registerIdempotency(app);
 

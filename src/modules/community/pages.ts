@@ -28,6 +28,8 @@ import * as web from '../channels/web/index.js';
 import * as portal from '../channels/web/index.js';
 import * as svc from './community.service.js';
 import { ct, ctCount, type CtKey } from './texts.js';
+import { Type } from 'typebox';
+import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, PageQuery, SeeOther } from '../channels/web/page.schemas.js';
 
 export const COMMUNITY_COOKIE = 'earshot_community';
 
@@ -112,7 +114,7 @@ export default async function communityPages(app: App) {
   };
 
   // Hand-over of the portal session (see the file comment).
-  app.get('/portal/:account/community', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/portal/:account/community', { config: { rateLimit: pageLimit }, schema: { hide: true, params: AccountParams, querystring: PageQuery(), response: { 303: SeeOther } } }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const sid = req.cookies[PORTAL_COOKIE];
@@ -123,7 +125,13 @@ export default async function communityPages(app: App) {
     return reply.redirect(`${base(a)}?lang=${locale}`, 303);
   });
 
-  app.get('/community/:account', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/community/:account', {
+    config: { rateLimit: pageLimit },
+    schema: {
+      hide: true, params: AccountParams, response: HtmlAnswer,
+      querystring: PageQuery({ q: Type.Optional(Type.String()), unanswered: Type.Optional(Type.String()), notice: Type.Optional(Type.String()) }),
+    },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const q = (req.query.q ?? '').slice(0, 300).trim();
@@ -158,7 +166,10 @@ ${me.box}
     return sendHtml(reply, page({ locale, title: ct(locale, 'title'), accountName: a.name, path: base(a), body }));
   });
 
-  app.get('/community/:account/questions/:id', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/community/:account/questions/:id', {
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountIdParams, querystring: PageQuery({ notice: Type.Optional(Type.String()) }), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const s = await session(req, a);
@@ -187,7 +198,10 @@ ${me.box}${answerForm}`;
     return sendHtml(reply, page({ locale, title: q.title, accountName: a.name, path: `${base(a)}/questions/${q.id}`, body }));
   });
 
-  app.post('/community/:account/join', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/community/:account/join', {
+    config: { rateLimit: postLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['csrf', 'displayName']), response: { 303: SeeOther } },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const s = await signedInPost(req, a);
@@ -195,7 +209,10 @@ ${me.box}${answerForm}`;
     return reply.redirect(`${base(a)}?lang=${locale}&notice=joined`, 303);
   });
 
-  app.post('/community/:account/ask', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/community/:account/ask', {
+    config: { rateLimit: postLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['csrf', 'title', 'body']), response: { 303: SeeOther } },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const s = await signedInPost(req, a);
@@ -203,7 +220,10 @@ ${me.box}${answerForm}`;
     return reply.redirect(`${base(a)}/questions/${r.id}?lang=${locale}&notice=${r.status === 'held' ? 'held' : 'posted'}`, 303);
   });
 
-  app.post('/community/:account/questions/:id/answers', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/community/:account/questions/:id/answers', {
+    config: { rateLimit: postLimit },
+    schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf', 'body']), response: { 303: SeeOther } },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const s = await signedInPost(req, a);
@@ -211,7 +231,10 @@ ${me.box}${answerForm}`;
     return reply.redirect(`${base(a)}/questions/${req.params.id}?lang=${locale}&notice=${r.status === 'held' ? 'held' : 'posted'}`, 303);
   });
 
-  app.post('/community/:account/answers/:id/helpful', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/community/:account/answers/:id/helpful', {
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf']), response: { 303: SeeOther } },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const s = await signedInPost(req, a);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
 import { importParsedEvents, zoneFor } from './import/import.service.js';
 import { parseLines } from './import/lines.js';
@@ -8,10 +8,9 @@ import { GROUP_BY } from './metrics.js';
 import * as svc from './journeys.service.js';
 import { definitions } from './definitions.js';
 import { requireCap } from '../../platform/context.js';
+import { Definitions, ImportSummary, JourneyList, LiveWall, Recomputed, WaitsDistribution, WaitsReport } from './journeys.schemas.js';
 
-const Figures = Type.Object({}, { additionalProperties: true, description: 'see docs/metrics.md and `earshot report waits --json`' });
-
-export default async function journeyRoutes(app: App) {
+const journeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
   // Imports take the file itself as the request body.
   app.addContentTypeParser(['text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -29,6 +28,7 @@ export default async function journeyRoutes(app: App) {
         delimiter: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('tab')], { description: 'csv: field delimiter (default: detected)' })),
       }),
       body: Type.String({ minLength: 1 }),
+      response: { 201: ImportSummary },
     },
   }, async (req, reply) => {
     const p = who(req);
@@ -51,7 +51,7 @@ export default async function journeyRoutes(app: App) {
     window: Type.Optional(Type.String({ description: 'journey window for calls and chats: day (default) or a gap between contacts such as 30m, 4h (exact path)' })),
   });
   app.get('/reports/waits', {
-    schema: { tags: ['journeys'], summary: 'Reported vs lived waits and journeys (supervisor, leader, admin)', querystring: waitsQuery, response: { 200: Figures } },
+    schema: { tags: ['journeys'], summary: 'Reported vs lived waits and journeys (supervisor, leader, admin)', querystring: waitsQuery, response: { 200: WaitsReport } },
   }, async (req) => svc.waitsReport(ctx, who(req), req.query));
 
   app.get('/reports/waits/distribution', {
@@ -59,7 +59,7 @@ export default async function journeyRoutes(app: App) {
       tags: ['journeys'],
       summary: 'Bucket counts of lived contact waits and journey waits, with the reported ASA (supervisor, leader, admin)',
       querystring: Type.Omit(waitsQuery, ['by', 'threshold', 'path']),
-      response: { 200: Type.Object({}, { additionalProperties: true, description: 'edges (bucket lower bounds, s), contactWaits, journeyWaits, multiAttemptJourneyWaits ({counts, total}), reported.asaSeconds' }) },
+      response: { 200: WaitsDistribution },
     },
   }, async (req) => svc.distribution(ctx, who(req), req.query));
 
@@ -67,7 +67,7 @@ export default async function journeyRoutes(app: App) {
     schema: {
       tags: ['journeys'],
       summary: 'Live queue wall: waiting now per queue, longest lived wait now, agents by presence, open callbacks (supervisor, leader, admin)',
-      response: { 200: Type.Object({}, { additionalProperties: true }) },
+      response: { 200: LiveWall },
     },
   }, async (req) => svc.live(ctx, who(req)));
 
@@ -84,20 +84,23 @@ export default async function journeyRoutes(app: App) {
         window: Type.Optional(Type.String({ description: 'day (default) or a gap such as 30m, 4h' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
       }),
+      response: { 200: JourneyList },
     },
   }, async (req) => ({ items: await svc.listJourneys(ctx, who(req), req.query) }));
 
   app.post('/journeys/recompute', {
-    schema: { tags: ['journeys'], summary: 'Rebuild contact facts and sketches from the event log after a definition change (supervisor, admin)' },
+    schema: { tags: ['journeys'], summary: 'Rebuild contact facts and sketches from the event log after a definition change (supervisor, admin)', response: { 200: Recomputed } },
   }, async (req) => svc.recompute(ctx, who(req)));
 
   app.get('/definitions', {
     schema: {
       tags: ['journeys'],
       summary: 'The metric definitions: the current version, what each version changed, what each figure means (supervisor, leader, admin)',
+      response: { 200: Definitions },
     },
   }, async (req) => {
     requireCap(who(req), 'reports');
     return definitions();
   });
-}
+};
+export default journeyRoutes;

@@ -274,7 +274,7 @@ export async function searchArticles(
 }
 
 export interface ListItem {
-  id: string; slug: string; status: string; visibility: string; tags: string[]; langs: Lang[]; title: string; lang: Lang; updatedAt: string;
+  id: string; slug: string; status: Article['status']; visibility: Article['visibility']; tags: string[]; langs: Lang[]; title: string; lang: Lang; updatedAt: string;
   snippet?: string;
 }
 

@@ -8,6 +8,8 @@ import { localeOf } from '../channels/web/index.js';
 import * as web from '../channels/web/index.js';
 import * as svc from './knowledge.service.js';
 import { kt } from './texts.js';
+import { Type } from 'typebox';
+import { AccountParams, HtmlAnswer, PageQuery } from '../channels/web/page.schemas.js';
 
 type Req = FastifyRequest<{ Params: { account: string; slug?: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -35,7 +37,10 @@ export default async function knowledgePages(app: App) {
   const footer = (a: web.PublicAccount, locale: Locale) =>
     `<p><a href="/contact/${esc(a.slug)}?lang=${locale}">${esc(kt(locale, 'contact'))}</a> · <a href="/community/${esc(a.slug)}?lang=${locale}">${esc(kt(locale, 'community'))}</a></p>`;
 
-  app.get('/help/:account', { config: { rateLimit: limit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/help/:account', {
+    config: { rateLimit: limit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery({ q: Type.Optional(Type.String({ description: 'search' })) }), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const q = (req.query.q ?? '').slice(0, 500).trim();
@@ -58,7 +63,10 @@ export default async function knowledgePages(app: App) {
     return sendHtml(reply, page({ locale, title: kt(locale, 'help_title'), accountName: a.name, path: `/help/${a.slug}`, body: `${EXTRA_CSS}${searchForm(a, locale, q)}${body}${footer(a, locale)}` }));
   });
 
-  app.get('/help/:account/:slug', { config: { rateLimit: limit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/help/:account/:slug', {
+    config: { rateLimit: limit },
+    schema: { hide: true, params: Type.Object({ account: Type.String(), slug: Type.String() }), querystring: PageQuery(), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
     const locale = localeOf(req as any, a.locale);
     const art = await svc.publicArticle(ctx, a.id, req.params.slug!, locale, a.locale);

@@ -1,13 +1,12 @@
 /** Listening API: the anecdote audit (reports), respect-policy flags (supervisors), a message's findings (agents). */
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
 import { ANECDOTE_GROUPS, anecdoteReport } from './anecdotes.js';
 import { getFindings, listFlags } from './listening.service.js';
+import { AnecdoteReport, FlagList, MessageFindings } from './listening.schemas.js';
 
-const Any = (description: string) => Type.Object({}, { additionalProperties: true, description });
-
-export default async function listeningRoutes(app: App) {
+const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
 
   app.get('/reports/anecdotes', {
@@ -19,7 +18,7 @@ export default async function listeningRoutes(app: App) {
         to: Type.Optional(Type.String({ description: 'ISO date or date-time (exclusive); default now' })),
         by: Type.Optional(Type.Union(ANECDOTE_GROUPS.map((g) => Type.Literal(g)))),
       }),
-      response: { 200: Any('total and groups: claims, agrees, contradicted, blindSpots, noFigure, contradictedShare, blindSpotShare, examples; alerts') },
+      response: { 200: AnecdoteReport },
     },
   }, async (req) => anecdoteReport(ctx, who(req), req.query));
 
@@ -33,7 +32,7 @@ export default async function listeningRoutes(app: App) {
         before: Type.Optional(Type.String({ description: 'page: messages before this time' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
       }),
-      response: { 200: Type.Object({ items: Type.Array(Any('a finding with its evidence, the message text and conversation number')) }) },
+      response: { 200: FlagList },
     },
   }, async (req) => listFlags(ctx, who(req), req.query));
 
@@ -42,7 +41,8 @@ export default async function listeningRoutes(app: App) {
       tags: ['listening'],
       summary: 'What an inbound message says: language, wait claim, urgency, abuse vs criticism, threat, sentiment — with evidence spans — and its anecdote check (agents)',
       params: Type.Object({ id: Type.String() }),
-      response: { 200: Any('messageId, analysed, findings (null until the analysis job ran), anecdote (null unless a wait claim)') },
+      response: { 200: MessageFindings },
     },
   }, async (req) => getFindings(ctx, who(req), req.params.id));
-}
+};
+export default listeningRoutes;

@@ -20,6 +20,7 @@ import { recordChange } from '../changes/index.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { getClassifier, type Analysis, type Classifier, type Span } from './analyze.js';
 import { maybeAlert, recordClaim } from './anecdotes.js';
+import type { AnecdoteCheck, Finding, RespectFlag } from './listening.schemas.js';
 
 export const ANALYZE_JOB = 'listening.analyze';
 
@@ -220,8 +221,8 @@ export async function getFindings(ctx: Ctx, p: Principal, messageId: string) {
   if (!isUuid(messageId)) throw notFound('Message');
   const m = await ctx.db.query<{ id: string; text: string }>('SELECT id, text FROM messages WHERE account_id = $1 AND id = $2', [p.accountId, messageId]);
   if (!m.rows[0]) throw notFound('Message');
-  const f = await ctx.db.query(`SELECT ${FINDING_COLS} FROM message_findings f WHERE f.account_id = $1 AND f.message_id = $2`, [p.accountId, messageId]);
-  const c = await ctx.db.query(
+  const f = await ctx.db.query<Finding>(`SELECT ${FINDING_COLS} FROM message_findings f WHERE f.account_id = $1 AND f.message_id = $2`, [p.accountId, messageId]);
+  const c = await ctx.db.query<AnecdoteCheck>(
     `SELECT claim, claimed_minutes AS "claimedMinutes", measured_contact_seconds AS "measuredContactSeconds",
             measured_resolution_seconds AS "measuredResolutionSeconds",
             measured_journey_seconds AS "measuredJourneySeconds", measured_contacts AS "measuredContacts", verdict,
@@ -241,7 +242,7 @@ export async function listFlags(ctx: Ctx, p: Principal, q: { from?: string; to?:
     if (Number.isNaN(d.getTime())) throw invalid(field, `'${v}' is not an ISO date or date-time`);
     return d;
   };
-  const r = await ctx.db.query(
+  const r = await ctx.db.query<RespectFlag>(
     `SELECT ${FINDING_COLS}, c.number AS "conversationNumber", m.text
        FROM message_findings f JOIN conversations c ON c.id = f.conversation_id JOIN messages m ON m.id = f.message_id
       WHERE f.account_id = $1 AND f.flagged AND ($2::timestamptz IS NULL OR f.message_at >= $2)

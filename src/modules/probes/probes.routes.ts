@@ -1,11 +1,12 @@
 /** Probe routes under /api/v1: add, list and run probes; the probe report beside the reported figures. */
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
 import { IdParams } from '../../server/schemas.js';
 import * as svc from './probes.service.js';
+import { Probe, ProbeList, ProbeReport, ProbeRun } from './probes.schemas.js';
 
-export default async function probeRoutes(app: App) {
+const probeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
   app.post('/probes', {
     schema: {
@@ -20,15 +21,16 @@ export default async function probeRoutes(app: App) {
         fromAddress: Type.Optional(Type.String({ maxLength: 320, description: 'the probe’s own From address (default probe+…@probes.earshot.invalid)' })),
         callerNumber: Type.Optional(Type.String({ maxLength: 40, description: 'the probe’s own caller number' })),
       }, { additionalProperties: false }),
+      response: { 201: Probe },
     },
   }, async (req, reply) => reply.code(201).send(await svc.addProbe(ctx, who(req), req.body)));
 
   app.get('/probes', {
-    schema: { tags: ['probes'], summary: 'Probes with their last run (supervisor, leader, admin)' },
+    schema: { tags: ['probes'], summary: 'Probes with their last run (supervisor, leader, admin)', response: { 200: ProbeList } },
   }, async (req) => ({ items: await svc.listProbes(ctx, who(req)) }));
 
   app.post('/probes/:id/run', {
-    schema: { tags: ['probes'], summary: 'Run a probe now; answers the run (status waiting, or failed with the reason) (supervisor, admin)', params: IdParams },
+    schema: { tags: ['probes'], summary: 'Run a probe now; answers the run (status waiting, or failed with the reason) (supervisor, admin)', params: IdParams, response: { 201: ProbeRun } },
   }, async (req, reply) => {
     const p = who(req);
     const probe = await svc.findProbe(ctx, p.accountId, req.params.id);
@@ -43,6 +45,8 @@ export default async function probeRoutes(app: App) {
         from: Type.Optional(Type.String({ description: 'ISO date or date-time (inclusive)' })),
         to: Type.Optional(Type.String({ description: 'ISO date or date-time (exclusive)' })),
       }),
+      response: { 200: ProbeReport },
     },
   }, async (req) => svc.probeReport(ctx, who(req), req.query));
-}
+};
+export default probeRoutes;

@@ -2880,6 +2880,44 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              source: string;
+              received: number;
+              added: number;
+              duplicates: number;
+              contacts: number;
+              queuesCreated: string[];
+              seconds: number;
+              /** ImportReport */
+              report?: {
+                lines: number;
+                events: number;
+                contacts: number;
+                malformed: {
+                    line: number;
+                    reason: string;
+                    text?: string;
+                  }[];
+                malformedCount: number;
+                warnings: {
+                    line: number;
+                    reason: string;
+                    text?: string;
+                  }[];
+                warningCount: number;
+                unknown: {
+                  [key: string]: number;
+                };
+                skipped: {
+                  [key: string]: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2922,7 +2960,127 @@ export type paths = {
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** @description the definition version the figures follow (GET /definitions) */
+              definitions: number;
+              path: "exact" | "sketch";
+              /** @description 'day' (calls and chats: the local calendar day; written channels: the thread) or the gap between contacts */
+              journeyWindow: "day" | {
+                gapSeconds: number;
+              };
+              /** ReportPeriod */
+              period: {
+                from: string | null;
+                to: string | null;
+              };
+              contacts: number;
+              answered: number;
+              queued: number;
+              abandonedInQueue: number;
+              waiting: number;
+              reported: {
+                asaSeconds: number | null;
+                serviceLevel: number | null;
+                thresholdSeconds: number;
+                abandonRate: number | null;
+              };
+              lived: {
+                /** WaitStats99 */
+                contactWaitSeconds: {
+                  mean: number | null;
+                  p50: number | null;
+                  p90: number | null;
+                  p99: number | null;
+                };
+              };
+              journeys: {
+                answered: number;
+                neverServed: number;
+                stillWaiting: number;
+                multiAttempt: number;
+                /** WaitStats99 */
+                waitSeconds: {
+                  mean: number | null;
+                  p50: number | null;
+                  p90: number | null;
+                  p99: number | null;
+                };
+                /** WaitStats */
+                multiAttemptWaitSeconds: {
+                  mean: number | null;
+                  p50: number | null;
+                  p90: number | null;
+                };
+                repeatContactRate: number | null;
+                firstContactResolution: number | null;
+                survival: {
+                  medianSeconds: number | null;
+                  points: {
+                      seconds: number;
+                      stillWaiting: number;
+                    }[];
+                };
+              };
+              gap: {
+                livedP90OverReportedAsa: number | null;
+                multiAttemptP50OverReportedAsa: number | null;
+              };
+              /** @description with ?by= */
+              groups?: ({
+                  key: string;
+                  label: string;
+                  contacts: number;
+                  answered: number;
+                  queued: number;
+                  abandonedInQueue: number;
+                  waiting: number;
+                  reported: {
+                    asaSeconds: number | null;
+                    serviceLevel: number | null;
+                    thresholdSeconds: number;
+                    abandonRate: number | null;
+                  };
+                  lived: {
+                    /** WaitStats99 */
+                    contactWaitSeconds: {
+                      mean: number | null;
+                      p50: number | null;
+                      p90: number | null;
+                      p99: number | null;
+                    };
+                  };
+                  journeys: {
+                    answered: number;
+                    neverServed: number;
+                    stillWaiting: number;
+                    multiAttempt: number;
+                    /** WaitStats99 */
+                    waitSeconds: {
+                      mean: number | null;
+                      p50: number | null;
+                      p90: number | null;
+                      p99: number | null;
+                    };
+                    /** WaitStats */
+                    multiAttemptWaitSeconds: {
+                      mean: number | null;
+                      p50: number | null;
+                      p90: number | null;
+                    };
+                    repeatContactRate: number | null;
+                    firstContactResolution: number | null;
+                    survival: {
+                      medianSeconds: number | null;
+                      points: {
+                          seconds: number;
+                          stillWaiting: number;
+                        }[];
+                    };
+                  };
+                  gap: {
+                    livedP90OverReportedAsa: number | null;
+                    multiAttemptP50OverReportedAsa: number | null;
+                  };
+                })[];
             };
           };
         };
@@ -2960,11 +3118,38 @@ export type paths = {
         };
       };
       responses: {
-        /** @description edges (bucket lower bounds, s), contactWaits, journeyWaits, multiAttemptJourneyWaits ({counts, total}), reported.asaSeconds */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** @description bucket lower bounds, seconds */
+              edges: number[];
+              /** WaitHistogram */
+              contactWaits: {
+                /** @description counts[i]: waits w with edges[i] ≤ w < edges[i + 1] (the last: w ≥ edges[last]) */
+                counts: number[];
+                total: number;
+              };
+              /** WaitHistogram */
+              journeyWaits: {
+                /** @description counts[i]: waits w with edges[i] ≤ w < edges[i + 1] (the last: w ≥ edges[last]) */
+                counts: number[];
+                total: number;
+              };
+              /** WaitHistogram */
+              multiAttemptJourneyWaits: {
+                /** @description counts[i]: waits w with edges[i] ≤ w < edges[i + 1] (the last: w ≥ edges[last]) */
+                counts: number[];
+                total: number;
+              };
+              reported: {
+                asaSeconds: number | null;
+              };
+              /** ReportPeriod */
+              period: {
+                from: string | null;
+                to: string | null;
+              };
             };
           };
         };
@@ -2991,7 +3176,78 @@ export type paths = {
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: date-time */
+              now: string;
+              /** Format: date-time */
+              since: string;
+              totals: {
+                waiting: number;
+                longestWaitSeconds: number | null;
+                callbacksOpen: number;
+                callbacksOverdue: number;
+              };
+              /** AgentsByPresence */
+              agents: {
+                available: ({
+                    id: string;
+                    name: string;
+                    presence: "available" | "busy" | "away" | "offline";
+                  })[];
+                busy: ({
+                    id: string;
+                    name: string;
+                    presence: "available" | "busy" | "away" | "offline";
+                  })[];
+                away: ({
+                    id: string;
+                    name: string;
+                    presence: "available" | "busy" | "away" | "offline";
+                  })[];
+                offline: ({
+                    id: string;
+                    name: string;
+                    presence: "available" | "busy" | "away" | "offline";
+                  })[];
+              };
+              queues: ({
+                  id: string | null;
+                  name: string | null;
+                  waiting: {
+                    total: number;
+                    byChannel: {
+                      [key: string]: number;
+                    };
+                  };
+                  longestWaitSeconds: number | null;
+                  oldestWaitingSince: string | null;
+                  /** AgentsByPresence */
+                  agents: {
+                    available: ({
+                        id: string;
+                        name: string;
+                        presence: "available" | "busy" | "away" | "offline";
+                      })[];
+                    busy: ({
+                        id: string;
+                        name: string;
+                        presence: "available" | "busy" | "away" | "offline";
+                      })[];
+                    away: ({
+                        id: string;
+                        name: string;
+                        presence: "available" | "busy" | "away" | "offline";
+                      })[];
+                    offline: ({
+                        id: string;
+                        name: string;
+                        presence: "available" | "busy" | "away" | "offline";
+                      })[];
+                  };
+                  callbacks: {
+                    open: number;
+                    overdue: number;
+                  };
+                })[];
             };
           };
         };
@@ -3027,6 +3283,44 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  customer: ({
+                    customerId: string;
+                    name: string | null;
+                  }) | {
+                    identity: string;
+                  };
+                  window: string;
+                  /** Format: date-time */
+                  startedAt: string;
+                  answeredAt: string | null;
+                  attempts: number;
+                  outcome: "answered" | "waiting" | "never_served";
+                  waitSeconds: number | null;
+                  spanSeconds: number;
+                  contacts: ({
+                      contactId: string;
+                      channel: string;
+                      queue: string | null;
+                      /** Format: date-time */
+                      firstTouchAt: string;
+                      queueEnteredAt: string | null;
+                      answeredAt: string | null;
+                      abandonedAt: string | null;
+                      outcome: "answered" | "abandoned" | "closed" | "waiting";
+                      queued: boolean;
+                      queueWaitSeconds: number | null;
+                      livedWaitSeconds: number | null;
+                      conversationId: string | null;
+                    })[];
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3052,6 +3346,17 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description contact facts rebuilt */
+              contacts: number;
+              /** @description days of sketches rebuilt */
+              days: number;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3071,6 +3376,38 @@ export type paths = {
     get: {
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              current: number;
+              versions: {
+                  version: number;
+                  changes: {
+                    en: string;
+                    de: string;
+                    nb: string;
+                  };
+                  current: boolean;
+                }[];
+              figures: {
+                  key: string;
+                  name: {
+                    en: string;
+                    de: string;
+                    nb: string;
+                  };
+                  definition: {
+                    en: string;
+                    de: string;
+                    nb: string;
+                  };
+                }[];
+              /** @description the route that applies a new version to stored facts */
+              recompute: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3089,6 +3426,26 @@ export type paths = {
     /** Mailboxes: addresses that receive email (manage) */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  accountId: string;
+                  address: string;
+                  name: string;
+                  queueId: string | null;
+                  /** @description what a reply to a closed conversation does */
+                  onClosed: "reopen" | "follow_up";
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3125,6 +3482,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              accountId: string;
+              address: string;
+              name: string;
+              queueId: string | null;
+              /** @description what a reply to a closed conversation does */
+              onClosed: "reopen" | "follow_up";
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3149,6 +3524,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3185,6 +3564,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              accountId: string;
+              address: string;
+              name: string;
+              queueId: string | null;
+              /** @description what a reply to a closed conversation does */
+              onClosed: "reopen" | "follow_up";
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3209,6 +3606,43 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              mailboxId: string | null;
+              conversationId: string | null;
+              messageId: string | null;
+              source: "smtp" | "imap";
+              rfcMessageId: string;
+              inReplyTo: string | null;
+              references: string[];
+              from: string | null;
+              fromName: string | null;
+              to: string[];
+              cc: string[];
+              subject: string;
+              date: string | null;
+              autoKind: ("auto_reply" | "bulk" | "list" | "bounce") | null;
+              threadedBy: string | null;
+              quotedText: string | null;
+              bounce: ({
+                recipients: ({
+                    address: string;
+                    action: string;
+                    status: string | null;
+                    diagnostic: string | null;
+                  })[];
+                originalMessageId: string | null;
+              }) | null;
+              rawSize: number;
+              /** Format: date-time */
+              receivedAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3235,6 +3669,31 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  kind: "reply" | "system";
+                  messageId: string | null;
+                  status: "queued" | "sent" | "failed";
+                  from: string | null;
+                  to: string[];
+                  subject: string;
+                  rfcMessageId: string | null;
+                  inReplyTo: string | null;
+                  attempts: number;
+                  lastError: string | null;
+                  nextAttemptAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  sentAt: string | null;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3259,6 +3718,16 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              mailboxId: string;
+              /** @description confirm new customer emails automatically */
+              autoAck: boolean;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3290,6 +3759,16 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              mailboxId: string;
+              /** @description confirm new customer emails automatically */
+              autoAck: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3308,6 +3787,10 @@ export type paths = {
     /** WebSocket of the chat widget (public: visitors prove themselves with their visitor token; frames in docs/channels-chat.md) */
     get: {
       responses: {
+        /** @description switching protocols: the WebSocket is open */
+        101: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3326,7 +3809,33 @@ export type paths = {
   "/api/v1/chat/uploads": {
     /** A chat visitor's file (≤ 5 MiB): JSON {visitorToken, filename, contentType, data: base64}, sent as text/plain or JSON so the widget needs no CORS preflight; answers the upload id a following message references */
     post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            visitorToken?: string;
+            /** @description required, ≤ 255 characters */
+            filename?: string;
+            /** @description default application/octet-stream */
+            contentType?: string;
+            /** @description the file as base64, ≤ 5 MiB decoded (required) */
+            data?: string;
+          };
+          "text/plain": string;
+        };
+      };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              filename: string;
+              contentType: string;
+              size: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3363,6 +3872,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3459,6 +3972,7 @@ export type paths = {
         201: {
           content: {
             "application/json": {
+              /** @description the new conversation’s number */
               number: number;
             };
           };
@@ -3509,6 +4023,23 @@ export type paths = {
     get: {
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              topics: ({
+                  key: string;
+                  label: {
+                    en: string;
+                    de?: string;
+                    nb?: string;
+                  };
+                  queueId: string | null;
+                })[];
+              defaultQueueId: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3544,6 +4075,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              topics: ({
+                  key: string;
+                  label: {
+                    en: string;
+                    de?: string;
+                    nb?: string;
+                  };
+                  queueId: string | null;
+                })[];
+              defaultQueueId: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3577,6 +4125,20 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              received: number;
+              added: number;
+              duplicates: number;
+              /** @description callbacks opened for abandoned calls and callback requests */
+              callbacksOpened: string[];
+              /** @description open callbacks closed because the caller got through */
+              callbacksClosed: string[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3604,6 +4166,38 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  queueId: string | null;
+                  queueName: string | null;
+                  contactId: string;
+                  customerId: string | null;
+                  phone: string;
+                  reason: "abandoned" | "requested";
+                  status: "open" | "done" | "cancelled";
+                  /** Format: date-time */
+                  dueAt: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  attempts: number;
+                  madeAt: string | null;
+                  madeBy: string | null;
+                  outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+                  note: string | null;
+                  closedAt: string | null;
+                  cancelReason: string | null;
+                  breachedAt: string | null;
+                  closedBy: ("callback" | "caller" | "cancelled") | null;
+                  overdue: boolean;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3628,6 +4222,43 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              queueId: string | null;
+              queueName: string | null;
+              contactId: string;
+              customerId: string | null;
+              phone: string;
+              reason: "abandoned" | "requested";
+              status: "open" | "done" | "cancelled";
+              /** Format: date-time */
+              dueAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              attempts: number;
+              madeAt: string | null;
+              madeBy: string | null;
+              outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+              note: string | null;
+              closedAt: string | null;
+              cancelReason: string | null;
+              breachedAt: string | null;
+              closedBy: ("callback" | "caller" | "cancelled") | null;
+              overdue: boolean;
+              attemptLog: ({
+                  /** Format: date-time */
+                  at: string;
+                  userId: string | null;
+                  outcome: "reached" | "no_answer" | "voicemail" | "wrong_number";
+                  note: string | null;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3666,6 +4297,43 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              queueId: string | null;
+              queueName: string | null;
+              contactId: string;
+              customerId: string | null;
+              phone: string;
+              reason: "abandoned" | "requested";
+              status: "open" | "done" | "cancelled";
+              /** Format: date-time */
+              dueAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              attempts: number;
+              madeAt: string | null;
+              madeBy: string | null;
+              outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+              note: string | null;
+              closedAt: string | null;
+              cancelReason: string | null;
+              breachedAt: string | null;
+              closedBy: ("callback" | "caller" | "cancelled") | null;
+              overdue: boolean;
+              attemptLog: ({
+                  /** Format: date-time */
+                  at: string;
+                  userId: string | null;
+                  outcome: "reached" | "no_answer" | "voicemail" | "wrong_number";
+                  note: string | null;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3702,6 +4370,43 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              queueId: string | null;
+              queueName: string | null;
+              contactId: string;
+              customerId: string | null;
+              phone: string;
+              reason: "abandoned" | "requested";
+              status: "open" | "done" | "cancelled";
+              /** Format: date-time */
+              dueAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              attempts: number;
+              madeAt: string | null;
+              madeBy: string | null;
+              outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+              note: string | null;
+              closedAt: string | null;
+              cancelReason: string | null;
+              breachedAt: string | null;
+              closedBy: ("callback" | "caller" | "cancelled") | null;
+              overdue: boolean;
+              attemptLog: ({
+                  /** Format: date-time */
+                  at: string;
+                  userId: string | null;
+                  outcome: "reached" | "no_answer" | "voicemail" | "wrong_number";
+                  note: string | null;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3735,6 +4440,18 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              slaMinutes: number;
+              maxAttempts: number;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3762,11 +4479,122 @@ export type paths = {
         };
       };
       responses: {
-        /** @description total and groups: claims, agrees, contradicted, blindSpots, noFigure, contradictedShare, blindSpotShare, examples; alerts */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              by: ("queue" | "channel" | "week") | null;
+              timezone: string;
+              /** AnecdoteFigures */
+              total: {
+                claims: number;
+                agrees: number;
+                contradicted: number;
+                blindSpots: number;
+                noFigure: number;
+                contradictedShare: number | null;
+                blindSpotShare: number | null;
+                examples: {
+                  contradicted: ({
+                      messageId: string;
+                      conversationId: string;
+                      claimedMinutes: number | null;
+                      measuredContactSeconds: number | null;
+                      measuredJourneySeconds: number | null;
+                      measuredResolutionSeconds?: number | null;
+                      /** Format: date-time */
+                      at: string;
+                    })[];
+                  blindSpots: ({
+                      messageId: string;
+                      conversationId: string;
+                      claimedMinutes: number | null;
+                      measuredContactSeconds: number | null;
+                      measuredJourneySeconds: number | null;
+                      measuredResolutionSeconds?: number | null;
+                      /** Format: date-time */
+                      at: string;
+                    })[];
+                };
+              };
+              groups: ({
+                  key: string | null;
+                  label: string;
+                  claims: number;
+                  agrees: number;
+                  contradicted: number;
+                  blindSpots: number;
+                  noFigure: number;
+                  contradictedShare: number | null;
+                  blindSpotShare: number | null;
+                  examples: {
+                    contradicted: ({
+                        messageId: string;
+                        conversationId: string;
+                        claimedMinutes: number | null;
+                        measuredContactSeconds: number | null;
+                        measuredJourneySeconds: number | null;
+                        measuredResolutionSeconds?: number | null;
+                        /** Format: date-time */
+                        at: string;
+                      })[];
+                    blindSpots: ({
+                        messageId: string;
+                        conversationId: string;
+                        claimedMinutes: number | null;
+                        measuredContactSeconds: number | null;
+                        measuredJourneySeconds: number | null;
+                        measuredResolutionSeconds?: number | null;
+                        /** Format: date-time */
+                        at: string;
+                      })[];
+                  };
+                })[];
+              /** AnecdoteFigures */
+              delivery: {
+                claims: number;
+                agrees: number;
+                contradicted: number;
+                blindSpots: number;
+                noFigure: number;
+                contradictedShare: number | null;
+                blindSpotShare: number | null;
+                examples: {
+                  contradicted: ({
+                      messageId: string;
+                      conversationId: string;
+                      claimedMinutes: number | null;
+                      measuredContactSeconds: number | null;
+                      measuredJourneySeconds: number | null;
+                      measuredResolutionSeconds?: number | null;
+                      /** Format: date-time */
+                      at: string;
+                    })[];
+                  blindSpots: ({
+                      messageId: string;
+                      conversationId: string;
+                      claimedMinutes: number | null;
+                      measuredContactSeconds: number | null;
+                      measuredJourneySeconds: number | null;
+                      measuredResolutionSeconds?: number | null;
+                      /** Format: date-time */
+                      at: string;
+                    })[];
+                };
+              };
+              alerts: ({
+                  /** Format: date */
+                  week: string;
+                  contradictedShare: number;
+                  previousShare: number | null;
+                  claims: number;
+                  /** Format: date-time */
+                  at: string;
+                })[];
             };
           };
         };
@@ -3802,9 +4630,63 @@ export type paths = {
         200: {
           content: {
             "application/json": {
-              items: {
-                  [key: string]: unknown;
-                }[];
+              items: ({
+                  messageId: string;
+                  conversationId: string;
+                  customerId: string | null;
+                  lang: string;
+                  wait: {
+                    complaint: boolean;
+                    minutes: number | null;
+                    kind: "queue" | "delivery";
+                  };
+                  urgency: ("bereavement" | "medical" | "travel" | "deadline" | "safety") | null;
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  sentiment: "neg" | "neu" | "pos";
+                  frustration: number;
+                  confidence: number;
+                  /** FindingEvidence */
+                  evidence: {
+                    wait?: {
+                      start: number;
+                      end: number;
+                      text: string;
+                    } | null;
+                    waitConfidence?: number;
+                    urgency?: {
+                      start: number;
+                      end: number;
+                      text: string;
+                    } | null;
+                    abuse?: {
+                      start: number;
+                      end: number;
+                      text: string;
+                    } | null;
+                    threat?: {
+                      start: number;
+                      end: number;
+                      text: string;
+                    } | null;
+                  };
+                  flagged: boolean;
+                  /** @description what the analysis did because of this message (never repeated on a re-run) */
+                  actions: {
+                    priority?: {
+                      from: string;
+                      to: string;
+                    };
+                  };
+                  classifier: string;
+                  classifierVersion: string;
+                  /** Format: date-time */
+                  messageAt: string;
+                  /** Format: date-time */
+                  analysedAt: string;
+                  conversationNumber: number;
+                  text: string;
+                })[];
             };
           };
         };
@@ -3832,11 +4714,78 @@ export type paths = {
         };
       };
       responses: {
-        /** @description messageId, analysed, findings (null until the analysis job ran), anecdote (null unless a wait claim) */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              messageId: string;
+              analysed: boolean;
+              findings: ({
+                messageId: string;
+                conversationId: string;
+                customerId: string | null;
+                lang: string;
+                wait: {
+                  complaint: boolean;
+                  minutes: number | null;
+                  kind: "queue" | "delivery";
+                };
+                urgency: ("bereavement" | "medical" | "travel" | "deadline" | "safety") | null;
+                abuse: "abuse" | "criticism" | "none";
+                threat: boolean;
+                sentiment: "neg" | "neu" | "pos";
+                frustration: number;
+                confidence: number;
+                /** FindingEvidence */
+                evidence: {
+                  wait?: {
+                    start: number;
+                    end: number;
+                    text: string;
+                  } | null;
+                  waitConfidence?: number;
+                  urgency?: {
+                    start: number;
+                    end: number;
+                    text: string;
+                  } | null;
+                  abuse?: {
+                    start: number;
+                    end: number;
+                    text: string;
+                  } | null;
+                  threat?: {
+                    start: number;
+                    end: number;
+                    text: string;
+                  } | null;
+                };
+                flagged: boolean;
+                /** @description what the analysis did because of this message (never repeated on a re-run) */
+                actions: {
+                  priority?: {
+                    from: string;
+                    to: string;
+                  };
+                };
+                classifier: string;
+                classifierVersion: string;
+                /** Format: date-time */
+                messageAt: string;
+                /** Format: date-time */
+                analysedAt: string;
+              }) | null;
+              anecdote: ({
+                claim: "queue" | "delivery";
+                claimedMinutes: number | null;
+                measuredContactSeconds: number | null;
+                measuredResolutionSeconds: number | null;
+                measuredJourneySeconds: number | null;
+                measuredContacts: string[];
+                verdict: "agrees" | "contradicted" | "blind_spot" | "no_figure";
+                /** Format: date */
+                week: string;
+              }) | null;
             };
           };
         };
@@ -3859,6 +4808,44 @@ export type paths = {
     /** Probes with their last run (supervisor, leader, admin) */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  name: string;
+                  channel: "email" | "chat" | "phone";
+                  target: string | null;
+                  /** Format: uuid */
+                  customerId: string;
+                  fromAddress: string;
+                  callerNumber: string;
+                  everyMinutes: number | null;
+                  waitLimitSeconds: number;
+                  nextRunAt: string | null;
+                  enabled: boolean;
+                  lastRun: ({
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    probeId: string;
+                    channel: "email" | "chat" | "phone";
+                    /** Format: date-time */
+                    startedAt: string;
+                    conversationId: string | null;
+                    contactId: string | null;
+                    answeredAt: string | null;
+                    livedWaitSeconds: number | null;
+                    waitLimitSeconds: number;
+                    status: "sending" | "waiting" | "answered" | "unanswered" | "failed";
+                    error: string | null;
+                  }) | null;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -3904,6 +4891,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              channel: "email" | "chat" | "phone";
+              target: string | null;
+              /** Format: uuid */
+              customerId: string;
+              fromAddress: string;
+              callerNumber: string;
+              everyMinutes: number | null;
+              waitLimitSeconds: number;
+              nextRunAt: string | null;
+              enabled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3933,6 +4940,27 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              probeId: string;
+              channel: "email" | "chat" | "phone";
+              /** Format: date-time */
+              startedAt: string;
+              conversationId: string | null;
+              contactId: string | null;
+              answeredAt: string | null;
+              livedWaitSeconds: number | null;
+              waitLimitSeconds: number;
+              status: "sending" | "waiting" | "answered" | "unanswered" | "failed";
+              error: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -3959,6 +4987,61 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              period: {
+                from: string | null;
+                to: string | null;
+              };
+              channels: ({
+                  channel: string;
+                  probes: {
+                    runs: number;
+                    answered: number;
+                    stillWaiting: number;
+                    unanswered: number;
+                    failed: number;
+                    livedWaitSeconds: {
+                      p50: number | null;
+                      p90: number | null;
+                      max: number | null;
+                    };
+                  };
+                  reported: {
+                    contacts: number;
+                    answered: number;
+                    asaSeconds: number | null;
+                    serviceLevel: number | null;
+                    thresholdSeconds: number;
+                  };
+                  customersLived: {
+                    p50: number | null;
+                    p90: number | null;
+                  };
+                  probeP50OverReportedAsa: number | null;
+                })[];
+              runs: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  probeId: string;
+                  channel: "email" | "chat" | "phone";
+                  /** Format: date-time */
+                  startedAt: string;
+                  conversationId: string | null;
+                  contactId: string | null;
+                  answeredAt: string | null;
+                  livedWaitSeconds: number | null;
+                  waitLimitSeconds: number;
+                  status: "sending" | "waiting" | "answered" | "unanswered" | "failed";
+                  error: string | null;
+                  probe: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5455,6 +6538,28 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  slug: string;
+                  status: "draft" | "published";
+                  visibility: "public" | "internal";
+                  tags: string[];
+                  langs: ("en" | "de" | "nb")[];
+                  title: string;
+                  lang: "en" | "de" | "nb";
+                  /** Format: date-time */
+                  updatedAt: string;
+                  /** @description with q: the matching text, matches marked ⟦ ⟧ */
+                  snippet?: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5496,6 +6601,61 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              slug: string;
+              status: "draft" | "published";
+              visibility: "public" | "internal";
+              tags: string[];
+              source: {
+                type: string;
+                id: string;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ArticleTranslations */
+              translations: {
+                /** ArticleTranslation */
+                en?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                de?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                nb?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5520,6 +6680,61 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              slug: string;
+              status: "draft" | "published";
+              visibility: "public" | "internal";
+              tags: string[];
+              source: {
+                type: string;
+                id: string;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ArticleTranslations */
+              translations: {
+                /** ArticleTranslation */
+                en?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                de?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                nb?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5562,6 +6777,61 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              slug: string;
+              status: "draft" | "published";
+              visibility: "public" | "internal";
+              tags: string[];
+              source: {
+                type: string;
+                id: string;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ArticleTranslations */
+              translations: {
+                /** ArticleTranslation */
+                en?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                de?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                nb?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5584,6 +6854,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5614,6 +6888,61 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              slug: string;
+              status: "draft" | "published";
+              visibility: "public" | "internal";
+              tags: string[];
+              source: {
+                type: string;
+                id: string;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ArticleTranslations */
+              translations: {
+                /** ArticleTranslation */
+                en?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                de?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                nb?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5642,6 +6971,61 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              slug: string;
+              status: "draft" | "published";
+              visibility: "public" | "internal";
+              tags: string[];
+              source: {
+                type: string;
+                id: string;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ArticleTranslations */
+              translations: {
+                /** ArticleTranslation */
+                en?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                de?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+                /** ArticleTranslation */
+                nb?: {
+                  title: string;
+                  /** @description markdown */
+                  body: string;
+                  /** @description the body rendered */
+                  html: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                };
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5672,6 +7056,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  slug: string;
+                  lang: "en" | "de" | "nb";
+                  title: string;
+                  /** @description matches marked ⟦ ⟧ */
+                  snippet: string;
+                  url: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5700,6 +7099,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              slug: string;
+              lang: "en" | "de" | "nb";
+              title: string;
+              html: string;
+              text: string;
+              langs: ("en" | "de" | "nb")[];
+              tags: string[];
+              /** Format: date-time */
+              updatedAt: string;
+              /** @description the help page of the article */
+              url: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5719,6 +7136,61 @@ export type paths = {
     get: {
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description posts waiting for a moderator */
+              held: number;
+              unanswered: {
+                  /** Format: uuid */
+                  id: string;
+                  title: string;
+                  lang: string;
+                  author: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  answers: number;
+                  verified: boolean;
+                }[];
+              toVerify: ({
+                  /** Format: uuid */
+                  id: string;
+                  body: string;
+                  lang: string;
+                  /** Format: uuid */
+                  questionId: string;
+                  questionTitle: string;
+                  author: string;
+                  helpful: number;
+                  verifiedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+              toPromote: ({
+                  /** Format: uuid */
+                  id: string;
+                  body: string;
+                  lang: string;
+                  /** Format: uuid */
+                  questionId: string;
+                  questionTitle: string;
+                  author: string;
+                  helpful: number;
+                  verifiedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+              helpers: ({
+                  /** Format: uuid */
+                  id: string;
+                  displayName: string;
+                  points: number;
+                  badge: ("expert" | "helper" | "contributor") | null;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5737,6 +7209,32 @@ export type paths = {
     /** Posts held for a moderator (abuse or threats found by the analyser), oldest first */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @description question or answer */
+                  kind: string;
+                  questionId: string | null;
+                  questionTitle: string | null;
+                  title: string | null;
+                  body: string;
+                  lang: string;
+                  /** @description abuse, criticism or none */
+                  classification: string;
+                  threat: boolean;
+                  evidence: string | null;
+                  author: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  status: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5762,6 +7260,57 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              body: string;
+              lang: string;
+              /** CommunityMember */
+              author: {
+                /** Format: uuid */
+                id: string;
+                displayName: string;
+                points: number;
+                badge: ("expert" | "helper" | "contributor") | null;
+              };
+              /** Format: date-time */
+              createdAt: string;
+              /** @description visible, held or removed */
+              status: string;
+              mine: boolean;
+              answers: ({
+                  /** Format: uuid */
+                  id: string;
+                  body: string;
+                  lang: string;
+                  /** CommunityMember */
+                  author: {
+                    /** Format: uuid */
+                    id: string;
+                    displayName: string;
+                    points: number;
+                    badge: ("expert" | "helper" | "contributor") | null;
+                  };
+                  /** Format: date-time */
+                  createdAt: string;
+                  helpful: number;
+                  verified: ({
+                    by: string | null;
+                    /** Format: date-time */
+                    at: string;
+                  }) | null;
+                  articleId: string | null;
+                  /** @description visible, held or removed */
+                  status: string;
+                  mine: boolean;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5791,6 +7340,16 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              status: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5828,6 +7387,16 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              status: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5857,6 +7426,17 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              verifiedAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5885,6 +7465,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              articleId: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {

@@ -31,6 +31,7 @@ import * as svc from './chat.service.js';
 import { answerChat, chatPrompt, surveyInChat } from '../../csat/index.js';
 import { isUuid } from '../../../platform/errors.js';
 import { transcriptAddress } from './transcript.js';
+import { SocketUpgrade, Upload, UploadBody } from './chat.schemas.js';
 
 interface Sock {
   ws: WebSocket;
@@ -405,6 +406,7 @@ export default async function chatRoutes(api: App) {
       tags: ['chat'],
       summary: 'WebSocket of the chat widget (public: visitors prove themselves with their visitor token; frames in docs/channels-chat.md)',
       security: [],
+      response: SocketUpgrade,
     },
   }, (socket, req) => hub.connect(socket as unknown as WebSocket, req.ip));
 
@@ -415,6 +417,8 @@ export default async function chatRoutes(api: App) {
       tags: ['chat'],
       summary: "A chat visitor's file (≤ 5 MiB): JSON {visitorToken, filename, contentType, data: base64}, sent as text/plain or JSON so the widget needs no CORS preflight; answers the upload id a following message references",
       security: [],
+      body: UploadBody,
+      response: { 201: Upload },
     },
   }, async (req, reply) => {
     reply.header('access-control-allow-origin', '*');
@@ -438,9 +442,10 @@ export default async function chatRoutes(api: App) {
       summary: 'The agent is typing (on) or stopped (off): shown in the visitor\'s chat widget',
       params: IdParams,
       body: Type.Object({ on: Type.Boolean() }, { additionalProperties: false }),
+      response: { 204: Type.Null() },
     },
   }, async (req, reply) => {
     await svc.agentTyping(ctx, who(req), req.params.id, req.body.on);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

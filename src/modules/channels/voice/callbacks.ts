@@ -23,6 +23,7 @@ import { AppError, conflict, invalid, isUuid, notFound } from '../../../platform
 import { enqueue } from '../../../platform/jobs.js';
 import { appendEvents, type NewEvent } from '../../events/index.js';
 import { recordChange } from '../../changes/index.js';
+import type { CallbackAttempt } from './voice.schemas.js';
 
 export const CALLBACK_OUTCOMES = ['reached', 'no_answer', 'voicemail', 'wrong_number'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
@@ -128,7 +129,7 @@ export async function getCallback(ctx: Ctx, p: Principal, id: string, tx: Tx = c
   if (!isUuid(id)) throw notFound('Callback');
   const r = await tx.query<Callback>(`SELECT ${COLS} ${FROM} WHERE cb.account_id = $1 AND cb.id = $3`, [p.accountId, ctx.now(), id]);
   if (!r.rows[0]) throw notFound('Callback');
-  const attempts = await tx.query(
+  const attempts = await tx.query<CallbackAttempt>(
     'SELECT at, user_id AS "userId", outcome, note FROM callback_attempts WHERE callback_id = $1 ORDER BY at, id',
     [id],
   );

@@ -1,5 +1,6 @@
 /** Voice routes under /api/v1: the CTI webhook, callbacks, and a queue's callback policy. */
 import { Type } from 'typebox';
+import { CallbackList, CallbackPolicy, CallbackWithAttempts, CtiResult } from './voice.schemas.js';
 import type { App } from '../../../server/types.js';
 import { who } from '../../../server/auth.js';
 import { requireCap } from '../../../platform/context.js';
@@ -19,6 +20,7 @@ export default async function voiceRoutes(app: App) {
         'vocabulary names contact.arrived, agent.offered, contact.answered, contact.abandoned, contact.transferred, contact.resolved). ' +
         'A bad item is answered 400 naming its index and field, and nothing of the request is stored.',
       body: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10_000 }),
+      response: { 201: CtiResult },
     },
   }, async (req, reply) => reply.code(201).send(await ingestCti(ctx, who(req), req.body as unknown[])));
 
@@ -31,10 +33,11 @@ export default async function voiceRoutes(app: App) {
         queue: Type.Optional(Type.String({ description: 'queue id or name' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }),
+      response: { 200: CallbackList },
     },
   }, async (req) => ({ items: await callbacks.listCallbacks(ctx, who(req), req.query) }));
 
-  app.get('/callbacks/:id', { schema: { tags: ['voice'], summary: 'One callback with its attempts', params: IdParams } }, async (req) =>
+  app.get('/callbacks/:id', { schema: { tags: ['voice'], summary: 'One callback with its attempts', params: IdParams, response: { 200: CallbackWithAttempts } } }, async (req) =>
     callbacks.getCallback(ctx, who(req), req.params.id));
 
   app.post('/callbacks/:id/attempts', {
@@ -46,6 +49,7 @@ export default async function voiceRoutes(app: App) {
         outcome: Type.Union(callbacks.CALLBACK_OUTCOMES.map((o) => Type.Literal(o))),
         note: Type.Optional(Type.String({ maxLength: 2000 })),
       }, { additionalProperties: false }),
+      response: { 201: CallbackWithAttempts },
     },
   }, async (req, reply) => reply.code(201).send(await callbacks.attemptCallback(ctx, who(req), req.params.id, req.body)));
 
@@ -55,6 +59,7 @@ export default async function voiceRoutes(app: App) {
       summary: 'Cancel an open callback (supervisor, admin)',
       params: IdParams,
       body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      response: { 200: CallbackWithAttempts },
     },
   }, async (req) => callbacks.cancelCallback(ctx, who(req), req.params.id, req.body.reason));
 
@@ -67,6 +72,7 @@ export default async function voiceRoutes(app: App) {
         slaMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
         maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
       }, { additionalProperties: false }),
+      response: { 200: CallbackPolicy },
     },
   }, async (req) => {
     requireCap(who(req), 'manage');

@@ -3,6 +3,7 @@
  * no script; form posts are application/x-www-form-urlencoded, parsed here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { App } from '../../../server/types.js';
 import { cookieSecure } from '../../../server/auth.js';
 import { AppError } from '../../../platform/errors.js';
@@ -12,6 +13,7 @@ import { localeOf, t, type TextKey } from './texts.js';
 import * as web from './web.service.js';
 import * as portal from './portal.service.js';
 import { portalHelpLinks } from '../../knowledge/index.js';
+import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, HtmlPage, PageQuery, SeeOther } from './page.schemas.js';
 
 import { PORTAL_COOKIE } from './portal.service.js';
 export { PORTAL_COOKIE };
@@ -115,13 +117,19 @@ ${field('subject', 'text', 'off')}
     });
   };
 
-  app.get('/contact/:account', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/contact/:account', { config: { rateLimit: pageLimit }, schema: { hide: true, params: AccountParams, querystring: PageQuery(), response: HtmlAnswer } }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
     return sendHtml(reply, await contactForm(a, loc(req)));
   });
 
-  app.post('/contact/:account', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/contact/:account', {
+    config: { rateLimit: postLimit },
+    schema: {
+      hide: true, params: AccountParams, querystring: PageQuery(), response: HtmlAnswer,
+      body: FormBody(['name', 'email', 'topic', 'subject', 'message', 'lang', 'formToken', HONEYPOT]),
+    },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const body: Form = req.body && typeof req.body === 'object' ? req.body : {};
     const locale = localeOf({ query: { lang: req.query.lang ?? body.lang }, cookies: req.cookies, headers: req.headers }, a.locale as Locale);
@@ -196,7 +204,7 @@ ${field('subject', 'text', 'off')}
 <p><a href="/contact/${esc(a.slug)}">${esc(t(locale, 'new_request'))}</a></p>${portalHelpLinks(a.slug, locale)}`,
     });
 
-  app.get('/portal/:account', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/portal/:account', { config: { rateLimit: pageLimit }, schema: { hide: true, params: AccountParams, querystring: PageQuery(), response: HtmlAnswer } }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
     const locale = loc(req);
@@ -224,7 +232,10 @@ ${field('subject', 'text', 'off')}
     );
   });
 
-  app.post('/portal/:account/link', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/portal/:account/link', {
+    config: { rateLimit: postLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['email', 'formToken', HONEYPOT]), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const body: Form = req.body && typeof req.body === 'object' ? req.body : {};
     const locale = loc(req);
@@ -250,7 +261,11 @@ ${field('subject', 'text', 'off')}
 
   // Opening the emailed link only shows a button: mail scanners that prefetch links do not use them up.
   // logLevel warn: the request log lines (info) carry the URL, and this URL carries the sign-in token.
-  app.get('/portal/:account/signin', { logLevel: 'warn', config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/portal/:account/signin', {
+    logLevel: 'warn',
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery({ token: Type.Optional(Type.String()) }), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
     const locale = loc(req);
@@ -273,7 +288,10 @@ ${field('subject', 'text', 'off')}
     );
   });
 
-  app.post('/portal/:account/signin', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/portal/:account/signin', {
+    config: { rateLimit: postLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['token']), response: { 200: HtmlPage, 303: SeeOther } },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const locale = loc(req);
     if (!sameOrigin(req)) throw new PageError(403, 'err_cross_site', portalPath(a));
@@ -283,7 +301,10 @@ ${field('subject', 'text', 'off')}
     return reply.redirect(`${portalPath(a)}?lang=${locale}`, 303);
   });
 
-  app.post('/portal/:account/signout', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/portal/:account/signout', {
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['csrf']), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const locale = loc(req);
     const s = await signedInPost(req, a);
@@ -349,13 +370,16 @@ ${rating}`,
     return s;
   };
 
-  app.get('/portal/:account/conversations/:id', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/portal/:account/conversations/:id', { config: { rateLimit: pageLimit }, schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), response: HtmlAnswer } }, async (req: Req, reply) => {
     const a = await account(req);
     rememberLang(req, reply);
     return conversationPage(req, reply, a, await requireSignedIn(req, a));
   });
 
-  app.post('/portal/:account/conversations/:id/reply', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/portal/:account/conversations/:id/reply', {
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf', 'text']), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const locale = loc(req);
     const s = await signedInPost(req, a);
@@ -371,7 +395,10 @@ ${rating}`,
     return conversationPage(req, reply, a, s, 200, { ok: t(locale, 'reply_sent') });
   });
 
-  app.post('/portal/:account/conversations/:id/rating', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/portal/:account/conversations/:id/rating', {
+    config: { rateLimit: pageLimit },
+    schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf', 'score', 'comment']), response: HtmlAnswer },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const locale = loc(req);
     const s = await signedInPost(req, a);
@@ -387,7 +414,13 @@ ${rating}`,
     return conversationPage(req, reply, a, s, 200, { ok: t(locale, 'rate_saved') });
   });
 
-  app.get('/portal/:account/attachments/:id', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/portal/:account/attachments/:id', {
+    config: { rateLimit: pageLimit },
+    schema: {
+      hide: true, params: AccountIdParams,
+      response: { 200: { content: { 'application/octet-stream': { schema: Type.String({ format: 'binary', description: 'the file, as a download (its own content type unless it could render in the page)' }) } } } },
+    },
+  }, async (req: Req, reply) => {
     const a = await account(req);
     const s = await requireSignedIn(req, a);
     const f = await portal.attachmentOwn(ctx, a.id, s.customerId, req.params.id!);

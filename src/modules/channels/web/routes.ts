@@ -7,6 +7,7 @@ import { AppError, invalid } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { localeOf, t } from './texts.js';
 import * as web from './web.service.js';
+import { WebSettings } from './web.schemas.js';
 
 const Topic = Type.Object(
   {
@@ -41,7 +42,7 @@ export default async function webRoutes(api: App) {
           formToken: Type.String({ description: 'valid from minSeconds after it was issued, for 24 hours' }),
           minSeconds: Type.Integer({ description: 'a request sent sooner is refused (faster than a person types)' }),
           honeypot: Type.String({ description: 'the field that must stay empty' }),
-        }),
+        }, { additionalProperties: false, title: 'ContactFormToken' }),
         404: ErrorBody,
       },
     },
@@ -70,7 +71,7 @@ export default async function webRoutes(api: App) {
         },
         { additionalProperties: false },
       ),
-      response: { 201: Type.Object({ number: Type.Integer() }), 400: ErrorBody, 404: ErrorBody },
+      response: { 201: Type.Object({ number: Type.Integer({ description: 'the new conversation’s number' }) }, { additionalProperties: false, title: 'ContactCreated' }), 400: ErrorBody, 404: ErrorBody },
     },
   }, async (req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
@@ -87,7 +88,7 @@ export default async function webRoutes(api: App) {
   });
 
   api.get('/web/settings', {
-    schema: { tags: ['web'], summary: 'Contact form topics (each to a queue) and the default queue' },
+    schema: { tags: ['web'], summary: 'Contact form topics (each to a queue) and the default queue', response: { 200: WebSettings } },
   }, async (req) => web.getSettings(ctx, who(req)));
 
   api.put('/web/settings', {
@@ -98,6 +99,7 @@ export default async function webRoutes(api: App) {
         { topics: Type.Optional(Type.Array(Topic, { maxItems: 50 })), defaultQueueId: Type.Optional(UuidOrNull()) },
         { additionalProperties: false },
       ),
+      response: { 200: WebSettings },
     },
   }, async (req) => web.updateSettings(ctx, who(req), req.body as any));
 }

@@ -8,20 +8,11 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, put } from '../../lib/api';
 import { useQueues } from '../../api/queues';
+import type { ApiOk, Item } from '../../api/types';
 import { AdminTable, CopyValue, EditModal, EditRemoveCell, ErrorAlert, ListState, ModalForm, ReadOnlyNote, SaveRow, ScreenHeader, SubmitForm, useFieldErrors, useRole, useSave } from './ui';
 
-interface Mailbox {
-  id: string;
-  address: string;
-  name: string | null;
-  queueId: string | null;
-  onClosed: 'reopen' | 'follow_up';
-}
-interface Topic {
-  key: string;
-  label: { en: string; de?: string; nb?: string };
-  queueId: string | null;
-}
+type Mailbox = ApiOk<'/api/v1/mailboxes/{id}', 'patch'>;
+type Topic = Item<ApiOk<'/api/v1/web/settings', 'get'>['topics']>;
 
 const settingsKey = (id: string) => ['admin', 'mailbox-settings', id];
 
@@ -69,7 +60,7 @@ function Mailboxes() {
   const queueName = new Map((queues.data?.items ?? []).map((q) => [q.id, q.name]));
   const list = useQuery({ queryKey: ['admin', 'mailboxes'], queryFn: () => get<{ items: Mailbox[] }>('/mailboxes').then((r) => r.items) });
   const settings = useQueries({
-    queries: (list.data ?? []).map((m) => ({ queryKey: settingsKey(m.id), queryFn: () => get<{ autoAck: boolean }>(`/mailboxes/${m.id}/settings`) })),
+    queries: (list.data ?? []).map((m) => ({ queryKey: settingsKey(m.id), queryFn: () => get<ApiOk<'/api/v1/mailboxes/{id}/settings', 'get'>>(`/mailboxes/${m.id}/settings`) })),
   });
   const ack = new Map((list.data ?? []).map((m, i) => [m.id, settings[i]?.data?.autoAck]));
   const [editing, setEditing] = useState<Mailbox | null | 'new'>(null);
@@ -123,7 +114,7 @@ function WebForm({ slug }: { slug: string }) {
   const { t } = useTranslation('admin');
   const queues = useQueues();
   const qdata = (queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }));
-  const settings = useQuery({ queryKey: ['admin', 'web-settings'], queryFn: () => get<{ topics: Topic[]; defaultQueueId: string | null }>('/web/settings') });
+  const settings = useQuery({ queryKey: ['admin', 'web-settings'], queryFn: () => get<ApiOk<'/api/v1/web/settings', 'get'>>('/web/settings') });
   const [topics, setTopics] = useState<Topic[]>([]);
   const [defaultQueueId, setDefault] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);

@@ -4,22 +4,19 @@ import { Alert, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../../lib/api';
+import type { ApiOk } from '../../api/types';
 import { fmtNumber } from '../../lib/format';
 import { ConfirmButton, ListState, ScreenHeader, useRole, Tag } from './ui';
 
-type Text3 = { en: string; de: string; nb: string };
-interface Definitions {
-  current: number;
-  versions: { version: number; current: boolean; changes: Text3 }[];
-  figures: { key: string; name: Text3; definition: Text3 }[];
-}
+type Definitions = ApiOk<'/api/v1/definitions', 'get'>;
+type Text3 = Definitions['figures'][number]['name'];
 
 export function DefinitionsScreen() {
   const { t, i18n } = useTranslation('admin');
   const { manage } = useRole();
   const lang = (['en', 'de', 'nb'].includes(i18n.language) ? i18n.language : 'en') as keyof Text3;
   const defs = useQuery({ queryKey: ['admin', 'definitions'], queryFn: () => get<Definitions>('/definitions') });
-  const [result, setResult] = useState<{ contacts: number; days: number } | null>(null);
+  const [result, setResult] = useState<ApiOk<'/api/v1/journeys/recompute', 'post'> | null>(null);
   const d = defs.data;
   return (
     <>
@@ -35,7 +32,7 @@ export function DefinitionsScreen() {
               title={t('definitions.recomputeTitle')}
               message={t('definitions.recomputeText')}
               confirmLabel={t('definitions.recompute')}
-              onConfirm={async () => setResult(await post<{ contacts: number; days: number }>('/journeys/recompute'))}
+              onConfirm={async () => setResult(await post<ApiOk<'/api/v1/journeys/recompute', 'post'>>('/journeys/recompute'))}
             />
           )
         }

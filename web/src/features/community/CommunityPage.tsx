@@ -9,22 +9,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, get, post } from '../../lib/api';
+import type { ApiOk, Item } from '../../api/types';
 import { fmtDateTime } from '../../lib/format';
 import { useMe } from '../../lib/session';
 import { ScrollX } from '../../lib/ScrollX';
 
-interface Held {
-  id: string; kind: 'question' | 'answer'; questionTitle: string | null; title: string | null; body: string; lang: string;
-  classification: 'abuse' | 'criticism' | 'none'; threat: boolean; evidence: string | null; author: string; createdAt: string;
-}
-interface AnswerRow { id: string; body: string; lang: string; questionId: string; questionTitle: string; author: string; helpful: number; verifiedAt: string | null; createdAt: string }
-interface Overview {
-  held: number;
-  unanswered: { id: string; title: string; lang: string; author: string; createdAt: string }[];
-  toVerify: AnswerRow[];
-  toPromote: AnswerRow[];
-  helpers: { id: string; displayName: string; points: number; badge: string | null }[];
-}
+type Overview = ApiOk<'/api/v1/community/overview', 'get'>;
+type Held = Item<ApiOk<'/api/v1/community/held', 'get'>['items']>;
+type AnswerRow = Item<Overview['toVerify']>;
 
 function useAct() {
   const qc = useQueryClient();

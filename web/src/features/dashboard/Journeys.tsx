@@ -11,7 +11,8 @@ import { ScrollX } from '../../lib/ScrollX';
 const outcomeColor: Record<string, string> = { answered: 'teal', abandoned: 'red', closed: 'gray', waiting: 'yellow', never_served: 'red' };
 
 export function journeyWho(j: Journey) {
-  return j.customer.name || j.customer.identity || j.customer.customerId || '–';
+  const c = j.customer;
+  return ('customerId' in c ? c.name || c.customerId : c.identity) || '–';
 }
 
 /** The customer of a journey: a link to their conversations when a customer row exists, else the caller identity
@@ -19,7 +20,7 @@ export function journeyWho(j: Journey) {
 function Who({ j }: { j: Journey }) {
   const { t } = useTranslation('dashboard');
   const c = j.customer;
-  if (c.customerId) {
+  if ('customerId' in c) {
     const name = c.name || t('journeys.unnamed');
     return <Anchor component={Link} to={`/inbox/all?customer=${encodeURIComponent(c.customerId)}`} aria-label={t('journeys.openCustomer', { name })}>{name}</Anchor>;
   }

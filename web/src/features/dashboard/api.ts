@@ -1,98 +1,18 @@
-/** The dashboards' data: the waits report, its distribution, journeys, the live wall (types mirror the API). */
+/** The dashboards' data: the waits report, its distribution, journeys, the live wall (types from the API's schemas). */
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { get, qs } from '../../lib/api';
+import type { ApiOk, ApiQuery, Item } from '../../api/types';
 
-export interface Stats {
-  mean: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99?: number | null;
-}
-export interface WaitsFigures {
-  contacts: number;
-  answered: number;
-  queued: number;
-  abandonedInQueue: number;
-  waiting: number;
-  reported: { asaSeconds: number | null; serviceLevel: number | null; thresholdSeconds: number; abandonRate: number | null };
-  lived: { contactWaitSeconds: Stats };
-  journeys: {
-    answered: number;
-    neverServed: number;
-    stillWaiting: number;
-    multiAttempt: number;
-    waitSeconds: Stats;
-    multiAttemptWaitSeconds: Stats;
-    repeatContactRate: number | null;
-    firstContactResolution: number | null;
-    survival: { medianSeconds: number | null; points: { seconds: number; stillWaiting: number }[] };
-  };
-  gap: { livedP90OverReportedAsa: number | null; multiAttemptP50OverReportedAsa: number | null };
-}
-export interface WaitsReport extends WaitsFigures {
-  definitions: number;
-  period: { from: string | null; to: string | null };
-  groups?: (WaitsFigures & { key: string; label: string })[];
-}
-export interface Histogram {
-  counts: number[];
-  total: number;
-}
-export interface Distribution {
-  edges: number[];
-  contactWaits: Histogram;
-  journeyWaits: Histogram;
-  multiAttemptJourneyWaits: Histogram;
-  reported: { asaSeconds: number | null };
-}
-export interface JourneyContact {
-  contactId: string;
-  channel: string;
-  queue: string | null;
-  firstTouchAt: string;
-  queueEnteredAt: string | null;
-  answeredAt: string | null;
-  abandonedAt: string | null;
-  outcome: 'answered' | 'abandoned' | 'closed' | 'waiting';
-  queued: boolean;
-  queueWaitSeconds: number | null;
-  livedWaitSeconds: number | null;
-  conversationId: string | null;
-}
-export interface Journey {
-  customer: { customerId?: string; name?: string | null; identity?: string };
-  window: string;
-  startedAt: string;
-  answeredAt: string | null;
-  attempts: number;
-  outcome: 'answered' | 'waiting' | 'never_served';
-  waitSeconds: number | null;
-  spanSeconds: number;
-  contacts: JourneyContact[];
-}
-export type Presence = 'available' | 'busy' | 'away' | 'offline';
+export type WaitsReport = ApiOk<'/api/v1/reports/waits', 'get'>;
+export type Distribution = ApiOk<'/api/v1/reports/waits/distribution', 'get'>;
+export type Histogram = Distribution['contactWaits'];
+export type Journey = Item<ApiOk<'/api/v1/journeys', 'get'>['items']>;
+export type JourneyContact = Item<Journey['contacts']>;
+export type LiveWall = ApiOk<'/api/v1/reports/live', 'get'>;
+export type LiveQueue = Item<LiveWall['queues']>;
+export type Agent = Item<LiveWall['agents']['available']>;
+export type Presence = Agent['presence'];
 export const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
-export interface Agent {
-  id: string;
-  name: string;
-  presence: Presence;
-}
-export interface LiveQueue {
-  id: string | null;
-  name: string | null;
-  waiting: { total: number; byChannel: Record<string, number> };
-  longestWaitSeconds: number | null;
-  oldestWaitingSince: string | null;
-  agents: Record<Presence, Agent[]>;
-  callbacks: { open: number; overdue: number };
-}
-export interface LiveWall {
-  now: string;
-  since: string;
-  totals: { waiting: number; longestWaitSeconds: number | null; callbacksOpen: number; callbacksOverdue: number };
-  agents: Record<Presence, Agent[]>;
-  queues: LiveQueue[];
-}
 
 /** The filters of the dashboard, as sent to the API. */
 export interface Filters {
@@ -130,36 +50,10 @@ export const useLive = () => useQuery({ queryKey: ['reports', 'live'], queryFn: 
 export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;
 
 /** The anecdote audit (GET /reports/anecdotes, src/modules/listening/anecdotes.ts). */
-export interface AnecdoteExample {
-  messageId: string;
-  conversationId: string;
-  claimedMinutes: number | null;
-  measuredContactSeconds: number | null;
-  measuredJourneySeconds: number | null;
-  at: string;
-}
-export interface AnecdoteFigures {
-  claims: number;
-  agrees: number;
-  contradicted: number;
-  blindSpots: number;
-  noFigure: number;
-  contradictedShare: number | null;
-  blindSpotShare: number | null;
-  examples: { contradicted: AnecdoteExample[]; blindSpots: AnecdoteExample[] };
-}
-export type AnecdoteGroup = 'queue' | 'channel' | 'week';
-export interface AnecdoteReport {
-  from: string;
-  to: string;
-  by: AnecdoteGroup | null;
-  timezone: string;
-  total: AnecdoteFigures;
-  groups: (AnecdoteFigures & { key: string | null; label: string })[];
-  /** Waits for a delivery or refund: held against the conversations' resolution time, not counted as queue waits. */
-  delivery?: AnecdoteFigures;
-  alerts: { week: string; contradictedShare: number; previousShare: number | null; claims: number; at: string }[];
-}
+export type AnecdoteReport = ApiOk<'/api/v1/reports/anecdotes', 'get'>;
+export type AnecdoteFigures = AnecdoteReport['total'];
+export type AnecdoteExample = Item<AnecdoteFigures['examples']['contradicted']>;
+export type AnecdoteGroup = NonNullable<ApiQuery<'/api/v1/reports/anecdotes', 'get'>['by']>;
 
 /** The audit for the dashboard's period ("all" = since 1970: the API's own default is the last 28 days). */
 export const useAnecdotes = (f: Filters, by: AnecdoteGroup) =>

@@ -10,6 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, get, patch, post } from '../../lib/api';
+import type { ApiOk, Item } from '../../api/types';
 import { fmtDateTime } from '../../lib/format';
 import { onChange } from '../../lib/realtime';
 import { useMe } from '../../lib/session';
@@ -33,22 +34,8 @@ interface ContactEvent {
   agentId: string | null;
   data: Record<string, any>;
 }
-interface OutboundEmail {
-  id: string;
-  messageId: string | null;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  to: string[] | string | null;
-  sentAt: string | null;
-}
-interface EmailDetails {
-  from: string | null;
-  fromName: string | null;
-  subject: string | null;
-  quotedText: string | null;
-  autoKind: string | null;
-}
+type OutboundEmail = Item<ApiOk<'/api/v1/conversations/{id}/emails', 'get'>['items']>;
+type EmailDetails = ApiOk<'/api/v1/messages/{id}/email', 'get'>;
 
 /** Events shown in the timeline (messages show themselves; these are the rest of what happened). */
 const SHOWN_EVENTS = new Set([

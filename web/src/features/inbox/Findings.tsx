@@ -9,29 +9,12 @@ import { Badge, Group, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get } from '../../lib/api';
+import type { ApiOk } from '../../api/types';
 import { fmtDuration } from '../../lib/format';
 import type { Message } from './api';
 
-interface Span { start: number; end: number; text: string }
-export interface MessageFindings {
-  messageId: string;
-  analysed: boolean;
-  findings: null | {
-    lang: string;
-    wait: { complaint: boolean; minutes: number | null; kind?: 'queue' | 'delivery' };
-    urgency: 'bereavement' | 'medical' | 'travel' | 'deadline' | 'safety' | null;
-    abuse: 'abuse' | 'criticism' | 'none';
-    threat: boolean;
-    sentiment: 'neg' | 'neu' | 'pos';
-    evidence: { wait?: Span | null; urgency?: Span | null; abuse?: Span | null; threat?: Span | null } | null;
-  };
-  anecdote: null | {
-    claimedMinutes: number | null;
-    measuredContactSeconds: number | null;
-    measuredJourneySeconds: number | null;
-    verdict: 'agrees' | 'contradicted' | 'blind_spot' | 'no_figure';
-  };
-}
+export type MessageFindings = ApiOk<'/api/v1/messages/{id}/findings', 'get'>;
+type Span = NonNullable<NonNullable<MessageFindings['findings']>['evidence']['wait']>;
 
 /** Keep polling a little while a fresh message has not been analysed yet (the job runs moments after it arrives). */
 const POLL_MS = 10_000;

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, del, post, put } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { can, useMe } from '../../lib/session';
-import { LANGS, snippetParts, useArticle, useArticles, type Lang } from './api';
+import { LANGS, snippetParts, useArticle, useArticles, type Lang, type ListItem } from './api';
 import { ScrollX } from '../../lib/ScrollX';
 
 type Draft = Record<Lang, { title: string; body: string }>;
@@ -108,7 +108,7 @@ export default function KnowledgePage() {
   const [lang, setLang] = useState<Lang>((me.data?.user?.locale as Lang) ?? 'en');
   const [status, setStatus] = useState<string>('all');
   const [editing, setEditing] = useState<string | null>(null);
-  const list = useArticles({ q: q.trim() || undefined, lang, status: status === 'all' ? undefined : status });
+  const list = useArticles({ q: q.trim() || undefined, lang, status: status === 'all' ? undefined : (status as ListItem['status']) });
   return (
     <Stack>
       <Group justify="space-between">

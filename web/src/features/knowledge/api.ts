@@ -1,27 +1,15 @@
 /** Knowledge-base types and queries (GET/POST/PUT /kb/articles). */
 import { useQuery } from '@tanstack/react-query';
 import { get, qs } from '../../lib/api';
+import type { ApiOk, ApiQuery, Item } from '../../api/types';
 
-export type Lang = 'en' | 'de' | 'nb';
+export type Article = ApiOk<'/api/v1/kb/articles/{id}', 'get'>;
+export type Translation = NonNullable<Article['translations']['en']>;
+export type ListItem = Item<ApiOk<'/api/v1/kb/articles', 'get'>['items']>;
+export type Lang = ListItem['lang'];
 export const LANGS: Lang[] = ['en', 'de', 'nb'];
-export interface Translation { title: string; body: string; html: string; updatedAt: string }
-export interface Article {
-  id: string;
-  slug: string;
-  status: 'draft' | 'published';
-  visibility: 'public' | 'internal';
-  tags: string[];
-  source: { type: string; id: string } | null;
-  publishedAt: string | null;
-  updatedAt: string;
-  translations: Partial<Record<Lang, Translation>>;
-}
-export interface ListItem {
-  id: string; slug: string; status: 'draft' | 'published'; visibility: 'public' | 'internal'; tags: string[]; langs: Lang[];
-  title: string; lang: Lang; updatedAt: string; snippet?: string;
-}
 
-export const useArticles = (p: { q?: string; lang?: Lang; status?: string }) =>
+export const useArticles = (p: ApiQuery<'/api/v1/kb/articles', 'get'>) =>
   useQuery({ queryKey: ['kb', 'articles', p], queryFn: () => get<{ items: ListItem[] }>(`/kb/articles${qs(p)}`) });
 export const useArticle = (id: string | null) =>
   useQuery({ queryKey: ['kb', 'article', id], queryFn: () => get<Article>(`/kb/articles/${id}`), enabled: !!id });

@@ -1,6 +1,7 @@
 /** The respect API (src/modules/respect/respect.routes.ts) for the web app. */
 import { useQuery } from '@tanstack/react-query';
 import { get, qs } from '../../lib/api';
+import type { ApiOk, Item } from '../../api/types';
 
 export type MeasureKind = 'warning' | 'cool_off' | 'restriction' | 'ban';
 export const KINDS: MeasureKind[] = ['warning', 'cool_off', 'restriction', 'ban'];
@@ -61,16 +62,8 @@ export interface Report {
   refusedAsCriticism: number;
   appeals: { open: number; upheld: number; overturned: number };
 }
-export interface Flag {
-  messageId: string;
-  conversationId: string;
-  customerId: string | null;
-  conversationNumber: number;
-  text: string;
-  abuse: string;
-  threat: boolean;
-  messageAt: string;
-}
+/** A message flagged for the respect policy (GET /listening/flags). */
+export type Flag = Item<ApiOk<'/api/v1/listening/flags', 'get'>['items']>;
 
 export const useMeasures = (params: { status?: string; customerId?: string; awaiting?: 'me' }, enabled = true) =>
   useQuery({ queryKey: ['respect', 'measures', params], queryFn: () => get<{ items: Measure[] }>(`/respect/measures${qs(params)}`).then((r) => r.items), enabled });
