@@ -89,7 +89,7 @@ test('heart answers are exactly what the service returns, nulls and dates includ
   assert.deepEqual((await env.req('GET', '/api/v1/heart/moments')).json.items, plain(await heart.feed(env.ctx, sys(), {})));
   const report = await env.req('GET', '/api/v1/heart/report?month=2027-03');
   assert.deepEqual(report.json, plain(await heart.report(env.ctx, sys(), { month: '2027-03' })));
-  assert.equal(report.json.agents.find((a: any) => a.userId === people.anna.id).spent, 2500);
+  assert.equal(report.json.agents.find((a: { userId: string }) => a.userId === people.anna.id).spent, 2500);
   const panel = await env.req('GET', `/api/v1/heart/conversations/${convId}`);
   assert.deepEqual(panel.json, plain(await heart.conversationHeart(env.ctx, sys(), convId)));
   assert.equal(panel.json.spends.length, 2);
@@ -115,7 +115,7 @@ test('leaders answers are exactly what the service returns: settings, draw with 
   assert.equal(replay.json.replay.picksMatch, true);
   await as('anna', 'POST', `/api/v1/leaders/items/${item.id}/prepare`, { summary: 'Late order', proposedAnswer: 'We are sorry.' });
   const today = await as('lea', 'GET', '/api/v1/leaders/today');
-  assert.ok(today.prepared[0].messages.some((x: any) => x.text === 'You useless idiot, my order is late.' && x.findings === null));
+  assert.ok(today.prepared[0].messages.some((x: { text: string; findings: unknown }) => x.text === 'You useless idiot, my order is late.' && x.findings === null));
   const answered = await as('lea', 'POST', `/api/v1/leaders/items/${item.id}/answer`, { text: 'We are sorry, Kari.' }, 201);
   assert.equal(answered.message.text, 'We are sorry, Kari.');
   assert.equal(answered.message.html, null);
