@@ -4,17 +4,19 @@
  * (changeable until the link expires).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, localeOf } from '../channels/web/index.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
+import * as S from './csat.schemas.js';
 import { serveEmbedScript } from '../channels/chat/index.js';
 
 type Req = FastifyRequest<{ Params: { token: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string> }>;
 
-export default async function pages(app: App) {
+// `satisfies`, not a type annotation: the plugin keeps its one-parameter signature, which the module contract expects.
+const pages = (async (app) => {
   const ctx = app.ctx;
   const pub = ctx.config.publicRateLimit;
   const { pageLimit, postLimit } = publicLimits(pub);
@@ -73,13 +75,18 @@ ${labels.map((lab, i) => `<label><input type="radio" name="score" value="${i + 1
   const localeFor = (req: Req, v: svc.SurveyView, body?: Record<string, string>) =>
     localeOf({ query: { lang: req.query.lang ?? body?.lang }, cookies: {}, headers: {} }, v.language);
 
-  app.get('/survey/:token', { logLevel: 'warn', config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  // Errors (expired, forged, too many) answer the page with the problem on it: the error handler above.
+  const schema = { hide: true, params: S.PageParams, querystring: S.PageQuery, response: { 200: S.Page } };
+
+  app.get('/survey/:token', { logLevel: 'warn', config: { rateLimit: pageLimit }, schema }, async (req: Req, reply) => {
     const v = await svc.surveyPage(ctx, req.params.token);
     const n = Number(req.query.score);
     return html(reply, form(req, v, localeFor(req, v), { score: Number.isInteger(n) && n >= 1 && n <= 5 ? n : undefined }));
   });
 
-  app.post('/survey/:token', { logLevel: 'warn', config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/survey/:token', {
+    logLevel: 'warn', config: { rateLimit: postLimit }, schema: { ...schema, body: S.PageForm },
+  }, async (req: Req, reply) => {
     const body = req.body && typeof req.body === 'object' ? req.body : {};
     const v0 = await svc.surveyPage(ctx, req.params.token);
     const locale = localeFor(req, v0, body);
@@ -96,4 +103,5 @@ ${labels.map((lab, i) => `<label><input type="radio" name="score" value="${i + 1
       throw err;
     }
   });
-}
+}) satisfies FastifyPluginAsyncTypebox;
+export default pages;

@@ -1,6 +1,7 @@
 /** The customer's appeal page, /appeal/<token>: what was decided, until when, why, and a form to appeal (en/de/nb). */
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/index.js';
@@ -9,11 +10,20 @@ import { asLocale, rt } from './texts.js';
 
 type Req = FastifyRequest<{ Params: { token: string }; Querystring: { lang?: string }; Body: Record<string, string> }>;
 
-export default async function respectPages(app: App) {
+/** The page in the customer's language; 400, 404 and 409 answer the same page with the problem on it. */
+const Page = { content: { 'text/html': { schema: Type.String({ description: 'the appeal page' }) } } };
+const schema = {
+  hide: true,
+  params: Type.Object({ token: Type.String({ description: 'the token from the customer’s email' }) }),
+  querystring: Type.Object({ lang: Type.Optional(Type.String({ description: 'en, de or nb; default the customer’s language' })) }),
+  response: { 200: Page },
+};
+
+// `satisfies`, not a type annotation: the plugin keeps its one-parameter signature, which the module contract expects.
+const respectPages = (async (app) => {
   const ctx = app.ctx;
   const { pageLimit, postLimit } = publicLimits(ctx.config.publicRateLimit);
   acceptForms(app);
-
 
   async function render(req: Req, extra: { error?: string; done?: boolean } = {}) {
     const m = await svc.measureByToken(ctx, req.params.token);
@@ -37,12 +47,16 @@ export default async function respectPages(app: App) {
     return { status: extra.error ? 400 : 200, html: page({ referrer: 'no-referrer', locale, title: rt(locale, 'appeal_title'), accountName: m.account, path, body }) };
   }
 
-  app.get('/appeal/:token', { config: { rateLimit: pageLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.get('/appeal/:token', { config: { rateLimit: pageLimit }, schema }, async (req: Req, reply) => {
     const r = await render(req);
     return sendHtml(reply, r.html, r.status);
   });
 
-  app.post('/appeal/:token', { config: { rateLimit: postLimit }, schema: { hide: true } }, async (req: Req, reply) => {
+  app.post('/appeal/:token', {
+    config: { rateLimit: postLimit },
+    // An empty or missing text answers the page with the problem on it, so the form field is optional here.
+    schema: { ...schema, body: Type.Optional(Type.Object({ text: Type.Optional(Type.String()) })) },
+  }, async (req: Req, reply) => {
     const m = await svc.measureByToken(ctx, req.params.token);
     const locale: Locale = req.query?.lang ? asLocale(req.query.lang) : m?.customerLocale ?? 'en';
     const text = String(req.body?.text ?? '').trim();
@@ -61,4 +75,5 @@ export default async function respectPages(app: App) {
     const r = await render(req, { done: !!m });
     return sendHtml(reply, r.html, m ? 200 : 404);
   });
-}
+}) satisfies FastifyPluginAsyncTypebox;
+export default respectPages;

@@ -5062,6 +5062,63 @@ export type paths = {
     get: {
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  email: string;
+                  role: string;
+                  /** @enum {unknown} */
+                  locale: "en" | "de" | "nb";
+                  requestsPerDay: number;
+                  weeklyCap: number;
+                  deputyId: string | null;
+                  deputyName: string | null;
+                  /** @description the leader’s zone, else the account’s */
+                  timezone: string;
+                  ownTimezone: string | null;
+                  digestHour: number;
+                  workingDays: number[];
+                  dedupDays: number;
+                  stratify: ("channel" | "queue" | "language")[];
+                  nextDrawAt: string | null;
+                  nextDigestAt: string | null;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  today: string;
+                  /**
+                   * Format: date
+                   * @description Monday of this week
+                   */
+                  week: string;
+                  /** @description requests assigned this week (against the weekly cap) */
+                  weekCount: number;
+                  absentToday: boolean;
+                  absences: {
+                      /** Format: uuid */
+                      id: string;
+                      /**
+                       * Format: date
+                       * @description local date YYYY-MM-DD
+                       */
+                      from: string;
+                      /**
+                       * Format: date
+                       * @description local date YYYY-MM-DD
+                       */
+                      to: string;
+                      note: string;
+                    }[];
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5108,6 +5165,33 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              userId: string;
+              name: string;
+              email: string;
+              role: string;
+              /** @enum {unknown} */
+              locale: "en" | "de" | "nb";
+              requestsPerDay: number;
+              weeklyCap: number;
+              deputyId: string | null;
+              deputyName: string | null;
+              /** @description the leader’s zone, else the account’s */
+              timezone: string;
+              ownTimezone: string | null;
+              digestHour: number;
+              workingDays: number[];
+              dedupDays: number;
+              stratify: ("channel" | "queue" | "language")[];
+              nextDrawAt: string | null;
+              nextDigestAt: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5146,6 +5230,28 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              userId: string;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              from: string;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              to: string;
+              note: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5170,6 +5276,10 @@ export type paths = {
         };
       };
       responses: {
+        /** @description removed */
+        204: {
+          content: never;
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5207,6 +5317,98 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  leaderId: string;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                  seed: number;
+                  requested: number;
+                  stratify: string[];
+                  candidateCount: number;
+                  candidatesHash: string;
+                  picks: string[];
+                  unassigned: ({
+                      /** Format: uuid */
+                      conversationId: string;
+                      /** @enum {unknown} */
+                      reason: "cap" | "absence";
+                      /**
+                       * @description why the deputy did not take it either
+                       * @enum {unknown}
+                       */
+                      deputy: "none" | "cap" | "absence";
+                    })[];
+                  note: ("not_working_day" | "no_candidates") | null;
+                  items: ({
+                      /** Format: uuid */
+                      id: string;
+                      /** Format: uuid */
+                      drawId: string;
+                      /** Format: uuid */
+                      leaderId: string;
+                      leaderName: string;
+                      /** Format: uuid */
+                      assigneeId: string;
+                      assigneeName: string;
+                      reason: ("cap" | "absence") | null;
+                      /** Format: uuid */
+                      conversationId: string;
+                      conversationNumber: number;
+                      subject: string;
+                      channel: string;
+                      conversationStatus: string;
+                      /** Format: uuid */
+                      customerId: string;
+                      customerName: string | null;
+                      /**
+                       * Format: date
+                       * @description local date YYYY-MM-DD
+                       */
+                      day: string;
+                      /** @enum {unknown} */
+                      status: "drawn" | "prepared" | "answered" | "handed_back";
+                      summary: string | null;
+                      proposedAnswer: string | null;
+                      notes: string | null;
+                      preparedBy: string | null;
+                      preparedByName: string | null;
+                      preparedAt: string | null;
+                      answerMessageId: string | null;
+                      answeredAt: string | null;
+                      handBackReason: string | null;
+                      handedBackAt: string | null;
+                      /** Format: date-time */
+                      drawnAt: string;
+                      followThrough: ({
+                        customerReplied: boolean;
+                        customerRepliedAt: string | null;
+                        conversationStatus: string;
+                        satisfaction: ({
+                          score: number;
+                          comment: string | null;
+                          /** Format: date-time */
+                          at: string;
+                        }) | null;
+                        /** @description from the draw to the leader’s answer */
+                        timeToAnswerSeconds: number;
+                      }) | null;
+                    })[];
+                  /** @description true: the draw of this leader and day existed already */
+                  existing?: boolean;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5231,6 +5433,107 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              leaderId: string;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              day: string;
+              seed: number;
+              requested: number;
+              stratify: string[];
+              candidateCount: number;
+              candidatesHash: string;
+              picks: string[];
+              unassigned: ({
+                  /** Format: uuid */
+                  conversationId: string;
+                  /** @enum {unknown} */
+                  reason: "cap" | "absence";
+                  /**
+                   * @description why the deputy did not take it either
+                   * @enum {unknown}
+                   */
+                  deputy: "none" | "cap" | "absence";
+                })[];
+              note: ("not_working_day" | "no_candidates") | null;
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  drawId: string;
+                  /** Format: uuid */
+                  leaderId: string;
+                  leaderName: string;
+                  /** Format: uuid */
+                  assigneeId: string;
+                  assigneeName: string;
+                  reason: ("cap" | "absence") | null;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  subject: string;
+                  channel: string;
+                  conversationStatus: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                  /** @enum {unknown} */
+                  status: "drawn" | "prepared" | "answered" | "handed_back";
+                  summary: string | null;
+                  proposedAnswer: string | null;
+                  notes: string | null;
+                  preparedBy: string | null;
+                  preparedByName: string | null;
+                  preparedAt: string | null;
+                  answerMessageId: string | null;
+                  answeredAt: string | null;
+                  handBackReason: string | null;
+                  handedBackAt: string | null;
+                  /** Format: date-time */
+                  drawnAt: string;
+                  followThrough: ({
+                    customerReplied: boolean;
+                    customerRepliedAt: string | null;
+                    conversationStatus: string;
+                    satisfaction: ({
+                      score: number;
+                      comment: string | null;
+                      /** Format: date-time */
+                      at: string;
+                    }) | null;
+                    /** @description from the draw to the leader’s answer */
+                    timeToAnswerSeconds: number;
+                  }) | null;
+                })[];
+              /** @description true: the draw of this leader and day existed already */
+              existing?: boolean;
+              candidates: {
+                  /** Format: uuid */
+                  id: string;
+                  stratum: string;
+                }[];
+              /** LeaderDrawReplayResult */
+              replay: {
+                picks: string[];
+                hashMatches: boolean;
+                picksMatch: boolean;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5259,6 +5562,67 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  drawId: string;
+                  /** Format: uuid */
+                  leaderId: string;
+                  leaderName: string;
+                  /** Format: uuid */
+                  assigneeId: string;
+                  assigneeName: string;
+                  reason: ("cap" | "absence") | null;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  subject: string;
+                  channel: string;
+                  conversationStatus: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                  /** @enum {unknown} */
+                  status: "drawn" | "prepared" | "answered" | "handed_back";
+                  summary: string | null;
+                  proposedAnswer: string | null;
+                  notes: string | null;
+                  preparedBy: string | null;
+                  preparedByName: string | null;
+                  preparedAt: string | null;
+                  answerMessageId: string | null;
+                  answeredAt: string | null;
+                  handBackReason: string | null;
+                  handedBackAt: string | null;
+                  /** Format: date-time */
+                  drawnAt: string;
+                  followThrough: ({
+                    customerReplied: boolean;
+                    customerRepliedAt: string | null;
+                    conversationStatus: string;
+                    satisfaction: ({
+                      score: number;
+                      comment: string | null;
+                      /** Format: date-time */
+                      at: string;
+                    }) | null;
+                    /** @description from the draw to the leader’s answer */
+                    timeToAnswerSeconds: number;
+                  }) | null;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5283,6 +5647,125 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              drawId: string;
+              /** Format: uuid */
+              leaderId: string;
+              leaderName: string;
+              /** Format: uuid */
+              assigneeId: string;
+              assigneeName: string;
+              reason: ("cap" | "absence") | null;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              subject: string;
+              channel: string;
+              conversationStatus: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              day: string;
+              /** @enum {unknown} */
+              status: "drawn" | "prepared" | "answered" | "handed_back";
+              summary: string | null;
+              proposedAnswer: string | null;
+              notes: string | null;
+              preparedBy: string | null;
+              preparedByName: string | null;
+              preparedAt: string | null;
+              answerMessageId: string | null;
+              answeredAt: string | null;
+              handBackReason: string | null;
+              handedBackAt: string | null;
+              /** Format: date-time */
+              drawnAt: string;
+              followThrough: ({
+                customerReplied: boolean;
+                customerRepliedAt: string | null;
+                conversationStatus: string;
+                satisfaction: ({
+                  score: number;
+                  comment: string | null;
+                  /** Format: date-time */
+                  at: string;
+                }) | null;
+                /** @description from the draw to the leader’s answer */
+                timeToAnswerSeconds: number;
+              }) | null;
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @description message or note */
+                  kind: string;
+                  direction: string | null;
+                  authorType: string;
+                  authorName: string | null;
+                  text: string;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  findings: ({
+                    lang: string;
+                    urgency: string | null;
+                    /** @description abuse, criticism or none */
+                    abuse: string;
+                    threat: boolean;
+                    waitComplaint: boolean;
+                    waitMinutes: number | null;
+                    /** @description neg, neu or pos */
+                    sentiment: string;
+                  }) | null;
+                })[];
+              journey: ({
+                  /** @enum {unknown} */
+                  kind: "conversation" | "call" | "callback" | "contact";
+                  channel: string;
+                  /** Format: date-time */
+                  at: string;
+                  lastAt: string | null;
+                  queue: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  } | null;
+                  livedWaitSeconds: number | null;
+                  queueWaitSeconds: number | null;
+                  outcome: string | null;
+                  /** Format: uuid */
+                  conversationId?: string;
+                  number?: number;
+                  subject?: string;
+                  status?: string;
+                  contactId?: string;
+                  /** LeaderJourneyCallback */
+                  callback?: {
+                    /** Format: uuid */
+                    id: string;
+                    status: string;
+                    closedBy: string | null;
+                    /** Format: date-time */
+                    dueAt: string;
+                    attempts: number;
+                    outcome: string | null;
+                    breached: boolean;
+                    /** @description the call’s contact id */
+                    call: string;
+                  };
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5322,6 +5805,65 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              drawId: string;
+              /** Format: uuid */
+              leaderId: string;
+              leaderName: string;
+              /** Format: uuid */
+              assigneeId: string;
+              assigneeName: string;
+              reason: ("cap" | "absence") | null;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              subject: string;
+              channel: string;
+              conversationStatus: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              day: string;
+              /** @enum {unknown} */
+              status: "drawn" | "prepared" | "answered" | "handed_back";
+              summary: string | null;
+              proposedAnswer: string | null;
+              notes: string | null;
+              preparedBy: string | null;
+              preparedByName: string | null;
+              preparedAt: string | null;
+              answerMessageId: string | null;
+              answeredAt: string | null;
+              handBackReason: string | null;
+              handedBackAt: string | null;
+              /** Format: date-time */
+              drawnAt: string;
+              followThrough: ({
+                customerReplied: boolean;
+                customerRepliedAt: string | null;
+                conversationStatus: string;
+                satisfaction: ({
+                  score: number;
+                  comment: string | null;
+                  /** Format: date-time */
+                  at: string;
+                }) | null;
+                /** @description from the draw to the leader’s answer */
+                timeToAnswerSeconds: number;
+              }) | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5357,6 +5899,94 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** LeaderItem */
+              item: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                drawId: string;
+                /** Format: uuid */
+                leaderId: string;
+                leaderName: string;
+                /** Format: uuid */
+                assigneeId: string;
+                assigneeName: string;
+                reason: ("cap" | "absence") | null;
+                /** Format: uuid */
+                conversationId: string;
+                conversationNumber: number;
+                subject: string;
+                channel: string;
+                conversationStatus: string;
+                /** Format: uuid */
+                customerId: string;
+                customerName: string | null;
+                /**
+                 * Format: date
+                 * @description local date YYYY-MM-DD
+                 */
+                day: string;
+                /** @enum {unknown} */
+                status: "drawn" | "prepared" | "answered" | "handed_back";
+                summary: string | null;
+                proposedAnswer: string | null;
+                notes: string | null;
+                preparedBy: string | null;
+                preparedByName: string | null;
+                preparedAt: string | null;
+                answerMessageId: string | null;
+                answeredAt: string | null;
+                handBackReason: string | null;
+                handedBackAt: string | null;
+                /** Format: date-time */
+                drawnAt: string;
+                followThrough: ({
+                  customerReplied: boolean;
+                  customerRepliedAt: string | null;
+                  conversationStatus: string;
+                  satisfaction: ({
+                    score: number;
+                    comment: string | null;
+                    /** Format: date-time */
+                    at: string;
+                  }) | null;
+                  /** @description from the draw to the leader’s answer */
+                  timeToAnswerSeconds: number;
+                }) | null;
+              };
+              /** LeaderAnswerMessage */
+              message: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                conversationId: string;
+                kind: string;
+                direction: string | null;
+                authorType: string;
+                authorUserId: string | null;
+                authorCustomerId: string | null;
+                automatic: boolean;
+                text: string;
+                html: string | null;
+                language: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                hasQuoted: boolean;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    filename: string;
+                    contentType: string;
+                    size: number;
+                  }[];
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5394,6 +6024,65 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              drawId: string;
+              /** Format: uuid */
+              leaderId: string;
+              leaderName: string;
+              /** Format: uuid */
+              assigneeId: string;
+              assigneeName: string;
+              reason: ("cap" | "absence") | null;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              subject: string;
+              channel: string;
+              conversationStatus: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              day: string;
+              /** @enum {unknown} */
+              status: "drawn" | "prepared" | "answered" | "handed_back";
+              summary: string | null;
+              proposedAnswer: string | null;
+              notes: string | null;
+              preparedBy: string | null;
+              preparedByName: string | null;
+              preparedAt: string | null;
+              answerMessageId: string | null;
+              answeredAt: string | null;
+              handBackReason: string | null;
+              handedBackAt: string | null;
+              /** Format: date-time */
+              drawnAt: string;
+              followThrough: ({
+                customerReplied: boolean;
+                customerRepliedAt: string | null;
+                conversationStatus: string;
+                satisfaction: ({
+                  score: number;
+                  comment: string | null;
+                  /** Format: date-time */
+                  at: string;
+                }) | null;
+                /** @description from the draw to the leader’s answer */
+                timeToAnswerSeconds: number;
+              }) | null;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5412,6 +6101,203 @@ export type paths = {
     /** The signed-in leader’s prepared requests (with history and journey) and those still being prepared */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              prepared: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  drawId: string;
+                  /** Format: uuid */
+                  leaderId: string;
+                  leaderName: string;
+                  /** Format: uuid */
+                  assigneeId: string;
+                  assigneeName: string;
+                  reason: ("cap" | "absence") | null;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  subject: string;
+                  channel: string;
+                  conversationStatus: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                  /** @enum {unknown} */
+                  status: "drawn" | "prepared" | "answered" | "handed_back";
+                  summary: string | null;
+                  proposedAnswer: string | null;
+                  notes: string | null;
+                  preparedBy: string | null;
+                  preparedByName: string | null;
+                  preparedAt: string | null;
+                  answerMessageId: string | null;
+                  answeredAt: string | null;
+                  handBackReason: string | null;
+                  handedBackAt: string | null;
+                  /** Format: date-time */
+                  drawnAt: string;
+                  followThrough: ({
+                    customerReplied: boolean;
+                    customerRepliedAt: string | null;
+                    conversationStatus: string;
+                    satisfaction: ({
+                      score: number;
+                      comment: string | null;
+                      /** Format: date-time */
+                      at: string;
+                    }) | null;
+                    /** @description from the draw to the leader’s answer */
+                    timeToAnswerSeconds: number;
+                  }) | null;
+                  messages: ({
+                      /** Format: uuid */
+                      id: string;
+                      /** @description message or note */
+                      kind: string;
+                      direction: string | null;
+                      authorType: string;
+                      authorName: string | null;
+                      text: string;
+                      language: string | null;
+                      /** Format: date-time */
+                      createdAt: string;
+                      findings: ({
+                        lang: string;
+                        urgency: string | null;
+                        /** @description abuse, criticism or none */
+                        abuse: string;
+                        threat: boolean;
+                        waitComplaint: boolean;
+                        waitMinutes: number | null;
+                        /** @description neg, neu or pos */
+                        sentiment: string;
+                      }) | null;
+                    })[];
+                  journey: ({
+                      /** @enum {unknown} */
+                      kind: "conversation" | "call" | "callback" | "contact";
+                      channel: string;
+                      /** Format: date-time */
+                      at: string;
+                      lastAt: string | null;
+                      queue: {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                      } | null;
+                      livedWaitSeconds: number | null;
+                      queueWaitSeconds: number | null;
+                      outcome: string | null;
+                      /** Format: uuid */
+                      conversationId?: string;
+                      number?: number;
+                      subject?: string;
+                      status?: string;
+                      contactId?: string;
+                      /** LeaderJourneyCallback */
+                      callback?: {
+                        /** Format: uuid */
+                        id: string;
+                        status: string;
+                        closedBy: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        attempts: number;
+                        outcome: string | null;
+                        breached: boolean;
+                        /** @description the call’s contact id */
+                        call: string;
+                      };
+                    })[];
+                })[];
+              beingPrepared: {
+                  /** Format: uuid */
+                  id: string;
+                  conversationNumber: number;
+                  subject: string;
+                  channel: string;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                }[];
+              answered: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  drawId: string;
+                  /** Format: uuid */
+                  leaderId: string;
+                  leaderName: string;
+                  /** Format: uuid */
+                  assigneeId: string;
+                  assigneeName: string;
+                  reason: ("cap" | "absence") | null;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  subject: string;
+                  channel: string;
+                  conversationStatus: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  /**
+                   * Format: date
+                   * @description local date YYYY-MM-DD
+                   */
+                  day: string;
+                  /** @enum {unknown} */
+                  status: "drawn" | "prepared" | "answered" | "handed_back";
+                  summary: string | null;
+                  proposedAnswer: string | null;
+                  notes: string | null;
+                  preparedBy: string | null;
+                  preparedByName: string | null;
+                  preparedAt: string | null;
+                  answerMessageId: string | null;
+                  answeredAt: string | null;
+                  handBackReason: string | null;
+                  handedBackAt: string | null;
+                  /** Format: date-time */
+                  drawnAt: string;
+                  followThrough: ({
+                    customerReplied: boolean;
+                    customerRepliedAt: string | null;
+                    conversationStatus: string;
+                    satisfaction: ({
+                      score: number;
+                      comment: string | null;
+                      /** Format: date-time */
+                      at: string;
+                    }) | null;
+                    /** @description from the draw to the leader’s answer */
+                    timeToAnswerSeconds: number;
+                  }) | null;
+                })[];
+              /** LeaderWeek */
+              week: {
+                /**
+                 * Format: date
+                 * @description Monday of this week
+                 */
+                week: string;
+                count: number;
+                cap: number | null;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5438,6 +6324,104 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              leaderId: string;
+              /** @enum {unknown} */
+              locale: "en" | "de" | "nb";
+              /**
+               * Format: date
+               * @description local date YYYY-MM-DD
+               */
+              day: string;
+              /** @description the leader’s email address */
+              to: string;
+              subject: string;
+              text: string;
+              html: string;
+              voices: ({
+                  /** Format: uuid */
+                  messageId: string;
+                  /** Format: uuid */
+                  conversationId: string;
+                  text: string;
+                  lang: string | null;
+                  channel: string;
+                  /** Format: date-time */
+                  at: string;
+                  findings: ({
+                    urgency: string | null;
+                    abuse: string | null;
+                    threat: boolean;
+                    waitComplaint: boolean;
+                    waitMinutes: number | null;
+                    /** @enum {unknown} */
+                    waitKind: "queue" | "delivery";
+                  }) | null;
+                })[];
+              /** DigestRequests */
+              requests: {
+                prepared: number;
+                beingPrepared: number;
+                subjects: string[];
+              };
+              /** DigestFigurePair */
+              figures: {
+                /** DigestFigures */
+                day: {
+                  contacts: number;
+                  asaSeconds: number | null;
+                  livedP50Seconds: number | null;
+                  livedP90Seconds: number | null;
+                  journeyP90Seconds: number | null;
+                  abandonRate: number | null;
+                };
+                /** DigestFigures */
+                week: {
+                  contacts: number;
+                  asaSeconds: number | null;
+                  livedP50Seconds: number | null;
+                  livedP90Seconds: number | null;
+                  journeyP90Seconds: number | null;
+                  abandonRate: number | null;
+                };
+              };
+              /** DigestAnecdotes */
+              anecdotes: {
+                contradicted: number;
+                claims: number;
+                examples: ({
+                    text: string;
+                    claimedMinutes: number | null;
+                    measuredSeconds: number | null;
+                  })[];
+              };
+              moments: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  agentId: string;
+                  agentName: string;
+                  /** @enum {unknown} */
+                  sharing: "team" | "anonymised";
+                  title: string;
+                  story: string;
+                  conversationId: string | null;
+                  conversationNumber: number | null;
+                  customerName: string | null;
+                  consent: boolean;
+                  kudos: number;
+                  kudosByMe: boolean;
+                  mine: boolean;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5456,11 +6440,23 @@ export type paths = {
     /** Respect settings: the cool-off (supervisor) queue and the warning templates per language, with the built-in defaults */
     get: {
       responses: {
-        /** @description coolOffQueueId, warningTemplates, defaultWarningTemplates */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              coolOffQueueId: string | null;
+              /** @description the account’s own warning texts */
+              warningTemplates: {
+                en?: string;
+                de?: string;
+                nb?: string;
+              };
+              /** @description the built-in warning texts */
+              defaultWarningTemplates: {
+                en: string;
+                de: string;
+                nb: string;
+              };
             };
           };
         };
@@ -5484,6 +6480,7 @@ export type paths = {
         content: {
           "application/json": {
             coolOffQueueId?: string | null;
+            /** @description the warning sent to the customer, per language; empty: the built-in text */
             warningTemplates?: {
               en?: string;
               de?: string;
@@ -5493,11 +6490,23 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the settings */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              coolOffQueueId: string | null;
+              /** @description the account’s own warning texts */
+              warningTemplates: {
+                en?: string;
+                de?: string;
+                nb?: string;
+              };
+              /** @description the built-in warning texts */
+              defaultWarningTemplates: {
+                en: string;
+                de: string;
+                nb: string;
+              };
             };
           };
         };
@@ -5532,9 +6541,59 @@ export type paths = {
         200: {
           content: {
             "application/json": {
-              items: {
-                  [key: string]: unknown;
-                }[];
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  conversationId: string | null;
+                  conversationNumber: number | null;
+                  /** @enum {unknown} */
+                  kind: "warning" | "cool_off" | "restriction" | "ban";
+                  channels: string[] | null;
+                  /** @enum {unknown} */
+                  reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+                  /** @description internal; never sent to the customer */
+                  reasonText: string;
+                  evidence: ({
+                      /** @enum {unknown} */
+                      source: "message" | "community" | "public";
+                      /** Format: uuid */
+                      messageId?: string;
+                      /** @description where public text was found */
+                      ref?: string;
+                      text: string;
+                      /**
+                       * @description what the classifier says
+                       * @enum {unknown}
+                       */
+                      abuse: "abuse" | "criticism" | "none";
+                      threat: boolean;
+                      /**
+                       * @description the stored listening finding, or classified when proposed
+                       * @enum {unknown}
+                       */
+                      by: "findings" | "analyze";
+                    })[];
+                  abusedUserIds: string[];
+                  /** Format: uuid */
+                  reporterId: string;
+                  reporterName: string | null;
+                  /** @enum {unknown} */
+                  status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+                  durationDays: number;
+                  until: string | null;
+                  decidedBy: string | null;
+                  decidedByName: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  endedBy: string | null;
+                  endedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  openAppeals: number;
+                })[];
             };
           };
         };
@@ -5565,15 +6624,18 @@ export type paths = {
           "application/json": {
             customerId: string;
             conversationId?: string | null;
+            /** @enum {unknown} */
             kind: "warning" | "cool_off" | "restriction" | "ban";
             /** @description restriction: the channels still allowed */
             channels?: ("email" | "chat" | "web" | "phone")[];
+            /** @enum {unknown} */
             reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
             /** @description internal; never sent to the customer */
             reasonText?: string;
             /** @description inbound messages of this customer */
             messageIds?: string[];
             publicEvidence?: ({
+                /** @enum {unknown} */
                 source: "community" | "public";
                 ref?: string;
                 text: string;
@@ -5584,11 +6646,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the measure */
+        /** @description Default Response */
         201: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5616,11 +6743,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the measure */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5659,11 +6851,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the measure, now active */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5702,11 +6959,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the measure */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5745,11 +7067,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the measure */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5788,11 +7175,81 @@ export type paths = {
         };
       };
       responses: {
-        /** @description the appeal id and the measure */
+        /** @description Default Response */
         201: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              appealId: string;
+              /** RespectMeasureDetail */
+              measure: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                customerId: string;
+                customerName: string | null;
+                conversationId: string | null;
+                conversationNumber: number | null;
+                /** @enum {unknown} */
+                kind: "warning" | "cool_off" | "restriction" | "ban";
+                channels: string[] | null;
+                /** @enum {unknown} */
+                reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+                /** @description internal; never sent to the customer */
+                reasonText: string;
+                evidence: ({
+                    /** @enum {unknown} */
+                    source: "message" | "community" | "public";
+                    /** Format: uuid */
+                    messageId?: string;
+                    /** @description where public text was found */
+                    ref?: string;
+                    text: string;
+                    /**
+                     * @description what the classifier says
+                     * @enum {unknown}
+                     */
+                    abuse: "abuse" | "criticism" | "none";
+                    threat: boolean;
+                    /**
+                     * @description the stored listening finding, or classified when proposed
+                     * @enum {unknown}
+                     */
+                    by: "findings" | "analyze";
+                  })[];
+                abusedUserIds: string[];
+                /** Format: uuid */
+                reporterId: string;
+                reporterName: string | null;
+                /** @enum {unknown} */
+                status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+                durationDays: number;
+                until: string | null;
+                decidedBy: string | null;
+                decidedByName: string | null;
+                decidedAt: string | null;
+                decisionNote: string | null;
+                endedBy: string | null;
+                endedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                openAppeals: number;
+                appeals: ({
+                    /** Format: uuid */
+                    id: string;
+                    text: string;
+                    /** @enum {unknown} */
+                    source: "customer" | "agent";
+                    recordedBy: string | null;
+                    /** @enum {unknown} */
+                    status: "open" | "upheld" | "overturned";
+                    decidedBy: string | null;
+                    decidedAt: string | null;
+                    decisionNote: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                  })[];
+              };
             };
           };
         };
@@ -5824,9 +7281,34 @@ export type paths = {
         200: {
           content: {
             "application/json": {
-              items: {
-                  [key: string]: unknown;
-                }[];
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  measureId: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  /** Format: date-time */
+                  createdAt: string;
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** @enum {unknown} */
+                  kind: "warning" | "cool_off" | "restriction" | "ban";
+                  /** @enum {unknown} */
+                  reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+                  /** Format: uuid */
+                  customerId: string;
+                  customerName: string | null;
+                  /** Format: uuid */
+                  reporterId: string;
+                  approvedBy: string | null;
+                  abusedUserIds: string[];
+                  until: string | null;
+                })[];
             };
           };
         };
@@ -5860,17 +7342,83 @@ export type paths = {
       requestBody: {
         content: {
           "application/json": {
+            /** @enum {unknown} */
             outcome: "uphold" | "overturn";
             note?: string;
           };
         };
       };
       responses: {
-        /** @description the measure */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              customerId: string;
+              customerName: string | null;
+              conversationId: string | null;
+              conversationNumber: number | null;
+              /** @enum {unknown} */
+              kind: "warning" | "cool_off" | "restriction" | "ban";
+              channels: string[] | null;
+              /** @enum {unknown} */
+              reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+              /** @description internal; never sent to the customer */
+              reasonText: string;
+              evidence: ({
+                  /** @enum {unknown} */
+                  source: "message" | "community" | "public";
+                  /** Format: uuid */
+                  messageId?: string;
+                  /** @description where public text was found */
+                  ref?: string;
+                  text: string;
+                  /**
+                   * @description what the classifier says
+                   * @enum {unknown}
+                   */
+                  abuse: "abuse" | "criticism" | "none";
+                  threat: boolean;
+                  /**
+                   * @description the stored listening finding, or classified when proposed
+                   * @enum {unknown}
+                   */
+                  by: "findings" | "analyze";
+                })[];
+              abusedUserIds: string[];
+              /** Format: uuid */
+              reporterId: string;
+              reporterName: string | null;
+              /** @enum {unknown} */
+              status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+              durationDays: number;
+              until: string | null;
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              endedBy: string | null;
+              endedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              openAppeals: number;
+              appeals: ({
+                  /** Format: uuid */
+                  id: string;
+                  text: string;
+                  /** @enum {unknown} */
+                  source: "customer" | "agent";
+                  recordedBy: string | null;
+                  /** @enum {unknown} */
+                  status: "open" | "upheld" | "overturned";
+                  decidedBy: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
             };
           };
         };
@@ -5899,11 +7447,45 @@ export type paths = {
         };
       };
       responses: {
-        /** @description byReasonAndKind, byStatus, byReporter, refusedAsCriticism, refusedByReason, appeals */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              byReasonAndKind: ({
+                  /** @enum {unknown} */
+                  reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+                  /** @enum {unknown} */
+                  kind: "warning" | "cool_off" | "restriction" | "ban";
+                  n: number;
+                })[];
+              byStatus: ({
+                  /** @enum {unknown} */
+                  status: "proposed" | "active" | "rejected" | "expired" | "overturned" | "revoked";
+                  n: number;
+                })[];
+              byReporter: ({
+                  /** Format: uuid */
+                  reporterId: string;
+                  name: string | null;
+                  n: number;
+                })[];
+              /** @description proposals refused because their evidence was only criticism */
+              refusedAsCriticism: number;
+              refusedByReason: ({
+                  /** @enum {unknown} */
+                  reasonCategory: "insult" | "threat" | "harassment" | "discrimination" | "other";
+                  n: number;
+                })[];
+              /** RespectAppealCounts */
+              appeals: {
+                open: number;
+                upheld: number;
+                overturned: number;
+              };
             };
           };
         };
@@ -5926,6 +7508,21 @@ export type paths = {
     /** Goodwill settings: currency, approval threshold, default monthly budgets of agents and teams (agents) */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description ISO 4217 code */
+              currency: string;
+              /** @description a spend above this needs approval (minor units, e.g. cents) */
+              approvalThreshold: number;
+              /** @description monthly budget of an agent without a budget of their own (minor units, e.g. cents) */
+              defaultAgentBudget: number;
+              /** @description monthly budget of a team without a budget of its own (minor units, e.g. cents) */
+              defaultTeamBudget: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5958,6 +7555,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description ISO 4217 code */
+              currency: string;
+              /** @description a spend above this needs approval (minor units, e.g. cents) */
+              approvalThreshold: number;
+              /** @description monthly budget of an agent without a budget of their own (minor units, e.g. cents) */
+              defaultAgentBudget: number;
+              /** @description monthly budget of a team without a budget of its own (minor units, e.g. cents) */
+              defaultTeamBudget: number;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -5978,6 +7590,7 @@ export type paths = {
       requestBody: {
         content: {
           "application/json": {
+            /** @enum {unknown} */
             subjectType: "user" | "team";
             /** @description user or team id */
             subjectId: string;
@@ -5989,6 +7602,22 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {unknown} */
+              subjectType: "user" | "team";
+              /** Format: uuid */
+              subjectId: string;
+              name: string;
+              /** @description calendar month YYYY-MM in the account time zone */
+              month: string;
+              /** @description the budget (minor units, e.g. cents) */
+              amount: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6015,6 +7644,66 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description calendar month YYYY-MM in the account time zone */
+              month: string;
+              currency: string;
+              /** @description a spend above this needs approval (minor units, e.g. cents) */
+              approvalThreshold: number;
+              /** @enum {unknown} */
+              scope: "all" | "own";
+              agents: {
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  role: string;
+                  /** @description the month’s budget (its own or the default) (minor units, e.g. cents) */
+                  budget: number;
+                  /** @description approved spends (minor units, e.g. cents) */
+                  spent: number;
+                  /** @description spends awaiting approval (minor units, e.g. cents) */
+                  pending: number;
+                  /** @description budget minus approved spends; negative when overspent (minor units, e.g. cents) */
+                  remaining: number;
+                  exceptions: number;
+                }[];
+              teams: {
+                  /** Format: uuid */
+                  teamId: string;
+                  name: string;
+                  /** @description the month’s budget (its own or the default) (minor units, e.g. cents) */
+                  budget: number;
+                  /** @description approved spends (minor units, e.g. cents) */
+                  spent: number;
+                  /** @description spends awaiting approval (minor units, e.g. cents) */
+                  pending: number;
+                  /** @description budget minus approved spends; negative when overspent (minor units, e.g. cents) */
+                  remaining: number;
+                }[];
+              kinds: ({
+                  /** @enum {unknown} */
+                  kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
+                  /** @description approved spends */
+                  count: number;
+                  /** @description approved (minor units, e.g. cents) */
+                  spent: number;
+                  /** @description awaiting approval (minor units, e.g. cents) */
+                  pending: number;
+                })[];
+              /** HeartTotals */
+              totals: {
+                /** @description approved (minor units, e.g. cents) */
+                spent: number;
+                /** @description awaiting approval (minor units, e.g. cents) */
+                pending: number;
+                exceptions: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -6039,6 +7728,103 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              conversationId: string;
+              priority: string;
+              currency: string;
+              /** @description a spend above this needs approval (minor units, e.g. cents) */
+              approvalThreshold: number;
+              urgency: ({
+                  /** Format: uuid */
+                  messageId: string;
+                  /** @description what listening found: bereavement, medical, travel, deadline, safety, or 'threat' */
+                  urgency: string;
+                  evidence: string | null;
+                  priority: {
+                    from: string;
+                    to: string;
+                  } | null;
+                  /** Format: date-time */
+                  messageAt: string;
+                })[];
+              spends: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  /** Format: uuid */
+                  spenderId: string;
+                  spenderName: string;
+                  teamId: string | null;
+                  teamName: string | null;
+                  /** @enum {unknown} */
+                  kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
+                  /** @description the spend (minor units, e.g. cents) */
+                  amount: number;
+                  currency: string;
+                  description: string;
+                  /** @description calendar month YYYY-MM in the account time zone */
+                  month: string;
+                  /** @enum {unknown} */
+                  status: "pending" | "approved" | "rejected";
+                  approvalReasons: string[];
+                  decidedBy: string | null;
+                  decidedByName: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+              exceptions: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  policy: string;
+                  action: string;
+                  reason: string;
+                  goodwillSpendId: string | null;
+                  /** Format: uuid */
+                  createdBy: string;
+                  createdByName: string;
+                  /** @description calendar month YYYY-MM in the account time zone */
+                  month: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+              moments: ({
+                  /** Format: uuid */
+                  id: string;
+                  conversationId: string | null;
+                  /** Format: uuid */
+                  agentId: string;
+                  agentName: string;
+                  title: string;
+                  story: string;
+                  /** @description the title with the customer stripped, shown when shared anonymised */
+                  anonTitle: string;
+                  anonStory: string;
+                  consentGiven: boolean;
+                  consentHow: ("conversation" | "writing" | "other") | null;
+                  consentNote: string | null;
+                  consentAt: string | null;
+                  consentRecordedBy: string | null;
+                  consentWithdrawnAt: string | null;
+                  /** @enum {unknown} */
+                  sharing: "team" | "anonymised" | "private";
+                  kudos: number;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6070,6 +7856,7 @@ export type paths = {
       requestBody: {
         content: {
           "application/json": {
+            /** @enum {unknown} */
             kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
             /** @description minor units, e.g. cents */
             amount: number;
@@ -6080,6 +7867,40 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              /** Format: uuid */
+              spenderId: string;
+              spenderName: string;
+              teamId: string | null;
+              teamName: string | null;
+              /** @enum {unknown} */
+              kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
+              /** @description the spend (minor units, e.g. cents) */
+              amount: number;
+              currency: string;
+              description: string;
+              /** @description calendar month YYYY-MM in the account time zone */
+              month: string;
+              /** @enum {unknown} */
+              status: "pending" | "approved" | "rejected";
+              approvalReasons: string[];
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6107,6 +7928,42 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  /** Format: uuid */
+                  spenderId: string;
+                  spenderName: string;
+                  teamId: string | null;
+                  teamName: string | null;
+                  /** @enum {unknown} */
+                  kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
+                  /** @description the spend (minor units, e.g. cents) */
+                  amount: number;
+                  currency: string;
+                  description: string;
+                  /** @description calendar month YYYY-MM in the account time zone */
+                  month: string;
+                  /** @enum {unknown} */
+                  status: "pending" | "approved" | "rejected";
+                  approvalReasons: string[];
+                  decidedBy: string | null;
+                  decidedByName: string | null;
+                  decidedAt: string | null;
+                  decisionNote: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6138,12 +7995,47 @@ export type paths = {
       requestBody: {
         content: {
           "application/json": {
+            /** @enum {unknown} */
             decision: "approve" | "reject";
             note?: string;
           };
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              /** Format: uuid */
+              spenderId: string;
+              spenderName: string;
+              teamId: string | null;
+              teamName: string | null;
+              /** @enum {unknown} */
+              kind: "gift" | "replacement" | "free_delivery" | "refund" | "other";
+              /** @description the spend (minor units, e.g. cents) */
+              amount: number;
+              currency: string;
+              description: string;
+              /** @description calendar month YYYY-MM in the account time zone */
+              month: string;
+              /** @enum {unknown} */
+              status: "pending" | "approved" | "rejected";
+              approvalReasons: string[];
+              decidedBy: string | null;
+              decidedByName: string | null;
+              decidedAt: string | null;
+              decisionNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6184,6 +8076,29 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              conversationId: string;
+              conversationNumber: number;
+              policy: string;
+              action: string;
+              reason: string;
+              goodwillSpendId: string | null;
+              /** Format: uuid */
+              createdBy: string;
+              createdByName: string;
+              /** @description calendar month YYYY-MM in the account time zone */
+              month: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -6209,6 +8124,31 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  conversationId: string;
+                  conversationNumber: number;
+                  policy: string;
+                  action: string;
+                  reason: string;
+                  goodwillSpendId: string | null;
+                  /** Format: uuid */
+                  createdBy: string;
+                  createdByName: string;
+                  /** @description calendar month YYYY-MM in the account time zone */
+                  month: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6244,16 +8184,47 @@ export type paths = {
             story: string;
             consent: {
               given: boolean;
+              /** @enum {unknown} */
               how?: "conversation" | "writing" | "other";
               /** @description when (ISO date-time); default now */
               at?: string;
               note?: string;
             };
+            /** @enum {unknown} */
             sharing?: "team" | "anonymised" | "private";
           };
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              conversationId: string | null;
+              /** Format: uuid */
+              agentId: string;
+              agentName: string;
+              title: string;
+              story: string;
+              /** @description the title with the customer stripped, shown when shared anonymised */
+              anonTitle: string;
+              anonStory: string;
+              consentGiven: boolean;
+              consentHow: ("conversation" | "writing" | "other") | null;
+              consentNote: string | null;
+              consentAt: string | null;
+              consentRecordedBy: string | null;
+              consentWithdrawnAt: string | null;
+              /** @enum {unknown} */
+              sharing: "team" | "anonymised" | "private";
+              kudos: number;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6283,6 +8254,33 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  agentId: string;
+                  agentName: string;
+                  /** @enum {unknown} */
+                  sharing: "team" | "anonymised";
+                  title: string;
+                  story: string;
+                  conversationId: string | null;
+                  conversationNumber: number | null;
+                  customerName: string | null;
+                  consent: boolean;
+                  kudos: number;
+                  kudosByMe: boolean;
+                  mine: boolean;
+                  /** Format: date-time */
+                  createdAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -6311,6 +8309,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              momentId: string;
+              /** @description kudos the moment has now */
+              kudos: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6348,6 +8357,35 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              conversationId: string | null;
+              /** Format: uuid */
+              agentId: string;
+              agentName: string;
+              title: string;
+              story: string;
+              /** @description the title with the customer stripped, shown when shared anonymised */
+              anonTitle: string;
+              anonStory: string;
+              consentGiven: boolean;
+              consentHow: ("conversation" | "writing" | "other") | null;
+              consentNote: string | null;
+              consentAt: string | null;
+              consentRecordedBy: string | null;
+              consentWithdrawnAt: string | null;
+              /** @enum {unknown} */
+              sharing: "team" | "anonymised" | "private";
+              kudos: number;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -6366,6 +8404,26 @@ export type paths = {
     /** Satisfaction survey settings: enabled, delay after solved, reminder days, link expiry, question per language (admin) */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              enabled: boolean;
+              /** @description minutes after solved before the survey goes out */
+              delayMinutes: number;
+              /** @description days without an answer before the one reminder; 0 = none */
+              reminderDays: number;
+              /** @description days a survey link stays valid */
+              expiryDays: number;
+              /** @description the question per language (the account’s own wording, else the default) */
+              questions: {
+                en: string;
+                de: string;
+                nb: string;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -6402,6 +8460,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              enabled: boolean;
+              /** @description minutes after solved before the survey goes out */
+              delayMinutes: number;
+              /** @description days without an answer before the one reminder; 0 = none */
+              reminderDays: number;
+              /** @description days a survey link stays valid */
+              expiryDays: number;
+              /** @description the question per language (the account’s own wording, else the default) */
+              questions: {
+                en: string;
+                de: string;
+                nb: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -6431,11 +8509,76 @@ export type paths = {
         };
       };
       responses: {
-        /** @description responses, average, csat, responseRate, surveys, distribution, bySource, byQueue, byChannel, comments */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              responses: number;
+              average: number | null;
+              csat: number | null;
+              responseRate: number | null;
+              /** CsatSurveyCounts */
+              surveys: {
+                sent: number;
+                email: number;
+                chat: number;
+                noRoute: number;
+                reminded: number;
+                answered: number;
+              };
+              /**
+               * CsatDistribution
+               * @description answers per score
+               */
+              distribution: {
+                1: number;
+                2: number;
+                3: number;
+                4: number;
+                5: number;
+              };
+              /**
+               * CsatCountBySource
+               * @description answers per source; a source without answers is left out
+               */
+              bySource: {
+                portal?: number;
+                survey?: number;
+                chat?: number;
+              };
+              byQueue: ({
+                  queueId: string | null;
+                  queueName: string | null;
+                  responses: number;
+                  average: number | null;
+                  csat: number | null;
+                })[];
+              byChannel: ({
+                  channel: string;
+                  responses: number;
+                  average: number | null;
+                  csat: number | null;
+                })[];
+              comments: ({
+                  /** Format: uuid */
+                  conversationId: string;
+                  number: number;
+                  subject: string;
+                  channel: string;
+                  score: number;
+                  comment: string;
+                  /**
+                   * @description where the customer answered
+                   * @enum {unknown}
+                   */
+                  source: "portal" | "survey" | "chat";
+                  /** Format: date-time */
+                  at: string;
+                })[];
             };
           };
         };
@@ -6469,11 +8612,53 @@ export type paths = {
         };
       };
       responses: {
-        /** @description points [{conversationId, score, livedWaitSeconds, queueWaitSeconds, journeys}], buckets, unknownWait */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              points: ({
+                  /** Format: uuid */
+                  conversationId: string;
+                  number: number;
+                  channel: string;
+                  queueId: string | null;
+                  score: number;
+                  /** Format: date-time */
+                  at: string;
+                  livedWaitSeconds: number | null;
+                  queueWaitSeconds: number | null;
+                  journeys: ({
+                      /** Format: date-time */
+                      startAt: string;
+                      waitSeconds: number | null;
+                      attempts: number;
+                      /** @description channel of the journey’s last contact */
+                      channel: string;
+                      contactIds: string[];
+                    })[];
+                })[];
+              buckets: ({
+                  key: string;
+                  /** @description lived wait from (seconds, inclusive) */
+                  from: number;
+                  to: number | null;
+                  responses: number;
+                  average: number | null;
+                  csat: number | null;
+                })[];
+              /**
+               * CsatAggregate
+               * @description answers whose lived wait is unknown
+               */
+              unknownWait: {
+                responses: number;
+                average: number | null;
+                csat: number | null;
+              };
             };
           };
         };
@@ -6502,11 +8687,35 @@ export type paths = {
         };
       };
       responses: {
-        /** @description conversationId, survey (null until sent), answer (null until answered) */
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              [key: string]: unknown;
+              /** Format: uuid */
+              conversationId: string;
+              survey: ({
+                /** @enum {unknown} */
+                route: "email" | "chat" | "no_route";
+                /** @enum {unknown} */
+                language: "en" | "de" | "nb";
+                /** Format: date-time */
+                sentAt: string;
+                remindedAt: string | null;
+                /** Format: date-time */
+                expiresAt: string;
+                question: string;
+              }) | null;
+              answer: ({
+                score: number;
+                comment: string | null;
+                /**
+                 * @description where the customer answered
+                 * @enum {unknown}
+                 */
+                source: "portal" | "survey" | "chat";
+                /** Format: date-time */
+                at: string;
+              }) | null;
             };
           };
         };

@@ -23,7 +23,9 @@ import { ScrollX } from '../../lib/ScrollX';
 // The dashboards' Chart registers bars, lines and heat maps; the scatter of answers is registered here.
 echarts.use([ScatterChart]);
 
-const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;
+type Channel = NonNullable<CsatFilter['channel']>;
+const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const satisfies readonly Channel[];
+const isChannel = (c: string | null): c is Channel => (CHANNELS as readonly (string | null)[]).includes(c);
 const PERIODS = ['7', '30', '90'] as const;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${fmtNumber(x, 1)} %`);
 
@@ -140,7 +142,7 @@ export default function SatisfactionPage() {
   const { t } = useTranslation('csat');
   const me = useMe();
   const [days, setDays] = useState<(typeof PERIODS)[number]>('30');
-  const [channel, setChannel] = useState<string | null>(null);
+  const [channel, setChannel] = useState<Channel | null>(null);
   const [queue, setQueue] = useState<string | null>(null);
   const allowed = can(me.data?.role, 'reports');
   const filter: CsatFilter = useMemo(() => {
@@ -164,7 +166,7 @@ export default function SatisfactionPage() {
           <SegmentedControl aria-labelledby="csat-period-label" value={days} onChange={(v) => setDays(v as typeof days)}
             data={PERIODS.map((p) => ({ value: p, label: t('filters.days', { n: Number(p) }) }))} />
         </div>
-        <Select label={t('filters.channel')} placeholder={t('filters.all')} clearable value={channel} onChange={setChannel} w={160}
+        <Select label={t('filters.channel')} placeholder={t('filters.all')} clearable value={channel} onChange={(c) => setChannel(isChannel(c) ? c : null)} w={160}
           data={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
         <Select label={t('filters.queue')} placeholder={t('filters.all')} clearable value={queue} onChange={setQueue} w={200}
           data={(queues.data?.items ?? []).map((q) => ({ value: q.id, label: q.name }))} />

@@ -4,15 +4,10 @@ import { Button, Group, NumberInput, Paper, SimpleGrid, Switch, Text, TextInput,
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, put } from '../../lib/api';
+import type { ApiOk } from '../../api/types';
 
 type Lang = 'en' | 'de' | 'nb';
-interface Settings {
-  enabled: boolean;
-  delayMinutes: number;
-  reminderDays: number;
-  expiryDays: number;
-  questions: Record<Lang, string>;
-}
+type Settings = ApiOk<'/api/v1/csat/settings', 'get'>;
 const LANGS: Lang[] = ['en', 'de', 'nb'];
 
 export function SettingsPanel() {

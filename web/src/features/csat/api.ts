@@ -1,63 +1,17 @@
-/** The satisfaction API (GET /csat/report, /csat/points, /conversations/:id/csat); types mirror the server. */
+/** The satisfaction API (GET /csat/report, /csat/points, /conversations/:id/csat); types from the generated API types. */
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { get, qs } from '../../lib/api';
+import type { ApiOk, ApiQuery, Item } from '../../api/types';
 
-export interface CsatFilter {
-  from?: string;
-  to?: string;
-  queue?: string;
-  channel?: string;
-}
-export interface Agg {
-  responses: number;
-  average: number | null;
-  csat: number | null;
-}
-export interface CsatComment {
-  conversationId: string;
-  number: number;
-  subject: string;
-  channel: string;
-  score: number;
-  comment: string;
-  source: string;
-  at: string;
-}
-export interface CsatReport extends Agg {
-  from: string;
-  to: string;
-  responseRate: number | null;
-  surveys: { sent: number; email: number; chat: number; noRoute: number; reminded: number; answered: number };
-  distribution: Record<string, number>;
-  bySource: Record<string, number>;
-  byQueue: (Agg & { queueId: string | null; queueName: string | null })[];
-  byChannel: (Agg & { channel: string })[];
-  comments: CsatComment[];
-}
-export interface CsatPoint {
-  conversationId: string;
-  number: number;
-  channel: string;
-  score: number;
-  at: string;
-  livedWaitSeconds: number | null;
-  queueWaitSeconds: number | null;
-}
-export interface CsatBucket extends Agg {
-  key: string;
-  from: number;
-  to: number | null;
-}
-export interface CsatPoints {
-  points: CsatPoint[];
-  buckets: CsatBucket[];
-  unknownWait: Agg;
-}
-export interface CsatState {
-  conversationId: string;
-  survey: null | { route: 'email' | 'chat' | 'no_route'; language: string; sentAt: string; remindedAt: string | null; expiresAt: string; question: string };
-  answer: null | { score: number; comment: string | null; source: 'portal' | 'survey' | 'chat'; at: string };
-}
+export type CsatFilter = ApiQuery<'/api/v1/csat/report', 'get'>;
+export type CsatReport = ApiOk<'/api/v1/csat/report', 'get'>;
+export type CsatPoints = ApiOk<'/api/v1/csat/points', 'get'>;
+export type CsatState = ApiOk<'/api/v1/conversations/{id}/csat', 'get'>;
+export type CsatComment = Item<CsatReport['comments']>;
+export type CsatPoint = Item<CsatPoints['points']>;
+export type CsatBucket = Item<CsatPoints['buckets']>;
+/** Responses, average and CSAT: what every group of answers reports. */
+export type Agg = CsatPoints['unknownWait'];
 
 export const useCsatReport = (f: CsatFilter, enabled = true) =>
   useQuery({ queryKey: ['csat', 'report', f], queryFn: () => get<CsatReport>(`/csat/report${qs({ ...f })}`), placeholderData: keepPreviousData, enabled });

@@ -1,105 +1,21 @@
 /** Service with heart: types and queries over /api/v1/heart. Amounts are minor units (cents). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, post, put, qs } from '../../lib/api';
+import type { ApiBody, ApiOk, Item } from '../../api/types';
 
-export const KINDS = ['gift', 'replacement', 'free_delivery', 'refund', 'other'] as const;
-export type Kind = (typeof KINDS)[number];
+export const KINDS = ['gift', 'replacement', 'free_delivery', 'refund', 'other'] as const satisfies readonly Kind[];
+export type Kind = Spend['kind'];
 
-export interface Settings {
-  currency: string;
-  approvalThreshold: number;
-  defaultAgentBudget: number;
-  defaultTeamBudget: number;
-}
-export interface Standing {
-  budget: number;
-  spent: number;
-  pending: number;
-  remaining: number;
-}
-export interface Report {
-  month: string;
-  currency: string;
-  approvalThreshold: number;
-  scope: 'all' | 'own';
-  agents: (Standing & { userId: string; name: string; role: string; exceptions: number })[];
-  teams: (Standing & { teamId: string; name: string })[];
-  kinds: { kind: Kind; count: number; spent: number; pending: number }[];
-  totals: { spent: number; pending: number; exceptions: number };
-}
-export interface Spend {
-  id: string;
-  conversationId: string;
-  conversationNumber: number;
-  spenderId: string;
-  spenderName: string;
-  teamName: string | null;
-  kind: Kind;
-  amount: number;
-  currency: string;
-  description: string;
-  month: string;
-  status: 'pending' | 'approved' | 'rejected';
-  approvalReasons: string[];
-  decidedByName: string | null;
-  decisionNote: string | null;
-  createdAt: string;
-}
-export interface PolicyException {
-  id: string;
-  conversationId: string;
-  conversationNumber: number;
-  policy: string;
-  action: string;
-  reason: string;
-  goodwillSpendId: string | null;
-  createdByName: string;
-  createdAt: string;
-}
-export interface FeedMoment {
-  id: string;
-  title: string;
-  story: string;
-  conversationId: string | null;
-  conversationNumber: number | null;
-  customerName: string | null;
-  agentName: string | null;
-  kudos: number;
-  kudosByMe: boolean;
-  mine: boolean;
-  consent: boolean;
-  sharing: 'team' | 'anonymised';
-  createdAt: string;
-}
-export interface Moment {
-  id: string;
-  title: string;
-  story: string;
-  agentName: string;
-  consentGiven: boolean;
-  consentHow: string | null;
-  consentWithdrawnAt: string | null;
-  sharing: 'team' | 'anonymised' | 'private';
-  kudos: number;
-  createdAt: string;
-}
-export interface UrgencyReason {
-  messageId: string;
-  urgency: string;
-  evidence: string | null;
-  priority: { from: string; to: string } | null;
-  messageAt: string;
-}
-export interface ConversationHeart {
-  conversationId: string;
-  priority: string;
-  currency: string;
-  approvalThreshold: number;
-  urgency: UrgencyReason[];
-  spends: Spend[];
-  exceptions: PolicyException[];
-  moments: Moment[];
-}
+export type Settings = ApiOk<'/api/v1/heart/settings', 'get'>;
+export type Report = ApiOk<'/api/v1/heart/report', 'get'>;
+/** What an agent's and a team's month look like (the report's common columns). */
+export type Standing = Pick<Item<Report['teams']>, 'budget' | 'spent' | 'pending' | 'remaining'>;
+export type Spend = Item<ApiOk<'/api/v1/heart/spends', 'get'>['items']>;
+export type PolicyException = Item<ApiOk<'/api/v1/heart/exceptions', 'get'>['items']>;
+export type FeedMoment = Item<ApiOk<'/api/v1/heart/moments', 'get'>['items']>;
+export type ConversationHeart = ApiOk<'/api/v1/heart/conversations/{id}', 'get'>;
+export type Moment = Item<ConversationHeart['moments']>;
+export type UrgencyReason = Item<ConversationHeart['urgency']>;
 
 export const useSettings = () => useQuery({ queryKey: ['heart', 'settings'], queryFn: () => get<Settings>('/heart/settings') });
 export const useReport = (month: string) =>
@@ -126,9 +42,9 @@ export function useHeartMutation<I>(fn: (input: I) => Promise<unknown>, conversa
 }
 
 export const decide = (id: string, decision: 'approve' | 'reject', note?: string) => post<Spend>(`/heart/spends/${id}/decision`, { decision, note });
-export const kudos = (id: string) => post(`/heart/moments/${id}/kudos`);
-export const withdraw = (id: string) => post(`/heart/moments/${id}/withdraw-consent`, {});
-export const saveSettings = (s: Partial<Settings>) => put<Settings>('/heart/settings', s);
+export const kudos = (id: string) => post<ApiOk<'/api/v1/heart/moments/{id}/kudos', 'post'>>(`/heart/moments/${id}/kudos`);
+export const withdraw = (id: string) => post<Moment>(`/heart/moments/${id}/withdraw-consent`, {});
+export const saveSettings = (s: ApiBody<'/api/v1/heart/settings', 'put'>) => put<Settings>('/heart/settings', s);
 
 /** 12.5 → 1250 */
 export const toMinor = (major: number | string) => Math.round(Number(major) * 100);

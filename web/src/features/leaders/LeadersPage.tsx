@@ -13,7 +13,7 @@ import { useMe, can } from '../../lib/session';
 import { fmtDate, fmtDateTime, fmtDuration } from '../../lib/format';
 import { get } from '../../lib/api';
 import { useQuery } from '@tanstack/react-query';
-import { api, useDigest, useItem, useItems, useLeaders, useLeadersMutation, useToday, type ItemDetail, type Leader } from './api';
+import { api, useDigest, useItem, useItems, useLeaders, useLeadersMutation, useToday, type ItemDetail, type Leader, type Stratum } from './api';
 import { ScrollX } from '../../lib/ScrollX';
 
 function ErrorText({ error }: { error: unknown }) {
@@ -266,6 +266,8 @@ function FollowTab() {
 }
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
+const STRATA: Stratum[] = ['channel', 'queue', 'language'];
+const isStratum = (s: string): s is Stratum => (STRATA as string[]).includes(s);
 
 function LeaderSettingsForm({ leader, users, onDone }: { leader: Leader | null; users: { id: string; name: string }[]; onDone: () => void }) {
   const { t } = useTranslation('leaders');
@@ -276,7 +278,7 @@ function LeaderSettingsForm({ leader, users, onDone }: { leader: Leader | null; 
   const [hour, setHour] = useState<number>(leader?.digestHour ?? 7);
   const [days, setDays] = useState<string[]>((leader?.workingDays ?? [1, 2, 3, 4, 5]).map(String));
   const [dedup, setDedup] = useState<number>(leader?.dedupDays ?? 30);
-  const [strata, setStrata] = useState<string[]>(leader?.stratify ?? []);
+  const [strata, setStrata] = useState<Stratum[]>(leader?.stratify ?? []);
   const save = useLeadersMutation(() =>
     api.settings(userId!, { requestsPerDay: rpd, weeklyCap: cap, deputyId: deputy, digestHour: hour, workingDays: days.map(Number), dedupDays: dedup, stratify: strata }).then(onDone));
   return (
@@ -289,7 +291,7 @@ function LeaderSettingsForm({ leader, users, onDone }: { leader: Leader | null; 
         <NumberInput label={t('settings.digestHour')} min={0} max={23} value={hour} onChange={(v) => setHour(Number(v))} />
         <MultiSelect label={t('settings.workingDays')} data={DAYS.map((d) => ({ value: String(d), label: t(`weekday.${d}`) }))} value={days} onChange={setDays} />
         <NumberInput label={t('settings.dedupDays')} min={0} max={365} value={dedup} onChange={(v) => setDedup(Number(v))} />
-        <MultiSelect label={t('settings.stratify')} data={['channel', 'queue', 'language'].map((s) => ({ value: s, label: t(`stratum.${s}`) }))} value={strata} onChange={setStrata} />
+        <MultiSelect label={t('settings.stratify')} data={STRATA.map((s) => ({ value: s, label: t(`stratum.${s}`) }))} value={strata} onChange={(v) => setStrata(v.filter(isStratum))} />
         <ErrorText error={save.error} />
         <Group>
           <Button onClick={() => save.mutate(undefined)} loading={save.isPending} disabled={!userId}>{t('save')}</Button>

@@ -5,14 +5,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, put } from '../../lib/api';
 import { useQueues } from '../../api/queues';
+import type { ApiOk } from '../../api/types';
 
 type Lang = 'en' | 'de' | 'nb';
 const LANGS: Lang[] = ['en', 'de', 'nb'];
-interface Settings {
-  coolOffQueueId: string | null;
-  warningTemplates: Partial<Record<Lang, string>>;
-  defaultWarningTemplates: Record<Lang, string>;
-}
+type Settings = ApiOk<'/api/v1/respect/settings', 'get'>;
 
 export function RespectSettings() {
   const { t } = useTranslation('respect');

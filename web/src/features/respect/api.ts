@@ -1,67 +1,18 @@
 /** The respect API (src/modules/respect/respect.routes.ts) for the web app. */
 import { useQuery } from '@tanstack/react-query';
 import { get, qs } from '../../lib/api';
-import type { ApiOk, Item } from '../../api/types';
+import type { ApiBody, ApiOk, Item } from '../../api/types';
 
-export type MeasureKind = 'warning' | 'cool_off' | 'restriction' | 'ban';
-export const KINDS: MeasureKind[] = ['warning', 'cool_off', 'restriction', 'ban'];
-export const REASONS = ['insult', 'threat', 'harassment', 'discrimination', 'other'] as const;
-export const CHANNELS = ['email', 'chat', 'web', 'phone'] as const;
+export type Measure = Item<ApiOk<'/api/v1/respect/measures', 'get'>['items']>;
+export type MeasureDetail = ApiOk<'/api/v1/respect/measures/{id}', 'get'>;
+export type Evidence = Item<Measure['evidence']>;
+export type Appeal = Item<ApiOk<'/api/v1/respect/appeals', 'get'>['items']>;
+export type Report = ApiOk<'/api/v1/respect/report', 'get'>;
+export type MeasureKind = Measure['kind'];
+export const KINDS = ['warning', 'cool_off', 'restriction', 'ban'] as const satisfies readonly MeasureKind[];
+export const REASONS = ['insult', 'threat', 'harassment', 'discrimination', 'other'] as const satisfies readonly Measure['reasonCategory'][];
+export const CHANNELS = ['email', 'chat', 'web', 'phone'] as const satisfies readonly NonNullable<ApiBody<'/api/v1/respect/measures', 'post'>['channels']>[number][];
 
-export interface Evidence {
-  source: 'message' | 'community' | 'public';
-  messageId?: string;
-  ref?: string;
-  text: string;
-  abuse: 'abuse' | 'criticism' | 'none';
-  threat: boolean;
-}
-export interface Measure {
-  id: string;
-  customerId: string;
-  customerName: string | null;
-  conversationId: string | null;
-  conversationNumber: number | null;
-  kind: MeasureKind;
-  channels: string[] | null;
-  reasonCategory: string;
-  reasonText: string;
-  evidence: Evidence[];
-  abusedUserIds: string[];
-  reporterId: string;
-  reporterName: string | null;
-  status: string;
-  durationDays: number;
-  until: string | null;
-  decidedBy: string | null;
-  decidedByName: string | null;
-  createdAt: string;
-  openAppeals: number;
-}
-export interface Appeal {
-  id: string;
-  measureId: string;
-  text: string;
-  source: 'customer' | 'agent';
-  status: string;
-  createdAt: string;
-  kind: MeasureKind;
-  reasonCategory: string;
-  customerId: string;
-  customerName: string | null;
-  reporterId: string;
-  approvedBy: string | null;
-  abusedUserIds: string[];
-}
-export interface Report {
-  from: string;
-  to: string;
-  byReasonAndKind: { reasonCategory: string; kind: MeasureKind; n: number }[];
-  byStatus: { status: string; n: number }[];
-  byReporter: { reporterId: string; name: string | null; n: number }[];
-  refusedAsCriticism: number;
-  appeals: { open: number; upheld: number; overturned: number };
-}
 /** A message flagged for the respect policy (GET /listening/flags). */
 export type Flag = Item<ApiOk<'/api/v1/listening/flags', 'get'>['items']>;
 
