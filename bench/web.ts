@@ -226,7 +226,7 @@ async function main() {
 
     const loads: Record<string, Load[]> = { static: [], small: [], large: [] };
     const jumps: Record<string, number[]> = { small: [], large: [] };
-    let scroll: Record<string, Awaited<ReturnType<typeof scrollThrough>>> = {};
+    const scroll: Record<string, Awaited<ReturnType<typeof scrollThrough>>> = {};
     for (let i = 0; i < RUNS; i++) {
       {
         const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });

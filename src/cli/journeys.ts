@@ -2,7 +2,7 @@
  * `earshot import …`, `earshot report waits` and `earshot recompute`: call logs in, reported vs lived figures out.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { systemPrincipal } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import * as accounts from '../modules/accounts/accounts.service.js';
