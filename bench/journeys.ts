@@ -752,7 +752,7 @@ Legend
     skipped: notes,
     elapsedS: round((Date.now() - started) / 1000, 1),
   };
-  console.log('\n' + JSON.stringify(summary));
+  console.log(`\n${JSON.stringify(summary)}`);
 }
 
 main().catch((err) => {

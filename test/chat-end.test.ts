@@ -63,7 +63,7 @@ async function answeredChat(text: string, lang = 'en', email?: string) {
   const v = await Visitor.open();
   v.send({ type: 'hello', account: 'acme' });
   assert.equal((await v.next('welcome')).type, 'welcome');
-  v.send({ type: 'start', name: 'Vera Visitor', email, lang, text, clientId: 'c-' + Math.random().toString(36).slice(2) });
+  v.send({ type: 'start', name: 'Vera Visitor', email, lang, text, clientId: `c-${Math.random().toString(36).slice(2)}` });
   const ack = await v.next('ack');
   assert.equal(ack.type, 'ack', JSON.stringify(ack));
   tick(MIN);

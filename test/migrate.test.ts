@@ -35,7 +35,7 @@ before(async () => {
 after(() => scratch.drop());
 
 const versions = async (db: Db, prefix: string) =>
-  (await db.query<{ version: string }>(`SELECT version FROM schema_migrations WHERE version LIKE $1 ORDER BY version`, [prefix + '%'])).rows
+  (await db.query<{ version: string }>(`SELECT version FROM schema_migrations WHERE version LIKE $1 ORDER BY version`, [`${prefix}%`])).rows
     .map((r) => r.version);
 const tableExists = async (db: Db, name: string) =>
   (await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = $1`, [name])).rows.length === 1;

@@ -91,7 +91,7 @@ async function serve(flags: ServeFlags, demo: boolean) {
     lines.push(`WARNING: listening on ${[...new Set(beyond)].join(', ')} with the published demo passwords (--allow-demo-passwords): anyone who can reach this server can sign in.`);
   else if (!beyond.length) lines.push(`Listening on ${config.host} only (this machine); --host 0.0.0.0 opens HTTP and SMTP to the network.`);
   if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
-  process.stderr.write(lines.join('\n') + '\n');
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 export function buildCli() {

@@ -8,7 +8,7 @@
     '.sc button[aria-pressed=true]{background:#1f6feb;color:#fff}';
   var el = null;
   function show(m, list, send) {
-    if (el && el.isConnected) return;
+    if (el?.isConnected) return;
     var root = list.getRootNode();
     if (!root.querySelector('style.es-survey')) {
       var st = document.createElement('style');
@@ -31,7 +31,7 @@
       b.type = 'button';
       b.textContent = String(i + 1);
       b.title = label;
-      b.setAttribute('aria-label', i + 1 + ' – ' + label);
+      b.setAttribute('aria-label', `${i + 1} – ${label}`);
       b.setAttribute('aria-pressed', 'false');
       b.onclick = () => {
         score = i + 1;

@@ -33,7 +33,7 @@
   }
   function end(api) {
     var t = T(api);
-    if (box && box.isConnected) { box.querySelector('input').focus(); return; }
+    if (box?.isConnected) { box.querySelector('input').focus(); return; }
     style(api);
     box = document.createElement('form');
     box.className = 'endbox';

@@ -5,10 +5,10 @@
   // biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script on customers' pages, not as a module
   'use strict';
   var script = document.currentScript;
-  if (!script || !script.src || window.__earshotChat) return;
+  if (!script?.src || window.__earshotChat) return;
   window.__earshotChat = true;
   var ORIGIN = new URL(script.src, location.href).origin;
-  var WS_URL = ORIGIN.replace(/^http/, 'ws') + '/api/v1/chat/socket';
+  var WS_URL = `${ORIGIN.replace(/^http/, 'ws')}/api/v1/chat/socket`;
   var ACCOUNT = script.getAttribute('data-account') || '';
   var QUEUE = script.getAttribute('data-queue') || undefined;
   var MAX_FILE = 5 * 1024 * 1024;
@@ -36,7 +36,7 @@
   var T = TEXTS[LANG];
 
   // ---- state (kept in localStorage)
-  var KEY = 'earshot-chat:' + ORIGIN + ':' + ACCOUNT;
+  var KEY = `earshot-chat:${ORIGIN}:${ACCOUNT}`;
   var store = load();
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (e) { return {}; }
@@ -118,17 +118,17 @@
   function clientId() {
     var a = new Uint8Array(12);
     crypto.getRandomValues(a);
-    return 'w' + Array.prototype.map.call(a, (b) => ('0' + b.toString(16)).slice(-2)).join('');
+    return `w${Array.prototype.map.call(a, (b) => (`0${b.toString(16)}`).slice(-2)).join('')}`;
   }
 
   function bubble(from, text, files) {
     var el = document.createElement('div');
-    el.className = 'msg ' + from;
+    el.className = `msg ${from}`;
     el.textContent = text || '';
     (files || []).forEach((f) => {
       var s = document.createElement('span');
       s.className = 'file';
-      s.textContent = '📎 ' + f.filename;
+      s.textContent = `📎 ${f.filename}`;
       el.appendChild(s);
     });
     list.appendChild(el);
@@ -229,7 +229,7 @@
   }
 
   fileInput.onchange = () => {
-    var file = fileInput.files && fileInput.files[0];
+    var file = fileInput.files?.[0];
     fileInput.value = '';
     if (!file) return;
     if (file.size > MAX_FILE) { setNotice(T.tooLarge); return; }
@@ -237,7 +237,7 @@
     reader.onload = () => {
       var data = String(reader.result).replace(/^data:[^,]*,/, '');
       // text/plain keeps this a "simple" cross-origin request: no preflight.
-      fetch(ORIGIN + '/api/v1/chat/uploads', {
+      fetch(`${ORIGIN}/api/v1/chat/uploads`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({ visitorToken: store.token, filename: file.name, contentType: file.type || 'application/octet-stream', data: data }),
@@ -324,12 +324,12 @@
         if (m.clientId) {
           dropFromOutbox(m.clientId);
           var el = pending[m.clientId];
-          if (el) { el.classList.add('failed'); el.title = T.failed + ': ' + m.message; delete pending[m.clientId]; }
+          if (el) { el.classList.add('failed'); el.title = `${T.failed}: ${m.message}`; delete pending[m.clientId]; }
           if (m.code === 'email_required') {
             available = false;
             renderAvailability();
             if (el) el.remove();
-            form.elements.text.value = (el && el.firstChild && el.firstChild.textContent) || '';
+            form.elements.text.value = (el?.firstChild?.textContent) || '';
             showChat(false);
             form.elements.email.focus();
           }
@@ -373,7 +373,7 @@
     function run() {
       var q = input.value.trim();
       if (!q) return;
-      fetch(ORIGIN + '/api/v1/public/kb/' + encodeURIComponent(ACCOUNT) + '/search?limit=5&lang=' + LANG + '&q=' + encodeURIComponent(q))
+      fetch(`${ORIGIN}/api/v1/public/kb/${encodeURIComponent(ACCOUNT)}/search?limit=5&lang=${LANG}&q=${encodeURIComponent(q)}`)
         .then((r) => r.ok ? r.json() : { items: [] })
         .then((r) => {
           out.textContent = '';
