@@ -448,7 +448,10 @@ test('a visitor cannot flood: messages and new chats per visitor are limited to 
     const ws = new WebSocket(`ws://127.0.0.1:${lport}/api/v1/chat/socket`);
     const frames: any[] = [];
     ws.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
-    await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+    await new Promise((res, rej) => {
+      ws.once('open', res);
+      ws.once('error', rej);
+    });
     const answer = async (clientId: string) => {
       for (let i = 0; i < 400; i++) {
         const f = frames.find((x) => x.clientId === clientId && (x.type === 'ack' || x.type === 'error'));

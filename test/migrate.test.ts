@@ -26,7 +26,11 @@ before(async () => {
     const s = await scratchPgDatabase('earshot_mig');
     const open = () => openDb({ databaseUrl: s.url, poolSize: 3 });
     const db = await open();
-    scratch = { db, open, drop: async () => (await db.close(), await s.drop()) };
+    const drop = async () => {
+      await db.close();
+      await s.drop();
+    };
+    scratch = { db, open, drop };
   } else {
     const db = await openDb({ dataDir: 'memory://' });
     scratch = { db, open: async () => db, drop: () => db.close() };

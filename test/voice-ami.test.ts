@@ -48,8 +48,7 @@ async function amiPeer(secret: string, dropAfter?: number): Promise<Peer> {
     sock.setEncoding('utf8');
     sock.on('data', async (d: string) => {
       buf += d;
-      let i: number;
-      while ((i = buf.indexOf('\r\n\r\n')) >= 0) {
+      for (let i = buf.indexOf('\r\n\r\n'); i >= 0; i = buf.indexOf('\r\n\r\n')) {
         const block = Object.fromEntries(buf.slice(0, i).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
         buf = buf.slice(i + 4);
         if (block.Action === 'Login') {

@@ -4,7 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openDb } from '../platform/db.js';
 import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from '../platform/cli-db.js';
-import { loadConfig, type Config } from '../platform/config.js';
+import { loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';
 import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context.js';

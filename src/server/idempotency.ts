@@ -49,7 +49,8 @@ export function registerIdempotency(app: App) {
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     if (!methods.includes('POST') || !r.url.startsWith('/api/v1/') || (r.config as any)?.auth === false || (r as any).websocket) return;
-    const schema = (r.schema ??= {}) as any;
+    r.schema ??= {};
+    const schema = r.schema as any;
     const headers = schema.headers ?? { type: 'object', properties: {} };
     schema.headers = { ...headers, properties: { ...(headers.properties ?? {}), [IDEMPOTENCY_HEADER]: HeaderSchema } };
   });

@@ -11,7 +11,7 @@
     if (el?.isConnected) return;
     var root = list.getRootNode();
     if (!root.querySelector('style.es-survey')) {
-      var st = document.createElement('style');
+      const st = document.createElement('style');
       st.className = 'es-survey';
       st.textContent = CSS;
       (root.head || root).appendChild(st);

@@ -22,7 +22,7 @@
     '.endnote{margin:8px;padding:8px 10px;background:#eef6ee;border-radius:8px;display:grid;gap:8px;justify-items:start}' +
     '.over .composer,.over .end,.over .typing{display:none}';
   var box = null;
-  function T(api) { return TX[api.lang] || TX.en; }
+  function texts(api) { return TX[api.lang] || TX.en; }
   function style(api) {
     var root = api.chat.getRootNode();
     if (root.querySelector('style.es-end')) return;
@@ -32,7 +32,7 @@
     (root.head || root).appendChild(st);
   }
   function end(api) {
-    var t = T(api);
+    var t = texts(api);
     if (box?.isConnected) { box.querySelector('input').focus(); return; }
     style(api);
     box = document.createElement('form');
@@ -61,7 +61,7 @@
   }
   // The chat has ended: keep the conversation readable (and room for the satisfaction prompt), take the composer away.
   end.ended = (m, api) => {
-    var t = T(api);
+    var t = texts(api);
     if (box) { box.remove(); box = null; }
     style(api);
     api.chat.classList.add('over');

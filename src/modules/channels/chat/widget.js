@@ -39,10 +39,10 @@
   var KEY = `earshot-chat:${ORIGIN}:${ACCOUNT}`;
   var store = load();
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (e) { return {}; }
+    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch { return {}; }
   }
   function save() {
-    try { localStorage.setItem(KEY, JSON.stringify(store)); } catch (e) { /* private mode: memory only */ }
+    try { localStorage.setItem(KEY, JSON.stringify(store)); } catch { /* private mode: memory only */ }
   }
   store.outbox = store.outbox || [];
   var ws = null, welcomed = false, retry = 0, retryTimer = null, available = null, typingTimer = null, typingSent = false;
@@ -166,7 +166,7 @@
   function flushOutbox() {
     store.outbox.forEach((f) => {
       if (!pending[f.clientId]) {
-        var el = bubble('visitor', f.text, f.files);
+        const el = bubble('visitor', f.text, f.files);
         el.classList.add('pending');
         pending[f.clientId] = el;
       }
@@ -257,14 +257,15 @@
     if (ws || !ACCOUNT) return;
     clearTimeout(retryTimer);
     welcomed = false;
-    var sock = (ws = new WebSocket(WS_URL));
+    var sock = new WebSocket(WS_URL);
+    ws = sock;
     sock.onopen = () => {
       sock.send(JSON.stringify({ type: 'hello', account: ACCOUNT, visitorToken: store.token || undefined,
         conversationId: store.conversationId || undefined, lastSeq: lastSeq, queue: QUEUE }));
     };
     sock.onmessage = (ev) => {
       var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      try { m = JSON.parse(ev.data); } catch { return; }
       onFrame(m);
     };
     sock.onclose = () => {
@@ -323,13 +324,13 @@
       case 'error':
         if (m.clientId) {
           dropFromOutbox(m.clientId);
-          var el = pending[m.clientId];
+          const el = pending[m.clientId];
           if (el) { el.classList.add('failed'); el.title = `${T.failed}: ${m.message}`; delete pending[m.clientId]; }
           if (m.code === 'email_required') {
             available = false;
             renderAvailability();
             if (el) el.remove();
-            form.elements.text.value = (el?.firstChild?.textContent) || '';
+            form.elements.text.value = el?.firstChild?.textContent || '';
             showChat(false);
             form.elements.email.focus();
           }
@@ -377,7 +378,7 @@
         .then((r) => r.ok ? r.json() : { items: [] })
         .then((r) => {
           out.textContent = '';
-          if (!r.items.length) { var li0 = document.createElement('li'); li0.textContent = KB.none; out.appendChild(li0); return; }
+          if (!r.items.length) { const li0 = document.createElement('li'); li0.textContent = KB.none; out.appendChild(li0); return; }
           r.items.forEach((it) => {
             var li = document.createElement('li'), a = document.createElement('a'), sm = document.createElement('small');
             a.href = ORIGIN + it.url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = it.title; a.lang = it.lang;
