@@ -162,7 +162,7 @@ async function main() {
   console.log(`Earshot chat bench — node ${process.version}, ${SECONDS}s per phase`);
   let figures: Figures | string = await withPostgres((db) => run('postgres', db, clients));
   if (typeof figures === 'string') {
-    console.log(figures + '; using embedded PGlite with 100 clients');
+    console.log(`${figures}; using embedded PGlite with 100 clients`);
     const db = await openDb({ dataDir: 'memory://' });
     try {
       figures = await run('pglite', db, Math.min(clients, Number(process.env.BENCH_CHAT_PGLITE_CLIENTS ?? 100)));

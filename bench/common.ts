@@ -52,7 +52,7 @@ export async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T | s
   const name = `earshot_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${name}`);
   const u = new URL(adminUrl);
-  u.pathname = '/' + name;
+  u.pathname = `/${name}`;
   let db: Db | null = null;
   try {
     db = await openDb({ databaseUrl: u.toString(), poolSize: 10 });

@@ -127,7 +127,7 @@ async function main() {
     const name = `earshot_bench_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE DATABASE ${name}`);
     const u = new URL(benchPostgresUrl());
-    u.pathname = '/' + name;
+    u.pathname = `/${name}`;
     dbArgs = ['--database-url', u.toString()];
     backend = 'PostgreSQL';
     await prepare(dbArgs, () => openDb({ databaseUrl: u.toString() }));

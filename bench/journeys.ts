@@ -137,7 +137,10 @@ function* simulatedLog(events: number, seed = 42, batchSize = BATCH): Generator<
   const exp = (mean: number) => -mean * Math.log(1 - rnd());
   const pickQueue = () => {
     let u = rnd();
-    for (const q of SIM_QUEUES) if ((u -= q.weight) <= 0) return q;
+    for (const q of SIM_QUEUES) {
+      u -= q.weight;
+      if (u <= 0) return q;
+    }
     return SIM_QUEUES[0];
   };
   const contactsWanted = Math.floor(events / 5);
@@ -752,7 +755,7 @@ Legend
     skipped: notes,
     elapsedS: round((Date.now() - started) / 1000, 1),
   };
-  console.log('\n' + JSON.stringify(summary));
+  console.log(`\n${JSON.stringify(summary)}`);
 }
 
 main().catch((err) => {

@@ -258,7 +258,7 @@ const FTS_COUNT = `WITH q AS (SELECT websearch_to_tsquery('english', $2) AS en, 
   SELECT count(DISTINCT a.id)::int AS n FROM kb_translations t JOIN kb_articles a ON a.id = t.article_id, q
    WHERE t.account_id = $1 AND a.status = 'published' AND a.visibility = 'public'
      AND ((t.lang = 'en' AND t.tsv @@ q.en) OR (t.lang = 'de' AND t.tsv @@ q.de) OR (t.lang = 'nb' AND t.tsv @@ q.nb))`;
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 interface KbResult { perLang: { lang: Lang; search: number[]; ilike: number[]; ftsHits: number; likeHits: number }[]; perQuery: [string, number, number][]; insertS: number }
 

@@ -255,7 +255,7 @@ async function main() {
     skipped: notes,
     elapsedS: round((Date.now() - started) / 1000, 1),
   };
-  console.log('\n' + JSON.stringify(summary));
+  console.log(`\n${JSON.stringify(summary)}`);
 }
 
 main().catch((err) => {

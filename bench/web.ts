@@ -54,7 +54,9 @@ const PROBE = () => {
   const w = window as any;
   w.__bench = { firstRow: null as number | null, rows20: null as number | null, longTasks: [] as number[] };
   try {
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__bench.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.__bench.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
   } catch {}
   const check = () => {
     const n = document.querySelectorAll('[data-testid="conversation-row"]').length;
@@ -226,7 +228,7 @@ async function main() {
 
     const loads: Record<string, Load[]> = { static: [], small: [], large: [] };
     const jumps: Record<string, number[]> = { small: [], large: [] };
-    let scroll: Record<string, Awaited<ReturnType<typeof scrollThrough>>> = {};
+    const scroll: Record<string, Awaited<ReturnType<typeof scrollThrough>>> = {};
     for (let i = 0; i < RUNS; i++) {
       {
         const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });

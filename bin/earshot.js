@@ -8,6 +8,7 @@ const built = fileURLToPath(new URL('../dist/cli/run.js', import.meta.url));
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
+  // biome-ignore lint/correctness/noUndeclaredDependencies: only reached in a source checkout, where devDependencies are installed
   const { register } = await import('tsx/esm/api');
   register();
   await import(new URL('../src/cli/run.ts', import.meta.url).href);

@@ -16,8 +16,8 @@ const walk = (dir) => {
       const raw = readFileSync(p);
       if (raw.length < 1024) continue;
       const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 10, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
-      writeFileSync(p + '.br', br);
-      writeFileSync(p + '.gz', gzipSync(raw, { level: 9 }));
+      writeFileSync(`${p}.br`, br);
+      writeFileSync(`${p}.gz`, gzipSync(raw, { level: 9 }));
       before += raw.length;
       after += br.length;
     }

@@ -79,7 +79,7 @@ test('the realtime socket at /%61pi/v1/realtime is refused before the upgrade, a
     assert.equal(status, 401, `${url}: no upgrade without signing in`);
   }
   await new Promise((r) => setTimeout(r, 200));
-  const withStack = logs.filter((l) => JSON.stringify(l).includes('"stack"') || (l.err && l.err.stack));
+  const withStack = logs.filter((l) => JSON.stringify(l).includes('"stack"') || (l.err?.stack));
   assert.deepEqual(withStack, [], 'no stack traces for refusals');
   assert.ok(!logs.some((l) => l.level >= 50), `no error-level lines: ${JSON.stringify(logs.filter((l) => l.level >= 50)).slice(0, 500)}`);
 });

@@ -21,7 +21,10 @@ const day = new Date();
 day.setUTCDate(day.getUTCDate() + 1);
 day.setUTCHours(10, 0, 0, 0);
 let now = day.getTime();
-const tick = (ms: number) => (env.clock.now = new Date((now += ms)));
+const tick = (ms: number) => {
+  now += ms;
+  env.clock.now = new Date(now);
+};
 const runJobs = (ahead = 1000) => env.app.jobs.runDue(new Date(now + ahead));
 const MIN = 60_000;
 
@@ -32,7 +35,10 @@ class Visitor {
   }
   static async open(): Promise<Visitor> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/socket`);
-    await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+    await new Promise((res, rej) => {
+      ws.once('open', res);
+      ws.once('error', rej);
+    });
     return new Visitor(ws);
   }
   send(f: Record<string, unknown>) {
@@ -63,7 +69,7 @@ async function answeredChat(text: string, lang = 'en', email?: string) {
   const v = await Visitor.open();
   v.send({ type: 'hello', account: 'acme' });
   assert.equal((await v.next('welcome')).type, 'welcome');
-  v.send({ type: 'start', name: 'Vera Visitor', email, lang, text, clientId: 'c-' + Math.random().toString(36).slice(2) });
+  v.send({ type: 'start', name: 'Vera Visitor', email, lang, text, clientId: `c-${Math.random().toString(36).slice(2)}` });
   const ack = await v.next('ack');
   assert.equal(ack.type, 'ack', JSON.stringify(ack));
   tick(MIN);

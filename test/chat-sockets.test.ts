@@ -31,7 +31,12 @@ async function open(ip: string): Promise<Sock> {
   const frames: any[] = [];
   let done = false;
   ws.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
-  const closed = new Promise<{ code: number; reason: string }>((res) => ws.once('close', (code, reason) => ((done = true), res({ code, reason: reason.toString() }))));
+  const closed = new Promise<{ code: number; reason: string }>((res) =>
+    ws.once('close', (code, reason) => {
+      done = true;
+      res({ code, reason: reason.toString() });
+    }),
+  );
   await new Promise((res, rej) => {
     ws.once('open', res);
     ws.once('error', rej);

@@ -86,7 +86,7 @@ const agentReply = (conversationId: string, text: string) =>
 async function startChat(v: Visitor, text: string, extra: Record<string, unknown> = {}) {
   const w = await v.hello({ queue: 'Support' });
   assert.equal(w.type, 'welcome');
-  v.send({ type: 'start', name: 'Vera Visitor', clientId: 'c-start-' + Math.random().toString(36).slice(2), text, ...extra });
+  v.send({ type: 'start', name: 'Vera Visitor', clientId: `c-start-${Math.random().toString(36).slice(2)}`, text, ...extra });
   const ack = await v.next((f) => f.type === 'ack', 'ack');
   return { welcome: w, ack, conversationId: ack.conversationId as string };
 }
@@ -188,7 +188,7 @@ test("the widget's queue (data-queue: the id the Channels screen puts in the sni
     const v = await Visitor.open();
     const w = await v.hello({ queue: q.id });
     assert.equal(w.type, 'welcome');
-    v.send({ type: 'start', name: 'Vera', clientId: 'c-lang-' + c.want + c.text.length, lang: c.lang, text: c.text });
+    v.send({ type: 'start', name: 'Vera', clientId: `c-lang-${c.want}${c.text.length}`, lang: c.lang, text: c.text });
     const ack = await v.next((f) => f.type === 'ack', 'ack');
     const conv = (await env.req('GET', `/api/v1/conversations/${ack.conversationId}`)).json;
     assert.equal(conv.queueId, q.id, 'routed to the queue of the snippet');
@@ -367,9 +367,9 @@ test("visitor tokens: one visitor cannot read another's chat; tokens are per acc
   assert.ok(!b.messages().length, 'B sees nothing of A');
   // A made-up token is a new visitor.
   const c = await Visitor.open();
-  const wc = await c.hello({ visitorToken: 'cv_' + 'x'.repeat(32) });
+  const wc = await c.hello({ visitorToken: `cv_${'x'.repeat(32)}` });
   assert.equal(wc.conversationId, null);
-  assert.notEqual(wc.visitorToken, 'cv_' + 'x'.repeat(32));
+  assert.notEqual(wc.visitorToken, `cv_${'x'.repeat(32)}`);
   // A's token at another account is not A.
   await env.makeAccount('other');
   const d = await Visitor.open();
@@ -448,7 +448,10 @@ test('a visitor cannot flood: messages and new chats per visitor are limited to 
     const ws = new WebSocket(`ws://127.0.0.1:${lport}/api/v1/chat/socket`);
     const frames: any[] = [];
     ws.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
-    await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+    await new Promise((res, rej) => {
+      ws.once('open', res);
+      ws.once('error', rej);
+    });
     const answer = async (clientId: string) => {
       for (let i = 0; i < 400; i++) {
         const f = frames.find((x) => x.clientId === clientId && (x.type === 'ack' || x.type === 'error'));

@@ -4,9 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { scratchPgDatabase } from './helpers.js';
 import { CLI, CWD, childEnv, freePort, run, show, tempDataDir } from './cli-run.js';
 

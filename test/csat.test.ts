@@ -22,7 +22,10 @@ const day = new Date();
 day.setUTCDate(day.getUTCDate() + 1);
 day.setUTCHours(10, 0, 0, 0);
 let now = day.getTime();
-const tick = (ms: number) => (env.clock.now = new Date((now += ms)));
+const tick = (ms: number) => {
+  now += ms;
+  env.clock.now = new Date(now);
+};
 const runJobs = () => env.app.jobs.runDue(new Date(now + 1000));
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -316,7 +319,10 @@ test('chat: a live chat gets the survey prompt on its socket; the visitor answer
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/socket`);
   const frames: any[] = [];
   ws.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
-  await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+  await new Promise((res, rej) => {
+    ws.once('open', res);
+    ws.once('error', rej);
+  });
   const next = async (type: string) => {
     for (let i = 0; i < 400; i++) {
       const f = frames.find((x) => x.type === type || x.type === 'error');

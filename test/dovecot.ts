@@ -277,7 +277,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       if (messages.length >= n) return Promise.resolve(messages.slice());
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`SMTP sink: expected ${n} message(s), got ${messages.length}`)), timeoutMs);
-        waiters.push({ n, resolve: (m) => (clearTimeout(t), resolve(m)) });
+        waiters.push({
+          n,
+          resolve: (m) => {
+            clearTimeout(t);
+            resolve(m);
+          },
+        });
       });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

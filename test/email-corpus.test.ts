@@ -108,7 +108,7 @@ for (const e of manifest) {
     if (!e.automatic) assert.equal(m.automatic, false);
     if (e.from) assert.equal(row.from_address, e.from);
     if (e.fromName) assert.equal(row.from_name, e.fromName);
-    if (e.htmlIncludes) assert.ok(m.html?.includes(e.htmlIncludes), 'html lost ' + e.htmlIncludes);
+    if (e.htmlIncludes) assert.ok(m.html?.includes(e.htmlIncludes), `html lost ${e.htmlIncludes}`);
     for (const x of e.htmlExcludes ?? []) assert.ok(!m.html?.toLowerCase().includes(x.toLowerCase()), `html kept ${x}`);
     if (e.language) assert.equal(m.language, e.language);
     if (e.syntheticId) assert.match(row.rfc_message_id, /^<[0-9a-f]{64}@earshot\.invalid>$/);

@@ -44,7 +44,7 @@ function startServer(dbArgs: string[], env: Record<string, string>, smtpPort: nu
 const rawOf = (i: number) =>
   [
     `From: Customer ${i} <c${i}@example.com>`, 'To: support@acme.test', `Subject: Durability ${i}`, `Message-ID: <dur-${i}@example.com>`,
-    'Content-Type: text/plain; charset=utf-8', '', `durability message ${i} ` + 'x'.repeat(i % 7 * 300), '',
+    'Content-Type: text/plain; charset=utf-8', '', `durability message ${i} ${'x'.repeat(i % 7 * 300)}`, '',
   ].join('\r\n');
 
 test('SIGKILL during a burst of 200 SMTP messages: every 250 is stored exactly once, nothing twice', { timeout: 170_000 }, async () => {

@@ -60,10 +60,10 @@ const encoded = fc.tuple(cte, bytes(600), fc.boolean()).map(([enc, data, breakIt
   let body: Buffer;
   if (enc === 'base64') {
     const s = data.toString('base64').replace(/.{76}/g, '$&\r\n');
-    body = latin(breakIt ? s.slice(0, Math.max(0, s.length - 3)) + '!*\0' : s);
+    body = latin(breakIt ? `${s.slice(0, Math.max(0, s.length - 3))}!*\0` : s);
   } else if (enc === 'quoted-printable') {
     const s = [...data].map((b) => (b >= 33 && b <= 126 && b !== 61 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
-    body = latin(breakIt ? s + '=G\0=' : s);
+    body = latin(breakIt ? `${s}=G\0=` : s);
   } else body = data;
   return { enc, body };
 });
@@ -71,7 +71,7 @@ const encoded = fc.tuple(cte, bytes(600), fc.boolean()).map(([enc, data, breakIt
 const encodedWord = fc.tuple(fc.constantFrom('utf-8', 'iso-8859-1', 'x-bogus', 'utf-16le'), fc.constantFrom('B', 'Q', 'X'), fc.string({ unit: 'binary', maxLength: 30 }), fc.boolean())
   .map(([cs, kind, text, broken]) => {
     const payload = kind === 'B' ? Buffer.from(text, 'utf8').toString('base64') : kind === 'Q' ? [...Buffer.from(text, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('') : text.replace(/[\r\n?]/g, '');
-    return `=?${cs}?${kind}?${broken ? payload.slice(1) + '%' : payload}?=`;
+    return `=?${cs}?${kind}?${broken ? `${payload.slice(1)}%` : payload}?=`;
   });
 
 const headerText = fc.oneof(fc.string({ maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, ' ')), encodedWord, fc.constant('\u0000'), fc.constant(''));

@@ -101,7 +101,7 @@ test('SMTP: unknown recipient gets 550 at RCPT, an oversized message 552', async
   assert.equal(r.ok, false);
   assert.equal(r.code, 550);
   assert.match(r.response, /no such mailbox/);
-  const big = mail({ body: 'x'.repeat(76) + ('\r\n' + 'y'.repeat(76)).repeat(3000) });
+  const big = mail({ body: 'x'.repeat(76) + (`\r\n${'y'.repeat(76)}`).repeat(3000) });
   const b = await send(smtp.port, big, 'support@acme.test');
   assert.equal(b.ok, false);
   assert.equal(b.code, 552);

@@ -295,7 +295,7 @@ test('moments: customer details only with consent; without it anonymised or priv
   assert.equal(a.customerName, null);
   assert.equal(a.conversationId, null);
   assert.equal(a.conversationNumber, null);
-  const shown = a.title + ' ' + a.story;
+  const shown = `${a.title} ${a.story}`;
   for (const leak of ['Kari', 'Nordmann', 'kari@example.no', '912 34 567', '1234']) assert.ok(!shown.toLowerCase().includes(leak.toLowerCase()), `${leak} in ${shown}`);
   assert.match(a.story, /\[customer\] \(\[…\], \[…\]\) wrote about order #…: thank you, \[customer\] says\./);
 

@@ -29,8 +29,8 @@ async function pgliteTemplate(): Promise<Blob> {
   const blob = await db.dumpDataDir!();
   await db.close();
   // Written under a temporary name and renamed, so parallel test files never read a half-written template.
-  writeFileSync(file + '.' + process.pid, Buffer.from(await blob.arrayBuffer()));
-  renameSync(file + '.' + process.pid, file);
+  writeFileSync(`${file}.${process.pid}`, Buffer.from(await blob.arrayBuffer()));
+  renameSync(`${file}.${process.pid}`, file);
   return blob;
 }
 
@@ -43,7 +43,7 @@ export async function scratchPgDatabase(prefix = 'earshot_t'): Promise<{ url: st
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const u = new URL(PG_URL);
-  u.pathname = '/' + name;
+  u.pathname = `/${name}`;
   return {
     url: u.toString(),
     drop: async () => {

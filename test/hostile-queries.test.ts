@@ -37,7 +37,7 @@ test('query numbers: Infinity (1e309), beyond the column (99999999999999999999) 
 });
 
 test('a body nested 5,000 deep is a 400 naming the field, not a 500', async () => {
-  const deep = '{"customFields":{"x":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}}';
+  const deep = `{"customFields":{"x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`;
   await expect400('PATCH', `/api/v1/conversations/${convId}`, 'body/customFields', { body: deep, headers: { 'content-type': 'application/json' } });
   // Ordinary nesting is still fine.
   const ok = await env.req('PATCH', `/api/v1/conversations/${convId}`, { body: { customFields: { order: { id: 'A-1', lines: [{ sku: 'T' }] } } } });

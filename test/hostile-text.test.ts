@@ -74,7 +74,10 @@ test('chat: a NUL in a message frame and in an upload filename is stored cleaned
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/socket`);
   const frames: any[] = [];
   ws.on('message', (m) => frames.push(JSON.parse(m.toString())));
-  await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+  await new Promise((res, rej) => {
+    ws.once('open', res);
+    ws.once('error', rej);
+  });
   const wait = async (pred: (f: any) => boolean) => {
     for (let i = 0; i < 400; i++) {
       const f = frames.find(pred);

@@ -230,7 +230,7 @@ test('src/ has no import circles and every relative import resolves', () => {
   assert.ok(graph.size > 100, `expected to walk the whole of src/, walked ${graph.size} files`);
   assert.deepEqual(unresolved, [], 'relative imports that name no .ts file');
   const cycles = findCycles(graph);
-  assert.equal(cycles.length, 0, `import circles in src/:\n${cycles.map((c) => '  ' + c.join('\n    → ')).join('\n')}`);
+  assert.equal(cycles.length, 0, `import circles in src/:\n${cycles.map((c) => `  ${c.join('\n    → ')}`).join('\n')}`);
 });
 
 test('no module under src/modules/ imports the CLI (src/cli/)', () => {

@@ -14,7 +14,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import type { Page } from 'playwright-core';
 import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, serveHtml, signIn, step, until, webSuite } from './web-harness.js';
 import { newPage } from './journeys-helpers.js';
 
@@ -31,8 +30,6 @@ after(() => {
 const api = (method: string, url: string, body?: unknown) => w.env.req(method, `/api/v1${url}`, { token: w.demoTokens.admin, body });
 
 const page = (opts: { phone?: boolean; locale?: string } = {}) => newPage(w, opts);
-
-const dialog = (p: Page) => p.getByRole('dialog');
 
 test('journey (b): a visitor on another site uses the snippet copied from Admin → Channels, writes German from an English browser; routed with SLA, answered, transcript mailed, satisfaction asked in the widget', { skip }, async () => {
   const J = 'chat-snippet-visitor';

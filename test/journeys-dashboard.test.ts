@@ -15,7 +15,7 @@ after(async () => {
   await env.close();
 });
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 const importEvents = (rows: object[]) =>
   env.req('POST', '/api/v1/imports/events?tz=UTC', { body: jsonl(rows), headers: { 'content-type': 'application/x-ndjson' } });
 

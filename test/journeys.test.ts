@@ -16,7 +16,7 @@ after(async () => {
   await env.close();
 });
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 const importEvents = (rows: object[] | string, token?: string, query = '') =>
   env.req('POST', `/api/v1/imports/events${query}`, {
     token,

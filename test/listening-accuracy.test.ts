@@ -33,7 +33,10 @@ function score(set: Labelled[]): Map<string, Figures> {
   for (const m of set) {
     const a = analyze(m.text);
     let f = per.get(m.lang);
-    if (!f) per.set(m.lang, f = { n: 0, lang: 0, wait: 0, minutesStated: 0, minutesExact: 0, abuseN: 0, abuseFound: 0, criticismAsAbuse: 0, noneAsAbuse: 0, abuseClass: 0, urgency: 0, threat: 0, threatN: 0, threatFound: 0, sentiment: 0 });
+    if (!f) {
+      f = { n: 0, lang: 0, wait: 0, minutesStated: 0, minutesExact: 0, abuseN: 0, abuseFound: 0, criticismAsAbuse: 0, noneAsAbuse: 0, abuseClass: 0, urgency: 0, threat: 0, threatN: 0, threatFound: 0, sentiment: 0 };
+      per.set(m.lang, f);
+    }
     f.n++;
     if (a.lang === m.lang) f.lang++;
     if (a.wait.complaint === m.wait.complaint) f.wait++;

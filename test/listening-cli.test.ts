@@ -30,11 +30,11 @@ function run(args: string[], stdin?: string): Promise<{ code: number | null; out
   });
 }
 
-const INPUT = [
+const INPUT = `${[
   JSON.stringify({ id: 'm1', text: 'Ich habe 40 Minuten in der Warteschleife gehangen' }),
   JSON.stringify({ id: 2, text: 'Flyet mitt går om to timer og jeg har ikke fått billetten.', lang: 'nb' }),
   JSON.stringify({ id: 'm3', text: 'Your product is garbage and your CEO should be ashamed.' }),
-].join('\n') + '\n';
+].join('\n')}\n`;
 
 test('earshot analyze FILE --json: one JSON line per input in the issue shape, with evidence', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'earshot-analyze-'));

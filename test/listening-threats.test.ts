@@ -25,7 +25,7 @@ const changes: any[] = [];
 let stopListening: () => Promise<void>;
 
 before(async () => {
-  env = await setup({ publicUrl: PUBLIC + '/' });
+  env = await setup({ publicUrl: `${PUBLIC}/` });
   const sys = systemPrincipal(env.accountId);
   for (const [key, email, name, role, locale] of [
     ['martin', 'martin@acme.test', 'Martin Vogel', 'supervisor', 'de'],

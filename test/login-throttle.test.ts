@@ -13,7 +13,10 @@ let env: TestEnv;
 /** A second server process on the same database: the throttle must hold across processes. */
 let other: App;
 let now = new Date('2026-06-01T08:00:00Z').getTime();
-const tick = (ms: number) => (env.clock.now = new Date((now += ms)));
+const tick = (ms: number) => {
+  now += ms;
+  env.clock.now = new Date(now);
+};
 const PW = 'correct horse battery';
 
 before(async () => {

@@ -26,7 +26,11 @@ before(async () => {
     const s = await scratchPgDatabase('earshot_mig');
     const open = () => openDb({ databaseUrl: s.url, poolSize: 3 });
     const db = await open();
-    scratch = { db, open, drop: async () => (await db.close(), await s.drop()) };
+    const drop = async () => {
+      await db.close();
+      await s.drop();
+    };
+    scratch = { db, open, drop };
   } else {
     const db = await openDb({ dataDir: 'memory://' });
     scratch = { db, open: async () => db, drop: () => db.close() };
@@ -35,7 +39,7 @@ before(async () => {
 after(() => scratch.drop());
 
 const versions = async (db: Db, prefix: string) =>
-  (await db.query<{ version: string }>(`SELECT version FROM schema_migrations WHERE version LIKE $1 ORDER BY version`, [prefix + '%'])).rows
+  (await db.query<{ version: string }>(`SELECT version FROM schema_migrations WHERE version LIKE $1 ORDER BY version`, [`${prefix}%`])).rows
     .map((r) => r.version);
 const tableExists = async (db: Db, name: string) =>
   (await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = $1`, [name])).rows.length === 1;

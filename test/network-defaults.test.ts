@@ -22,9 +22,15 @@ const outside = Object.values(networkInterfaces()).flat().find((i) => i && i.fam
 function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port, timeout: 3000 });
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -35,7 +41,12 @@ async function start(args: string[], env: Record<string, string> = {}) {
   child.stdout!.setEncoding('utf8').on('data', (d) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d) => (out += d));
   let exited: number | null | undefined;
-  const exit = new Promise<void>((r) => child.on('exit', (code) => ((exited = code), r())));
+  const exit = new Promise<void>((r) =>
+    child.on('exit', (code) => {
+      exited = code;
+      r();
+    }),
+  );
   const stop = async () => {
     if (exited === undefined) child.kill('SIGTERM');
     await exit;

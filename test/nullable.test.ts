@@ -22,7 +22,10 @@ before(async () => {
         if (req.routeOptions.url) seen.set(`${req.method} ${req.routeOptions.url}`, JSON.parse(JSON.stringify(req.body ?? null)));
       }),
   });
-  const ok = (r: { status: number; body: string }) => (assert.ok(r.status < 300, r.body), (r as any).json);
+  const ok = (r: { status: number; body: string }) => {
+    assert.ok(r.status < 300, r.body);
+    return (r as any).json;
+  };
   ids.queue = ok(await env.req('POST', '/api/v1/queues', { body: { name: 'Support' } })).id;
   ids.team = ok(await env.req('POST', '/api/v1/teams', { body: { name: 'Billing' } })).id;
   ids.user = ok(await env.req('POST', '/api/v1/users', { body: { email: 'lea@acme.test', name: 'Lea', role: 'leader', password: 'a long enough password 1' } })).id;

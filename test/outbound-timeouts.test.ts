@@ -93,9 +93,16 @@ async function startRelay(): Promise<Relay> {
         buf = buf.slice(nl + 2);
         const cmd = line.slice(0, 4).toUpperCase();
         if (cmd === 'EHLO' || cmd === 'HELO') sock.write('250 relay.test\r\n');
-        else if (cmd === 'MAIL') (rcpt = []), sock.write('250 2.1.0 ok\r\n');
-        else if (cmd === 'RCPT') rcpt.push(/<([^>]*)>/.exec(line)?.[1] ?? ''), sock.write('250 2.1.5 ok\r\n');
-        else if (cmd === 'DATA') (inData = true), sock.write('354 go ahead\r\n');
+        else if (cmd === 'MAIL') {
+          rcpt = [];
+          sock.write('250 2.1.0 ok\r\n');
+        } else if (cmd === 'RCPT') {
+          rcpt.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          sock.write('250 2.1.5 ok\r\n');
+        } else if (cmd === 'DATA') {
+          inData = true;
+          sock.write('354 go ahead\r\n');
+        }
         else if (cmd === 'RSET' || cmd === 'NOOP') sock.write('250 ok\r\n');
         else if (cmd === 'QUIT') sock.end('221 bye\r\n');
         else sock.write('502 not implemented\r\n');

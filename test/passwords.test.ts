@@ -13,7 +13,10 @@ let env: TestEnv;
 const BASE = 'https://help.acme.test';
 let now = Date.now();
 /** Moves the app's clock forward (links expire on it). */
-const tick = (ms: number) => (env.clock.now = new Date((now += ms)));
+const tick = (ms: number) => {
+  now += ms;
+  env.clock.now = new Date(now);
+};
 
 before(async () => {
   env = await setup({ publicUrl: `${BASE}/` });

@@ -13,7 +13,10 @@ const nextIp = () => `10.1.${Math.floor(++ipSeq / 250)}.${(ipSeq % 250) + 1}`;
 // From the real time on, only forward: jobs are queued at the database's now() and run when the test clock passes it.
 let now = Date.now();
 /** Moves the app's clock forward (links expire on it). */
-const tick = (ms: number) => (env.clock.now = new Date((now += ms)));
+const tick = (ms: number) => {
+  now += ms;
+  env.clock.now = new Date(now);
+};
 
 let anna: { customerId: string; convId: string; noteText: string; attachmentId: string };
 let bob: { customerId: string; convId: string; attachmentId: string };
@@ -150,7 +153,11 @@ test('the sign-in link (its token is in the URL) never reaches the request log',
   const { db, drop } = await freshDb();
   const lines: string[] = [];
   const { writeSync, write } = fs;
-  const capture = (fd: unknown, buf: unknown) => (fd === 1 || fd === 2 ? (lines.push(String(buf)), true) : false);
+  const capture = (fd: unknown, buf: unknown) => {
+    if (fd !== 1 && fd !== 2) return false;
+    lines.push(String(buf));
+    return true;
+  };
   (fs as any).writeSync = (fd: any, buf: any, ...a: any[]) => (capture(fd, buf) ? Buffer.byteLength(String(buf)) : (writeSync as any)(fd, buf, ...a));
   (fs as any).write = (fd: any, buf: any, ...a: any[]) => {
     if (!capture(fd, buf)) return (write as any)(fd, buf, ...a);

@@ -242,7 +242,7 @@ test('the customer is told in their language with an appeal link; a third person
   assert.equal((await env.app.inject({ method: 'GET', url: '/appeal/not-a-real-token-at-all-xxxx' })).statusCode, 404);
   const empty = await env.app.inject({ method: 'POST', url: `/appeal/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=' });
   assert.equal(empty.statusCode, 400);
-  const sent = await env.app.inject({ method: 'POST', url: `/appeal/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=' + encodeURIComponent('Jeg var sint, men jeg beklager.') });
+  const sent = await env.app.inject({ method: 'POST', url: `/appeal/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `text=${encodeURIComponent('Jeg var sint, men jeg beklager.')}` });
   assert.equal(sent.statusCode, 200, sent.body);
   assert.match(sent.body, /Klagen din er mottatt/);
   const twice = await env.app.inject({ method: 'POST', url: `/appeal/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=again' });

@@ -70,7 +70,7 @@ test('every operation × the nine callers: 401 anonymous, no cross-account answe
         // refused for its role (a 403 for another reason, e.g. "a signed-in person, not an API token", is fine).
         if (declared && !declared.includes(c.role!) && r.status < 300)
           problems.push(`summary names roles (${declared.join(', ')}) but ${c.role} got ${r.status}: ${what}`);
-        if (declared && declared.includes(c.role!) && r.status === 403 && r.json?.error?.code === 'forbidden')
+        if (declared?.includes(c.role!) && r.status === 403 && r.json?.error?.code === 'forbidden')
           problems.push(`summary names roles (${declared.join(', ')}) but ${c.role} was refused: ${what}`);
       }
     }
@@ -79,7 +79,7 @@ test('every operation × the nine callers: 401 anonymous, no cross-account answe
   assert.deepEqual(problems, []);
   assert.equal(calls, ops.length * 9);
   assert.ok(ops.length >= 150, `only ${ops.length} operations in the OpenAPI document`);
-  if (process.env.UPDATE_ROLE_MATRIX || !existsSync(SNAPSHOT)) writeFileSync(SNAPSHOT, JSON.stringify(matrix, Object.keys(matrix).sort(), 2) + '\n');
+  if (process.env.UPDATE_ROLE_MATRIX || !existsSync(SNAPSHOT)) writeFileSync(SNAPSHOT, `${JSON.stringify(matrix, Object.keys(matrix).sort(), 2)}\n`);
   const expected = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
   const diff = [...new Set([...Object.keys(expected), ...Object.keys(matrix)])]
     .filter((k) => expected[k] !== matrix[k])

@@ -55,9 +55,9 @@ test("every setting config.ts reads is listed in README's settings table", () =>
   const table = readme.slice(readme.indexOf('## Settings'), readme.indexOf('\n## ', readme.indexOf('## Settings') + 1));
   // Rows may abbreviate a family: `SMTP_OUTBOUND_CONNECT_TIMEOUT_MS`, `…_GREETING_TIMEOUT_MS`.
   const listed = (name: string) =>
-    table.includes('`' + name + '`') ||
+    table.includes(`\`${name}\``) ||
     [...table.matchAll(/`([A-Z][A-Z0-9]*_)[A-Z0-9_]*`((?:, `…_[A-Z0-9_]+`)+)/g)].some(
-      (m) => [...m[2].matchAll(/…_([A-Z0-9_]+)/g)].some((x) => name === m[1] + x[1] || name.endsWith('_' + x[1]) && name.startsWith(m[1])),
+      (m) => [...m[2].matchAll(/…_([A-Z0-9_]+)/g)].some((x) => name === m[1] + x[1] || name.endsWith(`_${x[1]}`) && name.startsWith(m[1])),
     );
   assert.deepEqual([...names].filter((n) => !listed(n)), []);
 });

@@ -108,7 +108,7 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * test file's time budget on a loaded machine (test/web-dashboard.e2e.test.ts reads the whole month). */
 export async function importBankDay(req: (m: string, u: string, o: any) => Promise<{ status: number; body: string }>, token: string) {
   const [head, ...rows] = readFileSync(BANK_LOG, 'utf8').split('\n');
-  const day = [head, ...rows.filter((l) => /\t990201\t/.test(l))].join('\n') + '\n';
+  const day = `${[head, ...rows.filter((l) => /\t990201\t/.test(l))].join('\n')}\n`;
   const imp = await req('POST', '/api/v1/imports/seelab?tz=Asia/Jerusalem', { token, body: day, headers: { 'content-type': 'text/tab-separated-values' } });
   assert.equal(imp.status, 201, imp.body);
 }

@@ -19,7 +19,7 @@ const T0 = 1795600800; // 2026-11-25 10:00:00 UTC, the transcript's first event
 const TRANSCRIPT = readFileSync(new URL('./fixtures/ami/queue-calls.ami', import.meta.url), 'utf8')
   .split('\n').filter((l) => !l.startsWith('#')).join('\n')
   .split(/\n\n+/).map((b) => b.trim()).filter(Boolean)
-  .map((b) => b.split('\n').join('\r\n') + '\r\n\r\n');
+  .map((b) => `${b.split('\n').join('\r\n')}\r\n\r\n`);
 const EXPECTED_EVENTS = 14; // 7 for the served call, 6 for the abandoned one, 1 callback.requested
 
 interface Peer {
@@ -48,8 +48,7 @@ async function amiPeer(secret: string, dropAfter?: number): Promise<Peer> {
     sock.setEncoding('utf8');
     sock.on('data', async (d: string) => {
       buf += d;
-      let i: number;
-      while ((i = buf.indexOf('\r\n\r\n')) >= 0) {
+      for (let i = buf.indexOf('\r\n\r\n'); i >= 0; i = buf.indexOf('\r\n\r\n')) {
         const block = Object.fromEntries(buf.slice(0, i).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
         buf = buf.slice(i + 4);
         if (block.Action === 'Login') {
@@ -117,7 +116,7 @@ const count = async (sql: string, params: unknown[] = []) => Number((await env.d
 const eventCount = () => count(`SELECT count(*)::int AS n FROM contact_events WHERE account_id = $1`, [env.accountId]);
 
 test('the AMI parser reassembles blocks split anywhere, even byte by byte', () => {
-  const wire = 'Asterisk Call Manager/7.0.3\r\n' + TRANSCRIPT.join('');
+  const wire = `Asterisk Call Manager/7.0.3\r\n${TRANSCRIPT.join('')}`;
   const whole = new AmiParser().push(wire);
   const p = new AmiParser();
   const bytes: ReturnType<AmiParser['push']> = [];
@@ -131,7 +130,7 @@ test('the AMI parser reassembles blocks split anywhere, even byte by byte', () =
 
 test('mapping: a served call and an abandoned call become the contact vocabulary, one contact per Linkedid', () => {
   const state = newAmiState();
-  const events = new AmiParser().push('Asterisk Call Manager/7.0.3\r\n' + TRANSCRIPT.join('')).flatMap((m) => mapAmiEvent(state, m, new Date(0)));
+  const events = new AmiParser().push(`Asterisk Call Manager/7.0.3\r\n${TRANSCRIPT.join('')}`).flatMap((m) => mapAmiEvent(state, m, new Date(0)));
   const served = events.filter((e) => e.contactId === `ami:${T0}.101`).map((e) => e.type);
   assert.deepEqual(served, ['contact.arrived', 'ivr.entered', 'ivr.left', 'queue.entered', 'agent.offered', 'contact.answered', 'contact.resolved']);
   const lost = events.filter((e) => e.contactId === `ami:${T0 + 60}.201`).map((e) => e.type);

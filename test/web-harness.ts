@@ -211,7 +211,7 @@ export async function step<T>(journey: string, name: string, fn: () => Promise<T
   const ms = Math.round(performance.now() - t0);
   mkdirSync('test-results', { recursive: true });
   appendFileSync(join('test-results', 'journey-timings.jsonl'),
-    JSON.stringify({ journey, step: name, ms, engine: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite' }) + '\n');
+    `${JSON.stringify({ journey, step: name, ms, engine: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite' })}\n`);
   return out;
 }
 

@@ -45,7 +45,7 @@ test('webhooks are signed, retried after a failure, and recorded', async () => {
     assert.equal(last.headers['earshot-event'], 'conversation.created');
     assert.ok(verifySignature(hook.json.secret, String(last.headers['earshot-signature']), last.body));
     assert.ok(!verifySignature('whsec_wrong-secret-here', String(last.headers['earshot-signature']), last.body));
-    assert.ok(!verifySignature(hook.json.secret, String(last.headers['earshot-signature']), last.body + ' '));
+    assert.ok(!verifySignature(hook.json.secret, String(last.headers['earshot-signature']), `${last.body} `));
     assert.equal(JSON.parse(last.body).data.conversationId, c.json.id);
     d = (await env.req('GET', `/api/v1/webhooks/${hook.json.id}/deliveries`)).json.items[0];
     assert.equal(d.status, 'delivered');

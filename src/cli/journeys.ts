@@ -2,7 +2,7 @@
  * `earshot import …`, `earshot report waits` and `earshot recompute`: call logs in, reported vs lived figures out.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { systemPrincipal } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import * as accounts from '../modules/accounts/index.js';
@@ -54,7 +54,7 @@ async function runImport(file: string, format: Format, o: any) {
     } finally {
       bar?.stop();
     }
-    if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else process.stderr.write(importText(summary));
     if (parser.report.malformedCount && o.strict) process.exitCode = 2;
   });
@@ -79,7 +79,7 @@ function importText(s: ImportSummary): string {
     }
   }
   if (s.queuesCreated.length) out.push(`Queues created: ${s.queuesCreated.join(', ')}.`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 const fmtS = (x: number | null) => (x === null ? '–' : x < 120 ? `${x.toFixed(1)} s` : x < 7200 ? `${(x / 60).toFixed(1)} min` : `${(x / 3600).toFixed(1)} h`);
@@ -116,11 +116,11 @@ export function waitsText(r: WaitsReport): string {
   ];
   const width = Math.max(...rows.map(([l]) => l.length));
   const colW = cols.map(([label, f]) => Math.max(label.length, ...rows.map(([, fn]) => fn(f).length)));
-  const line = (label: string, vals: string[]) => label.padEnd(width) + vals.map((v, i) => '  ' + v.padStart(colW[i])).join('');
+  const line = (label: string, vals: string[]) => label.padEnd(width) + vals.map((v, i) => `  ${v.padStart(colW[i])}`).join('');
   const head = line('', cols.map(([l]) => l));
   const window = r.journeyWindow === 'day' ? 'journeys by day' : `journeys while gaps ≤ ${r.journeyWindow.gapSeconds} s`;
   const period = `${r.period.from ?? 'beginning'} – ${r.period.to ?? 'now'} (${r.path} path, ${window}, definitions v${r.definitions})`;
-  return [period, head, ...rows.map(([l, fn]) => line(l, cols.map(([, f]) => fn(f))))].join('\n') + '\n';
+  return `${[period, head, ...rows.map(([l, fn]) => line(l, cols.map(([, f]) => fn(f))))].join('\n')}\n`;
 }
 
 export function registerJourneyCommands(program: Command) {
@@ -169,7 +169,7 @@ export function registerJourneyCommands(program: Command) {
       const r = await journeys.waitsReport(ctx, systemPrincipal(a.id, 'cli'), {
         from: o.from, to: o.to, threshold: o.threshold, by: o.by, queue: o.queue, channel: o.channel, tz: o.tz, path: o.path, window: o.window,
       });
-      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : waitsText(r));
+      process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : waitsText(r));
     });
   });
 

@@ -4,7 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openDb } from '../platform/db.js';
 import { dbOptions, dbTarget, portArg, withDb, type DbFlags } from '../platform/cli-db.js';
-import { loadConfig, } from '../platform/config.js';
+import { loadConfig } from '../platform/config.js';
 import { migrate } from '../platform/migrate.js';
 import { AppError } from '../platform/errors.js';
 import { ROLES, systemPrincipal, type Ctx, type Role } from '../platform/context.js';
@@ -87,7 +87,7 @@ async function serve(flags: ServeFlags, demo: boolean) {
     lines.push(`WARNING: listening on ${[...new Set(beyond)].join(', ')} with the published demo passwords (--allow-demo-passwords): anyone who can reach this server can sign in.`);
   else if (!beyond.length) lines.push(`Listening on ${config.host} only (this machine); --host 0.0.0.0 opens HTTP and SMTP to the network.`);
   if (db.kind === 'pglite') lines.push('Embedded database: one process, no fsync. For production set DATABASE_URL to a PostgreSQL server.');
-  process.stderr.write(lines.join('\n') + '\n');
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** Starts every module's listeners (SMTP port, IMAP pollers, AMI client…); `stop` stops them in reverse order. */

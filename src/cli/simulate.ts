@@ -72,7 +72,7 @@ function table(f: ContactFigures, head: [string, string][]): string {
     ['occupancy', percent(f.occupancy)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+  return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
 }
 
 export function registerSimulateCommands(program: Command): void {
@@ -119,7 +119,7 @@ export function registerSimulateCommands(program: Command): void {
     const { contacts, ...figures } = simulate(opts);
     process.stdout.write(
       o.json
-        ? JSON.stringify(figures, null, 2) + '\n'
+        ? `${JSON.stringify(figures, null, 2)}\n`
         : table(figures, [
             ['agents', String(figures.agents)],
             ['hours (warm-up)', `${figures.hours} (${figures.warmupHours})`],
@@ -182,6 +182,6 @@ export function registerSimulateCommands(program: Command): void {
         ...(needed !== undefined ? [['agents needed', String(needed)] as [string, string]] : []),
         ['hours', String(o.hours)],
       ];
-      process.stdout.write(o.json ? JSON.stringify(out, null, 2) + '\n' : table(out, head));
+      process.stdout.write(o.json ? `${JSON.stringify(out, null, 2)}\n` : table(out, head));
     });
 }

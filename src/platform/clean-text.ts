@@ -15,6 +15,7 @@
  */
 
 // NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is what this pattern is for
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSAFE_G = new RegExp(UNSAFE.source, 'g');
 

@@ -198,7 +198,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
 }
 
 function quoteIdent(s: string) {
-  return '"' + s.replace(/"/g, '""') + '"';
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {

@@ -29,8 +29,15 @@ export function isCommonPassword(password: string): boolean {
   // A repeat ("passwordpassword") is judged by what it repeats.
   const trivial = (ms: Match[]): boolean =>
     ms.every((m) => {
-      if (m.pattern === 'dictionary' && m.dictionaryName === DICTIONARY) return (listed = true);
-      if (m.pattern === 'repeat') return typeof m.baseToken === 'string' && m.baseToken !== pw && isCommonPassword(m.baseToken) && (listed = true);
+      if (m.pattern === 'dictionary' && m.dictionaryName === DICTIONARY) {
+        listed = true;
+        return true;
+      }
+      if (m.pattern === 'repeat') {
+        const common = typeof m.baseToken === 'string' && m.baseToken !== pw && isCommonPassword(m.baseToken);
+        if (common) listed = true;
+        return common;
+      }
       return TRIVIAL.has(m.pattern);
     });
   return trivial(checker().check(pw).sequence as Match[]) && listed;

@@ -57,7 +57,7 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, look
     // Decided by the route the router matched, never by the raw URL: the router decodes the path, so `/%61pi/v1/…`
     // reaches an /api/v1/ route without starting with '/api/v1/' (issue 14 item 8). No matched route: a 404 follows.
     const routed = req.routeOptions.url;
-    if (!routed || !routed.startsWith('/api/v1/')) return;
+    if (!routed?.startsWith('/api/v1/')) return;
     if (req.routeOptions.config?.auth === false) return;
     const p = await resolvePrincipal(app, req, lookup);
     if (!p) throw new AppError('unauthorized', 'Sign in or send an API token (Authorization: Bearer es_…)', 401);

@@ -13,9 +13,9 @@ export function registerErrorHandler(
     if (err.validation) {
       const v = err.validation[0] ?? {};
       const path = (v.instancePath || '').replace(/^\//, '');
-      const missing = v.params?.missingProperty ? `${path ? path + '/' : ''}${v.params.missingProperty}` : path;
-      const extra = v.params?.additionalProperty ? `${path ? path + '/' : ''}${v.params.additionalProperty}` : null;
-      const field = `${err.validationContext ?? 'body'}${extra ? '/' + extra : missing ? '/' + missing : ''}`;
+      const missing = v.params?.missingProperty ? `${path ? `${path}/` : ''}${v.params.missingProperty}` : path;
+      const extra = v.params?.additionalProperty ? `${path ? `${path}/` : ''}${v.params.additionalProperty}` : null;
+      const field = `${err.validationContext ?? 'body'}${extra ? `/${extra}` : missing ? `/${missing}` : ''}`;
       const message = extra
         ? 'is not a known field'
         : v.params?.missingProperty
@@ -49,7 +49,7 @@ export function registerErrorHandler(
       return reply.code(400).send({
         error: {
           code: 'validation',
-          message: `${field ? field + ': ' : ''}${value === null ? 'a value' : JSON.stringify(value)} is not ${what}`,
+          message: `${field ? `${field}: ` : ''}${value === null ? 'a value' : JSON.stringify(value)} is not ${what}`,
           ...(field ? { field } : {}),
           detail: translate(lang, 'validation'),
         },
@@ -62,7 +62,7 @@ export function registerErrorHandler(
       return reply.code(400).send({
         error: {
           code: 'validation',
-          message: `${field ? field + ': ' : ''}${m ? JSON.stringify(m[1]) : 'a number'} is out of range`,
+          message: `${field ? `${field}: ` : ''}${m ? JSON.stringify(m[1]) : 'a number'} is out of range`,
           ...(field ? { field } : {}),
           detail: translate(lang, 'validation'),
         },

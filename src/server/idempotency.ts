@@ -30,9 +30,9 @@ const HeaderSchema = {
 
 /** Canonical JSON (sorted keys), so the same body in another key order counts as the same request. */
 function canonical(v: unknown): string {
-  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return '{' + Object.keys(v as object).sort().map((k) => JSON.stringify(k) + ':' + canonical((v as any)[k])).join(',') + '}';
+    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -49,7 +49,8 @@ export function registerIdempotency(app: App) {
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     if (!methods.includes('POST') || !r.url.startsWith('/api/v1/') || (r.config as any)?.auth === false || (r as any).websocket) return;
-    const schema = (r.schema ??= {}) as any;
+    r.schema ??= {};
+    const schema = r.schema as any;
     const headers = schema.headers ?? { type: 'object', properties: {} };
     schema.headers = { ...headers, properties: { ...(headers.properties ?? {}), [IDEMPOTENCY_HEADER]: HeaderSchema } };
   });

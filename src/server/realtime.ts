@@ -64,7 +64,10 @@ export async function registerRealtime(app: App) {
     const p = req.principal;
     if (!p) return socket.close(4401, 'unauthorized');
     let set = clients.get(p.accountId);
-    if (!set) clients.set(p.accountId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      clients.set(p.accountId, set);
+    }
     set.add(socket);
     socket.send(JSON.stringify({ type: 'hello', accountId: p.accountId, userId: p.userId }));
     socket.on('message', (raw) => {

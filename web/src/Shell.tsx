@@ -73,7 +73,8 @@ export function Shell() {
   const connected = useRealtime(!!me);
   const loc = useLocation();
   const phone = usePhone();
-  // Following a link closes the phone menu.
+  // Following a link closes the phone menu: the path is the effect's trigger, not a value it reads.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose
   useEffect(() => close(), [loc.pathname, close]);
   const links = [
     { to: '/inbox', label: t('nav.inbox'), show: true, also: '/conversations' },

@@ -6,9 +6,10 @@ import '@mantine/core/styles.css';
 import './lib/i18n';
 import { App } from './App';
 import { variantColorResolver } from './lib/contrast';
+import { ApiError } from './lib/api';
 
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: (n, e: any) => n < 2 && !(e?.status >= 400 && e?.status < 500), refetchOnWindowFocus: false } },
+  defaultOptions: { queries: { retry: (n, e) => n < 2 && !(e instanceof ApiError && e.status >= 400 && e.status < 500), refetchOnWindowFocus: false } },
 });
 // Contrast (WCAG AA, checked by axe-core in the e2e run): white on teal needs shade 9; dimmed text is gray 7, not 6.
 // Light variants: a pale tint behind a dark shade of the same colour, at 4.5:1 at least (lib/contrast.ts).

@@ -1,17 +1,17 @@
 /* Earshot satisfaction prompt for the chat widget (issue 7). widget.js loads this from its own origin when a `survey`
  * frame arrives and calls window.__earshotSurvey(frame, messageList, send); `rated` frames call .done(frame).
  * All texts come from the server in the survey's language. Kept apart so the widget itself stays small. */
-(function () {
+(() => {
   if (window.__earshotSurvey) return;
   var CSS = '.survey{border:1px solid #bbb;border-radius:10px;padding:8px;margin:0;display:grid;gap:6px}.survey legend{padding:0 4px}' +
     '.sc{display:flex;gap:4px}.sc button{flex:1;padding:6px 0;border:1px solid #1f6feb;border-radius:6px;background:#fff;color:#1f6feb;cursor:pointer}' +
     '.sc button[aria-pressed=true]{background:#1f6feb;color:#fff}';
   var el = null;
   function show(m, list, send) {
-    if (el && el.isConnected) return;
+    if (el?.isConnected) return;
     var root = list.getRootNode();
     if (!root.querySelector('style.es-survey')) {
-      var st = document.createElement('style');
+      const st = document.createElement('style');
       st.className = 'es-survey';
       st.textContent = CSS;
       (root.head || root).appendChild(st);
@@ -26,29 +26,29 @@
     comment.placeholder = m.commentLabel;
     comment.setAttribute('aria-label', m.commentLabel);
     var row = el.querySelector('.sc');
-    m.labels.forEach(function (label, i) {
+    m.labels.forEach((label, i) => {
       var b = document.createElement('button');
       b.type = 'button';
       b.textContent = String(i + 1);
       b.title = label;
-      b.setAttribute('aria-label', i + 1 + ' – ' + label);
+      b.setAttribute('aria-label', `${i + 1} – ${label}`);
       b.setAttribute('aria-pressed', 'false');
-      b.onclick = function () {
+      b.onclick = () => {
         score = i + 1;
-        row.querySelectorAll('button').forEach(function (x) { x.setAttribute('aria-pressed', String(x === b)); });
+        row.querySelectorAll('button').forEach((x) => { x.setAttribute('aria-pressed', String(x === b)); });
       };
       row.appendChild(b);
     });
     var sendButton = el.querySelector('.primary');
     sendButton.textContent = m.sendLabel;
-    sendButton.onclick = function () {
+    sendButton.onclick = () => {
       if (score) send({ type: 'rate', score: score, comment: comment.value, conversationId: m.conversationId });
       else row.firstChild.focus();
     };
     list.appendChild(el);
     list.scrollTop = list.scrollHeight;
   }
-  show.done = function (m) {
+  show.done = (m) => {
     if (!el) return;
     el.textContent = m.thanks;
     el.setAttribute('role', 'status');

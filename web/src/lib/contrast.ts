@@ -14,7 +14,7 @@ export function hexToRgb(hex: string): Rgb | null {
   const h = m[1].length === 3 ? m[1].split('').map((c) => c + c).join('') : m[1];
   return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
 }
-const toHex = (c: Rgb) => '#' + c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
+const toHex = (c: Rgb) => `#${c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('')}`;
 
 /** WCAG relative luminance of an sRGB colour (0–255 channels). */
 export function luminance([r, g, b]: Rgb): number {

@@ -13,7 +13,8 @@ const files = import.meta.glob('../locales/*/*.json', { eager: true, import: 'de
 const resources: Record<string, Record<string, Record<string, unknown>>> = {};
 for (const [path, texts] of Object.entries(files)) {
   const [, lang, ns] = path.match(/locales\/(\w+)\/(\w+)\.json$/)!;
-  (resources[lang] ??= {})[ns] = texts;
+  resources[lang] ??= {};
+  resources[lang][ns] = texts;
 }
 
 export function initialLang(): Lang {

@@ -16,7 +16,15 @@ interface Offer {
 let current: Offer | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 const subs = new Set<() => void>();
-const emit = () => subs.forEach((f) => f());
+const emit = () => {
+  for (const f of subs) f();
+};
+const subscribe = (f: () => void) => {
+  subs.add(f);
+  return () => {
+    subs.delete(f);
+  };
+};
 const set = (o: Offer | null) => {
   clearTimeout(timer);
   current = o;
@@ -32,7 +40,7 @@ export function offerUndo(message: string, undo: () => Promise<unknown>) {
 
 export function UndoNotice({ bottom = 16 }: { bottom?: number }) {
   const { t } = useTranslation();
-  const offer = useSyncExternalStore((f) => (subs.add(f), () => void subs.delete(f)), () => current);
+  const offer = useSyncExternalStore(subscribe, () => current);
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   if (!offer) return null;

@@ -3,7 +3,7 @@
  * It offers the transcript by email first (the visitor enters or confirms the address), then sends
  * leave {transcript?}. The `ended` frame calls .ended(frame, api): the transcript stays on screen, the composer goes,
  * a notice says where the transcript went, and "New chat" starts over. Kept apart so widget.js stays small. */
-(function () {
+(() => {
   if (window.__earshotEnd) return;
   var TX = {
     en: { ask: 'End the chat? We can email you the transcript first.', email: 'Email for the transcript', send: 'Email transcript and end',
@@ -22,7 +22,7 @@
     '.endnote{margin:8px;padding:8px 10px;background:#eef6ee;border-radius:8px;display:grid;gap:8px;justify-items:start}' +
     '.over .composer,.over .end,.over .typing{display:none}';
   var box = null;
-  function T(api) { return TX[api.lang] || TX.en; }
+  function texts(api) { return TX[api.lang] || TX.en; }
   function style(api) {
     var root = api.chat.getRootNode();
     if (root.querySelector('style.es-end')) return;
@@ -32,8 +32,8 @@
     (root.head || root).appendChild(st);
   }
   function end(api) {
-    var t = T(api);
-    if (box && box.isConnected) { box.querySelector('input').focus(); return; }
+    var t = texts(api);
+    if (box?.isConnected) { box.querySelector('input').focus(); return; }
     style(api);
     box = document.createElement('form');
     box.className = 'endbox';
@@ -48,20 +48,20 @@
     box.querySelector('.cancel').textContent = t.cancel;
     var input = box.querySelector('input');
     input.value = api.email() || '';
-    box.onsubmit = function (e) {
+    box.onsubmit = (e) => {
       e.preventDefault();
       var v = input.value.trim();
       if (!v || !input.checkValidity()) { input.focus(); return; }
       api.send({ type: 'leave', transcript: v });
     };
-    box.querySelector('.no').onclick = function () { api.send({ type: 'leave' }); };
-    box.querySelector('.cancel').onclick = function () { box.remove(); box = null; };
+    box.querySelector('.no').onclick = () => { api.send({ type: 'leave' }); };
+    box.querySelector('.cancel').onclick = () => { box.remove(); box = null; };
     api.list.parentNode.insertBefore(box, api.list.nextSibling);
     input.focus();
   }
   // The chat has ended: keep the conversation readable (and room for the satisfaction prompt), take the composer away.
-  end.ended = function (m, api) {
-    var t = T(api);
+  end.ended = (m, api) => {
+    var t = texts(api);
     if (box) { box.remove(); box = null; }
     style(api);
     api.chat.classList.add('over');
@@ -74,7 +74,7 @@
     again.type = 'button';
     again.className = 'primary';
     again.textContent = t.again;
-    again.onclick = function () { note.remove(); api.chat.classList.remove('over'); api.reset(); };
+    again.onclick = () => { note.remove(); api.chat.classList.remove('over'); api.reset(); };
     note.appendChild(p);
     note.appendChild(again);
     api.list.appendChild(note);

@@ -1,13 +1,14 @@
 /* Earshot chat widget: <script src="https://earshot.example/widget.js" data-account="acme" data-queue="<queue id>"
    data-lang="de"></script>. Plain JS in a Shadow DOM; at-least-once delivery de-duplicated both ways (client ids, seq).
    Details and frames: docs/channels-chat.md. */
-(function () {
+(() => {
+  // biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script on customers' pages, not as a module
   'use strict';
   var script = document.currentScript;
-  if (!script || !script.src || window.__earshotChat) return;
+  if (!script?.src || window.__earshotChat) return;
   window.__earshotChat = true;
   var ORIGIN = new URL(script.src, location.href).origin;
-  var WS_URL = ORIGIN.replace(/^http/, 'ws') + '/api/v1/chat/socket';
+  var WS_URL = `${ORIGIN.replace(/^http/, 'ws')}/api/v1/chat/socket`;
   var ACCOUNT = script.getAttribute('data-account') || '';
   var QUEUE = script.getAttribute('data-queue') || undefined;
   var MAX_FILE = 5 * 1024 * 1024;
@@ -35,13 +36,13 @@
   var T = TEXTS[LANG];
 
   // ---- state (kept in localStorage)
-  var KEY = 'earshot-chat:' + ORIGIN + ':' + ACCOUNT;
+  var KEY = `earshot-chat:${ORIGIN}:${ACCOUNT}`;
   var store = load();
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (e) { return {}; }
+    try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch { return {}; }
   }
   function save() {
-    try { localStorage.setItem(KEY, JSON.stringify(store)); } catch (e) { /* private mode: memory only */ }
+    try { localStorage.setItem(KEY, JSON.stringify(store)); } catch { /* private mode: memory only */ }
   }
   store.outbox = store.outbox || [];
   var ws = null, welcomed = false, retry = 0, retryTimer = null, available = null, typingTimer = null, typingSent = false;
@@ -106,28 +107,28 @@
   showChat(!!store.conversationId || store.outbox.length > 0);
   if (store.open) panel.hidden = false;
 
-  $('.launcher').onclick = function () {
+  $('.launcher').onclick = () => {
     panel.hidden = !panel.hidden;
     store.open = !panel.hidden;
     save();
     if (!panel.hidden) connect();
   };
-  $('.close').onclick = function () { panel.hidden = true; store.open = false; save(); };
+  $('.close').onclick = () => { panel.hidden = true; store.open = false; save(); };
 
   function clientId() {
     var a = new Uint8Array(12);
     crypto.getRandomValues(a);
-    return 'w' + Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    return `w${Array.prototype.map.call(a, (b) => (`0${b.toString(16)}`).slice(-2)).join('')}`;
   }
 
   function bubble(from, text, files) {
     var el = document.createElement('div');
-    el.className = 'msg ' + from;
+    el.className = `msg ${from}`;
     el.textContent = text || '';
-    (files || []).forEach(function (f) {
+    (files || []).forEach((f) => {
       var s = document.createElement('span');
       s.className = 'file';
-      s.textContent = '📎 ' + f.filename;
+      s.textContent = `📎 ${f.filename}`;
       el.appendChild(s);
     });
     list.appendChild(el);
@@ -163,9 +164,9 @@
     if (ws && ws.readyState === 1 && welcomed) ws.send(JSON.stringify(frame));
   }
   function flushOutbox() {
-    store.outbox.forEach(function (f) {
+    store.outbox.forEach((f) => {
       if (!pending[f.clientId]) {
-        var el = bubble('visitor', f.text, f.files);
+        const el = bubble('visitor', f.text, f.files);
         el.classList.add('pending');
         pending[f.clientId] = el;
       }
@@ -173,11 +174,11 @@
     });
   }
   function dropFromOutbox(id) {
-    store.outbox = store.outbox.filter(function (f) { return f.clientId !== id; });
+    store.outbox = store.outbox.filter((f) => f.clientId !== id);
     save();
   }
 
-  form.onsubmit = function (e) {
+  form.onsubmit = (e) => {
     e.preventDefault();
     var name = form.elements.name.value.trim(), email = form.elements.email.value.trim(), text = form.elements.text.value.trim();
     if (!text || (available === false && !email)) return;
@@ -195,10 +196,10 @@
     queueFrame({ type: 'message', clientId: clientId(), text: text });
   }
   $('.send').onclick = sendComposed;
-  compose.onkeydown = function (e) {
+  compose.onkeydown = (e) => {
     if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendComposed(); }
   };
-  compose.oninput = function () {
+  compose.oninput = () => {
     if (!typingSent) { typingSent = true; sendRaw({ type: 'typing', on: true }); }
     clearTimeout(typingTimer);
     typingTimer = setTimeout(stopTyping, 3000);
@@ -208,14 +209,14 @@
     if (typingSent) { typingSent = false; sendRaw({ type: 'typing', on: false }); }
   }
   // Ending first offers the transcript by email: chat-end.js, loaded on demand
-  var api = { chat: chat, list: list, lang: LANG, email: function () { return store.email; }, send: sendRaw,
-    reset: function () { resetChat(); setNotice(''); } };
-  $('.end').onclick = function () { lazy('/chat-end.js', '__earshotEnd', function (E) { E(api); }); };
+  var api = { chat: chat, list: list, lang: LANG, email: () => store.email, send: sendRaw,
+    reset: () => { resetChat(); setNotice(''); } };
+  $('.end').onclick = () => { lazy('/chat-end.js', '__earshotEnd', (E) => { E(api); }); };
   function lazy(src, name, f) {
     if (window[name]) return f(window[name]);
     var s = document.createElement('script');
     s.src = ORIGIN + src;
-    s.onload = function () { f(window[name]); };
+    s.onload = () => { f(window[name]); };
     document.head.appendChild(s);
   }
   function resetChat() {
@@ -227,26 +228,26 @@
     showChat(false);
   }
 
-  fileInput.onchange = function () {
-    var file = fileInput.files && fileInput.files[0];
+  fileInput.onchange = () => {
+    var file = fileInput.files?.[0];
     fileInput.value = '';
     if (!file) return;
     if (file.size > MAX_FILE) { setNotice(T.tooLarge); return; }
     var reader = new FileReader();
-    reader.onload = function () {
+    reader.onload = () => {
       var data = String(reader.result).replace(/^data:[^,]*,/, '');
       // text/plain keeps this a "simple" cross-origin request: no preflight.
-      fetch(ORIGIN + '/api/v1/chat/uploads', {
+      fetch(`${ORIGIN}/api/v1/chat/uploads`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({ visitorToken: store.token, filename: file.name, contentType: file.type || 'application/octet-stream', data: data }),
-      }).then(function (r) {
+      }).then((r) => {
         if (!r.ok) throw new Error(String(r.status));
         return r.json();
-      }).then(function (u) {
+      }).then((u) => {
         var files = [{ filename: u.filename }];
         queueFrame({ type: 'message', clientId: clientId(), text: '', uploads: [u.id], files: files }, files);
-      }).catch(function () { setNotice(T.uploadFailed); });
+      }).catch(() => { setNotice(T.uploadFailed); });
     };
     reader.readAsDataURL(file);
   };
@@ -256,25 +257,26 @@
     if (ws || !ACCOUNT) return;
     clearTimeout(retryTimer);
     welcomed = false;
-    var sock = (ws = new WebSocket(WS_URL));
-    sock.onopen = function () {
+    var sock = new WebSocket(WS_URL);
+    ws = sock;
+    sock.onopen = () => {
       sock.send(JSON.stringify({ type: 'hello', account: ACCOUNT, visitorToken: store.token || undefined,
         conversationId: store.conversationId || undefined, lastSeq: lastSeq, queue: QUEUE }));
     };
-    sock.onmessage = function (ev) {
+    sock.onmessage = (ev) => {
       var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      try { m = JSON.parse(ev.data); } catch { return; }
       onFrame(m);
     };
-    sock.onclose = function () {
+    sock.onclose = () => {
       if (ws !== sock) return;
       ws = null;
       welcomed = false;
       setNotice(T.reconnecting);
-      retryTimer = setTimeout(connect, Math.min(15000, 500 * Math.pow(2, retry++)) * (0.75 + Math.random() / 2));
+      retryTimer = setTimeout(connect, Math.min(15000, 500 * 2 ** retry++) * (0.75 + Math.random() / 2));
     };
   }
-  window.addEventListener('online', function () { if (!ws) { retry = 0; connect(); } });
+  window.addEventListener('online', () => { if (!ws) { retry = 0; connect(); } });
 
   function onFrame(m) {
     switch (m.type) {
@@ -310,7 +312,7 @@
         setNotice(T.moved);
         break;
       case 'survey': // satisfaction prompt (issue 7): its own script, loaded when needed
-        lazy('/csat-widget.js', '__earshotSurvey', function (S) { S(m, list, sendRaw); });
+        lazy('/csat-widget.js', '__earshotSurvey', (S) => { S(m, list, sendRaw); });
         break;
       case 'rated':
         if (window.__earshotSurvey) window.__earshotSurvey.done(m);
@@ -322,13 +324,13 @@
       case 'error':
         if (m.clientId) {
           dropFromOutbox(m.clientId);
-          var el = pending[m.clientId];
-          if (el) { el.classList.add('failed'); el.title = T.failed + ': ' + m.message; delete pending[m.clientId]; }
+          const el = pending[m.clientId];
+          if (el) { el.classList.add('failed'); el.title = `${T.failed}: ${m.message}`; delete pending[m.clientId]; }
           if (m.code === 'email_required') {
             available = false;
             renderAvailability();
             if (el) el.remove();
-            form.elements.text.value = (el && el.firstChild && el.firstChild.textContent) || '';
+            form.elements.text.value = el?.firstChild?.textContent || '';
             showChat(false);
             form.elements.email.focus();
           }
@@ -338,7 +340,7 @@
     }
   }
   function hasStart() {
-    return store.outbox.some(function (f) { return f.type === 'start'; });
+    return store.outbox.some((f) => f.type === 'start');
   }
 
   // ---- help articles: public API, published public articles only
@@ -363,7 +365,7 @@
     form.insertBefore(box, form.firstChild);
     var input = box.querySelector('input'), out = box.querySelector('ul');
     function mark(el, snippet) {
-      String(snippet || '').split(/[\u27e6\u27e7]/).forEach(function (part, i) {
+      String(snippet || '').split(/[\u27e6\u27e7]/).forEach((part, i) => {
         var n = i % 2 ? document.createElement('mark') : document.createTextNode(part);
         if (i % 2) n.textContent = part;
         el.appendChild(n);
@@ -372,22 +374,22 @@
     function run() {
       var q = input.value.trim();
       if (!q) return;
-      fetch(ORIGIN + '/api/v1/public/kb/' + encodeURIComponent(ACCOUNT) + '/search?limit=5&lang=' + LANG + '&q=' + encodeURIComponent(q))
-        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-        .then(function (r) {
+      fetch(`${ORIGIN}/api/v1/public/kb/${encodeURIComponent(ACCOUNT)}/search?limit=5&lang=${LANG}&q=${encodeURIComponent(q)}`)
+        .then((r) => r.ok ? r.json() : { items: [] })
+        .then((r) => {
           out.textContent = '';
-          if (!r.items.length) { var li0 = document.createElement('li'); li0.textContent = KB.none; out.appendChild(li0); return; }
-          r.items.forEach(function (it) {
+          if (!r.items.length) { const li0 = document.createElement('li'); li0.textContent = KB.none; out.appendChild(li0); return; }
+          r.items.forEach((it) => {
             var li = document.createElement('li'), a = document.createElement('a'), sm = document.createElement('small');
             a.href = ORIGIN + it.url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = it.title; a.lang = it.lang;
             mark(sm, it.snippet);
             li.appendChild(a); li.appendChild(sm); out.appendChild(li);
           });
         })
-        .catch(function () { out.textContent = ''; });
+        .catch(() => { out.textContent = ''; });
     }
     box.querySelector('.kb-go').onclick = run;
-    input.onkeydown = function (e) { if (e.key === 'Enter') { e.preventDefault(); run(); } };
+    input.onkeydown = (e) => { if (e.key === 'Enter') { e.preventDefault(); run(); } };
   })();
 
   if (store.token || store.open) connect();

@@ -1,10 +1,11 @@
 /** The distribution of lived waits (with the reported ASA on it), the survival curve, and the hour-by-day heat map. */
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { SegmentedControl, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { fmtNumber, fmtPercent } from '../../lib/format';
 import type { Distribution, WaitsReport } from './api';
+import type { TFunction } from 'i18next';
 import { Chart, ChartPanel, type ChartOption } from './Chart';
 import { useMe } from '../../lib/session';
 import { HUMAN_EDGES, bucketPosition, fmtCompact, fmtHuman, fmtTick, humanBucketLabel, humanDistribution, shareFrom, tailThreshold } from './human';
@@ -18,32 +19,30 @@ const marker = (seconds: number, top: number, color: string, label: string) => [
   { coord: [bucketPosition(seconds), top] },
 ];
 
-/**
- * Lived waits in eight human buckets (< 20 s … > 1 h, horizontal labels): all served customers (first attempt until a
- * human), those who had to try more than once, and every contact; the reported ASA and the served customers' median
- * and p90 marked; the tail's share said in a sentence under the title.
- */
-export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport }) {
-  const { t, i18n } = useTranslation('dashboard');
-  const narrow = useMediaQuery('(max-width: 40em)');
-  const asa = d.reported.asaSeconds;
-  const h = humanDistribution(d);
-  const labels = HUMAN_EDGES.map((_, i) => humanBucketLabel(t, i));
-  const share = (x: { counts: number[]; total: number }) => x.counts.map((c, i) => [i + 0.5, x.total ? c / x.total : 0]);
+type Shares = { counts: number[]; total: number };
+const shareOf = (x: Shares) => x.counts.map((c, i) => [i + 0.5, x.total ? c / x.total : 0]);
+
+/** The distribution plot's chart: three bar series on the bucket axis, the ASA, median and p90 marked on the first. */
+function distributionOption(o: {
+  t: TFunction<'dashboard'>;
+  h: ReturnType<typeof humanDistribution>;
+  labels: string[];
+  asa: number | null;
+  p50: number | null;
+  p90: number | null;
+  narrow: boolean | undefined;
+}): ChartOption {
+  const { t, h, labels, asa, p50, p90, narrow } = o;
   const series = [
     { key: 'customers', name: t('plot.customersWaits'), h: h.journeyWaits, color: '#7048e8' },
     { key: 'multi', name: t('plot.multiCustomersWaits'), h: h.multiAttemptJourneyWaits, color: '#c2255c' },
     { key: 'contacts', name: t('plot.contactWaits'), h: h.contactWaits, color: '#74c0fc' },
   ];
   // Room above the highest bar for the markers' labels, on a round axis (shares above 100 % are not labelled).
-  const highest = Math.max(0.05, ...series.flatMap((s) => share(s.h).map((p) => p[1])));
+  const highest = Math.max(0.05, ...series.flatMap((s) => shareOf(s.h).map((p) => p[1])));
   const step = highest > 0.5 ? 0.2 : highest > 0.2 ? 0.1 : 0.05;
   const top = Math.ceil((highest * 1.4) / step) * step;
-  const p50 = r?.journeys.waitSeconds.p50 ?? null;
-  const p90 = r?.journeys.waitSeconds.p90 ?? null;
-  const threshold = tailThreshold(asa);
-  const tail = shareFrom(h.journeyWaits, threshold);
-  const option = useMemo<ChartOption>(() => ({
+  return {
     animation: false,
     grid: { left: 48, right: 16, top: narrow ? 72 : 48, bottom: 64 },
     legend: { top: 0, itemGap: 8, textStyle: { fontSize: 11 } },
@@ -60,7 +59,7 @@ export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport })
     },
     yAxis: { type: 'value', min: 0, max: top, interval: step, axisLabel: { formatter: (v: number) => (v > 1.0001 ? '' : fmtPercent(v, 0)) } },
     series: series.map((s, si) => ({
-      name: s.name, type: 'bar', data: share(s.h), itemStyle: { color: s.color }, barWidth: narrow ? '22%' : '24%', barGap: '10%',
+      name: s.name, type: 'bar', data: shareOf(s.h), itemStyle: { color: s.color }, barWidth: narrow ? '22%' : '24%', barGap: '10%',
       markLine: si === 0 ? {
         symbol: 'none', silent: true,
         data: [
@@ -70,8 +69,25 @@ export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport })
         ],
       } : undefined,
     })),
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [d, r, narrow, i18n.language]);
+  };
+}
+
+/**
+ * Lived waits in eight human buckets (< 20 s … > 1 h, horizontal labels): all served customers (first attempt until a
+ * human), those who had to try more than once, and every contact; the reported ASA and the served customers' median
+ * and p90 marked; the tail's share said in a sentence under the title.
+ */
+export function DistributionPlot({ d, r }: { d: Distribution; r?: WaitsReport }) {
+  const { t } = useTranslation('dashboard');
+  const narrow = useMediaQuery('(max-width: 40em)');
+  const asa = d.reported.asaSeconds;
+  const h = useMemo(() => humanDistribution(d), [d]);
+  const labels = useMemo(() => HUMAN_EDGES.map((_, i) => humanBucketLabel(t, i)), [t]);
+  const p50 = r?.journeys.waitSeconds.p50 ?? null;
+  const p90 = r?.journeys.waitSeconds.p90 ?? null;
+  const threshold = tailThreshold(asa);
+  const tail = shareFrom(h.journeyWaits, threshold);
+  const option = useMemo(() => distributionOption({ t, h, labels, asa, p50, p90, narrow }), [t, h, labels, asa, p50, p90, narrow]);
   return (
     <ChartPanel
       testId="plot-distribution"
@@ -118,7 +134,7 @@ const SURVIVAL_TICKS = [30, 60, 300, 1800, 7200, 28800];
 const SURVIVAL_TICKS_NARROW = [60, 600, 3600, 28800];
 
 export function SurvivalPlot({ r }: { r: WaitsReport }) {
-  const { t, i18n } = useTranslation('dashboard');
+  const { t } = useTranslation('dashboard');
   const narrow = useMediaQuery('(max-width: 40em)');
   const s = r.journeys.survival;
   const asa = r.reported.asaSeconds;
@@ -142,8 +158,7 @@ export function SurvivalPlot({ r }: { r: WaitsReport }) {
         data: [{ xAxis: Math.max(asa, 10) }],
       } : undefined,
     }],
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [r, narrow, i18n.language]);
+  }), [s, asa, narrow, t]);
   return (
     <ChartPanel
       testId="plot-survival"
@@ -180,33 +195,45 @@ export function weekdayNames(lang: string) {
   return [0, 1, 2, 3, 4, 5, 6].map((i) => f.format(new Date(Date.UTC(2024, 0, 1 + i)))); // 2024-01-01 was a Monday
 }
 
+const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+
+/** The metric per weekday (Monday first) and hour, null where there were no contacts; the cells for the chart; the largest. */
+function heatValues(r: WaitsReport, metric: HeatMetric) {
+  const cells = new Map((r.groups ?? []).map((g) => [g.key, g]));
+  const grid = [0, 1, 2, 3, 4, 5, 6].map((day) =>
+    HOURS.map((hour): number | null => {
+      const g = cells.get(`${day + 1}-${hour}`);
+      if (!g) return null;
+      return metric === 'p90' ? g.lived.contactWaitSeconds.p90 : metric === 'contacts' ? g.contacts : g.reported.abandonRate;
+    }),
+  );
+  const data: [number, number, number][] = [];
+  let max = 0;
+  for (const [d, row] of grid.entries()) {
+    for (const [hi, v] of row.entries()) {
+      if (v === null) continue;
+      data.push([hi, d, v]);
+      max = Math.max(max, v);
+    }
+  }
+  return { grid, data, max };
+}
+
 export function HeatMap({ r }: { r: WaitsReport }) {
   const { t, i18n } = useTranslation('dashboard');
   const { data: me } = useMe(); // hours of day are the account's business hours: labelled with its zone
   const [metric, setMetric] = useState<HeatMetric>('p90');
-  const days = weekdayNames(i18n.language);
-  const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
-  const cells = new Map((r.groups ?? []).map((g) => [g.key, g]));
-  const valueOf = (day: number, hour: string): number | null => {
-    const g = cells.get(`${day + 1}-${hour}`);
-    if (!g) return null;
-    return metric === 'p90' ? g.lived.contactWaitSeconds.p90 : metric === 'contacts' ? g.contacts : g.reported.abandonRate;
-  };
-  const fmt = (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtHuman(t, v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v));
-  const data: [number, number, number][] = [];
-  let max = 0;
-  days.forEach((_, d) => hours.forEach((h, hi) => {
-    const v = valueOf(d, h);
-    if (v !== null) {
-      data.push([hi, d, v]);
-      max = Math.max(max, v);
-    }
-  }));
+  const days = useMemo(() => weekdayNames(i18n.language), [i18n.language]);
+  const fmt = useCallback(
+    (v: number | null) => (v === null ? '–' : metric === 'p90' ? fmtHuman(t, v) : metric === 'contacts' ? fmtNumber(v) : fmtPercent(v)),
+    [metric, t],
+  );
+  const { grid, data, max } = useMemo(() => heatValues(r, metric), [r, metric]);
   const option = useMemo<ChartOption>(() => ({
     animation: false,
     grid: { left: 56, right: 16, top: 8, bottom: 72 },
-    tooltip: { formatter: (p: { value: [number, number, number] }) => `${days[p.value[1]]} ${hours[p.value[0]]}:00 — ${fmt(p.value[2])}` },
-    xAxis: { type: 'category', data: hours, splitArea: { show: true } },
+    tooltip: { formatter: (p: { value: [number, number, number] }) => `${days[p.value[1]]} ${HOURS[p.value[0]]}:00 — ${fmt(p.value[2])}` },
+    xAxis: { type: 'category', data: HOURS, splitArea: { show: true } },
     yAxis: { type: 'category', data: days, inverse: true, splitArea: { show: true } },
     visualMap: {
       min: 0, max: max || 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
@@ -214,8 +241,7 @@ export function HeatMap({ r }: { r: WaitsReport }) {
       formatter: (v: number) => fmt(v),
     },
     series: [{ name: t(`heat.${metric}`), type: 'heatmap', data, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } }],
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [r, metric, i18n.language]);
+  }), [days, fmt, data, max, metric, t]);
   return (
     <ChartPanel
       testId="plot-heatmap"
@@ -240,10 +266,10 @@ export function HeatMap({ r }: { r: WaitsReport }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {hours.map((h) => (
+            {HOURS.map((h, hi) => (
               <Table.Tr key={h}>
                 <Table.Th scope="row" fw={400}>{h}:00</Table.Th>
-                {days.map((d, di) => <Table.Td key={d} ta="right">{fmt(valueOf(di, h))}</Table.Td>)}
+                {days.map((d, di) => <Table.Td key={d} ta="right">{fmt(grid[di][hi])}</Table.Td>)}
               </Table.Tr>
             ))}
           </Table.Tbody>

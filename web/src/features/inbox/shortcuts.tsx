@@ -77,7 +77,7 @@ export function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: ()
               <Table.Td>
                 {keys.map((k, i) => (
                   <span key={k}>
-                    {i > 0 && (what === 'inbox' ? ' ' + t('shortcuts.then') + ' ' : ' / ')}
+                    {i > 0 && (what === 'inbox' ? ` ${t('shortcuts.then')} ` : ' / ')}
                     <Kbd>{k}</Kbd>
                   </span>
                 ))}
