@@ -1,40 +1,17 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
-import { IdParams, MessageBody, NullableString, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
+import { IdParams, MessageBody, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
 import * as svc from './conversations.service.js';
+import {
+  AttachmentDownload, Conversation, ConversationPage, MacroApplied, MacroPreview, Message, ViewCounts, Viewers,
+} from './conversations.schemas.js';
 
 const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
 const Priority = Type.Union(svc.PRIORITIES.map((s) => Type.Literal(s)));
 const Channel = Type.Union(['email', 'chat', 'web', 'phone', 'api'].map((s) => Type.Literal(s)));
 
-/**
- * A conversation as the API answers it. The fields the API promises are typed; the rest (dates, sla, customer,
- * messages, viewers, list previews) pass through unchanged (additionalProperties: response schemas also serialize,
- * and must never drop a field).
- */
-export const ConversationOut = Type.Unsafe<any>(Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    number: Type.Integer({ minimum: 1 }),
-    subject: NullableString,
-    status: Status,
-    priority: Priority,
-    channel: Type.String(),
-    queueId: NullableString,
-    assigneeId: NullableString,
-    customerId: NullableString,
-    tags: Type.Array(Type.String()),
-    customFields: Type.Object({}, { additionalProperties: true }),
-  },
-  { additionalProperties: true },
-));
-const ConversationPage = Type.Unsafe<any>(Type.Object(
-  { items: Type.Array(ConversationOut), total: Type.Integer({ minimum: 0 }), limit: Type.Integer(), offset: Type.Integer() },
-  { additionalProperties: true },
-));
-
-export default async function conversationRoutes(app: App) {
+const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
   const tags = ['conversations'];
 
@@ -60,9 +37,9 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         assigneeId: Type.Optional(Uuid()),
       }, { additionalProperties: false }),
-      response: { 201: ConversationOut },
+      response: { 201: Conversation },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.createConversation(ctx, who(req), req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.createConversation(ctx, who(req), req.body)) as Conversation));
 
   app.get('/conversations', {
     schema: {
@@ -88,14 +65,14 @@ export default async function conversationRoutes(app: App) {
       }),
       response: { 200: ConversationPage },
     },
-  }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+  }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }) as Promise<ConversationPage>);
 
   app.get('/conversations/counts', {
-    schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue' },
-  }, async (req) => svc.viewCounts(ctx, who(req)));
+    schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue', response: { 200: ViewCounts } },
+  }, async (req) => svc.viewCounts(ctx, who(req)) as Promise<ViewCounts>);
 
-  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: ConversationOut } } }, async (req) =>
-    svc.getConversation(ctx, who(req), req.params.id));
+  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: Conversation } } }, async (req) =>
+    svc.getConversation(ctx, who(req), req.params.id) as Promise<Conversation>);
 
   app.patch('/conversations/:id', {
     schema: {
@@ -111,9 +88,9 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         subject: Type.Optional(Type.String({ maxLength: 1000 })),
       }, { additionalProperties: false }),
-      response: { 200: ConversationOut },
+      response: { 200: Conversation },
     },
-  }, async (req) => svc.updateConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.updateConversation(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/replies', {
     schema: {
@@ -128,12 +105,19 @@ export default async function conversationRoutes(app: App) {
         lastSeenMessageId: Type.Optional(Type.String()),
         force: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false }),
+      response: { 201: Message },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.reply(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.reply(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/notes', {
-    schema: { tags, summary: 'Add an internal note', params: IdParams, body: Type.Object(MessageBody, { additionalProperties: false }) },
-  }, async (req, reply) => reply.code(201).send(await svc.addNote(ctx, who(req), req.params.id, req.body)));
+    schema: {
+      tags,
+      summary: 'Add an internal note',
+      params: IdParams,
+      body: Type.Object(MessageBody, { additionalProperties: false }),
+      response: { 201: Message },
+    },
+  }, async (req, reply) => reply.code(201).send((await svc.addNote(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/messages', {
     schema: {
@@ -141,8 +125,9 @@ export default async function conversationRoutes(app: App) {
       summary: "Add the customer's follow-up message (integrations); reopens a solved conversation",
       params: IdParams,
       body: Type.Object(MessageBody, { additionalProperties: false }),
+      response: { 201: Message },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.addCustomerMessage(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.addCustomerMessage(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/assign', {
     schema: {
@@ -154,9 +139,9 @@ export default async function conversationRoutes(app: App) {
         auto: Type.Optional(Type.Boolean()),
         mode: Type.Optional(Type.Union([Type.Literal('round_robin'), Type.Literal('load')])),
       }, { additionalProperties: false }),
-      response: { 200: ConversationOut },
+      response: { 200: Conversation },
     },
-  }, async (req) => svc.assignConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.assignConversation(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/tags', {
     schema: {
@@ -164,8 +149,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Add and remove tags',
       params: IdParams,
       body: Type.Object({ add: Type.Optional(Type.Array(Type.String())), remove: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
+      response: { 200: Conversation },
     },
-  }, async (req) => svc.changeTags(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.changeTags(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/merge', {
     schema: {
@@ -173,8 +159,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Merge this conversation into another one',
       params: IdParams,
       body: Type.Object({ into: Type.String() }, { additionalProperties: false }),
+      response: { 200: Conversation },
     },
-  }, async (req) => svc.mergeConversations(ctx, who(req), req.params.id, req.body.into));
+  }, async (req) => svc.mergeConversations(ctx, who(req), req.params.id, req.body.into) as Promise<Conversation>);
 
   app.post('/conversations/:id/split', {
     schema: {
@@ -182,8 +169,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Move some messages into a new conversation',
       params: IdParams,
       body: Type.Object({ messageIds: Type.Array(Type.String(), { minItems: 1 }), subject: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      response: { 201: Conversation },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.splitConversation(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.splitConversation(ctx, who(req), req.params.id, req.body)) as Conversation));
 
   app.post('/conversations/:id/viewing', {
     schema: {
@@ -191,14 +179,16 @@ export default async function conversationRoutes(app: App) {
       summary: 'Collision detection: I am viewing or replying (renew every 20 s), or I left; lists the others',
       params: IdParams,
       body: Type.Object({ mode: Type.Union([Type.Literal('viewing'), Type.Literal('replying'), Type.Literal('left')]) }, { additionalProperties: false }),
+      response: { 200: Viewers },
     },
-  }, async (req) => svc.setViewing(ctx, who(req), req.params.id, req.body.mode));
+  }, async (req) => svc.setViewing(ctx, who(req), req.params.id, req.body.mode) as Promise<Viewers>);
 
   app.get('/conversations/:id/macros/:macroId', {
     schema: {
       tags,
       summary: 'Preview a macro rendered for this conversation',
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
+      response: { 200: MacroPreview },
     },
   }, async (req) => {
     const r = await svc.renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
@@ -210,10 +200,13 @@ export default async function conversationRoutes(app: App) {
       tags,
       summary: 'Apply a macro: post its reply or note and carry out its actions',
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
+      response: { 201: MacroApplied },
     },
-  }, async (req, reply) => reply.code(201).send(await svc.applyMacro(ctx, who(req), req.params.id, req.params.macroId)));
+  }, async (req, reply) => reply.code(201).send((await svc.applyMacro(ctx, who(req), req.params.id, req.params.macroId)) as MacroApplied));
 
-  app.get('/attachments/:id', { schema: { tags, summary: 'Download an attachment', params: IdParams } }, async (req, reply) => {
+  app.get('/attachments/:id', {
+    schema: { tags, summary: 'Download an attachment', params: IdParams, response: { 200: AttachmentDownload } },
+  }, async (req, reply) => {
     const a = await svc.getAttachment(ctx, who(req), req.params.id);
     // Always a download, never rendered in our origin: an uploaded HTML file cannot run script here.
     reply.header('content-type', a.content_type);
@@ -221,4 +214,5 @@ export default async function conversationRoutes(app: App) {
     reply.header('content-security-policy', "default-src 'none'; sandbox");
     return reply.send(Buffer.from(a.content));
   });
-}
+};
+export default conversationRoutes;
