@@ -8,7 +8,8 @@ import { PRIORITIES, SORTS, STATUSES, VIEWS } from './conversations.service.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
-const DateTime = Type.String({ format: 'date-time' });
+/** An instant: the service hands over a Date (or a JSON-built string), the answer carries the ISO string. */
+const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
 const Closed = { additionalProperties: false } as const;
 
 // Answers name their values with `enum` (typed as string unions in TypeScript and in generated clients).
@@ -23,18 +24,18 @@ const AuthorType = literals(['customer', 'agent', 'system']);
 
 const Sla = Type.Object(
   {
-    firstReplyDueAt: Nullable(DateTime),
-    nextReplyDueAt: Nullable(DateTime),
-    resolutionDueAt: Nullable(DateTime),
-    firstRepliedAt: Nullable(DateTime),
+    firstReplyDueAt: Nullable(DateTime()),
+    nextReplyDueAt: Nullable(DateTime()),
+    resolutionDueAt: Nullable(DateTime()),
+    firstRepliedAt: Nullable(DateTime()),
     breached: Type.Array(SlaMetric, { description: 'the metrics breached at least once' }),
     breaches: Type.Array(
       Type.Object(
         {
           metric: SlaMetric,
-          dueAt: DateTime,
-          breachedAt: Type.String({ format: 'date-time', description: 'when the target was missed (the due time)' }),
-          detectedAt: Nullable(Type.String({ format: 'date-time', description: 'when the check ran (later if the server was down)' })),
+          dueAt: DateTime(),
+          breachedAt: DateTime({ description: 'when the target was missed (the due time)' }),
+          detectedAt: Nullable(DateTime({ description: 'when the check ran (later if the server was down)' })),
         },
         { ...Closed, title: 'SlaBreach' },
       ),
@@ -72,10 +73,10 @@ const conversationFields = {
   followUpOf: Nullable(Id),
   sla: Sla,
   threat: Type.Boolean({ description: 'a customer threatened staff in this conversation (listening)' }),
-  solvedAt: Nullable(DateTime),
-  lastMessageAt: DateTime,
-  createdAt: DateTime,
-  updatedAt: DateTime,
+  solvedAt: Nullable(DateTime()),
+  lastMessageAt: DateTime(),
+  createdAt: DateTime(),
+  updatedAt: DateTime(),
   customer: ConversationCustomer,
 };
 
@@ -95,7 +96,7 @@ const messageFields = {
   text: Type.String(),
   html: Nullable(Type.String()),
   language: Nullable(Type.String()),
-  createdAt: DateTime,
+  createdAt: DateTime(),
   hasQuoted: Type.Boolean({ description: 'an email whose quoted history was split off (shown on request)' }),
   attachments: Type.Array(MessageAttachment),
 };
@@ -106,7 +107,7 @@ export const Message = Type.Object({ ...messageFields, conversationId: Id }, { .
 export type Message = Static<typeof Message>;
 
 export const Viewer = Type.Object(
-  { userId: Id, name: Type.String(), mode: literals(['viewing', 'replying']), expiresAt: DateTime },
+  { userId: Id, name: Type.String(), mode: literals(['viewing', 'replying']), expiresAt: DateTime() },
   { ...Closed, title: 'Viewer' },
 );
 
