@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../src/platform/config.js';
 import { buildApp, type App } from '../src/server/app.js';
 import { systemPrincipal, type Ctx, type Role } from '../src/platform/context.js';
 import * as accounts from '../src/modules/accounts/accounts.service.js';
+import { checkResponse } from './response-check.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL;
 export const dbKind = PG_URL ? 'postgres' : 'pglite';
@@ -97,6 +98,8 @@ export async function setup(configOverrides: Partial<Config> = {}, opts: { befor
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.url) hits.add(`${req.method} ${req.routeOptions.url}`);
   });
+  // Every JSON answer must match the success schema its route declares (test/response-check.ts).
+  app.addHook('preSerialization', checkResponse);
   opts.beforeReady?.(app);
   await app.ready();
   const ctx = app.ctx;

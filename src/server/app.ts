@@ -88,8 +88,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('principal', null);
 
   // The route table, for the test that checks every route is documented and tested.
+  // (and the schemas each declares, for the test that every route has a response schema: test/api-contract.test.ts).
   const routeTable: string[] = [];
+  const routeSchemas = new Map<string, unknown>();
   (app as any)[Symbol.for('earshot.routes')] = routeTable;
+  (app as any)[Symbol.for('earshot.route-schemas')] = routeSchemas;
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
     // A route that answers without signing in is documented as such (the role × tenant matrix test reads this).
@@ -99,6 +102,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       const response = (r.schema?.response ?? {}) as Record<string, unknown>;
       r.schema = { ...(r.schema ?? {}), response: { '4xx': ApiError, '5xx': ApiError, ...response } };
     }
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routeSchemas.set(`${m} ${r.url}`, r.schema ?? null);
   });
   // NUL bytes and lone surrogates in what a client sent (bodies, queries, route parameters) are cleaned here, for
   // every route, before validation (platform/clean-text.ts). A route that takes a file as text and reports such lines
