@@ -15,14 +15,17 @@ const everyChangeListed: [Exclude<Change['type'], (typeof TYPES)[number]>] exten
 void everyChangeListed;
 
 const Id = Type.String({ format: 'uuid' });
+/** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
+const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 export const RealtimeMessage = Type.Object(
   {
-    type: Type.Enum(TYPES),
+    type: OneOf(TYPES),
     conversationId: Type.Optional(Id),
     messageId: Type.Optional(Id),
     customerId: Type.Optional(Id),
-    from: Type.Optional(Type.Enum(['agent', 'visitor'], { description: 'chat.typing: who is typing' })),
+    from: Type.Optional(OneOf(['agent', 'visitor'], { description: 'chat.typing: who is typing' })),
     on: Type.Optional(Type.Boolean({ description: 'chat.typing: started (true) or stopped (false)' })),
     feature: Type.Optional(Type.String({ description: 'feature.changed: the people workflow whose screens refetch (leaders, heart, respect, community, kb)' })),
     accountId: Type.Optional(Type.String({ format: 'uuid', description: 'hello: the account the socket listens to' })),

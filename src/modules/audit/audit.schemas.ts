@@ -2,11 +2,14 @@
 import { Type, type Static, type TSchema } from 'typebox';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
+const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 export const AuditEntry = Type.Object(
   {
     id: Type.Integer({ minimum: 1, description: 'page with `before`' }),
-    actorType: Type.Enum(['user', 'token', 'system', 'cli']),
+    actorType: OneOf(['user', 'token', 'system', 'cli']),
     actorId: Nullable(Type.String({ description: 'the id of the user or API token that acted' })),
     action: Type.String(),
     targetType: Nullable(Type.String()),

@@ -12,15 +12,16 @@ const Id = Type.String({ format: 'uuid' });
 const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
 const Closed = { additionalProperties: false } as const;
 
-// Answers name their values with `enum` (typed as string unions in TypeScript and in generated clients).
-const literals = Type.Enum;
-const Status = literals(STATUSES);
-const Priority = literals(PRIORITIES);
-const Channel = literals(['email', 'chat', 'web', 'phone', 'api']);
-const View = literals(VIEWS);
-const Sort = literals(SORTS);
-const SlaMetric = literals(['first_reply', 'next_reply', 'resolution']);
-const AuthorType = literals(['customer', 'agent', 'system']);
+/** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
+const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
+const Status = OneOf(STATUSES);
+const Priority = OneOf(PRIORITIES);
+const Channel = OneOf(['email', 'chat', 'web', 'phone', 'api']);
+const View = OneOf(VIEWS);
+const Sort = OneOf(SORTS);
+const SlaMetric = OneOf(['first_reply', 'next_reply', 'resolution']);
+const AuthorType = OneOf(['customer', 'agent', 'system']);
 
 const Sla = Type.Object(
   {
@@ -45,7 +46,7 @@ const Sla = Type.Object(
 );
 
 const Identity = Type.Object(
-  { kind: literals(['email', 'phone', 'chat', 'external']), value: Type.String() },
+  { kind: OneOf(['email', 'phone', 'chat', 'external']), value: Type.String() },
   { ...Closed, title: 'CustomerIdentity' },
 );
 const ConversationCustomer = Type.Object(
@@ -87,8 +88,8 @@ export const MessageAttachment = Type.Object(
 
 const messageFields = {
   id: Id,
-  kind: literals(['message', 'note']),
-  direction: Nullable(literals(['inbound', 'outbound'])),
+  kind: OneOf(['message', 'note']),
+  direction: Nullable(OneOf(['inbound', 'outbound'])),
   authorType: AuthorType,
   authorUserId: Nullable(Id),
   authorCustomerId: Nullable(Id),
@@ -107,7 +108,7 @@ export const Message = Type.Object({ ...messageFields, conversationId: Id }, { .
 export type Message = Static<typeof Message>;
 
 export const Viewer = Type.Object(
-  { userId: Id, name: Type.String(), mode: literals(['viewing', 'replying']), expiresAt: DateTime() },
+  { userId: Id, name: Type.String(), mode: OneOf(['viewing', 'replying']), expiresAt: DateTime() },
   { ...Closed, title: 'Viewer' },
 );
 
@@ -168,7 +169,7 @@ export type Viewers = Static<typeof Viewers>;
 /** A macro's actions as stored (macros.service.ts MacroActions). */
 const MacroActions = Type.Object(
   {
-    status: Type.Optional(literals(['open', 'pending', 'on_hold', 'solved'])),
+    status: Type.Optional(OneOf(['open', 'pending', 'on_hold', 'solved'])),
     priority: Type.Optional(Priority),
     addTags: Type.Optional(Type.Array(Type.String())),
     queueId: Type.Optional(Id),
@@ -179,8 +180,8 @@ const MacroActions = Type.Object(
 export const MacroPreview = Type.Object(
   {
     macroId: Id,
-    kind: literals(['reply', 'note']),
-    language: Nullable(literals(['en', 'de', 'nb'])),
+    kind: OneOf(['reply', 'note']),
+    language: Nullable(OneOf(['en', 'de', 'nb'])),
     text: Type.String({ description: 'the macro body with the placeholders filled in for this conversation' }),
     actions: MacroActions,
   },

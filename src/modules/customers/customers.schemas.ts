@@ -10,8 +10,11 @@ const Id = Type.String({ format: 'uuid' });
 /** An instant: the service hands over a Date (or a JSON-built string), the answer carries the ISO string. */
 const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
 const Closed = { additionalProperties: false } as const;
+/** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
+const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
-const Identity = Type.Object({ kind: Type.Enum(IDENTITY_KINDS), value: Type.String() }, { ...Closed, title: 'CustomerIdentity' });
+const Identity = Type.Object({ kind: OneOf(IDENTITY_KINDS), value: Type.String() }, { ...Closed, title: 'CustomerIdentity' });
 
 export const Customer = Type.Object(
   {
@@ -36,7 +39,7 @@ const Seconds = Nullable(Type.Number({ minimum: 0 }));
  */
 const TimelineItem = Type.Object(
   {
-    kind: Type.Enum(['conversation', 'call', 'callback', 'contact']),
+    kind: OneOf(['conversation', 'call', 'callback', 'contact']),
     channel: Type.String(),
     at: DateTime({ description: "first touch (a conversation's creation, a call's dial, a callback's abandon time)" }),
     lastAt: Nullable(DateTime()),
@@ -55,11 +58,11 @@ const TimelineItem = Type.Object(
       Type.Object(
         {
           id: Id,
-          status: Type.Enum(['open', 'done', 'cancelled']),
-          closedBy: Nullable(Type.Enum(['callback', 'caller', 'cancelled'])),
+          status: OneOf(['open', 'done', 'cancelled']),
+          closedBy: Nullable(OneOf(['callback', 'caller', 'cancelled'])),
           dueAt: DateTime(),
           attempts: Type.Integer({ minimum: 0 }),
-          outcome: Nullable(Type.Enum(['reached', 'no_answer', 'voicemail', 'wrong_number'])),
+          outcome: Nullable(OneOf(['reached', 'no_answer', 'voicemail', 'wrong_number'])),
           breached: Type.Boolean(),
           call: Type.String({ description: 'the contact id of the abandoned call' }),
         },

@@ -781,23 +781,83 @@ export type paths = {
                   /** Format: uuid */
                   id: string;
                   number: number;
-                  subject: string | null;
+                  subject: string;
+                  /** @enum {string} */
                   status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                  /** @enum {string} */
                   priority: "low" | "normal" | "high" | "urgent";
-                  channel: string;
+                  /** @enum {string} */
+                  channel: "email" | "chat" | "web" | "phone" | "api";
                   queueId: string | null;
                   assigneeId: string | null;
-                  customerId: string | null;
+                  /** Format: uuid */
+                  customerId: string;
                   tags: string[];
                   customFields: {
                     [key: string]: unknown;
                   };
-                  [key: string]: unknown;
+                  language: string | null;
+                  mergedInto: string | null;
+                  splitFrom: string | null;
+                  /** @description opened by an automatic message (out-of-office, bounce) */
+                  automatic: boolean;
+                  followUpOf: string | null;
+                  /** ConversationSla */
+                  sla: {
+                    firstReplyDueAt: string | null;
+                    nextReplyDueAt: string | null;
+                    resolutionDueAt: string | null;
+                    firstRepliedAt: string | null;
+                    /** @description the metrics breached at least once */
+                    breached: ("first_reply" | "next_reply" | "resolution")[];
+                    breaches: ({
+                        /** @enum {string} */
+                        metric: "first_reply" | "next_reply" | "resolution";
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: date-time
+                         * @description when the target was missed (the due time)
+                         */
+                        breachedAt: string;
+                        detectedAt: string | null;
+                      })[];
+                  };
+                  /** @description a customer threatened staff in this conversation (listening) */
+                  threat: boolean;
+                  solvedAt: string | null;
+                  /** Format: date-time */
+                  lastMessageAt: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                  /** ConversationCustomer */
+                  customer: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string | null;
+                    language: string | null;
+                    identities: ({
+                        /** @enum {string} */
+                        kind: "email" | "phone" | "chat" | "external";
+                        value: string;
+                      })[];
+                  };
+                  preview: string | null;
+                  previewAuthorType: ("customer" | "agent" | "system") | null;
+                  previewAuthorId: string | null;
+                  previewAuthorName: string | null;
+                  assigneeName: string | null;
+                  queueName: string | null;
                 })[];
               total: number;
               limit: number;
               offset: number;
-              [key: string]: unknown;
+              /** @enum {string} */
+              view: "all" | "open" | "mine" | "unassigned" | "sla_at_risk" | "waiting";
+              /** @enum {string} */
+              sort: "activity" | "oldest" | "due" | "priority" | "number";
             };
           };
         };
@@ -868,18 +928,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -902,6 +1048,33 @@ export type paths = {
     /** How many conversations each inbox view holds, and the open ones per queue */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /**
+               * ViewCountsByView
+               * @description mine is 0 for an API token
+               */
+              views: {
+                all: number;
+                open: number;
+                mine: number;
+                unassigned: number;
+                sla_at_risk: number;
+                waiting: number;
+              };
+              queues: {
+                  /** Format: uuid */
+                  id: string;
+                  name: string;
+                  open: number;
+                }[];
+              /** @description how far ahead a due reply counts as at risk */
+              slaRiskMinutes: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -934,18 +1107,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -996,18 +1255,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1064,6 +1409,39 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1108,6 +1486,39 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1151,6 +1562,39 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1197,18 +1641,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1250,6 +1780,114 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1285,6 +1923,114 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1323,6 +2069,114 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1359,6 +2213,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description everyone else viewing or replying now */
+              others: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1383,6 +2254,30 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              macroId: string;
+              /** @enum {string} */
+              kind: "reply" | "note";
+              language: ("en" | "de" | "nb") | null;
+              /** @description the macro body with the placeholders filled in for this conversation */
+              text: string;
+              /** ConversationMacroActions */
+              actions: {
+                /** @enum {string} */
+                status?: "open" | "pending" | "on_hold" | "solved";
+                /** @enum {string} */
+                priority?: "low" | "normal" | "high" | "urgent";
+                addTags?: string[];
+                /** Format: uuid */
+                queueId?: string;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1411,6 +2306,146 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Message */
+              message: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "message" | "note";
+                direction: ("inbound" | "outbound") | null;
+                /** @enum {string} */
+                authorType: "customer" | "agent" | "system";
+                authorUserId: string | null;
+                authorCustomerId: string | null;
+                automatic: boolean;
+                text: string;
+                html: string | null;
+                language: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description an email whose quoted history was split off (shown on request) */
+                hasQuoted: boolean;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    filename: string;
+                    contentType: string;
+                    size: number;
+                  }[];
+                /** Format: uuid */
+                conversationId: string;
+              };
+              /** Conversation */
+              conversation: {
+                /** Format: uuid */
+                id: string;
+                number: number;
+                subject: string;
+                /** @enum {string} */
+                status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                /** @enum {string} */
+                priority: "low" | "normal" | "high" | "urgent";
+                /** @enum {string} */
+                channel: "email" | "chat" | "web" | "phone" | "api";
+                queueId: string | null;
+                assigneeId: string | null;
+                /** Format: uuid */
+                customerId: string;
+                tags: string[];
+                customFields: {
+                  [key: string]: unknown;
+                };
+                language: string | null;
+                mergedInto: string | null;
+                splitFrom: string | null;
+                /** @description opened by an automatic message (out-of-office, bounce) */
+                automatic: boolean;
+                followUpOf: string | null;
+                /** ConversationSla */
+                sla: {
+                  firstReplyDueAt: string | null;
+                  nextReplyDueAt: string | null;
+                  resolutionDueAt: string | null;
+                  firstRepliedAt: string | null;
+                  /** @description the metrics breached at least once */
+                  breached: ("first_reply" | "next_reply" | "resolution")[];
+                  breaches: ({
+                      /** @enum {string} */
+                      metric: "first_reply" | "next_reply" | "resolution";
+                      /** Format: date-time */
+                      dueAt: string;
+                      /**
+                       * Format: date-time
+                       * @description when the target was missed (the due time)
+                       */
+                      breachedAt: string;
+                      detectedAt: string | null;
+                    })[];
+                };
+                /** @description a customer threatened staff in this conversation (listening) */
+                threat: boolean;
+                solvedAt: string | null;
+                /** Format: date-time */
+                lastMessageAt: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** ConversationCustomer */
+                customer: {
+                  /** Format: uuid */
+                  id: string;
+                  name: string | null;
+                  language: string | null;
+                  identities: ({
+                      /** @enum {string} */
+                      kind: "email" | "phone" | "chat" | "external";
+                      value: string;
+                    })[];
+                };
+                messages: ({
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    kind: "message" | "note";
+                    direction: ("inbound" | "outbound") | null;
+                    /** @enum {string} */
+                    authorType: "customer" | "agent" | "system";
+                    authorUserId: string | null;
+                    authorCustomerId: string | null;
+                    automatic: boolean;
+                    text: string;
+                    html: string | null;
+                    language: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** @description an email whose quoted history was split off (shown on request) */
+                    hasQuoted: boolean;
+                    attachments: {
+                        /** Format: uuid */
+                        id: string;
+                        filename: string;
+                        contentType: string;
+                        size: number;
+                      }[];
+                  })[];
+                viewers: ({
+                    /** Format: uuid */
+                    userId: string;
+                    name: string;
+                    /** @enum {string} */
+                    mode: "viewing" | "replying";
+                    /** Format: date-time */
+                    expiresAt: string;
+                  })[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1435,6 +2470,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description The attachment's bytes, always as a download (Content-Disposition: attachment), with its own content type */
+        200: {
+          content: {
+            "application/octet-stream": string;
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1472,14 +2513,14 @@ export type paths = {
                   language: string | null;
                   notes: string | null;
                   mergedInto: string | null;
-                  identities: {
-                      kind: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  identities: ({
+                      /** @enum {string} */
+                      kind: "email" | "phone" | "chat" | "external";
                       value: string;
-                      [key: string]: unknown;
-                    }[];
-                  [key: string]: unknown;
+                    })[];
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -1529,12 +2570,13 @@ export type paths = {
               language: string | null;
               notes: string | null;
               mergedInto: string | null;
-              identities: {
-                  kind: string;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
                   value: string;
-                  [key: string]: unknown;
-                }[];
-              [key: string]: unknown;
+                })[];
             };
           };
         };
@@ -1573,12 +2615,13 @@ export type paths = {
               language: string | null;
               notes: string | null;
               mergedInto: string | null;
-              identities: {
-                  kind: string;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
                   value: string;
-                  [key: string]: unknown;
-                }[];
-              [key: string]: unknown;
+                })[];
             };
           };
         };
@@ -1610,6 +2653,56 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              customerId: string;
+              items: ({
+                  /** @enum {string} */
+                  kind: "conversation" | "call" | "callback" | "contact";
+                  channel: string;
+                  /**
+                   * Format: date-time
+                   * @description first touch (a conversation's creation, a call's dial, a callback's abandon time)
+                   */
+                  at: string;
+                  lastAt: string | null;
+                  queue: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  } | null;
+                  /** @description docs/metrics.md: first touch until a human answered or the customer gave up; null while waiting */
+                  livedWaitSeconds: number | null;
+                  queueWaitSeconds: number | null;
+                  outcome: string | null;
+                  /** Format: uuid */
+                  conversationId?: string;
+                  number?: number;
+                  subject?: string;
+                  status?: string;
+                  contactId?: string;
+                  /** TimelineCallback */
+                  callback?: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    status: "open" | "done" | "cancelled";
+                    closedBy: ("callback" | "caller" | "cancelled") | null;
+                    /** Format: date-time */
+                    dueAt: string;
+                    attempts: number;
+                    outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+                    breached: boolean;
+                    /** @description the contact id of the abandoned call */
+                    call: string;
+                  };
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1648,6 +2741,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              language: string | null;
+              notes: string | null;
+              mergedInto: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
+                  value: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1683,6 +2796,26 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              language: string | null;
+              notes: string | null;
+              mergedInto: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
+                  value: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2281,6 +3414,34 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description the position in the log; page with `after` */
+                  id: number;
+                  contactId: string;
+                  type: string;
+                  channel: string;
+                  /** Format: date-time */
+                  occurredAt: string;
+                  /** Format: date-time */
+                  recordedAt: string;
+                  conversationId: string | null;
+                  customerId: string | null;
+                  identity: string | null;
+                  queueId: string | null;
+                  agentId: string | null;
+                  /** @description who wrote it: 'earshot', 'api' or an importer */
+                  source: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2325,6 +3486,17 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              received: number;
+              added: number;
+              /** @description events whose dedupeKey was stored already (nothing added) */
+              duplicates: number;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2348,6 +3520,34 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description the position in the log; page with `after` */
+                  id: number;
+                  contactId: string;
+                  type: string;
+                  channel: string;
+                  /** Format: date-time */
+                  occurredAt: string;
+                  /** Format: date-time */
+                  recordedAt: string;
+                  conversationId: string | null;
+                  customerId: string | null;
+                  identity: string | null;
+                  queueId: string | null;
+                  agentId: string | null;
+                  /** @description who wrote it: 'earshot', 'api' or an importer */
+                  source: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2376,6 +3576,30 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description page with `before` */
+                  id: number;
+                  /** @enum {string} */
+                  actorType: "user" | "token" | "system" | "cli";
+                  actorId: string | null;
+                  action: string;
+                  targetType: string | null;
+                  targetId: string | null;
+                  targetLabel: string | null;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                  ip: string | null;
+                  /** Format: date-time */
+                  at: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -5439,9 +6663,43 @@ export type paths = {
     };
   };
   "/api/v1/realtime": {
-    /** WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed) */
+    /**
+     * WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)
+     * @description Open with a WebSocket upgrade (signed in: session cookie or Bearer token); a plain GET answers 426.
+     */
     get: {
       responses: {
+        /** @description Switching Protocols: the socket is open. Every text frame the server sends is one JSON message of this shape: first {"type":"hello"}, then change notifications carrying ids only (refetch what you show); a "ping" frame is answered with {"type":"pong"}. A socket that falls behind is closed with code 4008 "resync": reconnect and refetch. */
+        101: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              type: "hello" | "pong" | "conversation.created" | "conversation.updated" | "message.created" | "viewers.changed" | "customer.updated" | "chat.typing" | "anecdotes.alert" | "feature.changed" | "threat.flagged";
+              /** Format: uuid */
+              conversationId?: string;
+              /** Format: uuid */
+              messageId?: string;
+              /** Format: uuid */
+              customerId?: string;
+              /**
+               * @description chat.typing: who is typing
+               * @enum {string}
+               */
+              from?: "agent" | "visitor";
+              /** @description chat.typing: started (true) or stopped (false) */
+              on?: boolean;
+              /** @description feature.changed: the people workflow whose screens refetch (leaders, heart, respect, community, kb) */
+              feature?: string;
+              /**
+               * Format: uuid
+               * @description hello: the account the socket listens to
+               */
+              accountId?: string;
+              /** @description hello: the signed-in user (null for an API token) */
+              userId?: string | null;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
