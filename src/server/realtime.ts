@@ -1,7 +1,8 @@
 /**
  * GET /api/v1/realtime (WebSocket): pushes conversation and message changes to signed-in agents of the account.
  * Changes arrive through PostgreSQL LISTEN/NOTIFY, so a change made by any server process on the same database
- * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} …
+ * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} … (their shape,
+ * documented as the 101 answer: realtime.schemas.ts). A plain GET without the upgrade answers 426.
  *
  * Slow consumers (issue 14 item 17): what waits to be sent to one socket is bounded (config.realtimeMaxBufferBytes).
  * A socket that falls further behind is closed with code 4008 "resync" and nothing more is queued for it; one that
