@@ -59,6 +59,11 @@ const TEXTS: Record<string, Record<Locale, string>> = {
     de: 'Diese Person hat bereits ein Passwort; sie kann auf der Anmeldeseite „Passwort vergessen?“ nutzen.',
     nb: 'Denne brukeren har allerede et passord; hen kan bruke «Glemt passordet?» på innloggingssiden.',
   },
+  upgrade_required: {
+    en: 'Open this address as a WebSocket.',
+    de: 'Öffnen Sie diese Adresse als WebSocket.',
+    nb: 'Åpne denne adressen som en WebSocket.',
+  },
   callback_closed: {
     en: 'This callback is closed already.',
     de: 'Dieser Rückruf ist bereits abgeschlossen.',

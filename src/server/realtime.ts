@@ -1,7 +1,8 @@
 /**
  * GET /api/v1/realtime (WebSocket): pushes conversation and message changes to signed-in agents of the account.
  * Changes arrive through PostgreSQL LISTEN/NOTIFY, so a change made by any server process on the same database
- * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} …
+ * reaches the clients of every process. Messages: {"type":"conversation.updated","conversationId":"…"} … (their shape,
+ * documented as the 101 answer: realtime.schemas.ts). A plain GET without the upgrade answers 426.
  *
  * Slow consumers (issue 14 item 17): what waits to be sent to one socket is bounded (config.realtimeMaxBufferBytes).
  * A socket that falls further behind is closed with code 4008 "resync" and nothing more is queued for it; one that
@@ -10,7 +11,9 @@
  */
 import type { WebSocket } from 'ws';
 import { CHANGES_CHANNEL, type Change } from '../platform/changes.js';
+import { AppError } from '../platform/errors.js';
 import type { App } from './types.js';
+import { type RealtimeMessage, RealtimeResponses } from './realtime.schemas.js';
 
 /** Close code for a consumer that fell behind: reconnect and refetch. */
 export const RESYNC_CODE = 4008;
@@ -48,34 +51,40 @@ export async function registerRealtime(app: App) {
     await stop?.();
   });
 
-  // @fastify/websocket hides WebSocket routes from the OpenAPI document; this one is part of the API, so show it.
-  app.addHook('onRoute', (r) => {
-    if (r.url === '/api/v1/realtime' && r.schema) r.schema.hide = false;
-  });
-  app.get('/api/v1/realtime', {
-    websocket: true,
+  // A wsHandler beside a plain handler (rather than `websocket: true`, which hides the route from the OpenAPI document
+  // and answers a plain GET with an empty 404): the socket is part of the API, and a plain GET is told to upgrade.
+  app.route({
+    method: 'GET',
+    url: '/api/v1/realtime',
     schema: {
       tags: ['realtime'],
       summary: 'WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)',
+      description: 'Open with a WebSocket upgrade (signed in: session cookie or Bearer token); a plain GET answers 426.',
+      response: RealtimeResponses,
     },
-  }, (socket, req) => {
-    // The auth hook refuses before the upgrade; should a request ever get here without a principal, it is closed
-    // quietly (a refusal, not an error with a stack trace in the log).
-    const p = req.principal;
-    if (!p) return socket.close(4401, 'unauthorized');
-    let set = clients.get(p.accountId);
-    if (!set) {
-      set = new Set();
-      clients.set(p.accountId, set);
-    }
-    set.add(socket);
-    socket.send(JSON.stringify({ type: 'hello', accountId: p.accountId, userId: p.userId }));
-    socket.on('message', (raw) => {
-      if (raw.toString() === 'ping') socket.send('{"type":"pong"}');
-    });
-    socket.on('close', () => {
-      set!.delete(socket);
-      if (set!.size === 0) clients.delete(p.accountId);
-    });
+    handler: async (_req, reply) => {
+      reply.header('upgrade', 'websocket');
+      throw new AppError('upgrade_required', 'Open /api/v1/realtime as a WebSocket (Connection: Upgrade, Upgrade: websocket)', 426);
+    },
+    wsHandler: (socket, req) => {
+      // The auth hook refuses before the upgrade; should a request ever get here without a principal, it is closed
+      // quietly (a refusal, not an error with a stack trace in the log).
+      const p = req.principal;
+      if (!p) return socket.close(4401, 'unauthorized');
+      let set = clients.get(p.accountId);
+      if (!set) {
+        set = new Set();
+        clients.set(p.accountId, set);
+      }
+      set.add(socket);
+      socket.send(JSON.stringify({ type: 'hello', accountId: p.accountId, userId: p.userId } satisfies RealtimeMessage));
+      socket.on('message', (raw) => {
+        if (raw.toString() === 'ping') socket.send('{"type":"pong"}');
+      });
+      socket.on('close', () => {
+        set!.delete(socket);
+        if (set!.size === 0) clients.delete(p.accountId);
+      });
+    },
   });
 }

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
 import { requireCap } from '../../platform/context.js';
 import { listAudit } from './audit.service.js';
+import { type AuditEntry, AuditList } from './audit.schemas.js';
 
-export default async function auditRoutes(app: App) {
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/audit', {
     schema: {
       tags: ['audit'],
@@ -15,10 +16,13 @@ export default async function auditRoutes(app: App) {
         actor: Type.Optional(Type.String({ description: 'the id of the user or API token that acted' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
       }),
+      response: { 200: AuditList },
     },
   }, async (req) => {
     const p = who(req);
     requireCap(p, 'admin');
-    return { items: await listAudit(app.ctx, p, { before: req.query.before, action: req.query.action, actor: req.query.actor, limit: req.query.limit ?? 100 }) };
+    const items = await listAudit(app.ctx, p, { before: req.query.before, action: req.query.action, actor: req.query.actor, limit: req.query.limit ?? 100 });
+    return { items: items as AuditEntry[] };
   });
-}
+};
+export default auditRoutes;

@@ -1,48 +1,17 @@
 import { Type } from 'typebox';
-import type { App } from '../../server/types.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
-import { IdParams, MessageBody, NullableString, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
-import { PRIORITIES, STATUSES } from './shared.js';
-import { createConversation } from './create.js';
-import { getAttachment, getConversation } from './read.js';
-import { listConversations, SORTS, viewCounts, VIEWS } from './views.js';
-import { addCustomerMessage, addNote, reply as replyTo } from './messages.js';
-import { assignConversation, changeTags, updateConversation } from './update.js';
-import { mergeConversations, splitConversation } from './merge.js';
-import { setViewing } from './viewers.js';
-import { applyMacro, renderMacroFor } from './macros.js';
+import { IdParams, MessageBody, Paging, Uuid, UuidOrNull } from '../../server/schemas.js';
+import * as svc from './index.js';
+import {
+  AttachmentDownload, Conversation, ConversationPage, MacroApplied, MacroPreview, Message, ViewCounts, Viewers,
+} from './conversations.schemas.js';
 
-const Status = Type.Union(STATUSES.map((s) => Type.Literal(s)));
-const Priority = Type.Union(PRIORITIES.map((s) => Type.Literal(s)));
+const Status = Type.Union(svc.STATUSES.map((s) => Type.Literal(s)));
+const Priority = Type.Union(svc.PRIORITIES.map((s) => Type.Literal(s)));
 const Channel = Type.Union(['email', 'chat', 'web', 'phone', 'api'].map((s) => Type.Literal(s)));
 
-/**
- * A conversation as the API answers it. The fields the API promises are typed; the rest (dates, sla, customer,
- * messages, viewers, list previews) pass through unchanged (additionalProperties: response schemas also serialize,
- * and must never drop a field).
- */
-export const ConversationOut = Type.Unsafe<any>(Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    number: Type.Integer({ minimum: 1 }),
-    subject: NullableString,
-    status: Status,
-    priority: Priority,
-    channel: Type.String(),
-    queueId: NullableString,
-    assigneeId: NullableString,
-    customerId: NullableString,
-    tags: Type.Array(Type.String()),
-    customFields: Type.Object({}, { additionalProperties: true }),
-  },
-  { additionalProperties: true },
-));
-const ConversationPage = Type.Unsafe<any>(Type.Object(
-  { items: Type.Array(ConversationOut), total: Type.Integer({ minimum: 0 }), limit: Type.Integer(), offset: Type.Integer() },
-  { additionalProperties: true },
-));
-
-export default async function conversationRoutes(app: App) {
+const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
   const tags = ['conversations'];
 
@@ -68,19 +37,19 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         assigneeId: Type.Optional(Uuid()),
       }, { additionalProperties: false }),
-      response: { 201: ConversationOut },
+      response: { 201: Conversation },
     },
-  }, async (req, reply) => reply.code(201).send(await createConversation(ctx, who(req), req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.createConversation(ctx, who(req), req.body)) as Conversation));
 
   app.get('/conversations', {
     schema: {
       tags,
       summary: 'List and search conversations (paged)',
       querystring: Type.Object({
-        view: Type.Optional(Type.Union(VIEWS.map((v) => Type.Literal(v)), {
+        view: Type.Optional(Type.Union(svc.VIEWS.map((v) => Type.Literal(v)), {
           description: 'inbox view: all (default), open, mine, unassigned, sla_at_risk (first/next reply due within the hour or overdue), waiting (pending)',
         })),
-        sort: Type.Optional(Type.Union(SORTS.map((v) => Type.Literal(v)), {
+        sort: Type.Optional(Type.Union(svc.SORTS.map((v) => Type.Literal(v)), {
           description: 'activity (newest first, default), oldest, due (soonest reply due first; default for sla_at_risk), priority, number',
         })),
         status: Type.Optional(Type.String({ description: 'one or several, comma-separated' })),
@@ -96,14 +65,14 @@ export default async function conversationRoutes(app: App) {
       }),
       response: { 200: ConversationPage },
     },
-  }, async (req) => listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+  }, async (req) => svc.listConversations(ctx, who(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }) as Promise<ConversationPage>);
 
   app.get('/conversations/counts', {
-    schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue' },
-  }, async (req) => viewCounts(ctx, who(req)));
+    schema: { tags, summary: 'How many conversations each inbox view holds, and the open ones per queue', response: { 200: ViewCounts } },
+  }, async (req) => svc.viewCounts(ctx, who(req)) as Promise<ViewCounts>);
 
-  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: ConversationOut } } }, async (req) =>
-    getConversation(ctx, who(req), req.params.id));
+  app.get('/conversations/:id', { schema: { tags, summary: 'One conversation with its messages and viewers', params: IdParams, response: { 200: Conversation } } }, async (req) =>
+    svc.getConversation(ctx, who(req), req.params.id) as Promise<Conversation>);
 
   app.patch('/conversations/:id', {
     schema: {
@@ -119,9 +88,9 @@ export default async function conversationRoutes(app: App) {
         customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         subject: Type.Optional(Type.String({ maxLength: 1000 })),
       }, { additionalProperties: false }),
-      response: { 200: ConversationOut },
+      response: { 200: Conversation },
     },
-  }, async (req) => updateConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.updateConversation(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/replies', {
     schema: {
@@ -136,12 +105,19 @@ export default async function conversationRoutes(app: App) {
         lastSeenMessageId: Type.Optional(Type.String()),
         force: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false }),
+      response: { 201: Message },
     },
-  }, async (req, reply) => reply.code(201).send(await replyTo(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.reply(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/notes', {
-    schema: { tags, summary: 'Add an internal note', params: IdParams, body: Type.Object(MessageBody, { additionalProperties: false }) },
-  }, async (req, reply) => reply.code(201).send(await addNote(ctx, who(req), req.params.id, req.body)));
+    schema: {
+      tags,
+      summary: 'Add an internal note',
+      params: IdParams,
+      body: Type.Object(MessageBody, { additionalProperties: false }),
+      response: { 201: Message },
+    },
+  }, async (req, reply) => reply.code(201).send((await svc.addNote(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/messages', {
     schema: {
@@ -149,8 +125,9 @@ export default async function conversationRoutes(app: App) {
       summary: "Add the customer's follow-up message (integrations); reopens a solved conversation",
       params: IdParams,
       body: Type.Object(MessageBody, { additionalProperties: false }),
+      response: { 201: Message },
     },
-  }, async (req, reply) => reply.code(201).send(await addCustomerMessage(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.addCustomerMessage(ctx, who(req), req.params.id, req.body)) as Message));
 
   app.post('/conversations/:id/assign', {
     schema: {
@@ -162,9 +139,9 @@ export default async function conversationRoutes(app: App) {
         auto: Type.Optional(Type.Boolean()),
         mode: Type.Optional(Type.Union([Type.Literal('round_robin'), Type.Literal('load')])),
       }, { additionalProperties: false }),
-      response: { 200: ConversationOut },
+      response: { 200: Conversation },
     },
-  }, async (req) => assignConversation(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.assignConversation(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/tags', {
     schema: {
@@ -172,8 +149,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Add and remove tags',
       params: IdParams,
       body: Type.Object({ add: Type.Optional(Type.Array(Type.String())), remove: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
+      response: { 200: Conversation },
     },
-  }, async (req) => changeTags(ctx, who(req), req.params.id, req.body));
+  }, async (req) => svc.changeTags(ctx, who(req), req.params.id, req.body) as Promise<Conversation>);
 
   app.post('/conversations/:id/merge', {
     schema: {
@@ -181,8 +159,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Merge this conversation into another one',
       params: IdParams,
       body: Type.Object({ into: Type.String() }, { additionalProperties: false }),
+      response: { 200: Conversation },
     },
-  }, async (req) => mergeConversations(ctx, who(req), req.params.id, req.body.into));
+  }, async (req) => svc.mergeConversations(ctx, who(req), req.params.id, req.body.into) as Promise<Conversation>);
 
   app.post('/conversations/:id/split', {
     schema: {
@@ -190,8 +169,9 @@ export default async function conversationRoutes(app: App) {
       summary: 'Move some messages into a new conversation',
       params: IdParams,
       body: Type.Object({ messageIds: Type.Array(Type.String(), { minItems: 1 }), subject: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      response: { 201: Conversation },
     },
-  }, async (req, reply) => reply.code(201).send(await splitConversation(ctx, who(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send((await svc.splitConversation(ctx, who(req), req.params.id, req.body)) as Conversation));
 
   app.post('/conversations/:id/viewing', {
     schema: {
@@ -199,17 +179,19 @@ export default async function conversationRoutes(app: App) {
       summary: 'Collision detection: I am viewing or replying (renew every 20 s), or I left; lists the others',
       params: IdParams,
       body: Type.Object({ mode: Type.Union([Type.Literal('viewing'), Type.Literal('replying'), Type.Literal('left')]) }, { additionalProperties: false }),
+      response: { 200: Viewers },
     },
-  }, async (req) => setViewing(ctx, who(req), req.params.id, req.body.mode));
+  }, async (req) => svc.setViewing(ctx, who(req), req.params.id, req.body.mode) as Promise<Viewers>);
 
   app.get('/conversations/:id/macros/:macroId', {
     schema: {
       tags,
       summary: 'Preview a macro rendered for this conversation',
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
+      response: { 200: MacroPreview },
     },
   }, async (req) => {
-    const r = await renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
+    const r = await svc.renderMacroFor(ctx, who(req), req.params.id, req.params.macroId);
     return { macroId: r.macro.id, kind: r.macro.kind, language: r.macro.language, text: r.text, actions: r.macro.actions };
   });
 
@@ -218,15 +200,19 @@ export default async function conversationRoutes(app: App) {
       tags,
       summary: 'Apply a macro: post its reply or note and carry out its actions',
       params: Type.Object({ id: Type.String(), macroId: Type.String() }),
+      response: { 201: MacroApplied },
     },
-  }, async (req, reply) => reply.code(201).send(await applyMacro(ctx, who(req), req.params.id, req.params.macroId)));
+  }, async (req, reply) => reply.code(201).send((await svc.applyMacro(ctx, who(req), req.params.id, req.params.macroId)) as MacroApplied));
 
-  app.get('/attachments/:id', { schema: { tags, summary: 'Download an attachment', params: IdParams } }, async (req, reply) => {
-    const a = await getAttachment(ctx, who(req), req.params.id);
+  app.get('/attachments/:id', {
+    schema: { tags, summary: 'Download an attachment', params: IdParams, response: { 200: AttachmentDownload } },
+  }, async (req, reply) => {
+    const a = await svc.getAttachment(ctx, who(req), req.params.id);
     // Always a download, never rendered in our origin: an uploaded HTML file cannot run script here.
     reply.header('content-type', a.content_type);
     reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
     reply.header('content-security-policy', "default-src 'none'; sandbox");
     return reply.send(Buffer.from(a.content));
   });
-}
+};
+export default conversationRoutes;

@@ -1085,23 +1085,83 @@ export type paths = {
                   /** Format: uuid */
                   id: string;
                   number: number;
-                  subject: string | null;
+                  subject: string;
+                  /** @enum {string} */
                   status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                  /** @enum {string} */
                   priority: "low" | "normal" | "high" | "urgent";
-                  channel: string;
+                  /** @enum {string} */
+                  channel: "email" | "chat" | "web" | "phone" | "api";
                   queueId: string | null;
                   assigneeId: string | null;
-                  customerId: string | null;
+                  /** Format: uuid */
+                  customerId: string;
                   tags: string[];
                   customFields: {
                     [key: string]: unknown;
                   };
-                  [key: string]: unknown;
+                  language: string | null;
+                  mergedInto: string | null;
+                  splitFrom: string | null;
+                  /** @description opened by an automatic message (out-of-office, bounce) */
+                  automatic: boolean;
+                  followUpOf: string | null;
+                  /** ConversationSla */
+                  sla: {
+                    firstReplyDueAt: string | null;
+                    nextReplyDueAt: string | null;
+                    resolutionDueAt: string | null;
+                    firstRepliedAt: string | null;
+                    /** @description the metrics breached at least once */
+                    breached: ("first_reply" | "next_reply" | "resolution")[];
+                    breaches: ({
+                        /** @enum {string} */
+                        metric: "first_reply" | "next_reply" | "resolution";
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: date-time
+                         * @description when the target was missed (the due time)
+                         */
+                        breachedAt: string;
+                        detectedAt: string | null;
+                      })[];
+                  };
+                  /** @description a customer threatened staff in this conversation (listening) */
+                  threat: boolean;
+                  solvedAt: string | null;
+                  /** Format: date-time */
+                  lastMessageAt: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                  /** ConversationCustomer */
+                  customer: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string | null;
+                    language: string | null;
+                    identities: ({
+                        /** @enum {string} */
+                        kind: "email" | "phone" | "chat" | "external";
+                        value: string;
+                      })[];
+                  };
+                  preview: string | null;
+                  previewAuthorType: ("customer" | "agent" | "system") | null;
+                  previewAuthorId: string | null;
+                  previewAuthorName: string | null;
+                  assigneeName: string | null;
+                  queueName: string | null;
                 })[];
               total: number;
               limit: number;
               offset: number;
-              [key: string]: unknown;
+              /** @enum {string} */
+              view: "all" | "open" | "mine" | "unassigned" | "sla_at_risk" | "waiting";
+              /** @enum {string} */
+              sort: "activity" | "oldest" | "due" | "priority" | "number";
             };
           };
         };
@@ -1172,18 +1232,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1206,6 +1352,33 @@ export type paths = {
     /** How many conversations each inbox view holds, and the open ones per queue */
     get: {
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /**
+               * ViewCountsByView
+               * @description mine is 0 for an API token
+               */
+              views: {
+                all: number;
+                open: number;
+                mine: number;
+                unassigned: number;
+                sla_at_risk: number;
+                waiting: number;
+              };
+              queues: {
+                  /** Format: uuid */
+                  id: string;
+                  name: string;
+                  open: number;
+                }[];
+              /** @description how far ahead a due reply counts as at risk */
+              slaRiskMinutes: number;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1238,18 +1411,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1300,18 +1559,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1368,6 +1713,39 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1412,6 +1790,39 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1455,6 +1866,39 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "message" | "note";
+              direction: ("inbound" | "outbound") | null;
+              /** @enum {string} */
+              authorType: "customer" | "agent" | "system";
+              authorUserId: string | null;
+              authorCustomerId: string | null;
+              automatic: boolean;
+              text: string;
+              html: string | null;
+              language: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description an email whose quoted history was split off (shown on request) */
+              hasQuoted: boolean;
+              attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  filename: string;
+                  contentType: string;
+                  size: number;
+                }[];
+              /** Format: uuid */
+              conversationId: string;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1501,18 +1945,104 @@ export type paths = {
               /** Format: uuid */
               id: string;
               number: number;
-              subject: string | null;
+              subject: string;
+              /** @enum {string} */
               status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
               priority: "low" | "normal" | "high" | "urgent";
-              channel: string;
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
               queueId: string | null;
               assigneeId: string | null;
-              customerId: string | null;
+              /** Format: uuid */
+              customerId: string;
               tags: string[];
               customFields: {
                 [key: string]: unknown;
               };
-              [key: string]: unknown;
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
             };
           };
         };
@@ -1554,6 +2084,114 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1589,6 +2227,114 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1627,6 +2373,114 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              number: number;
+              subject: string;
+              /** @enum {string} */
+              status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+              /** @enum {string} */
+              priority: "low" | "normal" | "high" | "urgent";
+              /** @enum {string} */
+              channel: "email" | "chat" | "web" | "phone" | "api";
+              queueId: string | null;
+              assigneeId: string | null;
+              /** Format: uuid */
+              customerId: string;
+              tags: string[];
+              customFields: {
+                [key: string]: unknown;
+              };
+              language: string | null;
+              mergedInto: string | null;
+              splitFrom: string | null;
+              /** @description opened by an automatic message (out-of-office, bounce) */
+              automatic: boolean;
+              followUpOf: string | null;
+              /** ConversationSla */
+              sla: {
+                firstReplyDueAt: string | null;
+                nextReplyDueAt: string | null;
+                resolutionDueAt: string | null;
+                firstRepliedAt: string | null;
+                /** @description the metrics breached at least once */
+                breached: ("first_reply" | "next_reply" | "resolution")[];
+                breaches: ({
+                    /** @enum {string} */
+                    metric: "first_reply" | "next_reply" | "resolution";
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description when the target was missed (the due time)
+                     */
+                    breachedAt: string;
+                    detectedAt: string | null;
+                  })[];
+              };
+              /** @description a customer threatened staff in this conversation (listening) */
+              threat: boolean;
+              solvedAt: string | null;
+              /** Format: date-time */
+              lastMessageAt: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** ConversationCustomer */
+              customer: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                language: string | null;
+                identities: ({
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "chat" | "external";
+                    value: string;
+                  })[];
+              };
+              messages: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "message" | "note";
+                  direction: ("inbound" | "outbound") | null;
+                  /** @enum {string} */
+                  authorType: "customer" | "agent" | "system";
+                  authorUserId: string | null;
+                  authorCustomerId: string | null;
+                  automatic: boolean;
+                  text: string;
+                  html: string | null;
+                  language: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** @description an email whose quoted history was split off (shown on request) */
+                  hasQuoted: boolean;
+                  attachments: {
+                      /** Format: uuid */
+                      id: string;
+                      filename: string;
+                      contentType: string;
+                      size: number;
+                    }[];
+                })[];
+              viewers: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1663,6 +2517,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description everyone else viewing or replying now */
+              others: ({
+                  /** Format: uuid */
+                  userId: string;
+                  name: string;
+                  /** @enum {string} */
+                  mode: "viewing" | "replying";
+                  /** Format: date-time */
+                  expiresAt: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1687,6 +2558,30 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              macroId: string;
+              /** @enum {string} */
+              kind: "reply" | "note";
+              language: ("en" | "de" | "nb") | null;
+              /** @description the macro body with the placeholders filled in for this conversation */
+              text: string;
+              /** ConversationMacroActions */
+              actions: {
+                /** @enum {string} */
+                status?: "open" | "pending" | "on_hold" | "solved";
+                /** @enum {string} */
+                priority?: "low" | "normal" | "high" | "urgent";
+                addTags?: string[];
+                /** Format: uuid */
+                queueId?: string;
+              };
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1715,6 +2610,146 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Message */
+              message: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "message" | "note";
+                direction: ("inbound" | "outbound") | null;
+                /** @enum {string} */
+                authorType: "customer" | "agent" | "system";
+                authorUserId: string | null;
+                authorCustomerId: string | null;
+                automatic: boolean;
+                text: string;
+                html: string | null;
+                language: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description an email whose quoted history was split off (shown on request) */
+                hasQuoted: boolean;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    filename: string;
+                    contentType: string;
+                    size: number;
+                  }[];
+                /** Format: uuid */
+                conversationId: string;
+              };
+              /** Conversation */
+              conversation: {
+                /** Format: uuid */
+                id: string;
+                number: number;
+                subject: string;
+                /** @enum {string} */
+                status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                /** @enum {string} */
+                priority: "low" | "normal" | "high" | "urgent";
+                /** @enum {string} */
+                channel: "email" | "chat" | "web" | "phone" | "api";
+                queueId: string | null;
+                assigneeId: string | null;
+                /** Format: uuid */
+                customerId: string;
+                tags: string[];
+                customFields: {
+                  [key: string]: unknown;
+                };
+                language: string | null;
+                mergedInto: string | null;
+                splitFrom: string | null;
+                /** @description opened by an automatic message (out-of-office, bounce) */
+                automatic: boolean;
+                followUpOf: string | null;
+                /** ConversationSla */
+                sla: {
+                  firstReplyDueAt: string | null;
+                  nextReplyDueAt: string | null;
+                  resolutionDueAt: string | null;
+                  firstRepliedAt: string | null;
+                  /** @description the metrics breached at least once */
+                  breached: ("first_reply" | "next_reply" | "resolution")[];
+                  breaches: ({
+                      /** @enum {string} */
+                      metric: "first_reply" | "next_reply" | "resolution";
+                      /** Format: date-time */
+                      dueAt: string;
+                      /**
+                       * Format: date-time
+                       * @description when the target was missed (the due time)
+                       */
+                      breachedAt: string;
+                      detectedAt: string | null;
+                    })[];
+                };
+                /** @description a customer threatened staff in this conversation (listening) */
+                threat: boolean;
+                solvedAt: string | null;
+                /** Format: date-time */
+                lastMessageAt: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** ConversationCustomer */
+                customer: {
+                  /** Format: uuid */
+                  id: string;
+                  name: string | null;
+                  language: string | null;
+                  identities: ({
+                      /** @enum {string} */
+                      kind: "email" | "phone" | "chat" | "external";
+                      value: string;
+                    })[];
+                };
+                messages: ({
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    kind: "message" | "note";
+                    direction: ("inbound" | "outbound") | null;
+                    /** @enum {string} */
+                    authorType: "customer" | "agent" | "system";
+                    authorUserId: string | null;
+                    authorCustomerId: string | null;
+                    automatic: boolean;
+                    text: string;
+                    html: string | null;
+                    language: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** @description an email whose quoted history was split off (shown on request) */
+                    hasQuoted: boolean;
+                    attachments: {
+                        /** Format: uuid */
+                        id: string;
+                        filename: string;
+                        contentType: string;
+                        size: number;
+                      }[];
+                  })[];
+                viewers: ({
+                    /** Format: uuid */
+                    userId: string;
+                    name: string;
+                    /** @enum {string} */
+                    mode: "viewing" | "replying";
+                    /** Format: date-time */
+                    expiresAt: string;
+                  })[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1739,6 +2774,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description The attachment's bytes, always as a download (Content-Disposition: attachment), with its own content type */
+        200: {
+          content: {
+            "application/octet-stream": string;
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1776,14 +2817,14 @@ export type paths = {
                   language: string | null;
                   notes: string | null;
                   mergedInto: string | null;
-                  identities: {
-                      kind: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  identities: ({
+                      /** @enum {string} */
+                      kind: "email" | "phone" | "chat" | "external";
                       value: string;
-                      [key: string]: unknown;
-                    }[];
-                  [key: string]: unknown;
+                    })[];
                 })[];
-              [key: string]: unknown;
             };
           };
         };
@@ -1833,12 +2874,13 @@ export type paths = {
               language: string | null;
               notes: string | null;
               mergedInto: string | null;
-              identities: {
-                  kind: string;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
                   value: string;
-                  [key: string]: unknown;
-                }[];
-              [key: string]: unknown;
+                })[];
             };
           };
         };
@@ -1877,12 +2919,13 @@ export type paths = {
               language: string | null;
               notes: string | null;
               mergedInto: string | null;
-              identities: {
-                  kind: string;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
                   value: string;
-                  [key: string]: unknown;
-                }[];
-              [key: string]: unknown;
+                })[];
             };
           };
         };
@@ -1914,6 +2957,56 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              customerId: string;
+              items: ({
+                  /** @enum {string} */
+                  kind: "conversation" | "call" | "callback" | "contact";
+                  channel: string;
+                  /**
+                   * Format: date-time
+                   * @description first touch (a conversation's creation, a call's dial, a callback's abandon time)
+                   */
+                  at: string;
+                  lastAt: string | null;
+                  queue: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  } | null;
+                  /** @description docs/metrics.md: first touch until a human answered or the customer gave up; null while waiting */
+                  livedWaitSeconds: number | null;
+                  queueWaitSeconds: number | null;
+                  outcome: string | null;
+                  /** Format: uuid */
+                  conversationId?: string;
+                  number?: number;
+                  subject?: string;
+                  status?: string;
+                  contactId?: string;
+                  /** TimelineCallback */
+                  callback?: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    status: "open" | "done" | "cancelled";
+                    closedBy: ("callback" | "caller" | "cancelled") | null;
+                    /** Format: date-time */
+                    dueAt: string;
+                    attempts: number;
+                    outcome: ("reached" | "no_answer" | "voicemail" | "wrong_number") | null;
+                    breached: boolean;
+                    /** @description the contact id of the abandoned call */
+                    call: string;
+                  };
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -1952,6 +3045,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              language: string | null;
+              notes: string | null;
+              mergedInto: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
+                  value: string;
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -1987,6 +3100,26 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              language: string | null;
+              notes: string | null;
+              mergedInto: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              identities: ({
+                  /** @enum {string} */
+                  kind: "email" | "phone" | "chat" | "external";
+                  value: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2743,6 +3876,34 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description the position in the log; page with `after` */
+                  id: number;
+                  contactId: string;
+                  type: string;
+                  channel: string;
+                  /** Format: date-time */
+                  occurredAt: string;
+                  /** Format: date-time */
+                  recordedAt: string;
+                  conversationId: string | null;
+                  customerId: string | null;
+                  identity: string | null;
+                  queueId: string | null;
+                  agentId: string | null;
+                  /** @description who wrote it: 'earshot', 'api' or an importer */
+                  source: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                })[];
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2787,6 +3948,17 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              received: number;
+              added: number;
+              /** @description events whose dedupeKey was stored already (nothing added) */
+              duplicates: number;
+            };
+          };
+        };
+        /** @description Default Response */
         "4XX": {
           content: {
             "application/json": components["schemas"]["ApiError"];
@@ -2810,6 +3982,34 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description the position in the log; page with `after` */
+                  id: number;
+                  contactId: string;
+                  type: string;
+                  channel: string;
+                  /** Format: date-time */
+                  occurredAt: string;
+                  /** Format: date-time */
+                  recordedAt: string;
+                  conversationId: string | null;
+                  customerId: string | null;
+                  identity: string | null;
+                  queueId: string | null;
+                  agentId: string | null;
+                  /** @description who wrote it: 'earshot', 'api' or an importer */
+                  source: string;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -2838,6 +4038,30 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description page with `before` */
+                  id: number;
+                  /** @enum {string} */
+                  actorType: "user" | "token" | "system" | "cli";
+                  actorId: string | null;
+                  action: string;
+                  targetType: string | null;
+                  targetId: string | null;
+                  targetLabel: string | null;
+                  data: {
+                    [key: string]: unknown;
+                  };
+                  ip: string | null;
+                  /** Format: date-time */
+                  at: string;
+                })[];
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {
@@ -9699,9 +10923,43 @@ export type paths = {
     };
   };
   "/api/v1/realtime": {
-    /** WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed) */
+    /**
+     * WebSocket of change notifications for the account (conversation.created|updated, message.created, viewers.changed)
+     * @description Open with a WebSocket upgrade (signed in: session cookie or Bearer token); a plain GET answers 426.
+     */
     get: {
       responses: {
+        /** @description Switching Protocols: the socket is open. Every text frame the server sends is one JSON message of this shape: first {"type":"hello"}, then change notifications carrying ids only (refetch what you show); a "ping" frame is answered with {"type":"pong"}. A socket that falls behind is closed with code 4008 "resync": reconnect and refetch. */
+        101: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              type: "hello" | "pong" | "conversation.created" | "conversation.updated" | "message.created" | "viewers.changed" | "customer.updated" | "chat.typing" | "anecdotes.alert" | "feature.changed" | "threat.flagged";
+              /** Format: uuid */
+              conversationId?: string;
+              /** Format: uuid */
+              messageId?: string;
+              /** Format: uuid */
+              customerId?: string;
+              /**
+               * @description chat.typing: who is typing
+               * @enum {string}
+               */
+              from?: "agent" | "visitor";
+              /** @description chat.typing: started (true) or stopped (false) */
+              on?: boolean;
+              /** @description feature.changed: the people workflow whose screens refetch (leaders, heart, respect, community, kb) */
+              feature?: string;
+              /**
+               * Format: uuid
+               * @description hello: the account the socket listens to
+               */
+              accountId?: string;
+              /** @description hello: the signed-in user (null for an API token) */
+              userId?: string | null;
+            };
+          };
+        };
         /** @description Default Response */
         "4XX": {
           content: {

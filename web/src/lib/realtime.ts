@@ -4,16 +4,10 @@
  */
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import type { paths } from '../api/schema';
 
-export interface ChangeMsg {
-  type: string;
-  conversationId?: string;
-  messageId?: string;
-  customerId?: string;
-  from?: string;
-  on?: boolean;
-  feature?: string;
-}
+/** A message of the socket, as the API documents it (OpenAPI has no WebSocket frames: the body of its 101 answer). */
+export type ChangeMsg = paths['/api/v1/realtime']['get']['responses'][101]['content']['application/json'];
 type Listener = (m: ChangeMsg) => void;
 const listeners = new Set<Listener>();
 /** Subscribe to raw change messages (typing indicators, viewers). */

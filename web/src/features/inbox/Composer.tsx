@@ -9,7 +9,7 @@ import { Alert, Button, FileInput, Group, Paper, Select, Stack, Switch, Text, Te
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../../lib/api';
-import { STATUSES, useMacros, type Conversation, type Macro, type Message } from './api';
+import { STATUSES, useMacros, type Conversation, type Macro, type MacroPreview, type Message } from './api';
 import { ArticlePicker } from '../knowledge/ArticlePicker';
 
 const toBase64 = (f: File) =>
@@ -87,7 +87,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, { conv: Conversation; on
     setMacro(null);
     if (!id) return;
     try {
-      const r = await get<{ kind: 'reply' | 'note'; language: string | null; text: string; actions: { status?: string } }>(`/conversations/${conv.id}/macros/${id}`);
+      const r = await get<MacroPreview>(`/conversations/${conv.id}/macros/${id}`);
       change(text ? `${text.trimEnd()}\n\n${r.text}` : r.text);
       if (r.kind === 'note') setNote(true);
       if (r.actions?.status) setThenStatus(r.actions.status);

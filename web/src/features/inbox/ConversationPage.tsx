@@ -15,7 +15,7 @@ import { fmtDateTime } from '../../lib/format';
 import { onChange } from '../../lib/realtime';
 import { useMe } from '../../lib/session';
 import { offerUndo } from '../../lib/undo';
-import { PRIORITIES, STATUSES, useConversation, useUsers, type Conversation, type Message } from './api';
+import { PRIORITIES, STATUSES, useConversation, useUsers, type ContactEvent, type ContactEvents, type Conversation, type Message } from './api';
 import { useQueues } from '../../api/queues';
 import { ChannelBadge, PriorityBadge, SlaClock, StatusBadge, useNow } from './bits';
 import { ThreatMark } from './ThreatMark';
@@ -26,14 +26,6 @@ import { FindingBadges } from './Findings';
 import { MergeDialog } from './MergeDialog';
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 
-interface ContactEvent {
-  id: string;
-  type: string;
-  channel: string;
-  occurredAt: string;
-  agentId: string | null;
-  data: Record<string, any>;
-}
 type OutboundEmail = Item<ApiOk<'/api/v1/conversations/{id}/emails', 'get'>['items']>;
 type EmailDetails = ApiOk<'/api/v1/messages/{id}/email', 'get'>;
 
@@ -141,11 +133,13 @@ function MessageCard({ m, conv, userName, delivery, fresh }: { m: Message; conv:
 
 function EventLine({ e, userName }: { e: ContactEvent; userName: (id: string | null) => string }) {
   const { t } = useTranslation('inbox');
-  const d = e.data ?? {};
+  // An event's data is free-form (its fields depend on the type); these are the ones a line shows.
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const [to, metric, detectedAt] = [text(e.data.to), text(e.data.metric), text(e.data.detectedAt)];
   const vars = {
     agent: userName(e.agentId),
-    to: d.to === null || d.to === undefined ? '–' : e.type === 'conversation.assigned' ? userName(d.to) : t(`status.${d.to}`, { defaultValue: t(`priority.${d.to}`, { defaultValue: String(d.to) }) }),
-    metric: d.metric ? t(`sla.${d.metric}`) : '',
+    to: to === null ? '–' : e.type === 'conversation.assigned' ? userName(to) : t(`status.${to}`, { defaultValue: t(`priority.${to}`, { defaultValue: to }) }),
+    metric: metric ? t(`sla.${metric}`) : '',
     channel: t(`channel.${e.channel}`, { defaultValue: e.channel }),
   };
   return (
@@ -153,7 +147,7 @@ function EventLine({ e, userName }: { e: ContactEvent; userName: (id: string | n
       <ChannelBadge channel={e.channel} />
       <Text size="xs" c={e.type === 'sla.breached' || e.type === 'contact.abandoned' ? 'red.8' : 'dimmed'}>
         {t(`event.${e.type.replace('.', '_')}`, { ...vars, defaultValue: e.type })} · {fmtDateTime(e.occurredAt)}
-        {e.type === 'sla.breached' && d.detectedAt && Date.parse(d.detectedAt) - Date.parse(e.occurredAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(d.detectedAt) })}` : ''}
+        {e.type === 'sla.breached' && detectedAt && Date.parse(detectedAt) - Date.parse(e.occurredAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(detectedAt) })}` : ''}
       </Text>
     </Group>
   );
@@ -168,7 +162,7 @@ export default function ConversationPage() {
   const conv = useConversation(id);
   const users = useUsers();
   const queues = useQueues();
-  const events = useQuery({ queryKey: ['conversation', id, 'events'], queryFn: () => get<{ items: ContactEvent[] }>(`/conversations/${id}/events`) });
+  const events = useQuery({ queryKey: ['conversation', id, 'events'], queryFn: () => get<ContactEvents>(`/conversations/${id}/events`) });
   const emails = useQuery({
     queryKey: ['conversation', id, 'emails'],
     enabled: conv.data?.channel === 'email',
@@ -320,10 +314,10 @@ export default function ConversationPage() {
               {c.sla.breached.length > 0 && (
                 <Badge color="red" size="sm">{t('sla.breachedList', { list: c.sla.breached.map((b) => t(`sla.${b}`)).join(', ') })}</Badge>
               )}
-              {(c.sla.breaches ?? []).map((b) => (
+              {c.sla.breaches.map((b) => (
                 <Text key={`${b.metric}-${b.dueAt}`} size="xs" c="red.9" data-testid="sla-breach">
                   {t('sla.breachedAt', { metric: t(`sla.${b.metric}`), at: fmtDateTime(b.breachedAt) })}
-                  {Date.parse(b.detectedAt) - Date.parse(b.breachedAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(b.detectedAt) })}` : ''}
+                  {b.detectedAt && Date.parse(b.detectedAt) - Date.parse(b.breachedAt) > 60_000 ? ` · ${t('sla.detectedAt', { at: fmtDateTime(b.detectedAt) })}` : ''}
                 </Text>
               ))}
             </Group>

@@ -11,25 +11,8 @@ import { Link } from 'react-router';
 import { get } from '../../lib/api';
 import { onChange } from '../../lib/realtime';
 import { fmtDateTime, fmtDuration } from '../../lib/format';
-import type { Conversation, Status } from './api';
+import type { Conversation, CustomerTimeline, Status } from './api';
 import { ChannelBadge, StatusBadge } from './bits';
-
-interface TimelineItem {
-  kind: 'conversation' | 'call' | 'callback' | 'contact';
-  channel: string;
-  at: string;
-  lastAt: string | null;
-  queue: { id: string; name: string } | null;
-  livedWaitSeconds: number | null;
-  queueWaitSeconds: number | null;
-  outcome: string | null;
-  conversationId?: string;
-  number?: number;
-  subject?: string;
-  status?: string;
-  contactId?: string;
-  callback?: { id: string; status: string; dueAt: string; attempts: number; outcome: string | null; breached: boolean };
-}
 
 const LANG_NAMES: Record<string, string> = { en: 'English', de: 'Deutsch', nb: 'Norsk (bokmål)' };
 
@@ -54,7 +37,7 @@ export function CustomerSidebar({ conv }: { conv: Conversation }) {
   const cu = conv.customer;
   const tl = useQuery({
     queryKey: ['customer', cu.id, 'timeline'],
-    queryFn: () => get<{ items: TimelineItem[] }>(`/customers/${cu.id}/timeline?limit=100`),
+    queryFn: () => get<CustomerTimeline>(`/customers/${cu.id}/timeline?limit=100`),
   });
   // A reply, a new message or a status change (here or by a colleague, via the realtime socket) changes the journey:
   // "still waiting" must not outlive the answer.

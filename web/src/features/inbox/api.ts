@@ -1,133 +1,39 @@
 /** Types and queries of the agent workspace (conversations, users, queues, macros, customers). */
 import { useQuery } from '@tanstack/react-query';
+import type { ApiOk, ApiQuery, Item } from '../../api/types';
 import { get, qs } from '../../lib/api';
 
-export type Status = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+/** One conversation with its messages and viewers (GET /conversations/:id). */
+export type Conversation = ApiOk<'/api/v1/conversations/{id}', 'get'>;
+export type Message = Item<Conversation['messages']>;
+export type Sla = Conversation['sla'];
+export type Status = Conversation['status'];
+export type Priority = Conversation['priority'];
+/** A page of the inbox list: rows carry the last message's preview and the names they show. */
+export type Page = ApiOk<'/api/v1/conversations', 'get'>;
+export type ConversationRow = Item<Page['items']>;
+export type View = Page['view'];
+export type Counts = ApiOk<'/api/v1/conversations/counts', 'get'>;
+export type User = Item<ApiOk<'/api/v1/users', 'get'>['items']>;
+export type Macro = Item<ApiOk<'/api/v1/macros', 'get'>['items']>;
+/** A macro rendered for one conversation (GET /conversations/:id/macros/:macroId). */
+export type MacroPreview = ApiOk<'/api/v1/conversations/{id}/macros/{macroId}', 'get'>;
+export type CustomerTimeline = ApiOk<'/api/v1/customers/{id}/timeline', 'get'>;
+export type ContactEvents = ApiOk<'/api/v1/conversations/{id}/events', 'get'>;
+export type ContactEvent = Item<ContactEvents['items']>;
+
 export const STATUSES: Status[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
-export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;
-export const VIEWS = ['mine', 'unassigned', 'open', 'sla_at_risk', 'waiting', 'all'] as const;
-export type View = (typeof VIEWS)[number];
+export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const satisfies readonly Conversation['channel'][];
+/** The inbox views in the order the navigation shows them. */
+export const VIEWS = ['mine', 'unassigned', 'open', 'sla_at_risk', 'waiting', 'all'] as const satisfies readonly View[];
 
-export interface Sla {
-  firstReplyDueAt: string | null;
-  nextReplyDueAt: string | null;
-  resolutionDueAt: string | null;
-  firstRepliedAt: string | null;
-  breached: string[];
-  /** Each breach: missed at the due time (breachedAt); detectedAt is when the check ran (later if the server was down). */
-  breaches?: { metric: string; dueAt: string; breachedAt: string; detectedAt: string }[];
-}
-export interface Customer {
-  id: string;
-  name: string | null;
-  language: string | null;
-  identities: { kind: string; value: string }[];
-}
-export interface Attachment {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-}
-export interface Message {
-  id: string;
-  kind: 'message' | 'note';
-  direction: 'inbound' | 'outbound' | null;
-  authorType: 'customer' | 'agent' | 'system';
-  authorUserId: string | null;
-  authorCustomerId: string | null;
-  automatic: boolean;
-  text: string;
-  html: string | null;
-  language: string | null;
-  createdAt: string;
-  attachments: Attachment[];
-  /** An email whose quoted history was split off (shown on request). */
-  hasQuoted?: boolean;
-}
-export interface ConversationRow {
-  id: string;
-  number: number;
-  subject: string;
-  status: Status;
-  priority: Priority;
-  channel: string;
-  queueId: string | null;
-  assigneeId: string | null;
-  customerId: string;
-  tags: string[];
-  language: string | null;
-  mergedInto: string | null;
-  sla: Sla;
-  lastMessageAt: string;
-  createdAt: string;
-  customer: Customer;
-  preview?: string | null;
-  /** Who wrote the last message (the preview): the customer, an agent (id and name) or the system. */
-  previewAuthorType?: 'customer' | 'agent' | 'system' | null;
-  previewAuthorId?: string | null;
-  previewAuthorName?: string | null;
-  assigneeName?: string | null;
-  queueName?: string | null;
-  /** A customer threatened staff in this conversation (listening). */
-  threat?: boolean;
-}
-export interface Viewer {
-  userId: string;
-  name: string;
-  mode: 'viewing' | 'replying';
-  expiresAt: string;
-}
-export interface Conversation extends ConversationRow {
-  messages: Message[];
-  viewers: Viewer[];
-}
-export interface Page {
-  items: ConversationRow[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-export interface Counts {
-  views: Record<View, number>;
-  queues: { id: string; name: string; open: number }[];
-  slaRiskMinutes: number;
-}
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  presence?: string;
-  disabled?: boolean;
-}
 export interface Queue {
   id: string;
   name: string;
 }
-export interface Macro {
-  id: string;
-  name: string;
-  kind: 'reply' | 'note';
-  body: string;
-  language: 'en' | 'de' | 'nb' | null;
-}
-
-export interface ListParams {
-  view: View;
-  queue?: string;
-  q?: string;
-  status?: string;
-  priority?: string;
-  channel?: string;
-  tag?: string;
-  assignee?: string;
-  sort?: string;
-  /** One customer's conversations (the dashboard's journeys link here). */
-  customer?: string;
-}
+/** The list's filters as the inbox keeps them (paging is added per page; `customer` is the dashboard's journeys link). */
+export type ListParams = Omit<ApiQuery<'/api/v1/conversations', 'get'>, 'limit' | 'offset' | 'number' | 'view'> & { view: View };
 
 export const PAGE_SIZE = 100;
 export const fetchPage = (p: ListParams, page: number) =>
