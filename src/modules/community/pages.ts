@@ -29,7 +29,7 @@ import * as portal from '../channels/web/index.js';
 import * as svc from './community.service.js';
 import { ct, ctCount, type CtKey } from './texts.js';
 import { Type } from 'typebox';
-import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, PageQuery, SeeOther } from '../channels/web/page.schemas.js';
+import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, PageQuery, SeeOther } from '../channels/web/index.js';
 
 export const COMMUNITY_COOKIE = 'earshot_community';
 

@@ -9,7 +9,7 @@ import * as web from '../channels/web/index.js';
 import * as svc from './knowledge.service.js';
 import { kt } from './texts.js';
 import { Type } from 'typebox';
-import { AccountParams, HtmlAnswer, PageQuery } from '../channels/web/page.schemas.js';
+import { AccountParams, HtmlAnswer, PageQuery } from '../channels/web/index.js';
 
 type Req = FastifyRequest<{ Params: { account: string; slug?: string }; Querystring: Record<string, string | undefined> }>;
 
