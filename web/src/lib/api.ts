@@ -8,7 +8,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: 'same-origin',
@@ -26,11 +26,11 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   return json as T;
 }
 
-export const get = <T = any>(path: string) => api<T>('GET', path);
-export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const patch = <T = any>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
-export const del = <T = any>(path: string) => api<T>('DELETE', path);
+export const get = <T = unknown>(path: string) => api<T>('GET', path);
+export const post = <T = unknown>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T = unknown>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T = unknown>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T = unknown>(path: string) => api<T>('DELETE', path);
 
 /** Query string from an object, leaving out empty values. */
 export function qs(params: Record<string, string | number | boolean | null | undefined>): string {

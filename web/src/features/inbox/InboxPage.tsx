@@ -279,6 +279,7 @@ export default function InboxPage() {
     }, 300);
     return () => clearTimeout(h);
   }, [search, sp, setSp]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters changing is the trigger; the effect resets the selection.
   useEffect(() => {
     setSel(0);
     setChecked(new Map());
@@ -289,6 +290,7 @@ export default function InboxPage() {
   // Rows and cards differ in height: measure again when the layout switches (only then; `virt` is a new object per render).
   const measure = useRef(virt.measure);
   measure.current = () => virt.measure();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the row height changing is the trigger (see above).
   useEffect(() => measure.current(), [rowHeight]);
   const vItems = virt.getVirtualItems();
   const pages = useMemo(() => {
@@ -335,7 +337,9 @@ export default function InboxPage() {
   useShortcuts({
     j: () => move(1),
     k: () => move(-1),
+    // biome-ignore lint/correctness/noComponentHookFactories: a key name in the shortcut map, not a component.
     ArrowDown: () => move(1),
+    // biome-ignore lint/correctness/noComponentHookFactories: as above.
     ArrowUp: () => move(-1),
     Enter: open,
     o: open,
@@ -466,6 +470,7 @@ export default function InboxPage() {
               {vItems.map((vi) => {
                 const c = rowAt(vi.index);
                 return (
+                  // biome-ignore lint/a11y/useSemanticElements: virtualised rows are absolutely placed divs in a role="list" box; an <li> needs a <ul> and its styles reset.
                   <div key={vi.key} role="listitem" aria-setsize={total} aria-posinset={vi.index + 1} style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: rowHeight, transform: `translateY(${vi.start}px)` }}>
                     {c ? (
                       <Row c={c} index={vi.index} selected={vi.index === sel} now={now} onFocus={() => setSel(vi.index)} card={compact}
