@@ -5,7 +5,7 @@
  * an existing `report` command, or creates it).
  */
 import type { EarshotModule } from '../module.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import * as accounts from '../accounts/index.js';

@@ -78,7 +78,7 @@ export async function updateQueue(ctx: Ctx, p: Principal, id: string, input: Que
   return ctx.db.transaction(async (tx) => {
     await getQueue(ctx, p, id, tx);
     await checkRefs(tx, p, input);
-    const has = (k: keyof QueueInput) => Object.prototype.hasOwnProperty.call(input, k);
+    const has = (k: keyof QueueInput) => Object.hasOwn(input, k);
     const r = await tx.query<Queue>(
       `UPDATE queues SET name = coalesce($3, name), timezone = coalesce($4, timezone),
               business_hours = CASE WHEN $5 THEN $6::jsonb ELSE business_hours END,

@@ -1,5 +1,5 @@
 /** `earshot imap add|list|poll`: existing mailboxes read over IMAP. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import * as accounts from '../../accounts/index.js';
 import { dbOptions, portArg, withDb } from '../../../platform/cli-db.js';
 import { AppError } from '../../../platform/errors.js';

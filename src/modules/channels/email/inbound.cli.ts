@@ -1,5 +1,5 @@
 /** `earshot mailbox add|list`: the addresses that receive email; `earshot domain claim|release|list`: whose domains. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { systemPrincipal } from '../../../platform/context.js';
 import * as accounts from '../../accounts/index.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
