@@ -206,7 +206,7 @@ export async function getDraw(ctx: Ctx, p: Principal, id: string) {
 export async function runDrawJob(ctx: Ctx, payload: { leaderId: string; at: string }) {
   const r = await ctx.db.query<{ account_id: string; next_draw_at: Date | null }>('SELECT account_id, next_draw_at FROM leader_settings WHERE user_id = $1', [payload.leaderId]);
   const row = r.rows[0];
-  if (!row || !row.next_draw_at || new Date(row.next_draw_at).toISOString() !== payload.at) return; // rescheduled or removed
+  if (!row?.next_draw_at || new Date(row.next_draw_at).toISOString() !== payload.at) return; // rescheduled or removed
   const sys = systemPrincipal(row.account_id);
   const at = new Date(payload.at);
   const s = (await settingsOf(ctx.db, row.account_id, payload.leaderId))!;

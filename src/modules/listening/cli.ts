@@ -81,7 +81,7 @@ export function registerListeningCommands(program: Command): void {
       const json = !!o.json || !process.stdout.isTTY;
       let res;
       try {
-        res = await analyzeLines(file ?? '-', (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'), { json });
+        res = await analyzeLines(file ?? '-', (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`), { json });
       } catch (e: any) {
         process.stderr.write(`analyze: cannot read ${file}: ${e.message}\n`);
         process.exitCode = 1;

@@ -130,7 +130,7 @@ export function parseDeliveryStatus(body: string): BounceInfo['recipients'] {
     const rcpt = f['final-recipient'] ?? f['original-recipient'];
     if (!rcpt) continue;
     const address = rcpt.replace(/^[\w-]+\s*;\s*/, '').replace(/^<|>$/g, '').trim().toLowerCase();
-    out.push({ address, action: (f['action'] ?? 'failed').toLowerCase(), status: f['status'] ?? null, diagnostic: f['diagnostic-code']?.replace(/^[\w-]+\s*;\s*/, '').slice(0, 500) ?? null });
+    out.push({ address, action: (f.action ?? 'failed').toLowerCase(), status: f.status ?? null, diagnostic: f['diagnostic-code']?.replace(/^[\w-]+\s*;\s*/, '').slice(0, 500) ?? null });
   }
   return out;
 }

@@ -185,7 +185,7 @@ ${field('subject', 'text', 'off')}
 
   const statusText = (locale: Locale, s: string) => t(locale, `status_${s}` as TextKey);
   const when = (locale: Locale, d: Date | string) =>
-    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(d)) + ' UTC';
+    `${new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(d))} UTC`;
 
   const signInPage = async (a: web.PublicAccount, locale: Locale, problems: string[] = [], note = '') =>
     page({

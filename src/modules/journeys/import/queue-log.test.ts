@@ -318,7 +318,7 @@ function render(calls: GenCall[], memberEvents: { at: number; line: string }[]):
   });
   for (const m of memberEvents) add(m.at, m.line);
   rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { text: rows.map((r) => r.line).join('\n') + '\n', expect };
+  return { text: `${rows.map((r) => r.line).join('\n')}\n`, expect };
 }
 
 const memberArb = fc.array(

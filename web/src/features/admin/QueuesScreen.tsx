@@ -40,7 +40,7 @@ function useHoursSummary() {
     for (let i = 0; i < DAYS.length; ) {
       let j = i;
       while (j + 1 < DAYS.length && key(DAYS[j + 1]) === key(DAYS[i])) j++;
-      if (key(DAYS[i])) parts.push(`${t(`days.${DAYS[i]}`)}${j > i ? '–' + t(`days.${DAYS[j]}`) : ''} ${key(DAYS[i])}`);
+      if (key(DAYS[i])) parts.push(`${t(`days.${DAYS[i]}`)}${j > i ? `–${t(`days.${DAYS[j]}`)}` : ''} ${key(DAYS[i])}`);
       i = j + 1;
     }
     const s = parts.join('; ') || t('queues.neverOpen');
@@ -125,7 +125,7 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
         slaPolicyId: slaPolicyId || null,
         businessHours: hasHours
           ? {
-              week: Object.fromEntries(Object.entries(week).filter(([, s]) => s && s.length)),
+              week: Object.fromEntries(Object.entries(week).filter(([, s]) => s?.length)),
               // Left out when there are none and there were none, so saving unchanged changes nothing.
               ...(holidays.length || queue?.businessHours?.holidays ? { holidays } : {}),
             }
