@@ -100,7 +100,7 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     const working = s.workingDays.includes(isoWeekday(day));
     const dayEnd = DateTime.fromISO(day, { zone: s.timezone }).plus({ days: 1 }).toJSDate();
-    const cutoff = dayEnd < now ? dayEnd : now;
+    const cutoff = new Date(Math.min(dayEnd.getTime(), now.getTime()));
     const candidates: Candidate[] = [];
     if (working) {
       const c = await tx.query<{ id: string; channel: string; queue: string; language: string }>(

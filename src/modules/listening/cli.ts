@@ -79,7 +79,7 @@ export function registerListeningCommands(program: Command): void {
     .option('--json', 'JSON lines (also the default when stdout is not a terminal)')
     .action(async (file: string | undefined, o: { json?: boolean }) => {
       const json = !!o.json || !process.stdout.isTTY;
-      let res;
+      let res: Awaited<ReturnType<typeof analyzeLines>>;
       try {
         res = await analyzeLines(file ?? '-', (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`), { json });
       } catch (e: any) {
