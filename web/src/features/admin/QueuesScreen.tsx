@@ -19,7 +19,7 @@ type Span = [string, string];
 export const ZONES: string[] = (() => {
   let zones: string[];
   try {
-    zones = (Intl as any).supportedValuesOf('timeZone') as string[];
+    zones = Intl.supportedValuesOf('timeZone');
   } catch {
     zones = ['Europe/Berlin', 'Europe/Oslo', 'Europe/London'];
   }
@@ -62,6 +62,7 @@ function WeekEditor({ week, setWeek, error }: { week: Partial<Record<Day, Span[]
               <Text w={90} size="sm" fw={500} id={`day-${d}`}>{dayName}</Text>
               {!spans.length && <Text size="sm" c="dimmed">{t('queues.closed')}</Text>}
               {spans.map(([a, b], i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: spans have no id; each is labelled and edited by its position ("opens at, span n")
                 <Group key={i} gap={4} wrap="nowrap">
                   <TextInput
                     type="time"

@@ -203,6 +203,7 @@ export function AdminTable<T extends { id: Key }>(props: {
     <Table aria-label={props.label} striped highlightOnHover={props.highlightOnHover}>
       <Table.Thead>
         <Table.Tr>
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed; a hidden one stays in the list as false */}
           {props.columns.map((c, i) => c !== false && <Table.Th key={i}>{c}</Table.Th>)}
         </Table.Tr>
       </Table.Thead>
