@@ -25,7 +25,7 @@ after(() => env.close());
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 const sys = () => systemPrincipal(env.accountId);
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 /** Two calls of one caller (the first abandoned), a caller who never got through, and a callback request. */
 const calls = (day: string) => {
   const at = (hms: string) => `${day}T${hms}Z`;

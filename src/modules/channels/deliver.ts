@@ -56,7 +56,7 @@ export async function deliverReply(tx: Tx, d: DeliverInput): Promise<{ outboundE
       [d.messageId, d.conversationId],
     )
   ).rows[0];
-  if (!m || m.kind !== 'message' || m.direction !== 'outbound') return { outboundEmailId: null, skipped: 'not an outbound message' };
+  if (m?.kind !== 'message' || m.direction !== 'outbound') return { outboundEmailId: null, skipped: 'not an outbound message' };
 
   // The customer's latest message decides whether an automatic answer may go out: never to automatic mail (robots,
   // lists, bulk, bounces), so two robots never answer each other.

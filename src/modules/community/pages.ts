@@ -61,12 +61,17 @@ export default async function communityPages(app: App) {
     let key: CtKey = 'err_generic';
     let back: string | undefined;
     if (err instanceof PageError) ({ status, key, back } = err);
-    else if (err?.statusCode === 429) (status = 429), (key = 'err_rate');
-    else if (err instanceof AppError) {
+    else if (err?.statusCode === 429) {
+      status = 429;
+      key = 'err_rate';
+    } else if (err instanceof AppError) {
       status = err.status;
       key = ({ banned: 'err_banned', not_member: 'err_not_member', own_answer: 'err_own', name_taken: 'err_name_taken', name_refused: 'err_name', not_found: 'err_not_found', validation: 'err_invalid' } as Record<string, CtKey>)[err.code] ?? 'err_generic';
       if (err.code === 'validation' && (err.details as any)?.field === 'displayName') key = 'err_name';
-    } else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_invalid');
+    } else if (err?.statusCode >= 400 && err?.statusCode < 500) {
+      status = err.statusCode;
+      key = 'err_invalid';
+    }
     if (status >= 500) req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'community page failed');
     const slug = (req.params as any)?.account;
     back ??= typeof slug === 'string' && /^[a-z0-9-]+$/.test(slug) ? `/community/${slug}?lang=${locale}` : undefined;

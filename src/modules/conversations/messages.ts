@@ -55,7 +55,7 @@ export async function reply(ctx: Ctx, p: Principal, id: string, input: ReplyInpu
       ...body, language: c.language, at: now, attachments: input.attachments, clientId: input.clientId,
     });
     const events: NewEvent[] = [ev(ctx, p, c, automatic ? 'reply.automatic' : 'reply.human', { messageId: mid })];
-    let newStatus: Status = input.status ?? (c.status === 'new' ? 'open' : c.status);
+    const newStatus: Status = input.status ?? (c.status === 'new' ? 'open' : c.status);
     if (!automatic) {
       // Automatic replies never count as an answer in any metric.
       if (!c.first_replied_at) events.push(ev(ctx, p, c, 'contact.answered', { messageId: mid, firstReply: true }));

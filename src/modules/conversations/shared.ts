@@ -110,12 +110,12 @@ export function ev(ctx: Ctx, p: Principal, c: Pick<ConvRow, 'id' | 'channel' | '
 }
 
 export async function checkAssignee(tx: Tx, p: Principal, userId: string) {
-  const r = isUuid(userId) && (await tx.query('SELECT 1 FROM users WHERE account_id = $1 AND id = $2 AND disabled_at IS NULL', [p.accountId, userId]));
-  if (!r || !r.rows.length) throw invalid('assigneeId', `unknown or disabled user ${userId}`);
+  const found = isUuid(userId) && (await tx.query('SELECT 1 FROM users WHERE account_id = $1 AND id = $2 AND disabled_at IS NULL', [p.accountId, userId])).rows.length > 0;
+  if (!found) throw invalid('assigneeId', `unknown or disabled user ${userId}`);
 }
 export async function checkQueue(tx: Tx, p: Principal, queueId: string) {
-  const r = isUuid(queueId) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, queueId]));
-  if (!r || !r.rows.length) throw invalid('queueId', `unknown queue ${queueId}`);
+  const found = isUuid(queueId) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, queueId])).rows.length > 0;
+  if (!found) throw invalid('queueId', `unknown queue ${queueId}`);
 }
 
 /** Schedules the SLA check jobs for the due times that are set. */

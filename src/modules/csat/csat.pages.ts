@@ -36,10 +36,16 @@ const pages = (async (app) => {
     const locale = localeOf(req as any, 'en');
     let status = 500;
     let key: CsatTextKey = 'err_generic';
-    if (err instanceof svc.SurveyError) (status = err.status), (key = err.reason === 'expired' ? 'err_expired' : 'err_bad');
-    else if (err?.statusCode === 429 || err?.status === 429) (status = 429), (key = 'err_rate');
-    else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_bad');
-    else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'survey page failed');
+    if (err instanceof svc.SurveyError) {
+      status = err.status;
+      key = err.reason === 'expired' ? 'err_expired' : 'err_bad';
+    } else if (err?.statusCode === 429 || err?.status === 429) {
+      status = 429;
+      key = 'err_rate';
+    } else if (err?.statusCode >= 400 && err?.statusCode < 500) {
+      status = err.statusCode;
+      key = 'err_bad';
+    } else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'survey page failed');
     return html(reply, page({ referrer: 'no-referrer', locale, title: ct(locale, 'err_title'), accountName: 'Earshot', path: pathOf(req), body: errorBox([ct(locale, key)]) }), status);
   });
 

@@ -17,7 +17,7 @@ export function normaliseIdentity(kind: IdentityKind, value: string): string {
   if (kind === 'phone') {
     const digits = v.replace(/[\s().\-/]/g, '');
     if (!/^\+?\d{3,20}$/.test(digits)) throw invalid('phone', `not a phone number: '${value}'`);
-    return digits.startsWith('00') ? '+' + digits.slice(2) : digits;
+    return digits.startsWith('00') ? `+${digits.slice(2)}` : digits;
   }
   if (!v) throw invalid(kind, 'must not be empty');
   return v;

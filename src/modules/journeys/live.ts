@@ -172,7 +172,10 @@ export async function liveWall(db: Queryable, accountId: string, now: Date, toda
   for (const q of queues.rows) rows.set(q.id, empty(q.id, q.name, q.team_id));
   const row = (id: string | null) => {
     let r = rows.get(key(id));
-    if (!r) rows.set(key(id), (r = empty(id, null, null)));
+    if (!r) {
+      r = empty(id, null, null);
+      rows.set(key(id), r);
+    }
     return r;
   };
   for (const w of waiting.rows) {

@@ -249,7 +249,10 @@ async function exactReport(db: Queryable, accountId: string, q: WaitsQuery): Pro
   for (const r of km.rows) {
     const k = r.total || !q.by ? '\u0000total' : r.g;
     let list = kmBy.get(k);
-    if (!list) kmBy.set(k, (list = []));
+    if (!list) {
+      list = [];
+      kmBy.set(k, list);
+    }
     list.push(r);
   }
   const jBy = new Map(journeys.rows.map((r) => [r.total || !q.by ? '\u0000total' : r.g, r]));
@@ -283,7 +286,7 @@ export async function groupLabels(db: Queryable, accountId: string, by: GroupBy,
     m.set('', '(no queue)');
   }
   const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  if (by === 'weekday') days.forEach((d, i) => m.set(String(i + 1), d));
+  if (by === 'weekday') for (const [i, d] of days.entries()) m.set(String(i + 1), d);
   if (by === 'weekday-hour') for (const k of keys) m.set(k, `${days[Number(k.split('-')[0]) - 1]} ${k.split('-')[1]}`);
   return m;
 }

@@ -202,7 +202,10 @@ export async function waitsSketch(db: Db, accountId: string, q: WaitsQuery): Pro
     if (q.by) {
       const k = groupKey(q.by, { hour: new Date(row.hour), queue_id: row.queue_id, channel: row.channel }, q.tz);
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = newAcc()));
+      if (!g) {
+        g = newAcc();
+        groups.set(k, g);
+      }
       targets.push(g);
     }
     const sk: Sketches = typeof row.sketches === 'string' ? JSON.parse(row.sketches) : row.sketches;

@@ -328,7 +328,7 @@ export async function publicArticle(ctx: Ctx, accountId: string, slug: string, l
     ? await ctx.db.query<Row>(`${SELECT} WHERE a.account_id = $1 AND a.slug = $2 AND a.status = 'published' AND a.visibility = 'public'`, [accountId, slug])
     : { rows: [] as Row[] };
   const row = r.rows[0];
-  if (!row || !row.translations?.length) throw new AppError('not_found', 'Article not found', 404);
+  if (!row?.translations?.length) throw new AppError('not_found', 'Article not found', 404);
   const tr = row.translations;
   const t = tr.find((x) => x.lang === lang) ?? tr.find((x) => x.lang === fallback) ?? tr.find((x) => x.lang === 'en') ?? tr[0];
   return {

@@ -180,7 +180,7 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   if (!voices.length) text.push(T.noVoices[l]);
   for (const x of voices) {
     const tags = findingTags(x.findings);
-    text.push(`"${x.text.replace(/\s+/g, ' ').trim()}"`, `   (${T.language[l]}: ${x.lang ?? '?'}, ${x.channel}${tags.length ? '; ' + tags.join(', ') : ''})`);
+    text.push(`"${x.text.replace(/\s+/g, ' ').trim()}"`, `   (${T.language[l]}: ${x.lang ?? '?'}, ${x.channel}${tags.length ? `; ${tags.join(', ')}` : ''})`);
   }
   text.push('', `== ${T.figures[l]} ==`);
   for (const [label, f] of [[T.lastDay[l], figures.day], [T.lastWeek[l], figures.week]] as const) {
@@ -207,7 +207,7 @@ export async function buildDigest(ctx: Ctx, s: LeaderSettings, accountId: string
   if (!voices.length) h.push(`<p>${esc(T.noVoices[l])}</p>`);
   for (const x of voices) {
     const tags = findingTags(x.findings);
-    h.push(`<blockquote lang="${esc(x.lang ?? '')}">${esc(x.text)}</blockquote><p><small>${esc(T.language[l])}: ${esc(x.lang ?? '?')}, ${esc(x.channel)}${tags.length ? '; ' + esc(tags.join(', ')) : ''}</small></p>`);
+    h.push(`<blockquote lang="${esc(x.lang ?? '')}">${esc(x.text)}</blockquote><p><small>${esc(T.language[l])}: ${esc(x.lang ?? '?')}, ${esc(x.channel)}${tags.length ? `; ${esc(tags.join(', '))}` : ''}</small></p>`);
   }
   h.push(`<h2>${esc(T.figures[l])}</h2><table border="1" cellpadding="4" style="border-collapse:collapse"><thead><tr><th scope="col"></th><th scope="col">${esc(T.lastDay[l])}</th><th scope="col">${esc(T.lastWeek[l])}</th></tr></thead><tbody>`);
   const d = figRows(figures.day), w = figRows(figures.week);
@@ -243,7 +243,7 @@ export async function previewDigest(ctx: Ctx, p: Principal, leaderId: string): P
 export async function runDigestJob(ctx: Ctx, payload: { leaderId: string; at: string }) {
   const r = await ctx.db.query<{ account_id: string; next_digest_at: Date | null }>('SELECT account_id, next_digest_at FROM leader_settings WHERE user_id = $1', [payload.leaderId]);
   const row = r.rows[0];
-  if (!row || !row.next_digest_at || new Date(row.next_digest_at).toISOString() !== payload.at) return;
+  if (!row?.next_digest_at || new Date(row.next_digest_at).toISOString() !== payload.at) return;
   const at = new Date(payload.at);
   const s = (await settingsOf(ctx.db, row.account_id, payload.leaderId))!;
   const day = localDay(at, s.timezone);

@@ -100,7 +100,7 @@ export async function draw(ctx: Ctx, p: Principal, leaderId: string, opts: { dat
     const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
     const working = s.workingDays.includes(isoWeekday(day));
     const dayEnd = DateTime.fromISO(day, { zone: s.timezone }).plus({ days: 1 }).toJSDate();
-    const cutoff = dayEnd < now ? dayEnd : now;
+    const cutoff = new Date(Math.min(dayEnd.getTime(), now.getTime()));
     const candidates: Candidate[] = [];
     if (working) {
       const c = await tx.query<{ id: string; channel: string; queue: string; language: string }>(
@@ -206,7 +206,7 @@ export async function getDraw(ctx: Ctx, p: Principal, id: string) {
 export async function runDrawJob(ctx: Ctx, payload: { leaderId: string; at: string }) {
   const r = await ctx.db.query<{ account_id: string; next_draw_at: Date | null }>('SELECT account_id, next_draw_at FROM leader_settings WHERE user_id = $1', [payload.leaderId]);
   const row = r.rows[0];
-  if (!row || !row.next_draw_at || new Date(row.next_draw_at).toISOString() !== payload.at) return; // rescheduled or removed
+  if (!row?.next_draw_at || new Date(row.next_draw_at).toISOString() !== payload.at) return; // rescheduled or removed
   const sys = systemPrincipal(row.account_id);
   const at = new Date(payload.at);
   const s = (await settingsOf(ctx.db, row.account_id, payload.leaderId))!;

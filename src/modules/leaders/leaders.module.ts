@@ -30,7 +30,7 @@ export async function leadersDraw(ctx: Ctx, o: { account: string; date?: string;
     leaderId = u.rows[0].id;
   }
   const draws = await svc.drawAll(ctx, p, { leaderId, date: o.date, seed: o.seed });
-  if (o.json) return JSON.stringify(draws) + '\n';
+  if (o.json) return `${JSON.stringify(draws)}\n`;
   return draws
     .map((d) => {
       const head = `${d.day} leader ${d.items[0]?.leaderName ?? d.leaderId}: seed ${d.seed}, ${d.candidateCount} candidates (sha256 ${d.candidatesHash.slice(0, 12)}), ${d.picks.length} picked${d.existing ? ' (drawn before)' : ''}${d.note ? ` – ${d.note}` : ''}\n`;
@@ -45,7 +45,7 @@ export async function leadersDraw(ctx: Ctx, o: { account: string; date?: string;
 export async function leadersList(ctx: Ctx, o: { account: string; status?: string; json?: boolean }): Promise<string> {
   const a = await accounts.findAccount(ctx, o.account);
   const items = await svc.listItems(ctx, systemPrincipal(a.id, 'cli'), { status: o.status });
-  if (o.json) return JSON.stringify(items) + '\n';
+  if (o.json) return `${JSON.stringify(items)}\n`;
   if (!items.length) return 'No sampled requests.\n';
   return items
     .map((i) => `${i.day}\t#${i.conversationNumber}\t${i.status}\t${i.assigneeName}${i.reason ? ` (${i.reason} for ${i.leaderName})` : ''}\t${i.subject}${i.followThrough ? `\tcustomer replied: ${i.followThrough.customerReplied ? 'yes' : 'no'}, now ${i.followThrough.conversationStatus}` : ''}\n`)

@@ -96,7 +96,7 @@ function compile(pack: LangPack): Compiled {
   const units = new Map<string, number>(Object.entries(pack.units).map(([k, v]) => [norm(k), v]));
   const num = `\\d+(?:[.,]\\d+)?|${alt(literal([...numbers.keys()]))}`;
   const halfN = pack.halfAfterNumber.length ? `(${pack.halfAfterNumber.map((h) => spaced(escapeRe(h.trim()))).join('|')})?` : '()';
-  const halfU = pack.halfAfterUnit.length ? `(${pack.halfAfterUnit.map((h) => '\\s+' + spaced(escapeRe(h.trim()))).join('|')})?` : '()';
+  const halfU = pack.halfAfterUnit.length ? `(${pack.halfAfterUnit.map((h) => `\\s+${spaced(escapeRe(h.trim()))}`).join('|')})?` : '()';
   const duration = new RegExp(`(?<!${L})(${num})\\s*${halfN}[\\s-]*(${alt(literal([...units.keys()]))})${halfU}(?!${L})`, 'giu');
   const tail = (list: string[]) => new RegExp(`(?<!${L})(?:${alt(list)})\\s*$`, 'iu');
   const head = (list: string[]) => new RegExp(`^\\s*(?:${alt(list)})(?!${L})`, 'iu');
@@ -148,7 +148,7 @@ export function detectLanguage(text: string): { lang: string; confidence: number
   const lower = text.toLowerCase().replace(/’/g, "'");
   const tokens = lower.match(/[\p{L}']+/gu) ?? [];
   if (tokens.length === 0) return { lang: 'und', confidence: 0 };
-  const padded = '_' + tokens.join('_') + '_';
+  const padded = `_${tokens.join('_')}_`;
   const scores = PROFILE_SETS.map((p) => {
     let s = 0;
     for (const t of tokens) if (p.words.has(t)) s += 1;

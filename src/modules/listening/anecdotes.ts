@@ -328,5 +328,5 @@ export function anecdoteText(r: AnecdoteReport): string {
     }
   }
   for (const a of r.alerts) lines.push('', `ALERT week of ${a.week}: ${pct(a.contradictedShare)} of ${a.claims} claims contradicted (previous four weeks ${pct(a.previousShare)})`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

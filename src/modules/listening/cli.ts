@@ -79,9 +79,9 @@ export function registerListeningCommands(program: Command): void {
     .option('--json', 'JSON lines (also the default when stdout is not a terminal)')
     .action(async (file: string | undefined, o: { json?: boolean }) => {
       const json = !!o.json || !process.stdout.isTTY;
-      let res;
+      let res: Awaited<ReturnType<typeof analyzeLines>>;
       try {
-        res = await analyzeLines(file ?? '-', (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'), { json });
+        res = await analyzeLines(file ?? '-', (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`), { json });
       } catch (e: any) {
         process.stderr.write(`analyze: cannot read ${file}: ${e.message}\n`);
         process.exitCode = 1;

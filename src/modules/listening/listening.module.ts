@@ -5,7 +5,7 @@
  * an existing `report` command, or creates it).
  */
 import type { EarshotModule } from '../module.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Ctx } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
 import * as accounts from '../accounts/index.js';
@@ -19,7 +19,7 @@ import { registerListeningCommands } from './cli.js';
 export async function reportAnecdotes(ctx: Ctx, o: { account: string; from?: string; to?: string; by?: string; json?: boolean }): Promise<string> {
   const a = await accounts.findAccount(ctx, o.account);
   const r = await anecdoteReport(ctx, systemPrincipal(a.id, 'cli'), { from: o.from, to: o.to, by: o.by });
-  return o.json ? JSON.stringify(r) + '\n' : anecdoteText(r);
+  return o.json ? `${JSON.stringify(r)}\n` : anecdoteText(r);
 }
 
 export function registerAnecdoteCommands(program: Command) {

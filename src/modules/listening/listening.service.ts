@@ -122,7 +122,7 @@ export async function analyzeMessage(ctx: Ctx, payload: { messageId: string }): 
     );
     const m = r.rows[0];
     // Only what a customer wrote: not notes, not replies, not robots (out-of-office, bounces).
-    if (!m || m.kind !== 'message' || m.direction !== 'inbound' || m.author_type !== 'customer' || m.automatic || m.conv_automatic) return;
+    if (m?.kind !== 'message' || m.direction !== 'inbound' || m.author_type !== 'customer' || m.automatic || m.conv_automatic) return;
     const seen = await tx.query('SELECT 1 FROM message_findings WHERE message_id = $1', [m.id]);
     if (seen.rows.length) return;
 

@@ -56,8 +56,8 @@ const COLS = `id, name, kind, body, language, actions, created_at AS "createdAt"
 
 async function checkActions(tx: Tx, p: Principal, a: MacroActions) {
   if (a.queueId) {
-    const r = isUuid(a.queueId) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, a.queueId]));
-    if (!r || !r.rows.length) throw invalid('actions/queueId', `unknown queue ${a.queueId}`);
+    const found = isUuid(a.queueId) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, a.queueId])).rows.length > 0;
+    if (!found) throw invalid('actions/queueId', `unknown queue ${a.queueId}`);
   }
 }
 

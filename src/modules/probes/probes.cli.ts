@@ -23,14 +23,14 @@ export async function probeAdd(ctx: Ctx, o: AddOptions): Promise<string> {
   const p = await svc.addProbe(ctx, systemPrincipal(a.id, 'cli'), {
     name: o.name, channel: o.channel, target: o.target, everyMinutes: o.every, waitLimitSeconds: o.limit, fromAddress: o.from, callerNumber: o.caller,
   });
-  return o.json ? JSON.stringify(p) + '\n' : `Probe ${p.name} (${p.channel}) added as ${p.fromAddress} / ${p.callerNumber}${p.everyMinutes ? `, every ${p.everyMinutes} min` : ''}.\n`;
+  return o.json ? `${JSON.stringify(p)}\n` : `Probe ${p.name} (${p.channel}) added as ${p.fromAddress} / ${p.callerNumber}${p.everyMinutes ? `, every ${p.everyMinutes} min` : ''}.\n`;
 }
 
 /** `earshot probe list`. */
 export async function probeList(ctx: Ctx, o: { account: string; json?: boolean }): Promise<string> {
   const a = await accounts.findAccount(ctx, o.account);
   const list = await svc.listProbes(ctx, systemPrincipal(a.id, 'cli'));
-  if (o.json) return JSON.stringify(list) + '\n';
+  if (o.json) return `${JSON.stringify(list)}\n`;
   return list
     .map((p) => `${p.name}\t${p.channel}\t${p.target ?? '-'}\t${p.everyMinutes ? `every ${p.everyMinutes} min` : 'on demand'}\t${p.lastRun ? `${p.lastRun.status}${p.lastRun.livedWaitSeconds !== null ? ` ${Math.round(p.lastRun.livedWaitSeconds)} s` : ''}` : 'never run'}\n`)
     .join('');
@@ -56,7 +56,7 @@ export async function probeRun(ctx: Ctx, o: RunOptions): Promise<{ text: string;
   // A chat probe's visitor leaves with the command (unanswered by then, the chat counts it abandoned after its grace time).
   svc.release(run.id);
   let text: string;
-  if (o.json) text = JSON.stringify(run) + '\n';
+  if (o.json) text = `${JSON.stringify(run)}\n`;
   else if (run.status === 'answered') text = `${probe.name} (${probe.channel}): answered by a human after ${Math.round(run.livedWaitSeconds!)} s lived wait.\n`;
   else if (run.status === 'waiting' || run.status === 'sending')
     text = `${probe.name} (${probe.channel}): still waiting after ${Math.round((ctx.now().getTime() - new Date(run.startedAt).getTime()) / 1000)} s (run ${run.id}).\n`;

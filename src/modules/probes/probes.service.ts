@@ -221,7 +221,7 @@ async function sendEmail(ctx: Ctx, accountId: string, probe: Probe, runId: strin
 
 async function openChat(ctx: Ctx, accountId: string, probe: Probe, runId: string, ends: Endpoints): Promise<string> {
   const a = await ctx.db.query<{ slug: string }>('SELECT slug FROM accounts WHERE id = $1', [accountId]);
-  const ws = new WebSocket(ends.httpUrl.replace(/^http/, 'ws') + '/api/v1/chat/socket');
+  const ws = new WebSocket(`${ends.httpUrl.replace(/^http/, 'ws')}/api/v1/chat/socket`);
   const frames: any[] = [];
   let wake: (() => void) | null = null;
   ws.on('message', (raw) => {

@@ -42,14 +42,14 @@ async function checkRefs(tx: Tx, p: Principal, input: QueueInput) {
   if (input.timezone !== undefined) validateTimezone(input.timezone);
   if (input.businessHours) validateBusinessHours(input.businessHours);
   if (input.teamId) {
-    const r = isUuid(input.teamId) && (await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2', [p.accountId, input.teamId]));
-    if (!r || !r.rows.length) throw invalid('teamId', `unknown team ${input.teamId}`);
+    const found = isUuid(input.teamId) && (await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2', [p.accountId, input.teamId])).rows.length > 0;
+    if (!found) throw invalid('teamId', `unknown team ${input.teamId}`);
   }
   if (input.slaPolicyId) {
-    const r =
+    const found =
       isUuid(input.slaPolicyId) &&
-      (await tx.query('SELECT 1 FROM sla_policies WHERE account_id = $1 AND id = $2', [p.accountId, input.slaPolicyId]));
-    if (!r || !r.rows.length) throw invalid('slaPolicyId', `unknown SLA policy ${input.slaPolicyId}`);
+      (await tx.query('SELECT 1 FROM sla_policies WHERE account_id = $1 AND id = $2', [p.accountId, input.slaPolicyId])).rows.length > 0;
+    if (!found) throw invalid('slaPolicyId', `unknown SLA policy ${input.slaPolicyId}`);
   }
 }
 
@@ -78,7 +78,7 @@ export async function updateQueue(ctx: Ctx, p: Principal, id: string, input: Que
   return ctx.db.transaction(async (tx) => {
     await getQueue(ctx, p, id, tx);
     await checkRefs(tx, p, input);
-    const has = (k: keyof QueueInput) => Object.prototype.hasOwnProperty.call(input, k);
+    const has = (k: keyof QueueInput) => Object.hasOwn(input, k);
     const r = await tx.query<Queue>(
       `UPDATE queues SET name = coalesce($3, name), timezone = coalesce($4, timezone),
               business_hours = CASE WHEN $5 THEN $6::jsonb ELSE business_hours END,

@@ -97,7 +97,7 @@ export async function expireMeasure(ctx: Ctx, payload: { measureId: string }) {
   await ctx.db.transaction(async (tx) => {
     const r = await tx.query<{ account_id: string; customer_id: string; status: string; until: Date }>('SELECT account_id, customer_id, status, until FROM respect_measures WHERE id = $1 FOR UPDATE', [payload.measureId]);
     const m = r.rows[0];
-    if (!m || m.status !== 'active' || new Date(m.until) > ctx.now()) return;
+    if (m?.status !== 'active' || new Date(m.until) > ctx.now()) return;
     await tx.query(`UPDATE respect_measures SET status = 'expired', ended_at = $2 WHERE id = $1`, [payload.measureId, ctx.now()]);
     await tx.query(`UPDATE respect_appeals SET status = 'overturned', decided_at = $2, decision_note = 'measure expired' WHERE measure_id = $1 AND status = 'open'`, [payload.measureId, ctx.now()]);
     await recordChange(tx, systemPrincipal(m.account_id), ctx.now(), {
@@ -118,7 +118,7 @@ export const SWEEP_MS = 5 * 60_000;
 export async function routeBanned(ctx: Ctx, payload: { accountId: string; customerId: string; measureId: string; at?: string }) {
   const now = ctx.now();
   const m = (await ctx.db.query<{ status: string; until: Date }>('SELECT status, until FROM respect_measures WHERE id = $1', [payload.measureId])).rows[0];
-  if (!m || m.status !== 'active' || new Date(m.until) <= now) return;
+  if (m?.status !== 'active' || new Date(m.until) <= now) return;
   const q = (await settingsIn(ctx.db, payload.accountId)).coolOffQueueId;
   if (q) {
     const r = await ctx.db.query<{ id: string }>(

@@ -149,7 +149,7 @@ test('redials: a caller who hung up calls again as the same customer, after hang
   assert.ok(multi.length > 50, `only ${multi.length} customers called more than once`);
   assert.ok(multi.some((j) => j.length >= 3));
   for (const j of multi) {
-    j.forEach((c, i) => assert.equal(c.attempt, i + 1));
+    for (const [i, c] of j.entries()) assert.equal(c.attempt, i + 1);
     for (let i = 1; i < j.length; i++) {
       assert.notEqual(j[i - 1]!.abandonedAt, null, 'only callers who hung up call again');
       assert.ok(j[i]!.arrivalAt > j[i - 1]!.abandonedAt!);

@@ -107,7 +107,7 @@ export async function createWebhook(ctx: Ctx, p: Principal, input: { url: string
   if (!input.events?.length) throw invalid('events', 'name at least one event');
   for (const e of input.events)
     if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) throw invalid('events', `unknown event '${e}' (known: ${WEBHOOK_EVENTS.join(', ')})`);
-  const secret = input.secret ?? 'whsec_' + randomToken(24);
+  const secret = input.secret ?? `whsec_${randomToken(24)}`;
   if (secret.length < 16) throw invalid('secret', 'must have at least 16 characters');
   return ctx.db.transaction(async (tx) => {
     const r = await tx.query<Webhook>(

@@ -163,7 +163,10 @@ export class ChatHub {
     s.conversationId = conversationId;
     s.sentSeq = sentSeq;
     let set = this.byConv.get(conversationId);
-    if (!set) this.byConv.set(conversationId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.byConv.set(conversationId, set);
+    }
     set.add(s);
   }
 
@@ -380,7 +383,10 @@ export class ChatHub {
       if (!s.session) continue;
       const key = `${s.session.accountId}:${s.queue?.id ?? ''}`;
       let a = cache.get(key);
-      if (!a) cache.set(key, (a = await svc.availability(this.ctx, s.session.accountId, s.queue)));
+      if (!a) {
+        a = await svc.availability(this.ctx, s.session.accountId, s.queue);
+        cache.set(key, a);
+      }
       if (s.avail?.available !== a.available || s.avail?.reason !== a.reason) {
         s.avail = a;
         send(s, { type: 'availability', ...a });

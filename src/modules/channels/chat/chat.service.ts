@@ -44,7 +44,7 @@ export async function accountBySlug(ctx: Ctx, slug: unknown): Promise<string | n
 }
 
 export async function createSession(ctx: Ctx, accountId: string, ip: string | null): Promise<{ session: Session; token: string }> {
-  const token = 'cv_' + randomBytes(24).toString('base64url');
+  const token = `cv_${randomBytes(24).toString('base64url')}`;
   const r = await ctx.db.query<{ id: string }>(
     'INSERT INTO chat_sessions (account_id, token_hash, ip, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4) RETURNING id',
     [accountId, sha256(token), ip, ctx.now()],

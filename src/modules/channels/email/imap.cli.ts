@@ -1,5 +1,5 @@
 /** `earshot imap add|list|poll`: existing mailboxes read over IMAP. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import * as accounts from '../../accounts/index.js';
 import { dbOptions, portArg, withDb } from '../../../platform/cli-db.js';
 import { AppError } from '../../../platform/errors.js';
@@ -43,12 +43,12 @@ export function imapCli(program: Command) {
     await withDb(o, async (ctx) => {
       const a = await accounts.findAccount(ctx, o.account);
       const items = await listImapSources(ctx, a.id);
-      if (o.json) process.stdout.write(JSON.stringify(items) + '\n');
+      if (o.json) process.stdout.write(`${JSON.stringify(items)}\n`);
       else if (!items.length) process.stderr.write(`No IMAP sources in '${a.slug}'. Add one with: earshot imap add --account ${a.slug} --mailbox … --host … --user … --password-env VAR\n`);
       else
         for (const s of items)
           process.stdout.write(
-            `${s.mailbox}\t${s.username}@${s.host}:${s.port}/${s.folder}\t${s.mode}\tuid ${s.lastUid}\t${s.lastError ? 'error: ' + s.lastError : 'ok'}\t${s.id}\n`,
+            `${s.mailbox}\t${s.username}@${s.host}:${s.port}/${s.folder}\t${s.mode}\tuid ${s.lastUid}\t${s.lastError ? `error: ${s.lastError}` : 'ok'}\t${s.id}\n`,
           );
     });
   });

@@ -1,5 +1,5 @@
 /** `earshot mailbox add|list`: the addresses that receive email; `earshot domain claim|release|list`: whose domains. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { systemPrincipal } from '../../../platform/context.js';
 import * as accounts from '../../accounts/index.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
@@ -36,7 +36,7 @@ export function mailboxCli(program: Command) {
     await withDb(o, async (ctx) => {
       const a = await accounts.findAccount(ctx, o.account);
       const items = await svc.listMailboxes(ctx, systemPrincipal(a.id, 'cli'));
-      if (o.json) process.stdout.write(JSON.stringify(items) + '\n');
+      if (o.json) process.stdout.write(`${JSON.stringify(items)}\n`);
       else if (!items.length) process.stderr.write(`No mailboxes in '${a.slug}'. Add one with: earshot mailbox add --account ${a.slug} --address support@example.com\n`);
       else for (const m of items) process.stdout.write(`${m.address}\t${m.name || '-'}\t${m.queueId ?? '-'}\t${m.onClosed}\t${m.id}\n`);
     });
@@ -83,7 +83,7 @@ function domainCli(program: Command) {
     await withDb(o, async (ctx) => {
       const a = o.account ? await accounts.findAccount(ctx, o.account) : null;
       const items = await domains.listDomains(ctx, a?.id);
-      if (o.json) process.stdout.write(JSON.stringify(items) + '\n');
+      if (o.json) process.stdout.write(`${JSON.stringify(items)}\n`);
       else for (const d of items) process.stdout.write(`${d.domain}\t${d.accountSlug}\t${d.claimedBy}\n`);
     });
   });

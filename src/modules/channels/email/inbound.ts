@@ -268,18 +268,17 @@ async function ingestParsed(ctx: Ctx, tx: Tx, input: IngestInput, e: ParsedEmail
         await conversations.reopenFromChannel(ctx, tx, p, c.id, 'email');
       } else {
         threadedBy = 'follow_up';
-        return createNew(tctx, tx, p, mailbox, e, message, opts, () => ids, c.id);
+        return createNew(tctx, p, mailbox, e, message, opts, () => ids, c.id);
       }
     }
     await conversations.addCustomerMessage(tctx, p, c.id, message, opts);
     return { status: 'stored', conversationId: ids!.conversationId, messageId: ids!.messageId, duplicate: false, automatic: e.autoKind };
   }
-  return createNew(tctx, tx, p, mailbox, e, message, opts, () => ids, null);
+  return createNew(tctx, p, mailbox, e, message, opts, () => ids, null);
 }
 
 async function createNew(
   tctx: Ctx,
-  tx: Tx,
   p: ReturnType<typeof systemPrincipal>,
   mailbox: Mailbox,
   e: ParsedEmail,

@@ -130,7 +130,7 @@ export function parseDeliveryStatus(body: string): BounceInfo['recipients'] {
     const rcpt = f['final-recipient'] ?? f['original-recipient'];
     if (!rcpt) continue;
     const address = rcpt.replace(/^[\w-]+\s*;\s*/, '').replace(/^<|>$/g, '').trim().toLowerCase();
-    out.push({ address, action: (f['action'] ?? 'failed').toLowerCase(), status: f['status'] ?? null, diagnostic: f['diagnostic-code']?.replace(/^[\w-]+\s*;\s*/, '').slice(0, 500) ?? null });
+    out.push({ address, action: (f.action ?? 'failed').toLowerCase(), status: f.status ?? null, diagnostic: f['diagnostic-code']?.replace(/^[\w-]+\s*;\s*/, '').slice(0, 500) ?? null });
   }
   return out;
 }
@@ -274,7 +274,7 @@ export async function parseEmail(raw: Buffer, mailFrom?: string | null): Promise
   const attachments = p.attachments
     .filter((a) => !(kind === 'bounce' && /^(message\/(delivery-status|global-delivery-status|rfc822-headers)|text\/rfc822-headers)$/.test(a.contentType)))
     .map((a, i) => ({
-      filename: (a.filename?.trim() || `attachment-${i + 1}${a.contentType === 'message/rfc822' ? '.eml' : ''}`).replace(/[\/\\\0]/g, '_'),
+      filename: (a.filename?.trim() || `attachment-${i + 1}${a.contentType === 'message/rfc822' ? '.eml' : ''}`).replace(/[/\\\0]/g, '_'),
       contentType: MEDIA.test(a.contentType ?? '') ? a.contentType.toLowerCase() : 'application/octet-stream',
       content: a.content,
       inline: !!a.related,

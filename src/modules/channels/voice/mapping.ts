@@ -169,7 +169,7 @@ export function mapAmiEvent(state: AmiState, m: AmiMessage, receivedAt: Date): V
     case 'BlindTransfer':
     case 'AttendedTransfer': {
       const c = state.calls.get(L);
-      if (!c || !c.entered) return out;
+      if (!c?.entered) return out;
       c.seen = t;
       emit(out, c, 'contact.transferred', t, {
         data: compact({ kind: name === 'BlindTransfer' ? 'blind' : 'attended', result: m.Result, extension: m.Extension, context: m.Context }),

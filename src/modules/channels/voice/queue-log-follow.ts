@@ -178,7 +178,7 @@ async function readRange(ctx: Ctx, s: FollowerState, file: string, id: { dev: st
       const buf = Buffer.alloc(len);
       const { bytesRead } = await fh.read(buf, 0, len, pos);
       if (!bytesRead) break;
-      let end = buf.lastIndexOf(0x0a, bytesRead - 1);
+      const end = buf.lastIndexOf(0x0a, bytesRead - 1);
       // A rotated-away file is complete: its last line counts even without a newline.
       const lastChunk = pos + bytesRead >= to;
       if (end < 0 && !(finished && lastChunk)) {

@@ -63,10 +63,16 @@ function cli(program: Command) {
       const a = await findAccount(ctx, o.account);
       const items = await listCallbacks(ctx, systemPrincipal(a.id, 'cli'), { status: o.status, queue: o.queue });
       const lang: Locale = ['de', 'nb'].includes(o.lang) ? o.lang : 'en';
-      for (const c of items)
-        process.stdout.write(o.json ? JSON.stringify(c) + '\n'
-          : [c.dueAt.toISOString(), voiceLabel(`callback.${c.status}`, lang) + (c.overdue ? ` (${voiceLabel('callback.overdue', lang)})` : ''), c.phone,
-            c.queueName ?? '-', voiceLabel(`reason.${c.reason}`, lang), `${c.attempts}${c.outcome ? ' ' + voiceLabel(`outcome.${c.outcome}`, lang) : ''}`, c.id].join('  ') + '\n');
+      for (const c of items) {
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(c)}\n`);
+          continue;
+        }
+        const status = voiceLabel(`callback.${c.status}`, lang) + (c.overdue ? ` (${voiceLabel('callback.overdue', lang)})` : '');
+        const attempts = `${c.attempts}${c.outcome ? ` ${voiceLabel(`outcome.${c.outcome}`, lang)}` : ''}`;
+        const cols = [c.dueAt.toISOString(), status, c.phone, c.queueName ?? '-', voiceLabel(`reason.${c.reason}`, lang), attempts, c.id];
+        process.stdout.write(`${cols.join('  ')}\n`);
+      }
       if (!items.length && !o.json) process.stderr.write('No callbacks.\n');
     });
   });

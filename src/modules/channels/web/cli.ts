@@ -16,9 +16,9 @@ async function queueId(ctx: Ctx, accountId: string, q: string | undefined, field
 }
 
 function print(s: { topics: web.Topic[]; defaultQueueId: string | null }, json: boolean) {
-  if (json) return void process.stdout.write(JSON.stringify(s) + '\n');
+  if (json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
   const lines = s.topics.map((tp) => `${tp.key}\t${tp.label.en}${tp.label.de ? ` | ${tp.label.de}` : ''}${tp.label.nb ? ` | ${tp.label.nb}` : ''}\t${tp.queueId ?? '-'}`);
-  process.stdout.write((lines.length ? lines.join('\n') : '(no topics)') + `\ndefault queue: ${s.defaultQueueId ?? '-'}\n`);
+  process.stdout.write(`${lines.length ? lines.join('\n') : '(no topics)'}\ndefault queue: ${s.defaultQueueId ?? '-'}\n`);
 }
 
 export function cli(program: Command) {

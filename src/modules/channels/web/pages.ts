@@ -61,11 +61,19 @@ export default async function pages(app: App) {
     // A message already written for the visitor in their language (respect: a refused chat or form).
     let said: string | undefined;
     if (err instanceof PageError) ({ status, key, backHref: back } = err);
-    else if (err instanceof AppError && err.code === 'respect_refused') (status = err.status), (said = err.message);
-    else if (err?.statusCode === 429 || err?.status === 429) (status = 429), (key = 'err_rate');
-    else if (err instanceof AppError && err.status === 404) (status = 404), (key = 'err_not_found');
-    else if (err?.statusCode >= 400 && err?.statusCode < 500) (status = err.statusCode), (key = 'err_token_bad');
-    else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'web page failed');
+    else if (err instanceof AppError && err.code === 'respect_refused') {
+      status = err.status;
+      said = err.message;
+    } else if (err?.statusCode === 429 || err?.status === 429) {
+      status = 429;
+      key = 'err_rate';
+    } else if (err instanceof AppError && err.status === 404) {
+      status = 404;
+      key = 'err_not_found';
+    } else if (err?.statusCode >= 400 && err?.statusCode < 500) {
+      status = err.statusCode;
+      key = 'err_token_bad';
+    } else req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'web page failed');
     const a = req.webAccount;
     return sendHtml(
       reply,
@@ -185,7 +193,7 @@ ${field('subject', 'text', 'off')}
 
   const statusText = (locale: Locale, s: string) => t(locale, `status_${s}` as TextKey);
   const when = (locale: Locale, d: Date | string) =>
-    new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(d)) + ' UTC';
+    `${new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(d))} UTC`;
 
   const signInPage = async (a: web.PublicAccount, locale: Locale, problems: string[] = [], note = '') =>
     page({

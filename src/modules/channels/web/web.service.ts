@@ -78,8 +78,8 @@ export async function updateSettings(ctx: Ctx, p: Principal, input: { topics?: T
     const cur = await settingsRow(tx, p.accountId);
     const checkQueue = async (field: string, id: string | null | undefined) => {
       if (id == null) return;
-      const r = isUuid(id) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, id]));
-      if (!r || !r.rows.length) throw invalid(field, `unknown queue ${id}`);
+      const found = isUuid(id) && (await tx.query('SELECT 1 FROM queues WHERE account_id = $1 AND id = $2', [p.accountId, id])).rows.length > 0;
+      if (!found) throw invalid(field, `unknown queue ${id}`);
     };
     const topics = input.topics ?? cur.topics;
     const keys = new Set<string>();

@@ -8,7 +8,11 @@ import type { ParsedEvent } from './types.js';
 /** contact → ['type@ISO time', …]. */
 function timelines(events: ParsedEvent[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const e of events) (Object.hasOwn(out, e.contactId) ? out[e.contactId] : (out[e.contactId] = [])).push(`${e.type}@${e.at.toISOString()}`);
+  for (const e of events) {
+    const list = Object.hasOwn(out, e.contactId) ? out[e.contactId] : [];
+    out[e.contactId] = list;
+    list.push(`${e.type}@${e.at.toISOString()}`);
+  }
   return out;
 }
 

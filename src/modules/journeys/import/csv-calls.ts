@@ -334,7 +334,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function parseCsvCalls(text: string, opts: CsvCallsOptions): { events: ParsedEvent[]; report: ParseReport } {
   const p = new CsvCallsParser(opts);
   const events: ParsedEvent[] = [];
-  text.split(/\r?\n/).forEach((l, i) => events.push(...p.line(l, i + 1)));
+  for (const [i, l] of text.split(/\r?\n/).entries()) events.push(...p.line(l, i + 1));
   events.push(...p.finish());
   return { events, report: p.report };
 }

@@ -53,6 +53,7 @@ export function makeParser(format: Format, o: ParserOptions): LineParser {
       // Binary in a call log line: the line is not trusted (and PostgreSQL could not store it); reported, not imported.
       if (hasUnsafeChars(text)) {
         parser.report.lines++;
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is shown as \0 in the report, so this pattern must find it
         malformed(parser.report, no, UNSAFE_LINE, cleanText(text.replace(/\u0000/g, '\\0')));
         return [];
       }

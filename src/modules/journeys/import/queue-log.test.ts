@@ -14,7 +14,11 @@ const T0 = 1_700_000_000;
 /** contact → ['type@seconds after T0', …] in emission order. */
 function timelines(events: ParsedEvent[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const e of events) (out[e.contactId] ??= []).push(`${e.type}@${e.at.getTime() / 1000 - T0}`);
+  for (const e of events) {
+    const list = out[e.contactId] ?? [];
+    out[e.contactId] = list;
+    list.push(`${e.type}@${e.at.getTime() / 1000 - T0}`);
+  }
   return out;
 }
 /** Key → event, the first one winning (as in the importer). */
@@ -318,7 +322,7 @@ function render(calls: GenCall[], memberEvents: { at: number; line: string }[]):
   });
   for (const m of memberEvents) add(m.at, m.line);
   rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { text: rows.map((r) => r.line).join('\n') + '\n', expect };
+  return { text: `${rows.map((r) => r.line).join('\n')}\n`, expect };
 }
 
 const memberArb = fc.array(

@@ -372,7 +372,7 @@ export class QueueLogParser implements LineParser {
 export function parseQueueLog(text: string): { events: ParsedEvent[]; report: ParseReport } {
   const p = new QueueLogParser();
   const events: ParsedEvent[] = [];
-  text.split(/\r?\n/).forEach((l, i) => events.push(...p.line(l, i + 1)));
+  for (const [i, l] of text.split(/\r?\n/).entries()) events.push(...p.line(l, i + 1));
   events.push(...p.finish());
   return { events, report: p.report };
 }

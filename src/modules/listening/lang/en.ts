@@ -51,7 +51,7 @@ export const en: LangPack = {
   urgency: {
     bereavement: {
       strong: ['passed away', 'passed on', 'passed (?:last|this|yesterday|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))', 'funeral', 'deceased', 'bereave(?:d|ment)', 'death certificate', 'death in the family', 'my late (?:husband|wife|father|mother|dad|mum|mom|son|daughter|partner)',
-        `${FAMILY} (?:has |had )?(?:died|just died|is dead|was killed)`, `${FAMILY} [\\p{L}' ]{0,25}(?:died|passed away)`, 'lost my ' + FAMILY],
+        `${FAMILY} (?:has |had )?(?:died|just died|is dead|was killed)`, `${FAMILY} [\\p{L}' ]{0,25}(?:died|passed away)`, `lost my ${FAMILY}`],
     },
     medical: {
       strong: ['hospital', 'ambulance', 'emergency room', 'a&e', 'intensive care', 'icu', 'surgery', 'chemo(?:therapy)?', 'cancer', 'heart attack', 'stroke',

@@ -149,6 +149,7 @@ function WebForm({ slug }: { slug: string }) {
         >
           <Stack gap="sm">
             {topics.map((tp, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: topics have no id (their key is typed into); each is labelled and edited by its position
               <Fieldset key={i} legend={t('webform.topicN', { n: i + 1 })}>
                 <Group align="flex-end" gap="xs" wrap="wrap">
                   <TextInput w={130} label={t('webform.key')} value={tp.key} onChange={(e) => set(i, { ...tp, key: e.currentTarget.value })} error={fe(`topics/${i}/key`)} required />

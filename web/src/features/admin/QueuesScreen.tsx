@@ -19,7 +19,7 @@ type Span = [string, string];
 export const ZONES: string[] = (() => {
   let zones: string[];
   try {
-    zones = (Intl as any).supportedValuesOf('timeZone') as string[];
+    zones = Intl.supportedValuesOf('timeZone');
   } catch {
     zones = ['Europe/Berlin', 'Europe/Oslo', 'Europe/London'];
   }
@@ -40,7 +40,7 @@ function useHoursSummary() {
     for (let i = 0; i < DAYS.length; ) {
       let j = i;
       while (j + 1 < DAYS.length && key(DAYS[j + 1]) === key(DAYS[i])) j++;
-      if (key(DAYS[i])) parts.push(`${t(`days.${DAYS[i]}`)}${j > i ? '–' + t(`days.${DAYS[j]}`) : ''} ${key(DAYS[i])}`);
+      if (key(DAYS[i])) parts.push(`${t(`days.${DAYS[i]}`)}${j > i ? `–${t(`days.${DAYS[j]}`)}` : ''} ${key(DAYS[i])}`);
       i = j + 1;
     }
     const s = parts.join('; ') || t('queues.neverOpen');
@@ -62,6 +62,7 @@ function WeekEditor({ week, setWeek, error }: { week: Partial<Record<Day, Span[]
               <Text w={90} size="sm" fw={500} id={`day-${d}`}>{dayName}</Text>
               {!spans.length && <Text size="sm" c="dimmed">{t('queues.closed')}</Text>}
               {spans.map(([a, b], i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: spans have no id; each is labelled and edited by its position ("opens at, span n")
                 <Group key={i} gap={4} wrap="nowrap">
                   <TextInput
                     type="time"
@@ -125,7 +126,7 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
         slaPolicyId: slaPolicyId || null,
         businessHours: hasHours
           ? {
-              week: Object.fromEntries(Object.entries(week).filter(([, s]) => s && s.length)),
+              week: Object.fromEntries(Object.entries(week).filter(([, s]) => s?.length)),
               // Left out when there are none and there were none, so saving unchanged changes nothing.
               ...(holidays.length || queue?.businessHours?.holidays ? { holidays } : {}),
             }

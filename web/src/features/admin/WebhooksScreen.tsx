@@ -43,26 +43,24 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
   const { t } = useTranslation('admin');
   const q = useQuery({ queryKey: ['admin', 'webhook-deliveries', webhook.id], queryFn: () => get<DeliveryList>(`/webhooks/${webhook.id}/deliveries`).then((r) => r.items) });
   return (
-    <>
-      <AdminTable
-        label={t('webhooks.deliveriesTable')}
-        items={q.data}
-        query={q}
-        minWidth={600}
-        columns={[t('webhooks.when'), t('webhooks.event'), t('webhooks.status'), t('webhooks.attempts'), t('webhooks.response')]}
-        row={(d) => (
-          <>
-            <Table.Td>{fmtDateTime(d.createdAt)}</Table.Td>
-            <Table.Td>{d.event}</Table.Td>
-            <Table.Td>
-              <Tag color={d.status === 'delivered' ? 'teal' : d.status === 'failed' ? 'red' : 'gray'}>{t(`webhooks.statuses.${d.status}`, { defaultValue: d.status })}</Tag>
-            </Table.Td>
-            <Table.Td>{d.attempts}</Table.Td>
-            <Table.Td>{d.responseStatus ?? d.lastError ?? '–'}</Table.Td>
-          </>
-        )}
-      />
-    </>
+    <AdminTable
+      label={t('webhooks.deliveriesTable')}
+      items={q.data}
+      query={q}
+      minWidth={600}
+      columns={[t('webhooks.when'), t('webhooks.event'), t('webhooks.status'), t('webhooks.attempts'), t('webhooks.response')]}
+      row={(d) => (
+        <>
+          <Table.Td>{fmtDateTime(d.createdAt)}</Table.Td>
+          <Table.Td>{d.event}</Table.Td>
+          <Table.Td>
+            <Tag color={d.status === 'delivered' ? 'teal' : d.status === 'failed' ? 'red' : 'gray'}>{t(`webhooks.statuses.${d.status}`, { defaultValue: d.status })}</Tag>
+          </Table.Td>
+          <Table.Td>{d.attempts}</Table.Td>
+          <Table.Td>{d.responseStatus ?? d.lastError ?? '–'}</Table.Td>
+        </>
+      )}
+    />
   );
 }
 

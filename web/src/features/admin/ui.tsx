@@ -16,7 +16,7 @@ export function errorField(err: unknown): string | undefined {
 /** The server's message without the "field: " it starts with (the form shows it next to that field). */
 function errorText(err: ApiError): string {
   const f = err.field ?? '';
-  for (const prefix of [f, errorField(err) ?? '']) if (prefix && err.message.startsWith(prefix + ': ')) return err.message.slice(prefix.length + 2);
+  for (const prefix of [f, errorField(err) ?? '']) if (prefix && err.message.startsWith(`${prefix}: `)) return err.message.slice(prefix.length + 2);
   return err.message;
 }
 
@@ -27,7 +27,7 @@ function errorText(err: ApiError): string {
 export function useFieldErrors(err: unknown, fields: string[]) {
   const { t } = useTranslation('admin');
   const field = errorField(err);
-  const owner = field ? fields.find((f) => field === f || field.startsWith(f + '/')) : undefined;
+  const owner = field ? fields.find((f) => field === f || field.startsWith(`${f}/`)) : undefined;
   const fe = (name: string) => (err instanceof ApiError && owner === name ? errorText(err) : undefined);
   const rest = !err ? undefined : owner ? undefined : err instanceof ApiError ? (field ? `${field}: ${errorText(err)}` : err.message) : t('common.failed');
   return { fe, rest };
@@ -203,6 +203,7 @@ export function AdminTable<T extends { id: Key }>(props: {
     <Table aria-label={props.label} striped highlightOnHover={props.highlightOnHover}>
       <Table.Thead>
         <Table.Tr>
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed; a hidden one stays in the list as false */}
           {props.columns.map((c, i) => c !== false && <Table.Th key={i}>{c}</Table.Th>)}
         </Table.Tr>
       </Table.Thead>

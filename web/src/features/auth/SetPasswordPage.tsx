@@ -71,7 +71,7 @@ export function SetPasswordPage() {
         <Button component="a" href="/">{t('setPassword.signInNow')}</Button>
       </>
     );
-  else if (!d || d.state !== 'valid')
+  else if (d?.state !== 'valid')
     body = (
       <>
         <Alert color="red" role="alert">{t(`setPassword.${d?.state === 'used' || d?.state === 'expired' ? d.state : 'unknown'}`)}</Alert>

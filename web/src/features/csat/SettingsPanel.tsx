@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Button, Group, NumberInput, Paper, SimpleGrid, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError, get, put } from '../../lib/api';
+import { type ApiError, get, put } from '../../lib/api';
 import type { ApiOk } from '../../api/types';
 
 type Lang = 'en' | 'de' | 'nb';

@@ -19,7 +19,7 @@ type ExampleVerdict = keyof typeof verdictColor;
 const measuredOf = (e: AnecdoteExample) =>
   e.measuredContactSeconds === null && e.measuredJourneySeconds === null ? null : Math.max(e.measuredContactSeconds ?? 0, e.measuredJourneySeconds ?? 0);
 
-function Examples({ examples, timeZone }: { examples: { e: AnecdoteExample; verdict: ExampleVerdict }[]; timeZone: string }) {
+function Examples({ examples }: { examples: { e: AnecdoteExample; verdict: ExampleVerdict }[] }) {
   const { t } = useTranslation('dashboard');
   if (!examples.length) return <Text size="sm">{t('anecdotes.noExamples')}</Text>;
   return (
@@ -86,7 +86,7 @@ function Summary({ f }: { f: AnecdoteFigures }) {
   );
 }
 
-export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZone: string }) {
+export function AnecdoteAudit({ filters }: { filters: Filters }) {
   const { t } = useTranslation('dashboard');
   const [by, setBy] = useState<AnecdoteGroup>('week');
   // The API has no queue/channel filter: a chosen queue (or channel) is read from the report grouped by it.
@@ -163,7 +163,7 @@ export function AnecdoteAudit({ filters, timeZone }: { filters: Filters; timeZon
             </div>
           </SimpleGrid>
           <Title order={3} size="h5" mt="md" mb="xs">{t('anecdotes.examples')}</Title>
-          <Examples timeZone={timeZone} examples={[
+          <Examples examples={[
             ...figures.examples.contradicted.map((e) => ({ e, verdict: 'contradicted' as const })),
             ...figures.examples.blindSpots.map((e) => ({ e, verdict: 'blind_spot' as const })),
           ]} />

@@ -71,10 +71,9 @@ function Dashboard() {
           {heat.error ? <Failed error={heat.error} /> : heat.data ? <HeatMap r={heat.data} /> : <Spinner />}
           {journeys.error ? <Failed error={journeys.error} /> : journeys.data ? <MultiAttemptJourneys
               items={journeys.data.items}
-              timeZone={tz}
               onMore={journeys.data.items.length >= limit && limit < 500 ? () => setLimit((l) => Math.min(500, l * 5)) : undefined}
             /> : <Spinner />}
-          <AnecdoteAudit filters={filters} timeZone={tz} />
+          <AnecdoteAudit filters={filters} />
         </>
       )}
     </Stack>

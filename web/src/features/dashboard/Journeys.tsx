@@ -32,7 +32,7 @@ function Who({ j }: { j: Journey }) {
   );
 }
 
-function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
+function Contacts({ j }: { j: Journey }) {
   const { t } = useTranslation('dashboard');
   return (
     <Table aria-label={t('journeys.contactsOf', { who: journeyWho(j) })} withTableBorder fz="sm">
@@ -74,7 +74,7 @@ function Contacts({ j, timeZone }: { j: Journey; timeZone: string }) {
   );
 }
 
-export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journey[]; timeZone: string; onMore?: () => void }) {
+export function MultiAttemptJourneys({ items, onMore }: { items: Journey[]; onMore?: () => void }) {
   const { t } = useTranslation('dashboard');
   const [open, setOpen] = useState<Set<string>>(new Set());
   const keyOf = (j: Journey) => `${j.contacts[0]?.contactId ?? ''}|${j.startedAt}`;
@@ -126,7 +126,7 @@ export function MultiAttemptJourneys({ items, timeZone, onMore }: { items: Journ
                     </Table.Tr>
                     {isOpen && (
                       <Table.Tr id={id}>
-                        <Table.Td colSpan={6} bg="var(--mantine-color-gray-0)"><Contacts j={j} timeZone={timeZone} /></Table.Td>
+                        <Table.Td colSpan={6} bg="var(--mantine-color-gray-0)"><Contacts j={j} /></Table.Td>
                       </Table.Tr>
                     )}
                   </Fragment>

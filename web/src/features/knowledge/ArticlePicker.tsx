@@ -7,7 +7,8 @@ import { Badge, Button, Group, Modal, Stack, Text, TextInput, UnstyledButton } f
 import { useTranslation } from 'react-i18next';
 import { get } from '../../lib/api';
 import { useMe } from '../../lib/session';
-import { LANGS, markdownToText, snippetParts, useArticles, type Article, type Lang } from './api';
+import { LANGS, markdownToText, useArticles, type Article, type Lang } from './api';
+import { SnippetMarks } from './SnippetMarks';
 
 export function ArticlePicker({ language, onInsert, disabled }: { language: string | null; onInsert: (text: string) => void; disabled?: boolean }) {
   const { t } = useTranslation('knowledge');
@@ -50,7 +51,7 @@ export function ArticlePicker({ language, onInsert, disabled }: { language: stri
                 </Group>
                 {a.snippet && (
                   <Text size="sm" c="dimmed" lang={a.lang}>
-                    {snippetParts(a.snippet).map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <span key={i}>{part}</span>))}
+                    <SnippetMarks snippet={a.snippet} />
                   </Text>
                 )}
               </UnstyledButton>

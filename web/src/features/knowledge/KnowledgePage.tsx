@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, del, post, put } from '../../lib/api';
 import { fmtDateTime } from '../../lib/format';
 import { can, useMe } from '../../lib/session';
-import { LANGS, snippetParts, useArticle, useArticles, type Lang, type ListItem } from './api';
+import { LANGS, useArticle, useArticles, type Lang, type ListItem } from './api';
+import { SnippetMarks } from './SnippetMarks';
 import { ScrollX } from '../../lib/ScrollX';
 
 type Draft = Record<Lang, { title: string; body: string }>;
@@ -143,7 +144,7 @@ export default function KnowledgePage() {
               <Table.Tr key={a.id}>
                 <Table.Td>
                   <Button variant="subtle" size="compact-sm" onClick={() => setEditing(a.id)} lang={a.lang}>{a.title}</Button>
-                  {a.snippet && <Text size="xs" c="dimmed" lang={a.lang}>{snippetParts(a.snippet).map((p, i) => (i % 2 ? <mark key={i}>{p}</mark> : <span key={i}>{p}</span>))}</Text>}
+                  {a.snippet && <Text size="xs" c="dimmed" lang={a.lang}><SnippetMarks snippet={a.snippet} /></Text>}
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>

@@ -52,33 +52,31 @@ function Context({ item }: { item: ItemDetail }) {
         </Paper>
       ))}
       <Title order={4}>{t('journey')}</Title>
-      {/* Focusable, so keyboard users can scroll it where the column is narrow (the conversation sidebar). */}
-      <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('journey')}>
-        <ScrollX label={t('journey')}>
-          <Table aria-label={t('journey')} fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('col.when')}</Table.Th>
-                <Table.Th scope="col">{t('col.channel')}</Table.Th>
-                <Table.Th scope="col">{t('col.subject')}</Table.Th>
-                <Table.Th scope="col" ta="right">{t('col.livedWait')}</Table.Th>
-                <Table.Th scope="col">{t('col.outcome')}</Table.Th>
+      <ScrollX label={t('journey')}>
+        <Table aria-label={t('journey')} fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('col.when')}</Table.Th>
+              <Table.Th scope="col">{t('col.channel')}</Table.Th>
+              <Table.Th scope="col">{t('col.subject')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('col.livedWait')}</Table.Th>
+              <Table.Th scope="col">{t('col.outcome')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {item.journey.map((j, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a read-only list in the server's order; an entry has no id of its own
+              <Table.Tr key={i}>
+                <Table.Td>{fmtDateTime(j.at)}</Table.Td>
+                <Table.Td>{j.channel}</Table.Td>
+                <Table.Td>{j.subject ?? '–'}</Table.Td>
+                <Table.Td ta="right">{fmtDuration(j.livedWaitSeconds)}</Table.Td>
+                <Table.Td>{j.outcome ?? '–'}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {item.journey.map((j, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td>{fmtDateTime(j.at)}</Table.Td>
-                  <Table.Td>{j.channel}</Table.Td>
-                  <Table.Td>{j.subject ?? '–'}</Table.Td>
-                  <Table.Td ta="right">{fmtDuration(j.livedWaitSeconds)}</Table.Td>
-                  <Table.Td>{j.outcome ?? '–'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollX>
-      </div>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollX>
     </Stack>
   );
 }
@@ -224,36 +222,34 @@ function FollowTab() {
       <Title order={2}>{t('followThrough')}</Title>
       {items.data && !items.data.length && <Text>{t('noAnswers')}</Text>}
       {!!items.data?.length && (
-        <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('followThrough')}>
-          <ScrollX label={t('followThrough')}>
-            <Table aria-label={t('followThrough')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('col.conversation')}</Table.Th>
-                  <Table.Th scope="col">{t('col.leader')}</Table.Th>
-                  <Table.Th scope="col">{t('col.answeredAt')}</Table.Th>
-                  <Table.Th scope="col" ta="right">{t('col.timeToAnswer')}</Table.Th>
-                  <Table.Th scope="col">{t('col.customerReplied')}</Table.Th>
-                  <Table.Th scope="col">{t('col.status')}</Table.Th>
-                  <Table.Th scope="col">{t('col.satisfaction')}</Table.Th>
+        <ScrollX label={t('followThrough')}>
+          <Table aria-label={t('followThrough')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('col.conversation')}</Table.Th>
+                <Table.Th scope="col">{t('col.leader')}</Table.Th>
+                <Table.Th scope="col">{t('col.answeredAt')}</Table.Th>
+                <Table.Th scope="col" ta="right">{t('col.timeToAnswer')}</Table.Th>
+                <Table.Th scope="col">{t('col.customerReplied')}</Table.Th>
+                <Table.Th scope="col">{t('col.status')}</Table.Th>
+                <Table.Th scope="col">{t('col.satisfaction')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.data.map((i) => (
+                <Table.Tr key={i.id}>
+                  <Table.Td><Anchor component={Link} to={`/conversations/${i.conversationId}`}>#{i.conversationNumber} {i.subject}</Anchor></Table.Td>
+                  <Table.Td>{i.assigneeName}</Table.Td>
+                  <Table.Td>{fmtDateTime(i.answeredAt)}</Table.Td>
+                  <Table.Td ta="right">{fmtDuration(i.followThrough?.timeToAnswerSeconds)}</Table.Td>
+                  <Table.Td>{i.followThrough?.customerReplied ? t('yesAt', { at: fmtDateTime(i.followThrough.customerRepliedAt) }) : t('no')}</Table.Td>
+                  <Table.Td>{i.followThrough?.conversationStatus}</Table.Td>
+                  <Table.Td>{i.followThrough?.satisfaction ? `${i.followThrough.satisfaction.score}/5` : '–'}</Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.data.map((i) => (
-                  <Table.Tr key={i.id}>
-                    <Table.Td><Anchor component={Link} to={`/conversations/${i.conversationId}`}>#{i.conversationNumber} {i.subject}</Anchor></Table.Td>
-                    <Table.Td>{i.assigneeName}</Table.Td>
-                    <Table.Td>{fmtDateTime(i.answeredAt)}</Table.Td>
-                    <Table.Td ta="right">{fmtDuration(i.followThrough?.timeToAnswerSeconds)}</Table.Td>
-                    <Table.Td>{i.followThrough?.customerReplied ? t('yesAt', { at: fmtDateTime(i.followThrough.customerRepliedAt) }) : t('no')}</Table.Td>
-                    <Table.Td>{i.followThrough?.conversationStatus}</Table.Td>
-                    <Table.Td>{i.followThrough?.satisfaction ? `${i.followThrough.satisfaction.score}/5` : '–'}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollX>
-        </div>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollX>
       )}
       {!!handed.data?.length && (
         <>
@@ -347,36 +343,34 @@ function SettingsTab() {
         )}
       </Group>
       <ErrorText error={draw.error} />
-      <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('settings.title')}>
-        <ScrollX label={t('settings.title')}>
-          <Table aria-label={t('settings.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('col.leader')}</Table.Th>
-                <Table.Th scope="col" ta="right">{t('settings.requestsPerDay')}</Table.Th>
-                <Table.Th scope="col" ta="right">{t('col.thisWeek')}</Table.Th>
-                <Table.Th scope="col">{t('settings.deputy')}</Table.Th>
-                <Table.Th scope="col" ta="right">{t('settings.digestHour')}</Table.Th>
-                <Table.Th scope="col">{t('col.absences')}</Table.Th>
-                {manage && <Table.Th scope="col">{t('col.actions')}</Table.Th>}
+      <ScrollX label={t('settings.title')}>
+        <Table aria-label={t('settings.title')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('col.leader')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('settings.requestsPerDay')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('col.thisWeek')}</Table.Th>
+              <Table.Th scope="col">{t('settings.deputy')}</Table.Th>
+              <Table.Th scope="col" ta="right">{t('settings.digestHour')}</Table.Th>
+              <Table.Th scope="col">{t('col.absences')}</Table.Th>
+              {manage && <Table.Th scope="col">{t('col.actions')}</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(leaders.data ?? []).map((l) => (
+              <Table.Tr key={l.userId}>
+                <Table.Td>{l.name}{l.absentToday ? ` (${t('absentToday')})` : ''}</Table.Td>
+                <Table.Td ta="right">{l.requestsPerDay}</Table.Td>
+                <Table.Td ta="right">{t('countOfCap', { count: l.weekCount, cap: l.weeklyCap })}</Table.Td>
+                <Table.Td>{l.deputyName ?? '–'}</Table.Td>
+                <Table.Td ta="right">{String(l.digestHour).padStart(2, '0')}:00 ({l.timezone})</Table.Td>
+                <Table.Td>{manage || me.data?.user?.id === l.userId ? <AbsenceForm leader={l} /> : l.absences.map((a) => `${fmtDate(a.from)}–${fmtDate(a.to)}`).join(', ') || '–'}</Table.Td>
+                {manage && <Table.Td><Button size="xs" variant="default" onClick={() => setEdit(l)} aria-label={t('editOne', { name: l.name })}>{t('edit')}</Button></Table.Td>}
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(leaders.data ?? []).map((l) => (
-                <Table.Tr key={l.userId}>
-                  <Table.Td>{l.name}{l.absentToday ? ` (${t('absentToday')})` : ''}</Table.Td>
-                  <Table.Td ta="right">{l.requestsPerDay}</Table.Td>
-                  <Table.Td ta="right">{t('countOfCap', { count: l.weekCount, cap: l.weeklyCap })}</Table.Td>
-                  <Table.Td>{l.deputyName ?? '–'}</Table.Td>
-                  <Table.Td ta="right">{String(l.digestHour).padStart(2, '0')}:00 ({l.timezone})</Table.Td>
-                  <Table.Td>{manage || me.data?.user?.id === l.userId ? <AbsenceForm leader={l} /> : l.absences.map((a) => `${fmtDate(a.from)}–${fmtDate(a.to)}`).join(', ') || '–'}</Table.Td>
-                  {manage && <Table.Td><Button size="xs" variant="default" onClick={() => setEdit(l)} aria-label={t('editOne', { name: l.name })}>{t('edit')}</Button></Table.Td>}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollX>
-      </div>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollX>
     </Stack>
   );
 }

@@ -87,7 +87,7 @@ export function ProposeDialog(props: { opened: boolean; onClose: () => void; cus
             <Checkbox.Group label={t('propose.evidence')} description={t('propose.evidenceHint')} value={picked} onChange={setPicked}>
               <Stack gap={4} mt={4}>
                 {props.candidates.length === 0 && <Text size="sm">{t('propose.noMessages')}</Text>}
-                {props.candidates.map((c) => <Checkbox key={c.id} value={c.id} label={c.text.length > 160 ? c.text.slice(0, 160) + '…' : c.text} />)}
+                {props.candidates.map((c) => <Checkbox key={c.id} value={c.id} label={c.text.length > 160 ? `${c.text.slice(0, 160)}…` : c.text} />)}
               </Stack>
             </Checkbox.Group>
             <Textarea label={t('propose.publicText')} description={t('propose.publicHint')} value={publicText} onChange={(e) => setPublicText(e.currentTarget.value)} autosize minRows={1} />

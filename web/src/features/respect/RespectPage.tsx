@@ -66,8 +66,8 @@ function Awaiting() {
               <EvidenceList evidence={m.evidence} />
             </Stack>
             <Group gap="xs">
-              <Button size="xs" color="red.9" loading={a.busy === m.id + 'a'} onClick={() => a.run(m.id + 'a', `/respect/measures/${m.id}/approve`)}>{t('approve')}</Button>
-              <Button size="xs" variant="default" loading={a.busy === m.id + 'r'} onClick={() => a.run(m.id + 'r', `/respect/measures/${m.id}/reject`)}>{t('reject')}</Button>
+              <Button size="xs" color="red.9" loading={a.busy === `${m.id}a`} onClick={() => a.run(`${m.id}a`, `/respect/measures/${m.id}/approve`)}>{t('approve')}</Button>
+              <Button size="xs" variant="default" loading={a.busy === `${m.id}r`} onClick={() => a.run(`${m.id}r`, `/respect/measures/${m.id}/reject`)}>{t('reject')}</Button>
             </Group>
           </Group>
         </Paper>
@@ -143,8 +143,8 @@ function Appeals() {
           <Text size="sm" c="dimmed">{t(`appeals.source.${x.source}`)} · {fmtDateTime(x.createdAt)}</Text>
           <Text size="sm" my="xs" style={{ whiteSpace: 'pre-wrap' }}>{x.text}</Text>
           <Group gap="xs">
-            <Button size="xs" color="teal.9" loading={a.busy === x.id + 'o'} onClick={() => a.run(x.id + 'o', `/respect/appeals/${x.id}/decide`, { outcome: 'overturn' })}>{t('appeals.overturn')}</Button>
-            <Button size="xs" variant="default" loading={a.busy === x.id + 'u'} onClick={() => a.run(x.id + 'u', `/respect/appeals/${x.id}/decide`, { outcome: 'uphold' })}>{t('appeals.uphold')}</Button>
+            <Button size="xs" color="teal.9" loading={a.busy === `${x.id}o`} onClick={() => a.run(`${x.id}o`, `/respect/appeals/${x.id}/decide`, { outcome: 'overturn' })}>{t('appeals.overturn')}</Button>
+            <Button size="xs" variant="default" loading={a.busy === `${x.id}u`} onClick={() => a.run(`${x.id}u`, `/respect/appeals/${x.id}/decide`, { outcome: 'uphold' })}>{t('appeals.uphold')}</Button>
           </Group>
         </Paper>
       ))}

@@ -11,6 +11,7 @@ export function EvidenceList({ evidence }: { evidence: Evidence[] }) {
         const cls = e.threat ? 'threat' : e.abuse === 'abuse' ? 'abuse' : e.abuse === 'criticism' ? 'criticism' : 'none';
         const color = cls === 'threat' || cls === 'abuse' ? 'red.9' : cls === 'criticism' ? 'blue.9' : 'gray.8';
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a measure's evidence is fixed when it is proposed and shown in that order; items have no id
           <List.Item key={i}>
             <Group gap={6} wrap="nowrap" align="flex-start">
               <Badge size="sm" variant="outline" color={color} tt="none" style={{ flexShrink: 0 }}>{t(`classes.${cls}`)}</Badge>
