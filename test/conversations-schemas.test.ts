@@ -48,7 +48,7 @@ function openObjects(s: Schema, at = '#'): string[] {
   for (const [k, v] of Object.entries(s.patternProperties ?? {})) out.push(...openObjects(v as Schema, `${at}/patternProperties/${k}`));
   if (s.items) out.push(...openObjects(s.items, `${at}/items`));
   for (const key of ['anyOf', 'oneOf', 'allOf'])
-    (s[key] ?? []).forEach((v: Schema, i: number) => out.push(...openObjects(v, `${at}/${key}/${i}`)));
+    for (const [i, v] of ((s[key] ?? []) as Schema[]).entries()) out.push(...openObjects(v, `${at}/${key}/${i}`));
   return out;
 }
 
