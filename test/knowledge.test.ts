@@ -149,7 +149,7 @@ test('the portal links to the help pages and the community; the widget searches 
   assert.match(portal.body, /href="\/portal\/acme\/community\?lang=de"/);
   const widget = await env.app.inject({ method: 'GET', url: '/widget.js' });
   assert.equal(widget.statusCode, 200);
-  assert.match(widget.body, /\/api\/v1\/public\/kb\/' \+ encodeURIComponent\(ACCOUNT\) \+ '\/search\?limit=5&lang=' \+ LANG/);
+  assert.match(widget.body, /\/api\/v1\/public\/kb\/\$\{encodeURIComponent\(ACCOUNT\)\}\/search\?limit=5&lang=\$\{LANG\}/);
   // What the widget asks for, with its parameters: German stems, the article's own URL for the link.
   const r = await pubGet('/api/v1/public/kb/acme/search?limit=5&lang=de&q=R%C3%BCcksendungen');
   assert.equal(r.headers['access-control-allow-origin'], '*', 'readable from any site that embeds the widget');

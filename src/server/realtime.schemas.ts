@@ -3,6 +3,7 @@
  * route documents them as the body of its 101 answer: every text frame the server sends is one of these, as JSON.
  */
 import { Type, type Static } from 'typebox';
+import { OneOf } from './schemas.js';
 import type { Change } from '../platform/changes.js';
 
 /** Every change type (platform/changes.ts), plus the greeting and the answer to a "ping" frame. */
@@ -16,8 +17,6 @@ void everyChangeListed;
 
 const Id = Type.String({ format: 'uuid' });
 /** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
-const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 export const RealtimeMessage = Type.Object(
   {

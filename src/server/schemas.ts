@@ -58,33 +58,17 @@ export const ApiError = Type.Object(
   { additionalProperties: true },
 );
 
-/** A string or null (a plain string type would serialize null as ""). */
-export const NullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] });
 /**
- * A success answer's schema: the fields the API promises, typed; every other field passes through unchanged.
- * Response schemas also serialize, and a closed object would silently drop a field added later.
+ * Building blocks of response schemas (docs/api-contract.md): every object closed and every field typed, because the
+ * schema also serializes the answer (an undeclared field would be dropped, a null under a string written as "").
  */
-export const Out = (props: Record<string, TSchema>, description?: string) =>
-  Type.Unsafe<any>(Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) }));
-export const Items = (item: TSchema, more: Record<string, TSchema> = {}) => Out({ items: Type.Array(item), ...more });
-export const UserOut = Out({
-  id: Type.String({ format: 'uuid' }), email: Type.String(), name: Type.String(), role: Role, locale: Type.String(),
-  timezone: NullableString, presence: Type.String(), capacity: Type.Integer(), disabled: Type.Boolean(),
-});
-export const TeamOut = Out({ id: Type.String({ format: 'uuid' }), name: Type.String(), memberIds: Type.Array(Type.String()) });
-export const MacroOut = Out({
-  id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Type.String(), body: Type.String(), language: NullableString,
-  actions: Type.Object({}, { additionalProperties: true }),
-});
-export const CustomerOut = Out({
-  id: Type.String({ format: 'uuid' }), name: NullableString, language: NullableString, notes: NullableString, mergedInto: NullableString,
-  identities: Type.Array(Out({ kind: Type.String(), value: Type.String() })),
-});
-export const AccountOut = Out({
-  id: Type.String({ format: 'uuid' }), slug: Type.String(), name: Type.String(), timezone: Type.String(), locale: Type.String(), currency: Type.String(),
-});
-const NullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] });
-export const SlaPolicyOut = Out({
-  id: Type.String({ format: 'uuid' }), name: Type.String(), firstReplyMinutes: NullableInteger, nextReplyMinutes: NullableInteger,
-  resolutionMinutes: NullableInteger, businessHours: Type.Boolean(),
-});
+/** The schema or null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** An instant: services hand over a Date (or an ISO string built in SQL); the answer carries the ISO string. */
+export const DateTime = (opts: { description?: string } = {}) =>
+  Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
+/** Options for a closed object: `Type.Object({...}, { ...Closed, title: 'Queue' })`. */
+export const Closed = { additionalProperties: false } as const;
+/** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
+export const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });

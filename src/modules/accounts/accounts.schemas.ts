@@ -2,16 +2,14 @@
  * Request and response schemas of the accounts routes (sign-in, users, teams, API tokens, the account). The response
  * schemas list every field the services return: Fastify serializes with them, so a field left out here is dropped.
  */
-import { Type, type TSchema } from 'typebox';
-import { Locale, Role } from '../../server/schemas.js';
+import { Type, } from 'typebox';
+import { Locale, Role, DateTime, Nullable } from '../../server/schemas.js';
 
 const Id = Type.String({ format: 'uuid' });
 /**
  * A date-time in an answer. The services hand over Date objects, which the serializer writes as ISO strings; the
  * OpenAPI document (and so the web app's types) says string.
  */
-const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }));
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const closed = { additionalProperties: false } as const;
 
 export const Presence = Type.Union([Type.Literal('available'), Type.Literal('busy'), Type.Literal('away'), Type.Literal('offline')]);
@@ -25,7 +23,7 @@ export const Account = Type.Object({
   timezone: Type.String(),
   locale: Locale,
   currency: Type.String(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { ...closed, title: 'Account' });
 
 export const User = Type.Object({
@@ -39,14 +37,14 @@ export const User = Type.Object({
   capacity: Type.Integer(),
   disabled: Type.Boolean(),
   passwordSet: Type.Boolean({ description: 'false until the user set a password (an invited user who has not followed the link yet)' }),
-  invitedUntil: Type.Union([DateTime, Type.Null()], { description: 'until when the open invitation link works (null: none open)' }),
-  createdAt: DateTime,
+  invitedUntil: Type.Union([DateTime(), Type.Null()], { description: 'until when the open invitation link works (null: none open)' }),
+  createdAt: DateTime(),
 }, { ...closed, title: 'User' });
 
 export const Team = Type.Object({
   id: Id,
   name: Type.String(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
   memberIds: Type.Array(Id),
 }, { ...closed, title: 'Team' });
 
@@ -60,7 +58,7 @@ export const LoginBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 1000 }),
   account: Type.Optional(Type.String({ description: 'account slug, when the email is in several accounts' })),
 }, closed);
-export const LoginOut = Type.Object({ user: User, account: Account, expiresAt: DateTime }, { ...closed, title: 'Login' });
+export const LoginOut = Type.Object({ user: User, account: Account, expiresAt: DateTime() }, { ...closed, title: 'Login' });
 export const Ok = Type.Object({ ok: Type.Literal(true) }, { ...closed, title: 'Ok' });
 
 /** GET /me: the caller. `user` is null for an API token. */
@@ -98,10 +96,10 @@ export const LinkCheck = Type.Object({
   name: Type.Optional(Type.String()),
   account: Type.Optional(Type.String({ description: 'the account’s name' })),
   locale: Type.Optional(Locale),
-  expiresAt: Type.Optional(DateTime),
+  expiresAt: Type.Optional(DateTime()),
 }, { ...closed, title: 'PasswordLinkCheck' });
 export const PasswordSet = Type.Object({ ok: Type.Literal(true), email: Type.String() }, { ...closed, title: 'PasswordSet' });
-export const Invitation = Type.Object({ userId: Id, email: Type.String(), expiresAt: DateTime }, { ...closed, title: 'Invitation' });
+export const Invitation = Type.Object({ userId: Id, email: Type.String(), expiresAt: DateTime() }, { ...closed, title: 'Invitation' });
 
 // ---------------------------------------------------------------- account, users, teams
 
@@ -142,9 +140,9 @@ export const ApiToken = Type.Object({
   name: Type.String(),
   role: Role,
   prefix: Type.String({ description: 'the secret’s first characters, to recognise it' }),
-  createdAt: DateTime,
-  lastUsedAt: Nullable(DateTime),
-  revokedAt: Nullable(DateTime),
+  createdAt: DateTime(),
+  lastUsedAt: Nullable(DateTime()),
+  revokedAt: Nullable(DateTime()),
   createdBy: Type.Union([Type.Object({ id: Id, name: Type.String() }, { ...closed, title: 'TokenCreator' }), Type.Null()], {
     description: 'who created the token; the token never has more rights than this user now (null: the operator, earshot token create)',
   }),
@@ -156,5 +154,5 @@ export const NewApiToken = Type.Object({
   token: Type.String({ description: 'the secret (es_…); shown once' }),
   role: Role,
   name: Type.String(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { ...closed, title: 'NewApiToken' });

@@ -1,10 +1,8 @@
 /** What the audit route answers (audit.service.ts: listAudit). */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { Nullable, OneOf } from '../../server/schemas.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
-const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 export const AuditEntry = Type.Object(
   {

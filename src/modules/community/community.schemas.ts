@@ -1,9 +1,8 @@
 /** Response shapes of the community routes for agents (community.service.ts). */
-import { Type, type TSchema } from 'typebox';
+import { Type, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
 
 const Member = Type.Object(
@@ -29,7 +28,7 @@ const HeldPost = Type.Object(
     threat: Type.Boolean(),
     evidence: Nullable(Type.String()),
     author: Type.String(),
-    createdAt: DateTime,
+    createdAt: DateTime(),
     status: Type.String(),
   },
   { ...closed, title: 'CommunityHeldPost' },
@@ -37,7 +36,7 @@ const HeldPost = Type.Object(
 export const HeldList = Type.Object({ items: Type.Array(HeldPost) }, { ...closed, title: 'CommunityHeldList' });
 
 const QuestionItem = Type.Object(
-  { id: Uuid, title: Type.String(), lang: Type.String(), author: Type.String(), createdAt: DateTime, answers: Type.Integer(), verified: Type.Boolean() },
+  { id: Uuid, title: Type.String(), lang: Type.String(), author: Type.String(), createdAt: DateTime(), answers: Type.Integer(), verified: Type.Boolean() },
   { ...closed, title: 'CommunityQuestionItem' },
 );
 const AnswerItem = Type.Object(
@@ -49,8 +48,8 @@ const AnswerItem = Type.Object(
     questionTitle: Type.String(),
     author: Type.String(),
     helpful: Type.Integer(),
-    verifiedAt: Nullable(DateTime),
-    createdAt: DateTime,
+    verifiedAt: Nullable(DateTime()),
+    createdAt: DateTime(),
   },
   { ...closed, title: 'CommunityAnswerItem' },
 );
@@ -71,9 +70,9 @@ const Answer = Type.Object(
     body: Type.String(),
     lang: Type.String(),
     author: Member,
-    createdAt: DateTime,
+    createdAt: DateTime(),
     helpful: Type.Integer(),
-    verified: Nullable(Type.Object({ by: Nullable(Type.String()), at: DateTime }, closed)),
+    verified: Nullable(Type.Object({ by: Nullable(Type.String()), at: DateTime() }, closed)),
     articleId: Nullable(Uuid),
     status: Type.String({ description: 'visible, held or removed' }),
     mine: Type.Boolean(),
@@ -87,7 +86,7 @@ export const Question = Type.Object(
     body: Type.String(),
     lang: Type.String(),
     author: Member,
-    createdAt: DateTime,
+    createdAt: DateTime(),
     status: Type.String({ description: 'visible, held or removed' }),
     mine: Type.Boolean(),
     answers: Type.Array(Answer),
@@ -96,5 +95,5 @@ export const Question = Type.Object(
 );
 
 export const PostStatus = Type.Object({ id: Uuid, status: Type.String() }, { ...closed, title: 'CommunityPostStatus' });
-export const Verified = Type.Object({ id: Uuid, verifiedAt: DateTime }, { ...closed, title: 'CommunityVerified' });
+export const Verified = Type.Object({ id: Uuid, verifiedAt: DateTime() }, { ...closed, title: 'CommunityVerified' });
 export const Promoted = Type.Object({ articleId: Uuid }, { ...closed, title: 'CommunityPromoted' });

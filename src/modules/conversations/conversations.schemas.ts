@@ -3,18 +3,14 @@
  * MESSAGE_COLS, the list's preview columns). Response schemas also serialize: a field missing here is dropped from
  * the answer, so a column added to a SELECT is added here too (the strict response check in the tests fails until it is).
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { Closed, DateTime, Nullable, OneOf } from '../../server/schemas.js';
 import { PRIORITIES, SORTS, STATUSES, VIEWS } from './index.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
 /** An instant: the service hands over a Date (or a JSON-built string), the answer carries the ISO string. */
-const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
-const Closed = { additionalProperties: false } as const;
 
 /** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
-const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 const Status = OneOf(STATUSES);
 const Priority = OneOf(PRIORITIES);
 const Channel = OneOf(['email', 'chat', 'web', 'phone', 'api']);

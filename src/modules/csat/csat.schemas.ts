@@ -3,11 +3,10 @@
  * csat.service.ts returns. The service types its rows loosely (`any`) in places; the routes cast to the types below,
  * the schema being the contract.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** pg hands timestamps as Date objects; the serializer writes them as ISO strings. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 const Score = Type.Integer({ minimum: 1, maximum: 5 });
 const Source = Type.Enum(['portal', 'survey', 'chat'], { description: 'where the customer answered' });
@@ -53,8 +52,8 @@ const agg = {
 };
 
 export const Report = Type.Object({
-  from: DateTime,
-  to: DateTime,
+  from: DateTime(),
+  to: DateTime(),
   ...agg,
   responseRate: Nullable(Type.Number({ description: 'percentage of sent surveys answered, one decimal' })),
   surveys: Type.Object({
@@ -78,25 +77,25 @@ export const Report = Type.Object({
     score: Score,
     comment: Type.String(),
     source: Source,
-    at: DateTime,
+    at: DateTime(),
   }, { additionalProperties: false, title: 'CsatComment' })),
 }, { additionalProperties: false, title: 'CsatReport' });
 export type Report = Static<typeof Report>;
 
 export const Points = Type.Object({
-  from: DateTime,
-  to: DateTime,
+  from: DateTime(),
+  to: DateTime(),
   points: Type.Array(Type.Object({
     conversationId: Uuid,
     number: Type.Integer(),
     channel: Type.String(),
     queueId: Nullable(Uuid),
     score: Score,
-    at: DateTime,
+    at: DateTime(),
     livedWaitSeconds: Seconds('lived wait of the customer’s journey'),
     queueWaitSeconds: Seconds('reported queue wait of the conversation’s own contact'),
     journeys: Type.Array(Type.Object({
-      startAt: DateTime,
+      startAt: DateTime(),
       waitSeconds: Seconds('first touch until a human answered; null when never answered'),
       attempts: Type.Integer(),
       channel: Type.String({ description: 'channel of the journey’s last contact' }),
@@ -118,12 +117,12 @@ export const ConversationState = Type.Object({
   survey: Nullable(Type.Object({
     route: Type.Enum(['email', 'chat', 'no_route']),
     language: Type.Enum(['en', 'de', 'nb']),
-    sentAt: DateTime,
-    remindedAt: Nullable(DateTime),
-    expiresAt: DateTime,
+    sentAt: DateTime(),
+    remindedAt: Nullable(DateTime()),
+    expiresAt: DateTime(),
     question: Type.String(),
   }, { additionalProperties: false, title: 'CsatSurveySent', description: 'null until sent' })),
-  answer: Nullable(Type.Object({ score: Score, comment: Nullable(Type.String()), source: Source, at: DateTime }, {
+  answer: Nullable(Type.Object({ score: Score, comment: Nullable(Type.String()), source: Source, at: DateTime() }, {
     additionalProperties: false, title: 'CsatAnswer', description: 'null until answered',
   })),
 }, { additionalProperties: false, title: 'CsatConversationState' });

@@ -2,17 +2,13 @@
  * What the customer routes answer (customers.service.ts: CUSTOMER_SELECT, customerTimeline). Response schemas also
  * serialize: a field missing here is dropped from the answer, so a column added to a SELECT is added here too.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { Closed, DateTime, Nullable, OneOf } from '../../server/schemas.js';
 import { IDENTITY_KINDS } from './customers.service.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
 /** An instant: the service hands over a Date (or a JSON-built string), the answer carries the ISO string. */
-const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
-const Closed = { additionalProperties: false } as const;
 /** One of these strings (`type: string` beside `enum`: generated clients type it as a union of strings). */
-const OneOf = <T extends string>(values: readonly T[], opts: { description?: string } = {}) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 const Identity = Type.Object({ kind: OneOf(IDENTITY_KINDS), value: Type.String() }, { ...Closed, title: 'CustomerIdentity' });
 

@@ -1,11 +1,9 @@
 /** What the contact event routes answer (events.service.ts: EVENT_COLS, ingestEvents). */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { Closed, DateTime, Nullable } from '../../server/schemas.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
 /** An instant: the service hands over a Date, the answer carries the ISO string. */
-const DateTime = (opts: { description?: string } = {}) => Type.Unsafe<Date | string>(Type.String({ format: 'date-time', ...opts }));
-const Closed = { additionalProperties: false } as const;
 
 export const ContactEvent = Type.Object(
   {

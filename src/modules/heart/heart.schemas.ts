@@ -1,10 +1,9 @@
 /** Request and response schemas of the heart routes (heart.routes.ts); the shapes heart.service.ts returns. */
 import { Type, type Static, type TSchema } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 import { CONSENT_HOW, KINDS } from './heart.service.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** pg hands timestamps as Date objects; the serializer writes them as ISO strings. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 const Money = (description: string) => Type.Integer({ description: `${description} (minor units, e.g. cents)` });
 
@@ -133,9 +132,9 @@ export const Spend = Type.Object({
   approvalReasons: Type.Array(Type.String({ description: 'above_threshold, agent_budget or team_budget' })),
   decidedBy: Nullable(Uuid),
   decidedByName: Nullable(Type.String()),
-  decidedAt: Nullable(DateTime),
+  decidedAt: Nullable(DateTime()),
   decisionNote: Nullable(Type.String()),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { additionalProperties: false, title: 'GoodwillSpend' });
 
 export const PolicyException = Type.Object({
@@ -149,7 +148,7 @@ export const PolicyException = Type.Object({
   createdBy: Uuid,
   createdByName: Type.String(),
   month: Month,
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { additionalProperties: false, title: 'PolicyException' });
 
 export const Moment = Type.Object({
@@ -164,12 +163,12 @@ export const Moment = Type.Object({
   consentGiven: Type.Boolean(),
   consentHow: Nullable(Type.Enum(CONSENT_HOW)),
   consentNote: Nullable(Type.String()),
-  consentAt: Nullable(DateTime),
+  consentAt: Nullable(DateTime()),
   consentRecordedBy: Nullable(Uuid),
-  consentWithdrawnAt: Nullable(DateTime),
+  consentWithdrawnAt: Nullable(DateTime()),
   sharing: Sharing,
   kudos: Type.Integer(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { additionalProperties: false, title: 'Moment' });
 export type Moment = Static<typeof Moment>;
 
@@ -187,7 +186,7 @@ export const FeedMoment = Type.Object({
   kudos: Type.Integer(),
   kudosByMe: Type.Boolean(),
   mine: Type.Boolean(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { additionalProperties: false, title: 'FeedMoment' });
 export type FeedMoment = Static<typeof FeedMoment>;
 
@@ -200,7 +199,7 @@ export const UrgencyReason = Type.Object({
   urgency: Type.String({ description: "what listening found: bereavement, medical, travel, deadline, safety, or 'threat'" }),
   evidence: Nullable(Type.String({ description: 'the words in the message' })),
   priority: Nullable(Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false, title: 'PriorityChange' })),
-  messageAt: DateTime,
+  messageAt: DateTime(),
 }, { additionalProperties: false, title: 'UrgencyReason' });
 
 export const ConversationHeart = Type.Object({

@@ -2,13 +2,12 @@
  * Response shapes of the journeys routes (reports, journeys, imports, definitions): what metrics.ts, live.ts,
  * journeys.service.ts and import.service.ts return. Every object is closed: the serializer drops what is not listed.
  */
-import { Type, type TSchema } from 'typebox';
+import { Type, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const NullableNumber = Nullable(Type.Number());
 /** A time: services hand Date objects (from pg) or ISO strings; both go out as an ISO string. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Lang3 = Type.Object({ en: Type.String(), de: Type.String(), nb: Type.String() }, closed);
 
 const Stats = Type.Object({ mean: NullableNumber, p50: NullableNumber, p90: NullableNumber }, { ...closed, title: 'WaitStats' });
@@ -103,7 +102,7 @@ const LiveQueue = Type.Object(
     name: Nullable(Type.String()),
     waiting: Type.Object({ total: Type.Integer(), byChannel: Type.Record(Type.String(), Type.Integer()) }, closed),
     longestWaitSeconds: NullableNumber,
-    oldestWaitingSince: Nullable(DateTime),
+    oldestWaitingSince: Nullable(DateTime()),
     agents: AgentsByPresence,
     callbacks: Type.Object({ open: Type.Integer(), overdue: Type.Integer() }, closed),
   },
@@ -111,8 +110,8 @@ const LiveQueue = Type.Object(
 );
 export const LiveWall = Type.Object(
   {
-    now: DateTime,
-    since: DateTime,
+    now: DateTime(),
+    since: DateTime(),
     totals: Type.Object(
       { waiting: Type.Integer(), longestWaitSeconds: NullableNumber, callbacksOpen: Type.Integer(), callbacksOverdue: Type.Integer() },
       closed,
@@ -128,10 +127,10 @@ const JourneyContact = Type.Object(
     contactId: Type.String(),
     channel: Type.String(),
     queue: Nullable(Type.String()),
-    firstTouchAt: DateTime,
-    queueEnteredAt: Nullable(DateTime),
-    answeredAt: Nullable(DateTime),
-    abandonedAt: Nullable(DateTime),
+    firstTouchAt: DateTime(),
+    queueEnteredAt: Nullable(DateTime()),
+    answeredAt: Nullable(DateTime()),
+    abandonedAt: Nullable(DateTime()),
     outcome: Type.Union([Type.Literal('answered'), Type.Literal('abandoned'), Type.Literal('closed'), Type.Literal('waiting')]),
     queued: Type.Boolean(),
     queueWaitSeconds: NullableNumber,
@@ -147,8 +146,8 @@ export const Journey = Type.Object(
       Type.Object({ identity: Type.String() }, closed),
     ]),
     window: Type.String(),
-    startedAt: DateTime,
-    answeredAt: Nullable(DateTime),
+    startedAt: DateTime(),
+    answeredAt: Nullable(DateTime()),
     attempts: Type.Integer(),
     outcome: Type.Union([Type.Literal('answered'), Type.Literal('waiting'), Type.Literal('never_served')]),
     waitSeconds: NullableNumber,

@@ -1,15 +1,14 @@
 /** Response shapes of the knowledge-base routes (knowledge.service.ts): articles, lists, public search and articles. */
-import { Type, type TSchema } from 'typebox';
+import { Type, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const DateTime = Type.String({ format: 'date-time' });
 const Lang = Type.Union([Type.Literal('en'), Type.Literal('de'), Type.Literal('nb')]);
 const Status = Type.Union([Type.Literal('draft'), Type.Literal('published')]);
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('internal')]);
 
 const Translation = Type.Object(
-  { title: Type.String(), body: Type.String({ description: 'markdown' }), html: Type.String({ description: 'the body rendered' }), updatedAt: DateTime },
+  { title: Type.String(), body: Type.String({ description: 'markdown' }), html: Type.String({ description: 'the body rendered' }), updatedAt: DateTime() },
   { ...closed, title: 'ArticleTranslation' },
 );
 export const Article = Type.Object(
@@ -20,9 +19,9 @@ export const Article = Type.Object(
     visibility: Visibility,
     tags: Type.Array(Type.String()),
     source: Nullable(Type.Object({ type: Type.String(), id: Type.String() }, { ...closed, description: 'e.g. the community answer it was promoted from' })),
-    publishedAt: Nullable(DateTime),
-    createdAt: DateTime,
-    updatedAt: DateTime,
+    publishedAt: Nullable(DateTime()),
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
     translations: Type.Object(
       { en: Type.Optional(Translation), de: Type.Optional(Translation), nb: Type.Optional(Translation) },
       { ...closed, title: 'ArticleTranslations' },
@@ -44,7 +43,7 @@ export const ArticleList = Type.Object(
           langs: Type.Array(Lang),
           title: Type.String(),
           lang: Lang,
-          updatedAt: DateTime,
+          updatedAt: DateTime(),
           snippet: Type.Optional(Type.String({ description: 'with q: the matching text, matches marked ⟦ ⟧' })),
         },
         { ...closed, title: 'ArticleListItem' },
@@ -75,7 +74,7 @@ export const PublicArticle = Type.Object(
     text: Type.String(),
     langs: Type.Array(Lang),
     tags: Type.Array(Type.String()),
-    updatedAt: DateTime,
+    updatedAt: DateTime(),
     url: Type.String({ description: 'the help page of the article' }),
   },
   { ...closed, title: 'PublicArticle' },

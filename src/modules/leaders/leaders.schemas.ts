@@ -4,11 +4,10 @@
  * always set, rows typed Record<string, any>); the routes cast to the types below, the schema being the contract.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 import { STRATA } from './leaders.service.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** pg hands timestamps as Date objects; the serializer writes them as ISO strings. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 const LocalDate = Type.String({ format: 'date', description: 'local date YYYY-MM-DD' });
 const Seconds = (description: string) => Nullable(Type.Number({ description: `${description} (seconds)` }));
@@ -73,8 +72,8 @@ const settings = {
   workingDays: Type.Array(Type.Integer({ description: 'ISO weekday, 1 = Monday' })),
   dedupDays: Type.Integer(),
   stratify: Type.Array(Type.Enum(STRATA)),
-  nextDrawAt: Nullable(DateTime),
-  nextDigestAt: Nullable(DateTime),
+  nextDrawAt: Nullable(DateTime()),
+  nextDigestAt: Nullable(DateTime()),
 };
 export const LeaderSettings = Type.Object(settings, { additionalProperties: false, title: 'LeaderSettings' });
 
@@ -98,12 +97,12 @@ export type Leader = Static<typeof Leader>;
 // Items
 
 const Satisfaction = Type.Object({
-  score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Nullable(Type.String()), at: DateTime,
+  score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Nullable(Type.String()), at: DateTime(),
 }, { additionalProperties: false, title: 'LeaderSatisfaction' });
 
 const FollowThrough = Type.Object({
   customerReplied: Type.Boolean(),
-  customerRepliedAt: Nullable(DateTime),
+  customerRepliedAt: Nullable(DateTime()),
   conversationStatus: Type.String(),
   satisfaction: Nullable(Satisfaction),
   timeToAnswerSeconds: Type.Integer({ description: 'from the draw to the leader’s answer' }),
@@ -131,12 +130,12 @@ const item = {
   notes: Nullable(Type.String()),
   preparedBy: Nullable(Uuid),
   preparedByName: Nullable(Type.String()),
-  preparedAt: Nullable(DateTime),
+  preparedAt: Nullable(DateTime()),
   answerMessageId: Nullable(Uuid),
-  answeredAt: Nullable(DateTime),
+  answeredAt: Nullable(DateTime()),
   handBackReason: Nullable(Type.String()),
-  handedBackAt: Nullable(DateTime),
-  drawnAt: DateTime,
+  handedBackAt: Nullable(DateTime()),
+  drawnAt: DateTime(),
   followThrough: Nullable(FollowThrough),
 };
 export const Item = Type.Object(item, { additionalProperties: false, title: 'LeaderItem' });
@@ -160,7 +159,7 @@ const ItemMessage = Type.Object({
   authorName: Nullable(Type.String()),
   text: Type.String(),
   language: Nullable(Type.String()),
-  createdAt: DateTime,
+  createdAt: DateTime(),
   findings: Nullable(Findings),
 }, { additionalProperties: false, title: 'LeaderItemMessage' });
 
@@ -168,8 +167,8 @@ const ItemMessage = Type.Object({
 const JourneyEntry = Type.Object({
   kind: Type.Enum(['conversation', 'call', 'callback', 'contact']),
   channel: Type.String(),
-  at: DateTime,
-  lastAt: Nullable(DateTime),
+  at: DateTime(),
+  lastAt: Nullable(DateTime()),
   queue: Nullable(Type.Object({ id: Uuid, name: Type.String() }, { additionalProperties: false, title: 'LeaderJourneyQueue' })),
   livedWaitSeconds: Seconds('first touch until a human answered or the customer gave up; null while waiting'),
   queueWaitSeconds: Seconds('reported queue wait'),
@@ -183,7 +182,7 @@ const JourneyEntry = Type.Object({
     id: Uuid,
     status: Type.String(),
     closedBy: Nullable(Type.String()),
-    dueAt: DateTime,
+    dueAt: DateTime(),
     attempts: Type.Integer(),
     outcome: Nullable(Type.String()),
     breached: Type.Boolean(),
@@ -211,7 +210,7 @@ const Message = Type.Object({
   text: Type.String(),
   html: Nullable(Type.String()),
   language: Nullable(Type.String()),
-  createdAt: DateTime,
+  createdAt: DateTime(),
   hasQuoted: Type.Boolean(),
   attachments: Type.Array(Type.Object({
     id: Uuid, filename: Type.String(), contentType: Type.String(), size: Type.Integer(),
@@ -297,7 +296,7 @@ const DigestMoment = Type.Object({
   kudos: Type.Integer(),
   kudosByMe: Type.Boolean(),
   mine: Type.Boolean(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { additionalProperties: false, title: 'DigestMoment' });
 
 export const Digest = Type.Object({
@@ -314,7 +313,7 @@ export const Digest = Type.Object({
     text: Type.String(),
     lang: Nullable(Type.String()),
     channel: Type.String(),
-    at: DateTime,
+    at: DateTime(),
     findings: Nullable(Type.Object({
       urgency: Nullable(Type.String()),
       abuse: Nullable(Type.String()),

@@ -2,13 +2,12 @@
  * Response shapes of the listening routes: the anecdote audit (anecdotes.ts), respect-policy flags and a message's
  * findings (listening.service.ts, FINDING_COLS). Every object is closed: the serializer drops what is not listed.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const NullableNumber = Nullable(Type.Number());
 /** A time: services hand Date objects (from pg) or ISO strings; both go out as an ISO string. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 
 const AnecdoteExample = Type.Object(
   {
@@ -18,7 +17,7 @@ const AnecdoteExample = Type.Object(
     measuredContactSeconds: NullableNumber,
     measuredJourneySeconds: NullableNumber,
     measuredResolutionSeconds: Type.Optional(NullableNumber),
-    at: DateTime,
+    at: DateTime(),
   },
   { ...closed, title: 'AnecdoteExample' },
 );
@@ -36,8 +35,8 @@ const AnecdoteFigures = Type.Object(figureProps, { ...closed, title: 'AnecdoteFi
 
 export const AnecdoteReport = Type.Object(
   {
-    from: DateTime,
-    to: DateTime,
+    from: DateTime(),
+    to: DateTime(),
     by: Nullable(Type.Union([Type.Literal('queue'), Type.Literal('channel'), Type.Literal('week')])),
     timezone: Type.String(),
     total: AnecdoteFigures,
@@ -45,7 +44,7 @@ export const AnecdoteReport = Type.Object(
     delivery: AnecdoteFigures,
     alerts: Type.Array(
       Type.Object(
-        { week: Type.String({ format: 'date' }), contradictedShare: Type.Number(), previousShare: NullableNumber, claims: Type.Integer(), at: DateTime },
+        { week: Type.String({ format: 'date' }), contradictedShare: Type.Number(), previousShare: NullableNumber, claims: Type.Integer(), at: DateTime() },
         { ...closed, title: 'AnecdoteAlert' },
       ),
     ),
@@ -88,8 +87,8 @@ const findingProps = {
   ),
   classifier: Type.String(),
   classifierVersion: Type.String(),
-  messageAt: DateTime,
-  analysedAt: DateTime,
+  messageAt: DateTime(),
+  analysedAt: DateTime(),
 };
 const Finding = Type.Object(findingProps, { ...closed, title: 'MessageFinding' });
 export type Finding = Static<typeof Finding>;

@@ -3,14 +3,13 @@
  * Fastify serializes with them, so a field left out here is dropped.
  */
 import { Type } from 'typebox';
-import { Locale, Uuid } from '../../server/schemas.js';
+import { Locale, Uuid, DateTime } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
 /**
  * A date-time in an answer. The services hand over Date objects, which the serializer writes as ISO strings; the
  * OpenAPI document (and so the web app's types) says string.
  */
-const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }));
 
 export const MacroActions = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('on_hold'), Type.Literal('solved')])),
@@ -37,8 +36,8 @@ export const Macro = Type.Object({
   body: Type.String({ description: 'the text with {{placeholders}}' }),
   language: Language,
   actions: MacroActions,
-  createdAt: DateTime,
-  updatedAt: DateTime,
+  createdAt: DateTime(),
+  updatedAt: DateTime(),
 }, { ...closed, title: 'Macro' });
 export const MacroList = Type.Object({
   items: Type.Array(Macro),

@@ -1,21 +1,20 @@
 /** Response shapes of the probe routes (probes.service.ts: PROBE_COLS, RUN_COLS, probeReport). */
-import { Type, type TSchema } from 'typebox';
+import { Type, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const NullableNumber = Nullable(Type.Number());
 /** A time: services hand Date objects (from pg) or ISO strings; both go out as an ISO string. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Channel = Type.Union([Type.Literal('email'), Type.Literal('chat'), Type.Literal('phone')]);
 
 const runProps = {
   id: Type.String({ format: 'uuid' }),
   probeId: Type.String({ format: 'uuid' }),
   channel: Channel,
-  startedAt: DateTime,
+  startedAt: DateTime(),
   conversationId: Nullable(Type.String()),
   contactId: Nullable(Type.String()),
-  answeredAt: Nullable(DateTime),
+  answeredAt: Nullable(DateTime()),
   livedWaitSeconds: NullableNumber,
   waitLimitSeconds: Type.Integer(),
   status: Type.Union([Type.Literal('sending'), Type.Literal('waiting'), Type.Literal('answered'), Type.Literal('unanswered'), Type.Literal('failed')]),
@@ -33,7 +32,7 @@ const probeProps = {
   callerNumber: Type.String(),
   everyMinutes: Nullable(Type.Integer()),
   waitLimitSeconds: Type.Integer(),
-  nextRunAt: Nullable(DateTime),
+  nextRunAt: Nullable(DateTime()),
   enabled: Type.Boolean(),
 };
 export const Probe = Type.Object(probeProps, { ...closed, title: 'Probe' });

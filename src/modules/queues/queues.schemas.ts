@@ -2,16 +2,14 @@
  * Request and response schemas of the queue and SLA policy routes. The response schemas list every field the services
  * return: Fastify serializes with them, so a field left out here is dropped.
  */
-import { Type, type TSchema } from 'typebox';
-import { UuidOrNull } from '../../server/schemas.js';
+import { Type, } from 'typebox';
+import { UuidOrNull, DateTime, Nullable } from '../../server/schemas.js';
 
 const Id = Type.String({ format: 'uuid' });
 /**
  * A date-time in an answer. The services hand over Date objects, which the serializer writes as ISO strings; the
  * OpenAPI document (and so the web app's types) says string.
  */
-const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }));
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const closed = { additionalProperties: false } as const;
 
 const Span = Type.Tuple([Type.String(), Type.String()], { description: '[open, close] as HH:MM, e.g. ["09:00","17:00"]' });
@@ -48,7 +46,7 @@ export const Queue = Type.Object({
   slaPolicyId: Nullable(Id),
   callbackSlaMinutes: Type.Integer({ description: 'callback policy (PATCH /queues/{id}/callback-policy): minutes to call back' }),
   callbackMaxAttempts: Type.Integer({ description: 'callback policy: attempts before giving up' }),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 }, { ...closed, title: 'Queue' });
 export const QueueList = Type.Object({ items: Type.Array(Queue) }, { ...closed, title: 'QueueList' });
 

@@ -2,12 +2,11 @@
  * Request and response schemas of the respect routes (respect.routes.ts); the shapes respect.service.ts returns. The
  * service types its rows loosely (Record<string, any>); the routes cast to the types below, the schema being the contract.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { DateTime, Nullable } from '../../server/schemas.js';
 import { MAX_DAYS, MEASURE_KINDS, MEASURE_STATUSES, REASON_CATEGORIES, RESTRICTABLE_CHANNELS } from './respect.service.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** pg hands timestamps as Date objects; the serializer writes them as ISO strings. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 const Kind = Type.Enum(MEASURE_KINDS);
 const Reason = Type.Enum(REASON_CATEGORIES);
@@ -94,14 +93,14 @@ const measure = {
   reporterName: Nullable(Type.String()),
   status: Type.Enum(MEASURE_STATUSES),
   durationDays: Type.Integer(),
-  until: Nullable(DateTime),
+  until: Nullable(DateTime()),
   decidedBy: Nullable(Uuid),
   decidedByName: Nullable(Type.String()),
-  decidedAt: Nullable(DateTime),
+  decidedAt: Nullable(DateTime()),
   decisionNote: Nullable(Type.String()),
   endedBy: Nullable(Uuid),
-  endedAt: Nullable(DateTime),
-  createdAt: DateTime,
+  endedAt: Nullable(DateTime()),
+  createdAt: DateTime(),
   openAppeals: Type.Integer(),
 };
 export const Measure = Type.Object(measure, { additionalProperties: false, title: 'RespectMeasure' });
@@ -117,9 +116,9 @@ export const MeasureDetail = Type.Object({
     recordedBy: Nullable(Uuid),
     status: AppealStatus,
     decidedBy: Nullable(Uuid),
-    decidedAt: Nullable(DateTime),
+    decidedAt: Nullable(DateTime()),
     decisionNote: Nullable(Type.String()),
-    createdAt: DateTime,
+    createdAt: DateTime(),
   }, { additionalProperties: false, title: 'RespectMeasureAppeal' })),
 }, { additionalProperties: false, title: 'RespectMeasureDetail' });
 export type MeasureDetail = Static<typeof MeasureDetail>;
@@ -133,9 +132,9 @@ export const Appeal = Type.Object({
   text: Type.String(),
   source: Type.Enum(['customer', 'agent']),
   status: AppealStatus,
-  createdAt: DateTime,
+  createdAt: DateTime(),
   decidedBy: Nullable(Uuid),
-  decidedAt: Nullable(DateTime),
+  decidedAt: Nullable(DateTime()),
   decisionNote: Nullable(Type.String()),
   kind: Kind,
   reasonCategory: Reason,
@@ -144,14 +143,14 @@ export const Appeal = Type.Object({
   reporterId: Uuid,
   approvedBy: Nullable(Uuid),
   abusedUserIds: Type.Array(Uuid),
-  until: Nullable(DateTime),
+  until: Nullable(DateTime()),
 }, { additionalProperties: false, title: 'RespectAppeal' });
 export const AppealList = Type.Object({ items: Type.Array(Appeal) }, { additionalProperties: false, title: 'RespectAppealList' });
 export type AppealList = Static<typeof AppealList>;
 
 export const Report = Type.Object({
-  from: DateTime,
-  to: DateTime,
+  from: DateTime(),
+  to: DateTime(),
   byReasonAndKind: Type.Array(Type.Object({ reasonCategory: Reason, kind: Kind, n: Type.Integer() }, {
     additionalProperties: false, title: 'RespectCountByReasonAndKind',
   })),

@@ -3,6 +3,7 @@
  * Fastify serializes with them, so a field left out here is dropped.
  */
 import { Type } from 'typebox';
+import { DateTime } from '../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
 const Id = Type.String({ format: 'uuid' });
@@ -10,7 +11,6 @@ const Id = Type.String({ format: 'uuid' });
  * A date-time in an answer. The services hand over Date objects, which the serializer writes as ISO strings; the
  * OpenAPI document (and so the web app's types) says string.
  */
-const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }));
 
 export const WebhookBody = Type.Object({
   url: Type.String({ minLength: 8, maxLength: 2000 }),
@@ -23,7 +23,7 @@ const WebhookFields = {
   url: Type.String(),
   events: Type.Array(Type.String(), { description: 'the events it receives' }),
   active: Type.Boolean(),
-  createdAt: DateTime,
+  createdAt: DateTime(),
 };
 export const Webhook = Type.Object(WebhookFields, { ...closed, title: 'Webhook' });
 /** The answer to creating a webhook: the only time the signing secret is shown. */
@@ -43,7 +43,7 @@ export const WebhookDelivery = Type.Object({
   attempts: Type.Integer(),
   responseStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'the receiver’s last HTTP status' }),
   lastError: Type.Union([Type.String(), Type.Null()]),
-  createdAt: DateTime,
-  deliveredAt: Type.Union([DateTime, Type.Null()]),
+  createdAt: DateTime(),
+  deliveredAt: Type.Union([DateTime(), Type.Null()]),
 }, { ...closed, title: 'WebhookDelivery' });
 export const WebhookDeliveryList = Type.Object({ items: Type.Array(WebhookDelivery) }, { ...closed, title: 'WebhookDeliveryList' });

@@ -1,10 +1,9 @@
 /** Response shapes of the email routes: mailboxes and their settings, an inbound email's details, outbound emails. */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { DateTime, Nullable } from '../../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** A time: services hand Date objects (from pg) or ISO strings; both go out as an ISO string. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 
 export const Mailbox = Type.Object(
@@ -15,7 +14,7 @@ export const Mailbox = Type.Object(
     name: Type.String(),
     queueId: Nullable(Uuid),
     onClosed: Type.Union([Type.Literal('reopen'), Type.Literal('follow_up')], { description: 'what a reply to a closed conversation does' }),
-    createdAt: DateTime,
+    createdAt: DateTime(),
   },
   { ...closed, title: 'Mailbox' },
 );
@@ -51,13 +50,13 @@ export const InboundEmail = Type.Object(
     to: Type.Array(Type.String()),
     cc: Type.Array(Type.String()),
     subject: Type.String(),
-    date: Nullable(DateTime),
+    date: Nullable(DateTime()),
     autoKind: Nullable(Type.Union([Type.Literal('auto_reply'), Type.Literal('bulk'), Type.Literal('list'), Type.Literal('bounce')])),
     threadedBy: Nullable(Type.String()),
     quotedText: Nullable(Type.String()),
     bounce: Nullable(Bounce),
     rawSize: Type.Integer(),
-    receivedAt: DateTime,
+    receivedAt: DateTime(),
   },
   { ...closed, title: 'InboundEmail' },
 );
@@ -76,9 +75,9 @@ const OutboundEmail = Type.Object(
     inReplyTo: Nullable(Type.String()),
     attempts: Type.Integer(),
     lastError: Nullable(Type.String()),
-    nextAttemptAt: Nullable(DateTime),
-    createdAt: DateTime,
-    sentAt: Nullable(DateTime),
+    nextAttemptAt: Nullable(DateTime()),
+    createdAt: DateTime(),
+    sentAt: Nullable(DateTime()),
   },
   { ...closed, title: 'OutboundEmail' },
 );

@@ -1,10 +1,9 @@
 /** Response shapes of the voice routes: the CTI webhook's summary, callbacks, a queue's callback policy. */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, } from 'typebox';
+import { DateTime, Nullable } from '../../../server/schemas.js';
 
 const closed = { additionalProperties: false } as const;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** A time: services hand Date objects (from pg) or ISO strings; both go out as an ISO string. */
-const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 const Uuid = Type.String({ format: 'uuid' });
 const Outcome = Type.Union([Type.Literal('reached'), Type.Literal('no_answer'), Type.Literal('voicemail'), Type.Literal('wrong_number')]);
 
@@ -28,16 +27,16 @@ const callbackProps = {
   phone: Type.String(),
   reason: Type.Union([Type.Literal('abandoned'), Type.Literal('requested')]),
   status: Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('cancelled')]),
-  dueAt: DateTime,
-  createdAt: DateTime,
+  dueAt: DateTime(),
+  createdAt: DateTime(),
   attempts: Type.Integer(),
-  madeAt: Nullable(DateTime),
+  madeAt: Nullable(DateTime()),
   madeBy: Nullable(Uuid),
   outcome: Nullable(Outcome),
   note: Nullable(Type.String()),
-  closedAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime()),
   cancelReason: Nullable(Type.String()),
-  breachedAt: Nullable(DateTime),
+  breachedAt: Nullable(DateTime()),
   closedBy: Nullable(Type.Union([Type.Literal('callback'), Type.Literal('caller'), Type.Literal('cancelled')])),
   overdue: Type.Boolean(),
 };
@@ -47,7 +46,7 @@ export const CallbackList = Type.Object(
 );
 
 const CallbackAttempt = Type.Object(
-  { at: DateTime, userId: Nullable(Uuid), outcome: Outcome, note: Nullable(Type.String()) },
+  { at: DateTime(), userId: Nullable(Uuid), outcome: Outcome, note: Nullable(Type.String()) },
   { ...closed, title: 'CallbackAttempt' },
 );
 export type CallbackAttempt = Static<typeof CallbackAttempt>;
