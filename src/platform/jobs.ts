@@ -70,6 +70,16 @@ export async function enqueue(
   return r.rows[0].id;
 }
 
+/**
+ * Drops queued (not yet started) jobs of `kind` whose payload field `key` is one of `values`: a job a module queued and
+ * no longer wants, e.g. the demo's history mail. Running and finished jobs are left alone. Returns how many were dropped.
+ */
+export async function cancelQueuedJobs(tx: Queryable, kind: string, key: string, values: string[]): Promise<number> {
+  if (!values.length) return 0;
+  const r = await tx.query(`DELETE FROM jobs WHERE kind = $1 AND status = 'queued' AND payload->>$2 = ANY($3::text[])`, [kind, key, values]);
+  return r.rowCount ?? 0;
+}
+
 /** Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … capped at one hour. */
 export const backoffMs = (attempts: number) => Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempts - 1));
 

@@ -4,6 +4,9 @@
  */
 import type { Config } from './config.js';
 
+/** `publicBaseUrl` of a context's settings. */
+export const baseUrl = (ctx: { config: Pick<Config, 'publicUrl' | 'port'> }): string => publicBaseUrl(ctx.config);
+
 export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
   return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
 }

@@ -206,6 +206,11 @@ export async function setPresence(ctx: Ctx, p: Principal, presence: 'available' 
   return r.rows[0];
 }
 
+/** Stamps when a user was last given a conversation: round-robin assignment picks the longest-waiting agent. */
+export async function markAssigned(tx: Tx, userId: string, at: Date): Promise<void> {
+  await tx.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [userId, at]);
+}
+
 /** Sets the signed-in user's own language (the web app's language switch); it is the default at the next sign-in. */
 export async function setMyLocale(ctx: Ctx, p: Principal, locale: 'en' | 'de' | 'nb') {
   if (!p.userId) throw new AppError('user_only', 'The language belongs to a signed-in user, not to an API token', 400);

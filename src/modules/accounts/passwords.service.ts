@@ -14,7 +14,7 @@ import { enqueue } from '../../platform/jobs.js';
 import { hashPassword, randomToken, sha256 } from '../../platform/password.js';
 import { MIN_PASSWORD, checkNewPassword } from '../../platform/password-policy.js';
 import { enqueueEmail } from '../channels/email/index.js';
-import { baseUrl } from '../channels/web/index.js';
+import { baseUrl } from '../../platform/public-url.js';
 import { recordChange } from '../changes/index.js';
 
 export type TokenPurpose = 'invite' | 'reset';

@@ -5,7 +5,7 @@
  * only after the reply committed, and a rolled-back reply sends nothing.
  */
 import type { Tx } from '../../platform/context.js';
-import { enqueueEmail, formatAddress, newMessageId, domainOf, senderMailbox } from './email/index.js';
+import { domainOf, enqueueEmail, formatAddress, newMessageId, recordOutboundMessageId, senderMailbox } from './email/index.js';
 
 export interface DeliverInput {
   accountId: string;
@@ -119,11 +119,7 @@ export async function deliverReply(tx: Tx, d: DeliverInput): Promise<{ outboundE
     headers['Auto-Submitted'] = 'auto-replied';
     headers['X-Auto-Response-Suppress'] = 'All';
   }
-  await tx.query(
-    `INSERT INTO email_message_ids (account_id, rfc_message_id, conversation_id, message_id, direction)
-     VALUES ($1, $2, $3, $4, 'outbound')`,
-    [d.accountId, messageId, d.conversationId, d.messageId],
-  );
+  await recordOutboundMessageId(tx, { accountId: d.accountId, rfcMessageId: messageId, conversationId: d.conversationId, messageId: d.messageId });
   const id = await enqueueEmail(tx, {
     accountId: d.accountId,
     kind: 'reply',

@@ -1,4 +1,5 @@
 /** Opening a conversation with its first (customer) message: API clients and every channel. */
+import { markAssigned } from '../accounts/index.js';
 import type { Ctx, Principal } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
@@ -85,7 +86,7 @@ export async function createConversation(ctx: Ctx, p: Principal, input: CreateCo
     if (!assignee && conv.queue_id) assignee = await pickAgent(tx, p.accountId, conv.queue_id);
     if (assignee) {
       await tx.query('UPDATE conversations SET assignee_id = $2 WHERE id = $1', [conv.id, assignee]);
-      await tx.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [assignee, now]);
+      await markAssigned(tx, assignee, now);
       events.push(ev(ctx, p, conv, 'conversation.assigned', { from: null, to: assignee, auto: !input.assigneeId }, { agentId: assignee, ...chan }));
       events.push(ev(ctx, p, conv, 'agent.offered', {}, { agentId: assignee, ...chan }));
     }

@@ -1,4 +1,5 @@
 /** Changing a conversation: status, priority, queue, assignee, tags, custom fields, subject. */
+import { markAssigned } from '../accounts/index.js';
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { AppError, conflict, invalid } from '../../platform/errors.js';
@@ -70,7 +71,7 @@ export async function updateConversation(ctx: Ctx, p: Principal, id: string, pat
 async function assignIn(ctx: Ctx, tx: Tx, p: Principal, c: ConvRow, to: string | null): Promise<NewEvent[]> {
   if (to) await checkAssignee(tx, p, to);
   await tx.query('UPDATE conversations SET assignee_id = $2 WHERE id = $1', [c.id, to]);
-  if (to) await tx.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, ctx.now()]);
+  if (to) await markAssigned(tx, to, ctx.now());
   const events = [ev(ctx, p, c, 'conversation.assigned', { from: c.assignee_id, to })];
   if (to) events.push(ev(ctx, p, c, 'agent.offered', {}, { agentId: to }));
   c.assignee_id = to;

@@ -9,8 +9,11 @@ import { type SurveyRow, surveyByToken } from './tokens.js';
 
 export const MAX_COMMENT = 5000;
 
-/** Writes the answer into the one store (conversation_ratings); the caller has checked who may answer. */
-async function record(tx: Tx, ctx: Ctx, accountId: string, conversationId: string, customerId: string, score: number, comment: string | null, source: 'survey' | 'chat') {
+/**
+ * Writes the answer into the one store (conversation_ratings); the caller has checked who may answer. The portal's
+ * rating form, the survey page and the chat prompt all write here: rated in one place, shown and changeable in all.
+ */
+export async function recordRating(tx: Tx, ctx: Ctx, accountId: string, conversationId: string, customerId: string, score: number, comment: string | null, source: 'survey' | 'chat' | 'portal') {
   if (!Number.isInteger(score) || score < 1 || score > 5) throw invalid('score', 'must be 1 to 5');
   if (comment && comment.length > MAX_COMMENT) throw invalid('comment', `at most ${MAX_COMMENT} characters`);
   const now = ctx.now();
@@ -19,6 +22,7 @@ async function record(tx: Tx, ctx: Ctx, accountId: string, conversationId: strin
     `INSERT INTO conversation_ratings (conversation_id, account_id, customer_id, score, comment, source, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
      ON CONFLICT (conversation_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, source = EXCLUDED.source,
+                                                 customer_id = EXCLUDED.customer_id,
                                                  updated_at = EXCLUDED.updated_at`,
     [conversationId, accountId, customerId, score, comment || null, source, now],
   );
@@ -80,7 +84,7 @@ export async function surveyPage(ctx: Ctx, token: string): Promise<SurveyView> {
 export async function answerSurvey(ctx: Ctx, token: string, score: number, comment: string | null): Promise<SurveyView> {
   return ctx.db.transaction(async (tx) => {
     const { s } = await viewOf(tx, ctx, token);
-    await record(tx, ctx, s.account_id, s.conversation_id, s.customer_id, score, comment, 'survey');
+    await recordRating(tx, ctx, s.account_id, s.conversation_id, s.customer_id, score, comment, 'survey');
     return (await viewOf(tx, ctx, token)).view;
   });
 }
@@ -126,7 +130,7 @@ export async function answerChat(ctx: Ctx, sessionId: string, conversationId: st
     const s = r.rows[0];
     if (!s) throw new AppError('no_survey', 'There is no survey to answer in this chat', 409);
     if (new Date(s.expires_at) <= ctx.now()) throw new AppError('expired', 'This survey has expired', 410);
-    await record(tx, ctx, s.account_id, s.conversation_id, s.customer_id, Number(score), ((comment as string | undefined) ?? '').trim() || null, 'chat');
+    await recordRating(tx, ctx, s.account_id, s.conversation_id, s.customer_id, Number(score), ((comment as string | undefined) ?? '').trim() || null, 'chat');
     return { conversationId, score: Number(score), thanks: ct(s.language, 'chat_thanks') };
   });
 }

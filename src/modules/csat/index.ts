@@ -6,4 +6,4 @@
 /** What other modules use: conversations' satisfaction (leaders), and the survey inside the chat widget (chat). */
 export { satisfactionFor, type Satisfaction } from './satisfaction.js';
 export { surveyInChat } from './sending.js';
-export { answerChat, chatPrompt } from './answers.js';
+export { answerChat, chatPrompt, recordRating } from './answers.js';

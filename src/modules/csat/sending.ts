@@ -5,7 +5,7 @@ import { isUuid } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
 import type { Locale } from '../../platform/i18n.js';
 import { enqueueEmail } from '../channels/email/index.js';
-import { baseUrl } from '../channels/web/index.js';
+import { baseUrl } from '../../platform/public-url.js';
 import { DEFAULT_QUESTION, ct, dateText, scoreLabels } from './texts.js';
 import { recordChange } from '../changes/index.js';
 import { type ChatPrompt, chatPrompt } from './answers.js';

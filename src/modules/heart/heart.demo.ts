@@ -2,6 +2,7 @@
  * goodwill spends (one awaiting approval), an exception to policy, two moments with consent and some kudos. */
 import type { Ctx, Principal } from '../../platform/context.js';
 import { systemPrincipal } from '../../platform/context.js';
+import { cancelQueuedJobs } from '../../platform/jobs.js';
 import type { DemoSeed } from '../module.js';
 import * as svc from './heart.service.js';
 
@@ -52,11 +53,8 @@ export async function heartDemo(ctx: Ctx, seed: DemoSeed): Promise<void> {
   if (no2) await svc.spendGoodwill(ctx, ola, no2, { kind: 'refund', amount: 2500, description: 'Refusjon av fraktkostnaden' });
   if (en1) await svc.spendGoodwill(ctx, sam, en1, { kind: 'gift', amount: 2000, description: 'A thank-you card and a coffee voucher' });
   // Demo history: the pending spend is listed on /heart, but nobody is emailed about it.
-  await ctx.db.query(
-    `DELETE FROM jobs WHERE kind = 'heart.approval_requested' AND status = 'queued'
-        AND (payload->>'spendId')::uuid IN (SELECT id FROM goodwill_spends WHERE account_id = $1)`,
-    [seed.accountId],
-  );
+  const spends = await ctx.db.query<{ id: string }>('SELECT id FROM goodwill_spends WHERE account_id = $1', [seed.accountId]);
+  await cancelQueuedJobs(ctx.db, 'heart.approval_requested', 'spendId', spends.rows.map((r) => r.id));
   // The first moment gets kudos too.
   const feed = await svc.feed(ctx, sys, { limit: 10 });
   const first = feed.find((m) => m.agentId === lena.userId);

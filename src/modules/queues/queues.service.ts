@@ -53,6 +53,63 @@ async function checkRefs(tx: Tx, p: Principal, input: QueueInput) {
   }
 }
 
+/**
+ * The account's queues with these names, created when missing (phone events and imported call logs name queues that
+ * may not exist yet). New queues get `timezone`, or the account's time zone. The common case writes nothing; a
+ * concurrent writer creating the same queue is fine. Returns name → id and the names this call created.
+ */
+export async function ensureQueuesByName(
+  tx: Tx,
+  accountId: string,
+  names: Iterable<string | null | undefined>,
+  timezone?: string,
+): Promise<{ ids: Map<string, string>; created: string[] }> {
+  const wanted = [...new Set([...names].filter((n): n is string => !!n))];
+  const ids = new Map<string, string>();
+  const created: string[] = [];
+  if (!wanted.length) return { ids, created };
+  const find = async (list: string[]) => {
+    const r = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [accountId, list]);
+    for (const row of r.rows) ids.set(row.name, row.id);
+  };
+  await find(wanted);
+  const missing = wanted.filter((n) => !ids.has(n));
+  if (missing.length) {
+    const ins = await tx.query<{ name: string }>(
+      `INSERT INTO queues (account_id, name, timezone)
+       SELECT $1, n, coalesce($3, (SELECT timezone FROM accounts WHERE id = $1)) FROM unnest($2::text[]) n
+       ON CONFLICT (account_id, name) DO NOTHING RETURNING name`,
+      [accountId, missing, timezone ?? null],
+    );
+    created.push(...ins.rows.map((r) => r.name));
+    await find(missing);
+  }
+  return { ids, created };
+}
+
+/** A queue's callback policy: SLA minutes and attempts before giving up (supervisor, admin). */
+export async function setCallbackPolicy(ctx: Ctx, p: Principal, queueId: string, input: { slaMinutes?: number; maxAttempts?: number }) {
+  requireCap(p, 'manage');
+  for (const k of ['slaMinutes', 'maxAttempts'] as const) {
+    const v = input[k];
+    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw invalid(k, 'must be a positive whole number');
+  }
+  if (!isUuid(queueId)) throw notFound('Queue');
+  return ctx.db.transaction(async (tx) => {
+    const r = await tx.query<{ id: string; name: string; slaMinutes: number; maxAttempts: number }>(
+      `UPDATE queues SET callback_sla_minutes = coalesce($3, callback_sla_minutes), callback_max_attempts = coalesce($4, callback_max_attempts)
+        WHERE account_id = $1 AND id = $2
+        RETURNING id, name, callback_sla_minutes AS "slaMinutes", callback_max_attempts AS "maxAttempts"`,
+      [p.accountId, queueId, input.slaMinutes ?? null, input.maxAttempts ?? null],
+    );
+    if (!r.rows[0]) throw notFound('Queue');
+    await recordChange(tx, p, ctx.now(), {
+      audit: { action: 'queue.callback_policy', target: { type: 'queue', id: queueId }, data: { ...input } },
+    });
+    return r.rows[0];
+  });
+}
+
 export async function createQueue(ctx: Ctx, p: Principal, input: QueueInput & { name: string }): Promise<Queue> {
   requireCap(p, 'manage');
   if (!input.name?.trim()) throw invalid('name', 'must not be empty');

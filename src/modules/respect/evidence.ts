@@ -1,7 +1,7 @@
 /** Evidence for a measure, classified again by listening; criticism alone is protected and the refusal is audited. */
 import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { AppError, invalid, isUuid } from '../../platform/errors.js';
-import { analyze } from '../listening/analyze.js';
+import { analyze } from '../listening/index.js';
 import { recordChange } from '../changes/index.js';
 import type { EvidenceItem, ProposeInput } from './shared.js';
 

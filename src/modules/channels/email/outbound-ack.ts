@@ -9,7 +9,7 @@ import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap } from '../../../platform/context.js';
 import { isUuid, notFound } from '../../../platform/errors.js';
 import { pickLocale, type Locale } from '../../../platform/i18n.js';
-import { enqueueEmail, formatAddress, newMessageId, domainOf } from './outbound.js';
+import { domainOf, enqueueEmail, formatAddress, newMessageId, recordOutboundMessageId } from './outbound.js';
 import { replySubject } from '../index.js';
 import { recordChange } from '../../changes/index.js';
 
@@ -112,10 +112,7 @@ export async function autoAcknowledge(
   const domain = domainOf(mb.address);
   const messageId = newMessageId(domain);
   const lang = pickLocale(c.language ?? undefined);
-  await tx.query(
-    `INSERT INTO email_message_ids (account_id, rfc_message_id, conversation_id, message_id, direction) VALUES ($1, $2, $3, NULL, 'outbound')`,
-    [a.accountId, messageId, a.conversationId],
-  );
+  await recordOutboundMessageId(tx, { accountId: a.accountId, rfcMessageId: messageId, conversationId: a.conversationId, messageId: null });
   const id = await enqueueEmail(tx, {
     accountId: a.accountId,
     kind: 'system',

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../../platform/context.js';
-import { enqueue } from '../../../platform/jobs.js';
+import { cancelQueuedJobs, enqueue } from '../../../platform/jobs.js';
 import { OWN_DOMAIN } from './mailboxes.service.js';
 
 export interface OutgoingEmail {
@@ -63,6 +63,18 @@ export async function senderMailbox(
   return r.rows[0] ?? null;
 }
 
+/** Records the Message-ID an outgoing reply carries, so the customer's answer to it threads onto the conversation. */
+export async function recordOutboundMessageId(
+  tx: Tx,
+  m: { accountId: string; rfcMessageId: string; conversationId: string; messageId: string | null },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO email_message_ids (account_id, rfc_message_id, conversation_id, message_id, direction)
+     VALUES ($1, $2, $3, $4, 'outbound')`,
+    [m.accountId, m.rfcMessageId, m.conversationId, m.messageId],
+  );
+}
+
 /**
  * Queues one email; returns the outbound_emails id. Sent by the `email.send` job after commit. Without a `from`, the
  * conversation's mailbox sends it (`senderMailbox`: the one the customer wrote to, else its queue's, else the
@@ -98,8 +110,9 @@ export async function holdQueuedEmails(tx: Tx, accountId: string, reason: string
   const held = `SELECT id FROM outbound_emails WHERE account_id = $1 AND status = 'queued'
                    AND ($2::uuid[] IS NULL OR conversation_id = ANY($2::uuid[]) OR (kind = 'system' AND position($3::text in text_body) > 0))`;
   const args = [accountId, only?.conversationIds ?? null, only?.mentioning ?? null];
-  await tx.query(`DELETE FROM jobs WHERE kind = 'email.send' AND status = 'queued' AND (payload->>'outboundEmailId')::uuid IN (${held})`, args);
-  await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = $4 WHERE id IN (${held})`, [...args, reason]);
+  const ids = (await tx.query<{ id: string }>(held, args)).rows.map((r) => r.id);
+  await cancelQueuedJobs(tx, 'email.send', 'outboundEmailId', ids);
+  await tx.query(`UPDATE outbound_emails SET status = 'failed', last_error = $2 WHERE id = ANY($1::uuid[])`, [ids, reason]);
 }
 
 /** `"Name" <address>` (quotes and backslashes dropped from the name), or the bare address without a name. */

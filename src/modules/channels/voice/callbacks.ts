@@ -244,29 +244,6 @@ export async function closeCallbacksAnswered(tx: Tx, accountId: string, answers:
   return closed;
 }
 
-/** A queue's callback policy: SLA minutes and attempts before giving up (supervisor, admin). */
-export async function setCallbackPolicy(ctx: Ctx, p: Principal, queueId: string, input: { slaMinutes?: number; maxAttempts?: number }) {
-  requireCap(p, 'manage');
-  for (const k of ['slaMinutes', 'maxAttempts'] as const) {
-    const v = input[k];
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw invalid(k, 'must be a positive whole number');
-  }
-  if (!isUuid(queueId)) throw notFound('Queue');
-  return ctx.db.transaction(async (tx) => {
-    const r = await tx.query<{ id: string; name: string; slaMinutes: number; maxAttempts: number }>(
-      `UPDATE queues SET callback_sla_minutes = coalesce($3, callback_sla_minutes), callback_max_attempts = coalesce($4, callback_max_attempts)
-        WHERE account_id = $1 AND id = $2
-        RETURNING id, name, callback_sla_minutes AS "slaMinutes", callback_max_attempts AS "maxAttempts"`,
-      [p.accountId, queueId, input.slaMinutes ?? null, input.maxAttempts ?? null],
-    );
-    if (!r.rows[0]) throw notFound('Queue');
-    await recordChange(tx, p, ctx.now(), {
-      audit: { action: 'queue.callback_policy', target: { type: 'queue', id: queueId }, data: { ...input } },
-    });
-    return r.rows[0];
-  });
-}
-
 /** Job at a callback's due time: records a breach when no attempt was made by then. Safe to run twice. */
 export async function checkCallbackSla(ctx: Ctx, payload: { callbackId: string; dueAt: string }) {
   const now = ctx.now();

@@ -7,6 +7,7 @@
  */
 import type { Tx } from '../../../platform/context.js';
 import { appendEvents, type NewEvent } from '../../events/index.js';
+import { ensureQueuesByName } from '../../queues/index.js';
 import { closeCallbacksAnswered, openCallbacksFor } from './callbacks.js';
 import { isPhone, type VoiceEvent } from './mapping.js';
 
@@ -27,7 +28,7 @@ export interface WriteOptions {
 
 export async function writeVoiceEvents(tx: Tx, accountId: string, events: VoiceEvent[], o: WriteOptions): Promise<WriteResult> {
   if (!events.length) return { received: 0, added: 0, callbacksOpened: [], callbacksClosed: [] };
-  const queues = await resolveQueues(tx, accountId, events.map((e) => e.queue));
+  const queues = (await ensureQueuesByName(tx, accountId, events.map((e) => e.queue))).ids;
   const phones = [...new Set(events.map((e) => e.identity).filter(isPhone))];
   const customers = new Map<string, string>();
   if (phones.length) {
@@ -97,25 +98,3 @@ export async function writeVoiceEvents(tx: Tx, accountId: string, events: VoiceE
 }
 
 /** Queue names → ids of the account, creating missing queues in the account's time zone. */
-export async function resolveQueues(tx: Tx, accountId: string, names: (string | null | undefined)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(names.filter((n): n is string => !!n))];
-  const out = new Map<string, string>();
-  if (!wanted.length) return out;
-  const find = async (names: string[]) => {
-    const r = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [accountId, names]);
-    for (const row of r.rows) out.set(row.name, row.id);
-  };
-  await find(wanted);
-  const missing = wanted.filter((n) => !out.has(n));
-  if (missing.length) {
-    // Created only when missing (the common case writes nothing); a concurrent writer creating it too is fine.
-    await tx.query(
-      `INSERT INTO queues (account_id, name, timezone)
-       SELECT $1, n, (SELECT timezone FROM accounts WHERE id = $1) FROM unnest($2::text[]) n
-       ON CONFLICT (account_id, name) DO NOTHING`,
-      [accountId, missing],
-    );
-    await find(missing);
-  }
-  return out;
-}

@@ -7,6 +7,7 @@ import { requireCap } from '../../../platform/context.js';
 import { IdParams } from '../../../server/schemas.js';
 import * as callbacks from './callbacks.js';
 import { ingestCti } from './cti.js';
+import { setCallbackPolicy } from '../../queues/index.js';
 
 export default async function voiceRoutes(app: App) {
   const ctx = app.ctx;
@@ -76,6 +77,6 @@ export default async function voiceRoutes(app: App) {
     },
   }, async (req) => {
     requireCap(who(req), 'manage');
-    return callbacks.setCallbackPolicy(ctx, who(req), req.params.id, req.body);
+    return setCallbackPolicy(ctx, who(req), req.params.id, req.body);
   });
 }

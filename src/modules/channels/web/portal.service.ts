@@ -10,8 +10,10 @@ import type { Locale } from '../../../platform/i18n.js';
 import { randomToken, sha256 } from '../../../platform/password.js';
 import { enqueue } from '../../../platform/jobs.js';
 import { addCustomerMessage } from '../../conversations/index.js';
+import { recordRating } from '../../csat/index.js';
 import { enqueueEmail } from '../email/index.js';
-import { baseUrl, type PublicAccount } from './web.service.js';
+import { baseUrl } from '../../../platform/public-url.js';
+import type { PublicAccount } from './web.service.js';
 import { t } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 
@@ -206,24 +208,7 @@ export async function rateOwn(ctx: Ctx, accountId: string, customerId: string, i
   const c = await getOwn(ctx, accountId, customerId, id);
   if (!RATABLE.includes(c.status)) throw new AppError('not_solved', 'Only a solved conversation can be rated', 409);
   if (!Number.isInteger(score) || score < 1 || score > 5) throw new AppError('validation', 'score: must be 1 to 5', 400, { field: 'score' });
-  const now = ctx.now();
-  await ctx.db.transaction(async (tx) => {
-    const prev = await tx.query<{ score: number }>('SELECT score FROM conversation_ratings WHERE conversation_id = $1', [id]);
-    await tx.query(
-      `INSERT INTO conversation_ratings (conversation_id, account_id, customer_id, score, comment, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6)
-       ON CONFLICT (conversation_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, customer_id = EXCLUDED.customer_id,
-                                                   source = 'portal', updated_at = EXCLUDED.updated_at`,
-      [id, accountId, customerId, score, comment, now],
-    );
-    await recordChange(tx, systemPrincipal(accountId), ctx.now(), {
-      audit: { action: prev.rows[0] ? 'conversation.rating_changed' : 'conversation.rated', target: { type: 'conversation', id }, data: {
-        score,
-        ...(prev.rows[0] ? { from: prev.rows[0].score } : {}),
-      } },
-      change: { type: 'conversation.updated', conversationId: id },
-    });
-  });
+  await ctx.db.transaction((tx) => recordRating(tx, ctx, accountId, id, customerId, score, comment, 'portal'));
 }
 
 /** An attachment of a visible message of an own conversation. */

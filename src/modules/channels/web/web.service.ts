@@ -2,7 +2,7 @@
  * The web channel's settings (form secret, topics) and the contact form: signed form tokens, validation and the
  * conversation it creates, with its confirmation email in the same transaction.
  */
-import { publicBaseUrl } from '../../../platform/public-url.js';
+import { baseUrl } from '../../../platform/public-url.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Ctx, Principal, Tx } from '../../../platform/context.js';
 import { requireCap, systemPrincipal } from '../../../platform/context.js';
@@ -32,10 +32,6 @@ export async function publicAccount(ctx: Ctx, slug: string): Promise<PublicAccou
   return r.rows[0];
 }
 
-/** Where links in emails point. PUBLIC_URL when set; never the request's Host header (it could be forged). */
-export function baseUrl(ctx: Ctx): string {
-  return publicBaseUrl(ctx.config);
-}
 
 // ---------------------------------------------------------------- settings
 

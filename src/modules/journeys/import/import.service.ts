@@ -11,6 +11,7 @@ import { requireCap } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { getAccount } from '../../accounts/index.js';
 import { appendEvents, type NewEvent } from '../../events/index.js';
+import { ensureQueuesByName } from '../../queues/index.js';
 import { recordChange } from '../../changes/index.js';
 import { refreshSketches } from '../sketches.js';
 import type { ParsedEvent, ParseReport } from './types.js';
@@ -61,16 +62,11 @@ export async function importParsedEvents(
       if (!batch.length) continue;
       received += batch.length;
       added += await ctx.db.transaction(async (tx) => {
-        const names = [...new Set(batch.map((e) => e.queue).filter((q): q is string => !!q && !queues.has(q)))];
+        const names = batch.map((e) => e.queue).filter((q): q is string => !!q && !queues.has(q));
         if (names.length) {
-          const ins = await tx.query<{ name: string }>(
-            `INSERT INTO queues (account_id, name, timezone) SELECT $1, n, $3 FROM unnest($2::text[]) n
-             ON CONFLICT (account_id, name) DO NOTHING RETURNING name`,
-            [p.accountId, names, accountTz],
-          );
-          created.push(...ins.rows.map((r) => r.name));
-          const all = await tx.query<{ id: string; name: string }>('SELECT id, name FROM queues WHERE account_id = $1 AND name = ANY($2::text[])', [p.accountId, names]);
-          for (const r of all.rows) queues.set(r.name, r.id);
+          const got = await ensureQueuesByName(tx, p.accountId, names, accountTz);
+          created.push(...got.created);
+          for (const [name, id] of got.ids) queues.set(name, id);
         }
         const rows: NewEvent[] = batch.map((e) => {
           const contactId = opts.source === 'events' ? e.contactId : `${opts.source}:${e.contactId}`;
