@@ -66,14 +66,17 @@ function openObjects(s: any, at: string, out: string[]) {
     return;
   }
   if (s.additionalProperties === true) out.push(`${at} (additionalProperties: true)`);
+  else if (s.properties && s.additionalProperties === undefined) out.push(`${at} (properties listed, others let through: close it)`);
   if (s.type === 'object' && !s.properties && !s.patternProperties && s.additionalProperties === undefined) out.push(`${at} (object without properties)`);
   for (const [k, v] of Object.entries(s)) if (k !== 'examples' && k !== 'default') openObjects(v, `${at}/${k}`, out);
 }
 
 test('response schemas are real shapes: no open objects where the shape is known', async () => {
   const found: string[] = [];
-  for (const [route, s] of routeSchemas())
+  for (const [route, s] of routeSchemas()) {
+    if (route.includes('__contract-probe')) continue; // open on purpose: the strict response check above must catch an extra field
     for (const [code, schema] of successSchemas(s)) openObjects(schema, `${route} ${code}`, found);
+  }
   assert.deepEqual(found, []);
 });
 

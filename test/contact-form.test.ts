@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, type TestEnv } from './helpers.js';
 import { run, show, tempDataDir } from './cli-run.js';
-import { TEXTS } from '../src/modules/channels/web/texts.js';
+import { TEXTS } from '../src/modules/channels/portal/texts.js';
 import { STATUSES } from '../src/modules/conversations/index.js';
 
 let env: TestEnv;
@@ -380,7 +380,7 @@ test('an address gets at most five acknowledgements an hour, however it is spelt
 test('every text the web channel uses exists in English, German and Norwegian', () => {
   for (const [key, v] of Object.entries(TEXTS)) for (const l of ['en', 'de', 'nb'] as const) assert.ok((v as any)[l]?.trim(), `${key} lacks ${l}`);
   // Keys used in the sources (t(locale, 'key') and the status texts built from STATUSES).
-  const dir = join(process.cwd(), 'src/modules/channels/web');
+  const dir = join(process.cwd(), 'src/modules/channels/portal');
   const used = new Set<string>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
     const src = readFileSync(join(dir, f), 'utf8');

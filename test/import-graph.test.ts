@@ -185,7 +185,7 @@ test('the public-face check fails on a synthetic import past another module\'s i
     ['src/modules/a/a.service.ts', ['src/modules/b/b.service.ts', 'src/modules/b/index.ts', 'src/modules/a/util.ts']],
     ['src/modules/channels/c/index.ts', ['src/modules/channels/deliver.ts', 'src/modules/channels/c/x.ts']],
     ['src/modules/channels/c/x.ts', ['src/modules/channels/d/y.ts', 'src/modules/channels/index.ts']],
-    ['src/modules/channels/deliver.ts', ['src/modules/channels/module.ts', 'src/modules/channels/c/index.ts']],
+    ['src/modules/channels/deliver.ts', ['src/modules/channels/combine.ts', 'src/modules/channels/c/index.ts']],
   ]);
   assert.deepEqual(deepImports(graph).sort(), [
     'src/modules/a/a.service.ts → src/modules/b/b.service.ts',
@@ -193,7 +193,7 @@ test('the public-face check fails on a synthetic import past another module\'s i
     'src/modules/channels/c/x.ts → src/modules/channels/d/y.ts',
     'src/server/app.ts → src/modules/a/a.routes.ts',
   ]);
-  assert.equal(moduleOf('src/modules/channels/module.ts'), 'channels');
+  assert.equal(moduleOf('src/modules/channels/combine.ts'), 'channels');
   assert.equal(moduleOf('src/modules/module.ts'), null);
   assert.equal(moduleOf('src/modules/index.ts'), null);
 });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { DEMO, WEB_E2E_SKIP, checkA11y, screenshot, serveHtml, signIn, step, until, webSuite } from './web-harness.js';
 import { linkIn, mailTo, newPage } from './journeys-helpers.js';
-import { FORM_MIN_AGE_MS } from '../src/modules/channels/web/web.service.js';
+import { FORM_MIN_AGE_MS } from '../src/modules/channels/portal/contact.service.js';
 
 const skip = WEB_E2E_SKIP;
 const servers: Server[] = [];

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { analyzeLines, registerListeningCommands } from '../src/modules/listening/cli.js';
+import { analyzeLines, registerListeningCommands } from '../src/modules/listening/listening.cli.js';
 
 const ENTRY = `import { Command } from 'commander';
-import { registerListeningCommands } from './src/modules/listening/cli.ts';
+import { registerListeningCommands } from './src/modules/listening/listening.cli.ts';
 const program = new Command('earshot');
 registerListeningCommands(program);
 await program.parseAsync(process.argv.slice(1), { from: 'user' });`;

@@ -124,7 +124,7 @@ const READS: Record<string, { tables: string[]; why: string }> = {
   channels: { tables: ['accounts', 'conversations', 'customer_identities', 'email_message_ids', 'email_messages', 'messages', 'users'], why: 'reply delivery threads with the conversation’s mail' },
   email: { tables: ['accounts', 'attachments', 'conversations', 'customer_identities', 'messages', 'queues'], why: 'threading inbound mail onto conversations; outbound mail of a reply' },
   chat: { tables: ['accounts', 'attachments', 'conversations', 'customers', 'messages', 'queues', 'team_members', 'users'], why: 'the visitor’s conversation and who is online' },
-  web: { tables: ['accounts', 'attachments', 'conversation_ratings', 'conversations', 'customer_identities', 'customers', 'messages', 'queues'], why: 'the portal shows a customer’s own conversations' },
+  portal: { tables: ['accounts', 'attachments', 'conversation_ratings', 'conversations', 'customer_identities', 'customers', 'messages', 'queues'], why: 'the portal shows a customer’s own conversations' },
   voice: { tables: ['accounts', 'contact_events', 'customer_identities', 'customers', 'queues', 'users'], why: 'mapping calls to customers, queues and agents' },
   listening: { tables: ['accounts', 'contact_facts', 'conversations', 'customer_identities', 'customers', 'messages', 'queues', 'users'], why: 'analysing messages; anecdotes against measured waits' },
   probes: { tables: ['accounts', 'contact_events', 'email_messages'], why: 'a probe’s contact and its answer' },

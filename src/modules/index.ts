@@ -20,7 +20,7 @@ import simulate from './simulate/simulate.module.js';
 import channels from './channels/channels.module.js';
 import email from './channels/email/email.module.js';
 import chat from './channels/chat/chat.module.js';
-import web from './channels/web/web.module.js';
+import web from './channels/portal/portal.module.js';
 import voice from './channels/voice/voice.module.js';
 import listening from './listening/listening.module.js';
 import probes from './probes/probes.module.js';

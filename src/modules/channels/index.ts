@@ -1,5 +1,5 @@
 
 
 export { deliverReply, replySubject } from './deliver.js';
-export { combine, type ModulePart } from './module.js';
+export { combine, type ModulePart } from './combine.js';
 

@@ -1,8 +1,8 @@
 /** The community module (issue 7): see docs/community.md. */
 import type { EarshotModule } from '../module.js';
 import routes from './community.routes.js';
-import pages from './pages.js';
-import { seedCommunity } from './demo.js';
+import pages from './community.pages.js';
+import { seedCommunity } from './community.demo.js';
 
 const module: EarshotModule = {
   name: 'community',

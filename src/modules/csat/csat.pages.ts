@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, localeOf } from '../channels/web/index.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml, localeOf } from '../channels/portal/index.js';
 import { ct, dateText, scoreLabels, type CsatTextKey } from './texts.js';
 import * as svc from './csat.service.js';
 import * as S from './csat.schemas.js';
@@ -33,7 +33,7 @@ const pages = (async (app) => {
   const pathOf = (req: FastifyRequest) => req.url.split('?')[0];
 
   app.setErrorHandler((err: any, req, reply) => {
-    const locale = localeOf(req as any, 'en');
+    const locale = localeOf(req, 'en');
     let status = 500;
     let key: CsatTextKey = 'err_generic';
     if (err instanceof svc.SurveyError) {

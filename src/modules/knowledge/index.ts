@@ -1,5 +1,5 @@
 
 
 export { createArticleTx } from './knowledge.service.js';
-export { portalHelpLinks } from './pages.js';
+export { portalHelpLinks } from './knowledge.pages.js';
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { who } from '../../server/auth.js';
 import { IdParams, Locale } from '../../server/schemas.js';
-import * as web from '../channels/web/index.js';
+import * as web from '../channels/portal/index.js';
 import * as svc from './knowledge.service.js';
 import { Article, ArticleList, PublicArticle, PublicSearch } from './knowledge.schemas.js';
 

@@ -9,7 +9,7 @@ import type { Ctx, Principal } from '../../platform/context.js';
 import { can, systemPrincipal } from '../../platform/context.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs.js';
-import { esc } from '../channels/web/index.js';
+import { esc } from '../channels/portal/index.js';
 import { publicBaseUrl } from '../../platform/public-url.js';
 import { enqueueEmail } from '../channels/email/index.js';
 import { waitsReport } from '../journeys/index.js';

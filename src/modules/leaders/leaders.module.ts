@@ -11,7 +11,7 @@ import { dbOptions, withDb } from '../../platform/cli-db.js';
 import leadersRoutes from './leaders.routes.js';
 import * as svc from './leaders.service.js';
 import { runDigestJob } from './digest.js';
-import { seedLeadersDemo } from './demo.js';
+import { seedLeadersDemo } from './leaders.demo.js';
 
 const int = (v: string) => {
   const n = Number(v);

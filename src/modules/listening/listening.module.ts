@@ -13,7 +13,7 @@ import { dbOptions, withDb } from '../../platform/cli-db.js';
 import { ANALYZE_JOB, analyzeMessage } from './listening.service.js';
 import { ANECDOTE_GROUPS, anecdoteReport, anecdoteText } from './anecdotes.js';
 import routes from './listening.routes.js';
-import { registerListeningCommands } from './cli.js';
+import { registerListeningCommands } from './listening.cli.js';
 
 /** The work of `earshot report anecdotes`, callable with an open context (tests). Returns what it prints. */
 export async function reportAnecdotes(ctx: Ctx, o: { account: string; from?: string; to?: string; by?: string; json?: boolean }): Promise<string> {

@@ -4,7 +4,7 @@ import respectRoutes from './respect.routes.js';
 import respectPages from './respect.pages.js';
 import { EXPIRE_JOB, ROUTE_BANNED_JOB } from './shared.js';
 import { expireMeasure, routeBanned } from './decide.js';
-import { respectDemo } from './demo.js';
+import { respectDemo } from './respect.demo.js';
 
 const module: EarshotModule = {
   name: 'respect',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Locale } from '../../platform/i18n.js';
 import { AppError } from '../../platform/errors.js';
-import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/web/index.js';
+import { acceptForms, esc, errorBox, page, publicLimits, sendHtml } from '../channels/portal/index.js';
 import * as svc from './respect.service.js';
 import { asLocale, rt } from './texts.js';
 

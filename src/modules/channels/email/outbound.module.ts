@@ -1,5 +1,5 @@
 import type { ModulePart } from '../index.js';
-import routes from './outbound-routes.js';
+import routes from './outbound.routes.js';
 import { sendOutboundEmail, closeTransports, safeUrl } from './outbound-send.js';
 import { startImapPollers } from './imap.js';
 import { imapCli } from './imap.cli.js';

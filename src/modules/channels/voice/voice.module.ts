@@ -11,7 +11,7 @@ import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import { AmiClient, parseAmiUrl } from './ami.js';
 import { checkCallbackSla, listCallbacks } from './callbacks.js';
 import { followOnce, newFollower, QueueLogFollower } from './queue-log-follow.js';
-import voiceRoutes from './routes.js';
+import voiceRoutes from './voice.routes.js';
 import { voiceLabel } from './texts.js';
 import type { Locale } from '../../../platform/i18n.js';
 

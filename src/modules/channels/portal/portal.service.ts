@@ -13,7 +13,7 @@ import { addCustomerMessage } from '../../conversations/index.js';
 import { recordRating } from '../../csat/index.js';
 import { enqueueEmail } from '../email/index.js';
 import { baseUrl } from '../../../platform/public-url.js';
-import type { PublicAccount } from './web.service.js';
+import type { PublicAccount } from './contact.service.js';
 import { t } from './texts.js';
 import { recordChange } from '../../changes/index.js';
 

@@ -23,13 +23,13 @@ import {
   type Form,
   localeOf,
   PORTAL_COOKIE,
-} from '../channels/web/index.js';
-import * as web from '../channels/web/index.js';
-import * as portal from '../channels/web/index.js';
+} from '../channels/portal/index.js';
+import * as web from '../channels/portal/index.js';
+import * as portal from '../channels/portal/index.js';
 import * as svc from './community.service.js';
 import { ct, ctCount, type CtKey } from './texts.js';
 import { Type } from 'typebox';
-import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, PageQuery, SeeOther } from '../channels/web/index.js';
+import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, PageQuery, SeeOther } from '../channels/portal/index.js';
 
 export const COMMUNITY_COOKIE = 'earshot_community';
 
@@ -56,7 +56,7 @@ export default async function communityPages(app: App) {
   const base = (a: web.PublicAccount) => `/community/${a.slug}`;
 
   app.setErrorHandler((err: any, req: FastifyRequest, reply) => {
-    const locale = localeOf(req as any);
+    const locale = localeOf(req);
     let status = 500;
     let key: CtKey = 'err_generic';
     let back: string | undefined;
@@ -121,7 +121,7 @@ export default async function communityPages(app: App) {
   // Hand-over of the portal session (see the file comment).
   app.get('/portal/:account/community', { config: { rateLimit: pageLimit }, schema: { hide: true, params: AccountParams, querystring: PageQuery(), response: { 303: SeeOther } } }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const sid = req.cookies[PORTAL_COOKIE];
     if (!(await portal.sessionCustomer(ctx, a, sid))) return reply.redirect(`/portal/${a.slug}?lang=${locale}`, 303);
     reply.setCookie(COMMUNITY_COOKIE, sid!, {
@@ -138,7 +138,7 @@ export default async function communityPages(app: App) {
     },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const q = (req.query.q ?? '').slice(0, 300).trim();
     const unanswered = req.query.unanswered === '1';
     const s = await session(req, a);
@@ -176,7 +176,7 @@ ${me.box}
     schema: { hide: true, params: AccountIdParams, querystring: PageQuery({ notice: Type.Optional(Type.String()) }), response: HtmlAnswer },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const s = await session(req, a);
     const me = await whoBox(a, locale, s);
     const q = await svc.getQuestion(ctx.db, a.id, req.params.id!, { viewerMemberId: me.member?.id ?? null });
@@ -208,7 +208,7 @@ ${me.box}${answerForm}`;
     schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['csrf', 'displayName']), response: { 303: SeeOther } },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const s = await signedInPost(req, a);
     await svc.join(ctx, a.id, s.customerId, req.body?.displayName ?? '');
     return reply.redirect(`${base(a)}?lang=${locale}&notice=joined`, 303);
@@ -219,7 +219,7 @@ ${me.box}${answerForm}`;
     schema: { hide: true, params: AccountParams, querystring: PageQuery(), body: FormBody(['csrf', 'title', 'body']), response: { 303: SeeOther } },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const s = await signedInPost(req, a);
     const r = await svc.ask(ctx, a.id, s.customerId, req.body?.title ?? '', req.body?.body ?? '');
     return reply.redirect(`${base(a)}/questions/${r.id}?lang=${locale}&notice=${r.status === 'held' ? 'held' : 'posted'}`, 303);
@@ -230,7 +230,7 @@ ${me.box}${answerForm}`;
     schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf', 'body']), response: { 303: SeeOther } },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const s = await signedInPost(req, a);
     const r = await svc.answer(ctx, a.id, s.customerId, req.params.id!, req.body?.body ?? '');
     return reply.redirect(`${base(a)}/questions/${req.params.id}?lang=${locale}&notice=${r.status === 'held' ? 'held' : 'posted'}`, 303);
@@ -241,7 +241,7 @@ ${me.box}${answerForm}`;
     schema: { hide: true, params: AccountIdParams, querystring: PageQuery(), body: FormBody(['csrf']), response: { 303: SeeOther } },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const s = await signedInPost(req, a);
     const r = await svc.helpful(ctx, a.id, s.customerId, req.params.id!);
     return reply.redirect(`${base(a)}/questions/${r.questionId}?lang=${locale}&notice=voted`, 303);

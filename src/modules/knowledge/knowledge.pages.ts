@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n.js';
-import { esc, page, publicLimits, sendHtml } from '../channels/web/index.js';
-import { localeOf } from '../channels/web/index.js';
-import * as web from '../channels/web/index.js';
+import { esc, page, publicLimits, sendHtml } from '../channels/portal/index.js';
+import { localeOf } from '../channels/portal/index.js';
+import * as web from '../channels/portal/index.js';
 import * as svc from './knowledge.service.js';
 import { kt } from './texts.js';
 import { Type } from 'typebox';
-import { AccountParams, HtmlAnswer, PageQuery } from '../channels/web/index.js';
+import { AccountParams, HtmlAnswer, PageQuery } from '../channels/portal/index.js';
 
 type Req = FastifyRequest<{ Params: { account: string; slug?: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -23,7 +23,7 @@ export default async function knowledgePages(app: App) {
   const { pageLimit: limit } = publicLimits(ctx.config.publicRateLimit);
 
   app.setErrorHandler((err: any, req: FastifyRequest, reply) => {
-    const locale = localeOf(req as any);
+    const locale = localeOf(req);
     const status = err?.statusCode === 429 ? 429 : err instanceof AppError && err.status === 404 ? 404 : 500;
     if (status === 500) req.log.error({ err: { message: err?.message, stack: err?.stack } }, 'help page failed');
     const msg = status === 404 ? kt(locale, 'not_found') : status === 429 ? kt(locale, 'err_rate') : kt(locale, 'err_generic');
@@ -42,7 +42,7 @@ export default async function knowledgePages(app: App) {
     schema: { hide: true, params: AccountParams, querystring: PageQuery({ q: Type.Optional(Type.String({ description: 'search' })) }), response: HtmlAnswer },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const q = (req.query.q ?? '').slice(0, 500).trim();
     let body: string;
     if (q) {
@@ -68,7 +68,7 @@ export default async function knowledgePages(app: App) {
     schema: { hide: true, params: Type.Object({ account: Type.String(), slug: Type.String() }), querystring: PageQuery(), response: HtmlAnswer },
   }, async (req: Req, reply) => {
     const a = await web.publicAccount(ctx, req.params.account);
-    const locale = localeOf(req as any, a.locale);
+    const locale = localeOf(req, a.locale);
     const art = await svc.publicArticle(ctx, a.id, req.params.slug!, locale, a.locale);
     const when = new Intl.DateTimeFormat(locale === 'nb' ? 'nb-NO' : locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(art.updatedAt));
     const body = `${EXTRA_CSS}<p><a href="/help/${esc(a.slug)}?lang=${locale}">${esc(kt(locale, 'back_help'))}</a></p>
@@ -80,6 +80,6 @@ ${searchForm(a, locale)}${footer(a, locale)}`;
   });
 }
 
-/** Links from the customer portal to the help articles and the community (used by channels/web/pages.ts). */
+/** Links from the customer portal to the help articles and the community (used by channels/portal/portal.pages.ts). */
 export const portalHelpLinks = (slug: string, locale: Locale) =>
   `<p><a href="/help/${esc(slug)}?lang=${locale}">${esc(kt(locale, 'help_title'))}</a> · <a href="/portal/${esc(slug)}/community?lang=${locale}">${esc(kt(locale, 'community'))}</a></p>`;

@@ -177,10 +177,11 @@ export const t = textsOf(TEXTS);
 const isLocale = (v: unknown): v is Locale => v === 'en' || v === 'de' || v === 'nb';
 
 /** `?lang=` first, then the `lang` cookie, then Accept-Language, then the account's language. */
-export function localeOf(req: { query?: unknown; cookies?: Record<string, string | undefined>; headers: Record<string, any> }, fallback: Locale = 'en'): Locale {
+export function localeOf(req: { query?: unknown; cookies?: { [k: string]: string | undefined }; headers: { [k: string]: unknown } }, fallback: Locale = 'en'): Locale {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
   if (isLocale(q)) return q;
   const c = req.cookies?.lang;
   if (isLocale(c)) return c;
-  return pickLocale(req.headers['accept-language'], fallback);
+  const accept = req.headers['accept-language'];
+  return pickLocale(typeof accept === 'string' ? accept : undefined, fallback);
 }

@@ -6,8 +6,8 @@ import { UuidOrNull } from '../../../server/schemas.js';
 import { AppError, invalid } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { localeOf, t } from './texts.js';
-import * as web from './web.service.js';
-import { WebSettings } from './web.schemas.js';
+import * as web from './contact.service.js';
+import { WebSettings } from './contact.schemas.js';
 
 const Topic = Type.Object(
   {
@@ -101,5 +101,5 @@ export default async function webRoutes(api: App) {
       ),
       response: { 200: WebSettings },
     },
-  }, async (req) => web.updateSettings(ctx, who(req), req.body as any));
+  }, async (req) => web.updateSettings(ctx, who(req), req.body));
 }

@@ -10,10 +10,10 @@ import { AppError } from '../../../platform/errors.js';
 import type { Locale } from '../../../platform/i18n.js';
 import { acceptForms, esc, errorBox, page, publicLimits, sameOrigin, sendHtml, type Form } from './html.js';
 import { localeOf, t, type TextKey } from './texts.js';
-import * as web from './web.service.js';
+import * as web from './contact.service.js';
 import * as portal from './portal.service.js';
 import { portalHelpLinks } from '../../knowledge/index.js';
-import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, HtmlPage, PageQuery, SeeOther } from './page.schemas.js';
+import { AccountIdParams, AccountParams, FormBody, HtmlAnswer, HtmlPage, PageQuery, SeeOther } from './pages.schemas.js';
 
 import { PORTAL_COOKIE } from './portal.service.js';
 export { PORTAL_COOKIE };
@@ -43,7 +43,7 @@ export default async function pages(app: App) {
   acceptForms(app, 256 * 1024);
 
   const account = async (req: Req) => (req.webAccount = await web.publicAccount(ctx, req.params.account));
-  const loc = (req: FastifyRequest) => localeOf(req as any, req.webAccount?.locale ?? 'en');
+  const loc = (req: FastifyRequest) => localeOf(req, req.webAccount?.locale ?? 'en');
 
   /** Remembers a language picked with ?lang= for the next pages. */
   const rememberLang = (req: FastifyRequest, reply: FastifyReply) => {

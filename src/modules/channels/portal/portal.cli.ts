@@ -4,7 +4,7 @@ import { systemPrincipal, type Ctx } from '../../../platform/context.js';
 import { invalid } from '../../../platform/errors.js';
 import { dbOptions, withDb } from '../../../platform/cli-db.js';
 import * as accounts from '../../accounts/index.js';
-import * as web from './web.service.js';
+import * as web from './contact.service.js';
 
 /** A queue by name or id; null for 'none'. */
 async function queueId(ctx: Ctx, accountId: string, q: string | undefined, field: string): Promise<string | null | undefined> {
