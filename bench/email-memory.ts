@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
+// The registry registers the modules' hooks (journeys' projection of contact events), as every Earshot process does.
+import '../src/modules/index.js';
 import { openDb } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';

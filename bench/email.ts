@@ -12,6 +12,8 @@
  * Backends: embedded PGlite (in memory) and PostgreSQL when reachable (fresh database, dropped at the end).
  */
 import nodemailer from 'nodemailer';
+// The registry registers the modules' hooks (journeys' projection of contact events), as every Earshot process does.
+import '../src/modules/index.js';
 import { openDb, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';

@@ -29,6 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+// The registry registers the modules' hooks (journeys' projection of contact events), as every Earshot process does.
+import '../src/modules/index.js';
 import { openDb, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';

@@ -24,6 +24,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+// The registry registers the modules' hooks (journeys' projection of contact events), as every Earshot process does.
+import '../src/modules/index.js';
 import { openDb, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { loadConfig } from '../src/platform/config.js';

@@ -6,7 +6,6 @@ import type { Ctx, Principal, Tx } from '../../platform/context.js';
 import { requireCap } from '../../platform/context.js';
 import { invalid, isUuid } from '../../platform/errors.js';
 import { isTimeZone } from '../../platform/business-hours.js';
-import { CONTACT_VOCABULARY, projectContacts } from '../journeys/projection.js';
 import { CONTACT_EVENT_TYPES } from './vocabulary.js';
 
 /** The shared vocabulary every channel writes (journeys issue), plus the help-desk changes of a conversation. */
@@ -25,6 +24,18 @@ export const CONVERSATION_EVENT_TYPES = [
   'sla.breached',
   'customer.merged',
 ] as const;
+/**
+ * A projection of contact events kept in the appending transaction (journeys' contact facts). The events module knows
+ * nothing of what is projected: the journeys module registers its projection when it is loaded (journeys.module.ts,
+ * which the registry loads in every process), and `appendEvents` refuses contact events while none is registered,
+ * so a process that forgot the registry fails loudly instead of leaving journeys behind.
+ */
+export type ContactProjection = (tx: Tx, accountId: string, contactIds: string[]) => Promise<unknown>;
+const projections: ContactProjection[] = [];
+export function onContactEvents(projection: ContactProjection): void {
+  if (!projections.includes(projection)) projections.push(projection);
+}
+
 export const EVENT_TYPES: readonly string[] = [...CONTACT_EVENT_TYPES, ...CONVERSATION_EVENT_TYPES];
 export const CHANNELS = ['email', 'chat', 'web', 'phone', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -96,7 +107,7 @@ export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<number> 
      SELECT account_id, contact_id, count(*)::int AS n, bool_or(type = ANY($14::text[])) AS contact
        FROM ins GROUP BY account_id, contact_id`,
     [cols.account, cols.contact, cols.type, cols.channel, cols.at, cols.conv, cols.cust, cols.ident, cols.queue,
-     cols.agent, cols.source, cols.dedupe, cols.data, CONTACT_VOCABULARY],
+     cols.agent, cols.source, cols.dedupe, cols.data, CONTACT_EVENT_TYPES],
   );
   let added = 0;
   const touched = new Map<string, string[]>();
@@ -107,7 +118,8 @@ export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<number> 
     list.push(row.contact_id);
     touched.set(row.account_id, list);
   }
-  for (const [accountId, ids] of touched) await projectContacts(tx, accountId, ids);
+  if (touched.size && !projections.length) throw new Error('contact events appended with no projection registered: load the module registry (src/modules/index.ts)');
+  for (const [accountId, ids] of touched) for (const project of projections) await project(tx, accountId, ids);
   return added;
 }
 

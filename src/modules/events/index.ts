@@ -1,5 +1,5 @@
 
 
-export { appendEvents, CHANNELS, CONTACT_EVENT_TYPES, type NewEvent } from './events.service.js';
+export { appendEvents, CHANNELS, CONTACT_EVENT_TYPES, type ContactProjection, type NewEvent, onContactEvents } from './events.service.js';
 export type { ContactEventType } from './vocabulary.js';
 

@@ -4,7 +4,7 @@
  * and `recompute` rebuilds every row from the log after a definition change. Definitions: docs/metrics.md.
  */
 import type { Queryable } from '../../platform/db.js';
-import { CONTACT_EVENT_TYPES, type ContactEventType } from '../events/vocabulary.js';
+import { CONTACT_EVENT_TYPES, type ContactEventType } from '../events/index.js';
 
 /** Bumped whenever the SQL below changes what a figure means; stored on every row (docs/metrics.md). */
 export const DEFINITION_VERSION = 2;
