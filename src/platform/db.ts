@@ -3,6 +3,7 @@
  * through `pg`. Both speak the same SQL, so modules write plain parameterised PostgreSQL and never ask which one runs.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from './errors.js';
 import { takeClaim, writeClaim, settleClaim } from './idempotency.js';
@@ -201,6 +202,20 @@ function quoteIdent(s: string) {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
+/**
+ * PGlite's WebAssembly module and file-system bundle, compiled and read once per process: every further database a
+ * process opens (the tests open one per test file or case) skips the compile, about a second each.
+ */
+let parts: Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> | null = null;
+function pgliteParts() {
+  parts ??= (async () => {
+    const dist = new URL('.', import.meta.resolve('@electric-sql/pglite'));
+    const [wasm, data] = await Promise.all([readFile(new URL('pglite.wasm', dist)), readFile(new URL('pglite.data', dist))]);
+    return { pgliteWasmModule: await WebAssembly.compile(wasm), fsBundle: new Blob([data]) };
+  })();
+  return parts;
+}
+
 async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const memory = dataDir === 'memory://' || dataDir === '';
@@ -216,7 +231,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
   }
   let pg: InstanceType<typeof PGlite>;
   try {
-    pg = new PGlite(memory ? undefined : resolve(dataDir), loadDataDir ? { loadDataDir } : {});
+    // 'memory://', not undefined: a dump loads only into a data folder of the name it was taken from.
+    pg = new PGlite(memory ? 'memory://' : resolve(dataDir), { ...(await pgliteParts()), ...(loadDataDir ? { loadDataDir } : {}) });
     await pg.waitReady;
   } catch (err: any) {
     await lock?.release();
